@@ -1,0 +1,18 @@
+/* sharedpotato.h: the only header users include
+ *
+ * SPDX-License-Identifier: MIT
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#define SHAREDPOTATO_INSIDE
+# include "sp-version.h"
+# include "sp-version-macros.h"
+# include "sp-version-info.h"
+# include "sp-types.h"
+# include "sp-enum-types.h"
+# include "sp-guard.h"
+# include "sp-shared-object.h"
+#undef SHAREDPOTATO_INSIDE

@@ -1,0 +1,170 @@
+/* sp-dispatcher.c: per-GMainContext delivery of completions
+ *
+ * SPDX-License-Identifier: MIT
+ */
+
+/* NOTES:
+ *
+ * Every completion sharedpotato produces (a lock granted, a waiter failed,
+ * a signal to emit) has to run in some GMainContext: the caller's for a
+ * GTask, the creator's for a signal. Each context gets one SpDispatcher, a
+ * GSource attached to it for its whole life, holding a FIFO of items.
+ *
+ * Why not complete the GTask, or use an idle source per item:
+ *
+ *  - A release hands the lock to the next waiter. If that completed the
+ *    waiter's GTask on the releaser's stack, and the waiter's callback
+ *    released in turn, a chain of N waiters would nest N frames deep.
+ *    Here a release only pushes an item; the callback runs later, from
+ *    this source's dispatch, so the stack stays flat.
+ *  - GTask runs a callback at once when it is returned from a source of
+ *    the task's own context in a later iteration than the task's
+ *    creation. One dispatch of this source therefore completes a whole
+ *    batch of tasks, where an idle source per task costs a main-loop
+ *    iteration each (about 1 µs against 0.3 µs per task batched).
+ *  - g_main_context_invoke() may run the function in the calling thread
+ *    when the target context is not being iterated; a source attached to
+ *    the context never does.
+ *
+ * A dispatch takes the items queued when it starts; items pushed while it
+ * runs (a callback releasing a lock) wait for the next iteration, so one
+ * dispatch is bounded and other sources of the context are not starved.
+ *
+ * Lifetime: the source lives as long as its context. Nothing queued can
+ * outlive the context, because every item holds, directly or through a
+ * GTask or an object, a reference on the context it runs in. When the
+ * context is finalized it finalizes the source, which leaves the
+ * registry.
+ *
+ * Locking: dispatcher->mutex guards head, tail and the ready time; the
+ * registry mutex guards the registry. Neither is held while an item runs.
+ * Callers may push while holding their own object mutex; the dispatcher
+ * never calls back into an object with its mutex held.
+ */
+
+#include "config.h"
+
+#include "sp-dispatcher-private.h"
+#include "sp-mutex-private.h"
+
+struct _SpDispatcher
+{
+  GSource         source;
+  GMutex          mutex;
+  GMainContext   *context;
+  SpDispatchItem *head;
+  SpDispatchItem *tail;
+};
+
+static GMutex      registry_mutex;
+static GHashTable *registry;
+
+static gboolean
+sp_dispatcher_dispatch (GSource     *source,
+                        GSourceFunc  callback,
+                        gpointer     user_data)
+{
+  SpDispatcher *self = (SpDispatcher *) source;
+  SpDispatchItem *item;
+
+  sp_mutex_lock (&self->mutex);
+  item = self->head;
+  self->head = self->tail = NULL;
+  g_source_set_ready_time (source, -1);
+  sp_mutex_unlock (&self->mutex);
+
+  while (item != NULL)
+    {
+      SpDispatchItem *next = item->next;
+
+      item->next = NULL;
+      item->func (item);
+      item = next;
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+sp_dispatcher_finalize (GSource *source)
+{
+  SpDispatcher *self = (SpDispatcher *) source;
+
+  sp_mutex_lock (&registry_mutex);
+  if (registry != NULL && g_hash_table_lookup (registry, self->context) == self)
+    g_hash_table_remove (registry, self->context);
+  sp_mutex_unlock (&registry_mutex);
+
+  g_assert (self->head == NULL);
+  g_mutex_clear (&self->mutex);
+}
+
+static GSourceFuncs sp_dispatcher_funcs = {
+  .dispatch = sp_dispatcher_dispatch,
+  .finalize = sp_dispatcher_finalize,
+};
+
+/*
+ * sp_dispatcher_get_for_context:
+ *
+ * Returns: (transfer none): the dispatcher of @context, created on first
+ *   use. It stays valid as long as @context does.
+ */
+SpDispatcher *
+sp_dispatcher_get_for_context (GMainContext *context)
+{
+  SpDispatcher *self;
+
+  g_assert (context != NULL);
+
+  sp_mutex_lock (&registry_mutex);
+
+  if (registry == NULL)
+    registry = g_hash_table_new (NULL, NULL);
+
+  self = g_hash_table_lookup (registry, context);
+  if (self == NULL)
+    {
+      GSource *source = g_source_new (&sp_dispatcher_funcs, sizeof (SpDispatcher));
+
+      self = (SpDispatcher *) source;
+      g_mutex_init (&self->mutex);
+      self->context = context;
+      g_source_set_static_name (source, "[sharedpotato] delivery");
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      /* A callback may iterate the context again (a nested main loop): the
+       * batch being run is already off the queue, so recursing is safe, and
+       * refusing it would stall every completion behind that callback. */
+      g_source_set_can_recurse (source, TRUE);
+      g_source_attach (source, context);
+      /* The context now owns the source; it finalizes it with itself. */
+      g_source_unref (source);
+      g_hash_table_insert (registry, context, self);
+    }
+
+  sp_mutex_unlock (&registry_mutex);
+
+  return self;
+}
+
+void
+sp_dispatcher_push (SpDispatcher   *self,
+                    SpDispatchItem *item)
+{
+  g_assert (item->next == NULL);
+
+  sp_mutex_lock (&self->mutex);
+
+  if (self->tail != NULL)
+    {
+      self->tail->next = item;
+      self->tail = item;
+    }
+  else
+    {
+      self->head = self->tail = item;
+      g_source_set_ready_time ((GSource *) self, 0);
+    }
+
+  sp_mutex_unlock (&self->mutex);
+}

@@ -1,0 +1,306 @@
+/* sp-guard.c: a held lock on a SpSharedObject
+ *
+ * SPDX-License-Identifier: MIT
+ */
+
+/* A guard is the hold itself: it is created only for a hold its object
+ * has already counted (a granted lock_async or a successful try_lock), and
+ * gives it back exactly once, on sp_guard_release() or on dispose,
+ * whichever comes first. `released` is atomic so that two threads racing
+ * to release cannot both give the hold back.
+ */
+
+#include "config.h"
+
+#include "sp-guard-private.h"
+#include "sp-shared-object-private.h"
+
+/**
+ * SpGuard:
+ *
+ * A lock held on a [class@Sharedpotato.SharedObject], returned by
+ * [method@Sharedpotato.SharedObject.lock_finish] and
+ * [method@Sharedpotato.SharedObject.try_lock].
+ *
+ * While the guard is held, its accessors read (and, for an exclusive
+ * guard, write) the value without waiting: the holder already has the
+ * lock. An exclusive guard may hold the lock across asynchronous work,
+ * set the value several times, and release it when done; readers queued
+ * behind it see only the final value.
+ *
+ * The lock is released by [method@Sharedpotato.Guard.release] or, if that
+ * was never called, when the last reference to the guard is dropped, so
+ * `g_autoptr(SpGuard)` releases at scope exit:
+ *
+ * ```c
+ * g_autoptr(SpGuard) guard = sp_shared_object_lock_finish (object, result, &error);
+ * if (guard == NULL)
+ *   return;
+ * sp_guard_set_value (guard, &new_value, &error);
+ * ```
+ *
+ * Releasing a guard twice, or writing through a shared guard, is a
+ * programmer error reported with a critical.
+ *
+ * Since: 1.0
+ */
+
+struct _SpGuard
+{
+  GObject         parent_instance;
+  SpSharedObject *object;
+  SpLockMode      mode;
+  int             released;
+};
+
+G_DEFINE_FINAL_TYPE (SpGuard, sp_guard, G_TYPE_OBJECT)
+
+SpGuard *
+_sp_guard_new (SpSharedObject *object,
+               SpLockMode      mode)
+{
+  SpGuard *self = g_object_new (SP_TYPE_GUARD, NULL);
+
+  self->object = g_object_ref (object);
+  self->mode = mode;
+
+  return self;
+}
+
+static gboolean
+sp_guard_give_back (SpGuard *self)
+{
+  if (!g_atomic_int_compare_and_exchange (&self->released, FALSE, TRUE))
+    return FALSE;
+
+  _sp_shared_object_release_hold (self->object, self->mode);
+  return TRUE;
+}
+
+static void
+sp_guard_dispose (GObject *object)
+{
+  SpGuard *self = (SpGuard *) object;
+
+  if (self->object != NULL)
+    sp_guard_give_back (self);
+
+  G_OBJECT_CLASS (sp_guard_parent_class)->dispose (object);
+}
+
+static void
+sp_guard_finalize (GObject *object)
+{
+  SpGuard *self = (SpGuard *) object;
+
+  g_clear_object (&self->object);
+
+  G_OBJECT_CLASS (sp_guard_parent_class)->finalize (object);
+}
+
+static void
+sp_guard_class_init (SpGuardClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = sp_guard_dispose;
+  object_class->finalize = sp_guard_finalize;
+}
+
+static void
+sp_guard_init (SpGuard *self)
+{
+}
+
+static gboolean
+sp_guard_check_held (SpGuard    *self,
+                     const char *function)
+{
+  if (self->object == NULL)
+    {
+      g_critical ("%s: guard %p holds no lock (it was not returned by sharedpotato)",
+                  function, self);
+      return FALSE;
+    }
+
+  if (g_atomic_int_get (&self->released))
+    {
+      g_critical ("%s: guard %p was already released", function, self);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+sp_guard_check_writable (SpGuard    *self,
+                         const char *function)
+{
+  if (!sp_guard_check_held (self, function))
+    return FALSE;
+
+  if (self->mode != SP_LOCK_MODE_EXCLUSIVE)
+    {
+      g_critical ("%s: guard %p holds a shared lock, which cannot write", function, self);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * sp_guard_get_mode:
+ * @self: a #SpGuard
+ *
+ * Gets the mode the lock is held in.
+ *
+ * Returns: the lock mode
+ *
+ * Since: 1.0
+ */
+SpLockMode
+sp_guard_get_mode (SpGuard *self)
+{
+  g_return_val_if_fail (SP_IS_GUARD (self), SP_LOCK_MODE_SHARED);
+
+  return self->mode;
+}
+
+/**
+ * sp_guard_is_released:
+ * @self: a #SpGuard
+ *
+ * Tells whether [method@Sharedpotato.Guard.release] was called.
+ *
+ * Returns: %TRUE if the guard no longer holds the lock
+ *
+ * Since: 1.0
+ */
+gboolean
+sp_guard_is_released (SpGuard *self)
+{
+  g_return_val_if_fail (SP_IS_GUARD (self), TRUE);
+
+  return self->object == NULL || g_atomic_int_get (&self->released);
+}
+
+/**
+ * sp_guard_is_initialized:
+ * @self: a #SpGuard that still holds its lock
+ *
+ * Tells whether the object holds a value. While the guard is held, only
+ * its holder (for an exclusive guard) can change that.
+ *
+ * Returns: %TRUE if the object holds a value
+ *
+ * Since: 1.0
+ */
+gboolean
+sp_guard_is_initialized (SpGuard *self)
+{
+  g_return_val_if_fail (SP_IS_GUARD (self), FALSE);
+
+  if (!sp_guard_check_held (self, G_STRFUNC))
+    return FALSE;
+
+  return _sp_shared_object_has_value (self->object);
+}
+
+/**
+ * sp_guard_get_value:
+ * @self: a #SpGuard that still holds its lock
+ * @value: (out caller-allocates) (optional): an empty #GValue that receives
+ *   a copy of the value, left empty if the object holds none
+ *
+ * Reads the value without waiting.
+ *
+ * Returns: %TRUE if the object holds a value and @value was set
+ *
+ * Since: 1.0
+ */
+gboolean
+sp_guard_get_value (SpGuard *self,
+                    GValue  *value)
+{
+  g_return_val_if_fail (SP_IS_GUARD (self), FALSE);
+  g_return_val_if_fail (value == NULL || !G_IS_VALUE (value), FALSE);
+
+  if (!sp_guard_check_held (self, G_STRFUNC))
+    return FALSE;
+
+  return _sp_shared_object_read_value (self->object, value);
+}
+
+/**
+ * sp_guard_set_value:
+ * @self: an exclusive #SpGuard that still holds its lock
+ * @value: the value to store
+ * @error: return location for a #GError
+ *
+ * Stores a copy of @value, converted to the object's
+ * [property@Sharedpotato.SharedObject:value-type] if needed.
+ * [signal@Sharedpotato.SharedObject::changed] is emitted for it; gets
+ * waiting for a value receive it when the guard is released.
+ *
+ * Returns: %TRUE if stored; %FALSE with
+ *   [error@Gio.IOErrorEnum.INVALID_ARGUMENT] if @value cannot be
+ *   converted, in which case nothing changed
+ *
+ * Since: 1.0
+ */
+gboolean
+sp_guard_set_value (SpGuard       *self,
+                    const GValue  *value,
+                    GError       **error)
+{
+  g_return_val_if_fail (SP_IS_GUARD (self), FALSE);
+  g_return_val_if_fail (G_IS_VALUE (value), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!sp_guard_check_writable (self, G_STRFUNC))
+    return FALSE;
+
+  return _sp_shared_object_write_value (self->object, value, error);
+}
+
+/**
+ * sp_guard_clear:
+ * @self: an exclusive #SpGuard that still holds its lock
+ *
+ * Returns the object to its default value, or to uninitialized if it has
+ * none.
+ *
+ * Since: 1.0
+ */
+void
+sp_guard_clear (SpGuard *self)
+{
+  g_return_if_fail (SP_IS_GUARD (self));
+
+  if (!sp_guard_check_writable (self, G_STRFUNC))
+    return;
+
+  _sp_shared_object_write_clear (self->object);
+}
+
+/**
+ * sp_guard_release:
+ * @self: a #SpGuard that still holds its lock
+ *
+ * Releases the lock; the next waiters in the queue are granted. The guard
+ * can no longer read or write. Dropping the last reference releases it
+ * too; calling this twice is a programmer error.
+ *
+ * Since: 1.0
+ */
+void
+sp_guard_release (SpGuard *self)
+{
+  g_return_if_fail (SP_IS_GUARD (self));
+
+  if (!sp_guard_check_held (self, G_STRFUNC))
+    return;
+
+  if (!sp_guard_give_back (self))
+    g_critical ("%s: guard %p was already released", G_STRFUNC, self);
+}

@@ -1,0 +1,42 @@
+/* sp-guard.h: a held lock on a SpSharedObject
+ *
+ * SPDX-License-Identifier: MIT
+ */
+
+#pragma once
+
+#if !defined(SHAREDPOTATO_INSIDE) && !defined(SHAREDPOTATO_COMPILATION)
+# error "Only <sharedpotato.h> can be included directly."
+#endif
+
+#include <glib-object.h>
+
+#include "sp-types.h"
+#include "sp-version-macros.h"
+
+G_BEGIN_DECLS
+
+#define SP_TYPE_GUARD (sp_guard_get_type ())
+
+SP_AVAILABLE_IN_ALL
+G_DECLARE_FINAL_TYPE (SpGuard, sp_guard, SP, GUARD, GObject)
+
+SP_AVAILABLE_IN_ALL
+SpLockMode  sp_guard_get_mode       (SpGuard      *self);
+SP_AVAILABLE_IN_ALL
+gboolean    sp_guard_is_released    (SpGuard      *self);
+SP_AVAILABLE_IN_ALL
+gboolean    sp_guard_is_initialized (SpGuard      *self);
+SP_AVAILABLE_IN_ALL
+gboolean    sp_guard_get_value      (SpGuard      *self,
+                                     GValue       *value);
+SP_AVAILABLE_IN_ALL
+gboolean    sp_guard_set_value      (SpGuard      *self,
+                                     const GValue *value,
+                                     GError      **error);
+SP_AVAILABLE_IN_ALL
+void        sp_guard_clear          (SpGuard      *self);
+SP_AVAILABLE_IN_ALL
+void        sp_guard_release        (SpGuard      *self);
+
+G_END_DECLS

@@ -1,0 +1,1865 @@
+/* sp-shared-object.c: one value shared by many asynchronous clients
+ *
+ * SPDX-License-Identifier: MIT
+ */
+
+/* THE PROTOCOL
+ *
+ * An SpSharedObject is a value plus a fair readers-writer lock whose
+ * waiters are GTasks. Everything below is about how a waiter travels from
+ * its _async call to its callback without ever being lost, granted twice,
+ * or completed on somebody else's stack.
+ *
+ * Fields and who guards them
+ *
+ *   Set in constructed() and never changed: value_type, name,
+ *   default_value, owner_context, owner_dispatcher.
+ *   default_timeout: atomic.
+ *   Everything else: self->mutex.
+ *
+ *     value          the value; G_IS_VALUE (&value) is "initialized"
+ *     n_readers      shared holders (guards and granted, undelivered locks)
+ *     writer         TRUE while an exclusive holder exists
+ *     queue          waiters for the lock, FIFO
+ *     value_waiters  gets that reached the head and found no value
+ *     close_waiters  close calls waiting for the holders to leave
+ *     close_state    OPEN → CLOSING → EMITTING → CLOSED
+ *
+ *   A waiter's own fields (state, error, value) are guarded by the mutex
+ *   of its object until its state is DONE. From then on only its delivery
+ *   touches it.
+ *
+ * Waiter states
+ *
+ *   NEW             created; its cancellable is connected but it is in no
+ *                   list. A cancellation now only records the error.
+ *   QUEUED          in self->queue.
+ *   AWAITING_VALUE  a get in self->value_waiters. It holds no lock and
+ *                   blocks nobody: a writer behind it goes first.
+ *   AWAITING_CLOSE  a close in self->close_waiters.
+ *   DONE            its outcome is decided (a grant, a result, or an
+ *                   error) and it sits in its dispatcher's FIFO. Nothing
+ *                   but its delivery may touch it now.
+ *
+ *   Only a holder of self->mutex moves a waiter out of NEW, QUEUED,
+ *   AWAITING_VALUE or AWAITING_CLOSE, and every move out of them is to
+ *   DONE, at the same moment it leaves its list (O(1): each waiter embeds
+ *   its GList link). So a grant, a cancellation, a timeout and a close
+ *   cannot both win: the first to take the mutex decides, the others find
+ *   DONE and do nothing.
+ *
+ * Granting (grant_waiters_locked, after every change that can unblock)
+ *
+ *   Waiters leave the head of the queue in order while the head can be
+ *   granted: a reader when there is no writer, a writer when there is no
+ *   holder at all. A writer at the head therefore blocks every reader
+ *   behind it, and consecutive readers at the head are granted together.
+ *   get, peek, set and clear are performed right there, under the mutex,
+ *   in queue order, and hold nothing afterwards; lock counts its hold
+ *   (n_readers or writer) at the moment of the grant. Before looking at
+ *   the queue, value_waiters are all served if there is a value and no
+ *   writer: they arrived before anything still queued.
+ *
+ * Delivery (how a grant reaches the callback)
+ *
+ *   A waiter that becomes DONE is pushed onto the SpDispatcher of its
+ *   task's context (sp-dispatcher.c). The dispatcher's source runs it in
+ *   that context in a later iteration, where g_task_return_*() calls the
+ *   callback directly. A release therefore never runs the next callback on
+ *   its own stack, whatever thread it happens in.
+ *
+ *   The delivery disconnects the cancellable, destroys the timeout
+ *   source, and returns the task. Tasks have check-cancellable off: the
+ *   library, not GTask, decides what a cancellation means, because GTask
+ *   would otherwise report CANCELLED for a lock it had been granted and
+ *   the hold would be lost.
+ *
+ * Cancellation and timeout at each state
+ *
+ *   NEW: the error is recorded; the waiter is failed when it would have
+ *   been queued.
+ *   QUEUED / AWAITING_VALUE / AWAITING_CLOSE: it leaves its list, becomes
+ *   DONE with CANCELLED or TIMED_OUT, and grant_waiters_locked lets those
+ *   it blocked go on.
+ *   DONE, not yet delivered: a timeout lost the race and does nothing.
+ *   A cancellation of a granted lock is honoured at delivery: under the
+ *   mutex the hold is given back (which grants the next waiters) and the
+ *   task returns CANCELLED. A get, peek, set or clear already happened;
+ *   it reports its real result, as a GIO call that finished first does.
+ *   After delivery: the caller has its guard and must release it.
+ *
+ * Close
+ *
+ *   close_async moves OPEN to CLOSING: every waiter in queue and
+ *   value_waiters becomes DONE with CLOSED, and any new call fails with
+ *   CLOSED. Holders keep their guards. When the last hold goes, CLOSING
+ *   becomes EMITTING and a signal emission is pushed to the owner context;
+ *   it emits ::closed with the final value, then moves to CLOSED and
+ *   completes every close waiter. A close during CLOSING or EMITTING joins
+ *   the first; one after CLOSED succeeds at once. A close call that times
+ *   out or is cancelled reports so; the object still finishes closing.
+ *
+ * Signals and notifications
+ *
+ *   State changes happen under the mutex in whatever thread made them;
+ *   what they must announce is captured there (old and new values) into
+ *   an SpEmission pushed to the owner context's dispatcher, so handlers
+ *   run in the context the object was created in, in the order the
+ *   changes happened, after them.
+ *
+ * Lock order: self->mutex, then a dispatcher's mutex. No user code
+ * (callbacks, signal handlers, value copy functions other than
+ * g_value_copy() of the stored type) runs with self->mutex held.
+ */
+
+#include "config.h"
+
+#include "sp-dispatcher-private.h"
+#include "sp-guard-private.h"
+#include "sp-mutex-private.h"
+#include "sp-shared-object-private.h"
+
+typedef enum
+{
+  CLOSE_STATE_OPEN,
+  CLOSE_STATE_CLOSING,
+  CLOSE_STATE_EMITTING,
+  CLOSE_STATE_CLOSED,
+} CloseState;
+
+typedef enum
+{
+  OP_GET,
+  OP_PEEK,
+  OP_SET,
+  OP_CLEAR,
+  OP_LOCK,
+  OP_CLOSE,
+} WaiterOp;
+
+typedef enum
+{
+  WAITER_NEW,
+  WAITER_QUEUED,
+  WAITER_AWAITING_VALUE,
+  WAITER_AWAITING_CLOSE,
+  WAITER_DONE,
+} WaiterState;
+
+typedef struct
+{
+  SpDispatchItem  item;
+  GList           link;
+  SpSharedObject *self;
+  GTask          *task;
+  SpDispatcher   *dispatcher;
+  GCancellable   *cancellable;
+  gulong          cancelled_id;
+  GSource        *timeout_source;
+  WaiterOp        op;
+  SpLockMode      mode;
+  WaiterState     state;
+  gboolean        initialized;
+  GValue          value;
+  GError         *error;
+} SpWaiter;
+
+typedef enum
+{
+  EMIT_CHANGED       = 1 << 0,
+  EMIT_CLEARED       = 1 << 1,
+  EMIT_INITIALIZED   = 1 << 2,
+  EMIT_UNINITIALIZED = 1 << 3,
+  EMIT_CLOSING       = 1 << 4,
+  EMIT_CLOSED        = 1 << 5,
+  EMIT_TIMEOUT       = 1 << 6,
+} EmitFlags;
+
+typedef struct
+{
+  SpDispatchItem  item;
+  SpSharedObject *self;
+  EmitFlags       flags;
+  GValue          old_value;
+  GValue          new_value;
+} SpEmission;
+
+struct _SpSharedObject
+{
+  GObject       parent_instance;
+
+  GMutex        mutex;
+
+  GType         value_type;
+  char         *name;
+  GValue        default_value;
+  GMainContext *owner_context;
+  SpDispatcher *owner_dispatcher;
+  int           default_timeout;
+
+  GValue        value;
+  guint         n_readers;
+  gboolean      writer;
+  CloseState    close_state;
+  GQueue        queue;
+  GQueue        value_waiters;
+  GQueue        close_waiters;
+};
+
+G_DEFINE_FINAL_TYPE (SpSharedObject, sp_shared_object, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_VALUE_TYPE,
+  PROP_NAME,
+  PROP_DEFAULT_TIMEOUT,
+  PROP_INITIALIZED,
+  PROP_CLOSED,
+  N_PROPS
+};
+
+enum {
+  SIGNAL_INITIALIZED,
+  SIGNAL_CHANGED,
+  SIGNAL_CLEARED,
+  SIGNAL_CLOSED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint       signals[N_SIGNALS];
+
+static void grant_waiters_locked   (SpSharedObject *self);
+static void waiter_complete_locked (gpointer        waiter);
+
+static gboolean
+convert_value (GType          value_type,
+               const GValue  *src,
+               GValue        *dest,
+               GError       **error)
+{
+  if (G_TYPE_IS_VALUE_TYPE (value_type))
+    {
+      if (G_VALUE_HOLDS (src, value_type))
+        {
+          g_value_init (dest, value_type);
+          g_value_copy (src, dest);
+          return TRUE;
+        }
+
+      if (g_value_type_transformable (G_VALUE_TYPE (src), value_type))
+        {
+          g_value_init (dest, value_type);
+          if (g_value_transform (src, dest))
+            return TRUE;
+          g_value_unset (dest);
+        }
+    }
+
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+               "A value of type %s cannot be stored in a shared object of type %s",
+               G_VALUE_TYPE_NAME (src), g_type_name (value_type));
+  return FALSE;
+}
+
+static inline void
+move_value (GValue *dest,
+            GValue *src)
+{
+  *dest = *src;
+  memset (src, 0, sizeof *src);
+}
+
+static const char *
+object_display_name (SpSharedObject *self)
+{
+  return self->name != NULL ? self->name : G_OBJECT_TYPE_NAME (self);
+}
+
+/* Emissions ------------------------------------------------------------ */
+
+static void
+emission_run (SpDispatchItem *item)
+{
+  SpEmission *emission = (SpEmission *) item;
+  SpSharedObject *self = emission->self;
+  GValue *old_value = G_IS_VALUE (&emission->old_value) ? &emission->old_value : NULL;
+  GValue *new_value = G_IS_VALUE (&emission->new_value) ? &emission->new_value : NULL;
+
+  if (emission->flags & EMIT_TIMEOUT)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEFAULT_TIMEOUT]);
+
+  if (emission->flags & EMIT_CHANGED)
+    g_signal_emit (self, signals[SIGNAL_CHANGED], 0, old_value, new_value);
+
+  if (emission->flags & EMIT_CLEARED)
+    g_signal_emit (self, signals[SIGNAL_CLEARED], 0);
+
+  if (emission->flags & (EMIT_INITIALIZED | EMIT_UNINITIALIZED))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INITIALIZED]);
+
+  if (emission->flags & EMIT_INITIALIZED)
+    g_signal_emit (self, signals[SIGNAL_INITIALIZED], 0);
+
+  if (emission->flags & EMIT_CLOSING)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLOSED]);
+
+  if (emission->flags & EMIT_CLOSED)
+    {
+      GList *link;
+
+      g_signal_emit (self, signals[SIGNAL_CLOSED], 0, old_value);
+
+      sp_mutex_lock (&self->mutex);
+      g_assert (self->close_state == CLOSE_STATE_EMITTING);
+      self->close_state = CLOSE_STATE_CLOSED;
+      while ((link = g_queue_pop_head_link (&self->close_waiters)))
+        waiter_complete_locked (link->data);
+      sp_mutex_unlock (&self->mutex);
+    }
+
+  if (G_IS_VALUE (&emission->old_value))
+    g_value_unset (&emission->old_value);
+  if (G_IS_VALUE (&emission->new_value))
+    g_value_unset (&emission->new_value);
+  g_object_unref (emission->self);
+  g_free (emission);
+}
+
+/* Takes @old_value and @new_value (either may be unset). */
+static void
+emit_later_locked (SpSharedObject *self,
+                   EmitFlags       flags,
+                   GValue         *old_value,
+                   GValue         *new_value)
+{
+  SpEmission *emission = g_new0 (SpEmission, 1);
+
+  emission->item.func = emission_run;
+  emission->self = g_object_ref (self);
+  emission->flags = flags;
+  if (old_value != NULL)
+    move_value (&emission->old_value, old_value);
+  if (new_value != NULL)
+    move_value (&emission->new_value, new_value);
+
+  sp_dispatcher_push (self->owner_dispatcher, &emission->item);
+}
+
+/* Value changes, with the lock held by whoever changes it ------------- */
+
+/* Takes @new_value. */
+static void
+store_value_locked (SpSharedObject *self,
+                    GValue         *new_value)
+{
+  GValue old_value = G_VALUE_INIT;
+  GValue announced = G_VALUE_INIT;
+  EmitFlags flags = EMIT_CHANGED;
+
+  move_value (&old_value, &self->value);
+  move_value (&self->value, new_value);
+
+  if (!G_IS_VALUE (&old_value))
+    flags |= EMIT_INITIALIZED;
+
+  g_value_init (&announced, self->value_type);
+  g_value_copy (&self->value, &announced);
+  emit_later_locked (self, flags, &old_value, &announced);
+}
+
+static void
+clear_value_locked (SpSharedObject *self)
+{
+  GValue old_value = G_VALUE_INIT;
+  GValue announced = G_VALUE_INIT;
+  EmitFlags flags = EMIT_CHANGED;
+
+  if (!G_IS_VALUE (&self->value) && !G_IS_VALUE (&self->default_value))
+    return;
+
+  move_value (&old_value, &self->value);
+
+  if (G_IS_VALUE (&old_value))
+    flags |= EMIT_CLEARED;
+
+  if (G_IS_VALUE (&self->default_value))
+    {
+      g_value_init (&self->value, self->value_type);
+      g_value_copy (&self->default_value, &self->value);
+      g_value_init (&announced, self->value_type);
+      g_value_copy (&self->value, &announced);
+      if (!G_IS_VALUE (&old_value))
+        flags |= EMIT_INITIALIZED;
+    }
+  else
+    {
+      flags |= EMIT_UNINITIALIZED;
+    }
+
+  emit_later_locked (self, flags, &old_value, &announced);
+}
+
+/* Waiters -------------------------------------------------------------- */
+
+static void
+waiter_free (gpointer data)
+{
+  SpWaiter *waiter = data;
+
+  g_assert (waiter->timeout_source == NULL);
+  if (G_IS_VALUE (&waiter->value))
+    g_value_unset (&waiter->value);
+  g_clear_error (&waiter->error);
+  g_free (waiter);
+}
+
+static void
+waiter_deliver (SpDispatchItem *item)
+{
+  SpWaiter *waiter = (SpWaiter *) item;
+  SpSharedObject *self = waiter->self;
+  GTask *task = g_steal_pointer (&waiter->task);
+
+  g_assert (waiter->state == WAITER_DONE);
+
+  if (waiter->op == OP_LOCK &&
+      waiter->error == NULL &&
+      g_cancellable_is_cancelled (waiter->cancellable))
+    {
+      /* Cancelled between grant and delivery: pass the hold on. */
+      _sp_shared_object_release_hold (self, waiter->mode);
+      waiter->error = g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                   "Operation was cancelled");
+    }
+
+  if (waiter->cancelled_id != 0)
+    g_cancellable_disconnect (waiter->cancellable, waiter->cancelled_id);
+  waiter->cancelled_id = 0;
+
+  if (waiter->timeout_source != NULL)
+    {
+      g_source_destroy (waiter->timeout_source);
+      g_clear_pointer (&waiter->timeout_source, g_source_unref);
+    }
+
+  if (waiter->error != NULL)
+    g_task_return_error (task, g_steal_pointer (&waiter->error));
+  else if (waiter->op == OP_LOCK)
+    g_task_return_pointer (task, _sp_guard_new (self, waiter->mode), g_object_unref);
+  else
+    g_task_return_boolean (task, TRUE);
+
+  g_object_unref (task);
+}
+
+/* The waiter must already be out of every list. */
+static void
+waiter_complete_locked (gpointer data)
+{
+  SpWaiter *waiter = data;
+
+  g_assert (waiter->state != WAITER_DONE);
+  g_assert (waiter->link.prev == NULL && waiter->link.next == NULL);
+
+  waiter->state = WAITER_DONE;
+  sp_dispatcher_push (waiter->dispatcher, &waiter->item);
+}
+
+static void
+waiter_fail_locked (SpWaiter   *waiter,
+                    GIOErrorEnum code,
+                    const char *message)
+{
+  if (waiter->error == NULL)
+    waiter->error = g_error_new_literal (G_IO_ERROR, code, message);
+  waiter_complete_locked (waiter);
+}
+
+static GQueue *
+waiter_list_locked (SpWaiter *waiter)
+{
+  switch (waiter->state)
+    {
+    case WAITER_QUEUED:         return &waiter->self->queue;
+    case WAITER_AWAITING_VALUE: return &waiter->self->value_waiters;
+    case WAITER_AWAITING_CLOSE: return &waiter->self->close_waiters;
+    case WAITER_NEW:
+    case WAITER_DONE:
+    default:                    return NULL;
+    }
+}
+
+/* Returns TRUE if the waiter was still waiting and is now failed. */
+static gboolean
+waiter_abandon_locked (SpWaiter     *waiter,
+                       GIOErrorEnum  code,
+                       const char   *message)
+{
+  GQueue *list = waiter_list_locked (waiter);
+  gboolean was_queued = waiter->state == WAITER_QUEUED;
+
+  if (list == NULL)
+    return FALSE;
+
+  g_queue_unlink (list, &waiter->link);
+  waiter_fail_locked (waiter, code, message);
+
+  /* A waiter that left the middle of the queue may have been the writer
+   * blocking everyone behind it. */
+  if (was_queued)
+    grant_waiters_locked (waiter->self);
+
+  return TRUE;
+}
+
+static void
+waiter_cancelled_cb (GCancellable *cancellable,
+                     gpointer      user_data)
+{
+  SpWaiter *waiter = user_data;
+  SpSharedObject *self = waiter->self;
+
+  sp_mutex_lock (&self->mutex);
+  if (waiter->state == WAITER_NEW)
+    waiter->error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                         "Operation was cancelled");
+  else
+    waiter_abandon_locked (waiter, G_IO_ERROR_CANCELLED, "Operation was cancelled");
+  sp_mutex_unlock (&self->mutex);
+}
+
+static gboolean
+waiter_timed_out_cb (gpointer user_data)
+{
+  SpWaiter *waiter = user_data;
+  SpSharedObject *self = waiter->self;
+
+  sp_mutex_lock (&self->mutex);
+  waiter_abandon_locked (waiter, G_IO_ERROR_TIMED_OUT, "Operation timed out");
+  sp_mutex_unlock (&self->mutex);
+
+  return G_SOURCE_REMOVE;
+}
+
+static SpWaiter *
+waiter_new (SpSharedObject      *self,
+            WaiterOp             op,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data,
+            gpointer             source_tag,
+            const char          *task_name)
+{
+  SpWaiter *waiter = g_new0 (SpWaiter, 1);
+  GMainContext *context;
+
+  waiter->item.func = waiter_deliver;
+  waiter->link.data = waiter;
+  waiter->self = self;
+  waiter->op = op;
+  waiter->cancellable = cancellable;
+  waiter->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (waiter->task, source_tag);
+  g_task_set_name (waiter->task, task_name);
+  g_task_set_check_cancellable (waiter->task, FALSE);
+  g_task_set_task_data (waiter->task, waiter, waiter_free);
+
+  context = g_task_get_context (waiter->task);
+  waiter->dispatcher = context == self->owner_context
+                     ? self->owner_dispatcher
+                     : sp_dispatcher_get_for_context (context);
+
+  return waiter;
+}
+
+static int
+resolve_timeout (SpSharedObject *self,
+                 int             timeout_ms)
+{
+  return timeout_ms < 0 ? g_atomic_int_get (&self->default_timeout) : timeout_ms;
+}
+
+static void
+waiter_enter_locked (SpWaiter *waiter)
+{
+  SpSharedObject *self = waiter->self;
+
+  if (waiter->op == OP_CLOSE)
+    {
+      if (self->close_state == CLOSE_STATE_CLOSED)
+        {
+          waiter_complete_locked (waiter);
+          return;
+        }
+
+      waiter->state = WAITER_AWAITING_CLOSE;
+      g_queue_push_tail_link (&self->close_waiters, &waiter->link);
+      return;
+    }
+
+  if (self->close_state != CLOSE_STATE_OPEN)
+    {
+      waiter_fail_locked (waiter, G_IO_ERROR_CLOSED, "The shared object is closed");
+      return;
+    }
+
+  waiter->state = WAITER_QUEUED;
+  g_queue_push_tail_link (&self->queue, &waiter->link);
+}
+
+static void begin_close_locked        (SpSharedObject *self);
+static void maybe_finish_close_locked (SpSharedObject *self);
+
+/* Makes the waiter visible: queued, granted, or failed at once. */
+static void
+waiter_start (SpWaiter *waiter,
+              int       timeout_ms)
+{
+  SpSharedObject *self = waiter->self;
+
+  timeout_ms = resolve_timeout (self, timeout_ms);
+
+  /* Connected outside the mutex: if already cancelled, the handler runs
+   * right here and only records the error (state NEW). */
+  if (waiter->cancellable != NULL)
+    waiter->cancelled_id = g_cancellable_connect (waiter->cancellable,
+                                                  G_CALLBACK (waiter_cancelled_cb),
+                                                  waiter, NULL);
+
+  sp_mutex_lock (&self->mutex);
+
+  if (waiter->error != NULL)
+    {
+      waiter_complete_locked (waiter);
+    }
+  else
+    {
+      waiter_enter_locked (waiter);
+
+      if (waiter->op == OP_CLOSE)
+        {
+          if (self->close_state == CLOSE_STATE_OPEN)
+            begin_close_locked (self);
+          maybe_finish_close_locked (self);
+        }
+      else
+        {
+          grant_waiters_locked (self);
+        }
+    }
+
+  /* Only a waiter still waiting needs a timeout; one already DONE may be
+   * delivered by another thread the moment the mutex is released. */
+  if (waiter->state != WAITER_DONE && timeout_ms > 0)
+    {
+      waiter->timeout_source = g_timeout_source_new (timeout_ms);
+      g_source_set_static_name (waiter->timeout_source, "[sharedpotato] timeout");
+      g_source_set_callback (waiter->timeout_source, waiter_timed_out_cb, waiter, NULL);
+      g_source_attach (waiter->timeout_source, g_task_get_context (waiter->task));
+    }
+
+  sp_mutex_unlock (&self->mutex);
+}
+
+/* Granting ------------------------------------------------------------- */
+
+static gboolean
+waiter_is_exclusive (SpWaiter *waiter)
+{
+  switch (waiter->op)
+    {
+    case OP_SET:
+    case OP_CLEAR:
+      return TRUE;
+    case OP_LOCK:
+      return waiter->mode == SP_LOCK_MODE_EXCLUSIVE;
+    case OP_GET:
+    case OP_PEEK:
+    case OP_CLOSE:
+    default:
+      return FALSE;
+    }
+}
+
+static gboolean
+can_grant_locked (SpSharedObject *self,
+                  gboolean        exclusive)
+{
+  if (self->writer)
+    return FALSE;
+  return !exclusive || self->n_readers == 0;
+}
+
+static void
+take_hold_locked (SpSharedObject *self,
+                  SpLockMode      mode)
+{
+  if (mode == SP_LOCK_MODE_EXCLUSIVE)
+    self->writer = TRUE;
+  else
+    self->n_readers++;
+}
+
+static void
+copy_value_locked (SpSharedObject *self,
+                   GValue         *dest)
+{
+  g_value_init (dest, self->value_type);
+  g_value_copy (&self->value, dest);
+}
+
+static void
+serve_value_waiters_locked (SpSharedObject *self)
+{
+  GList *link;
+
+  while ((link = g_queue_pop_head_link (&self->value_waiters)))
+    {
+      SpWaiter *waiter = link->data;
+
+      copy_value_locked (self, &waiter->value);
+      waiter_complete_locked (waiter);
+    }
+}
+
+static void
+grant_waiter_locked (SpSharedObject *self,
+                     SpWaiter       *waiter)
+{
+  switch (waiter->op)
+    {
+    case OP_GET:
+      if (!G_IS_VALUE (&self->value))
+        {
+          waiter->state = WAITER_AWAITING_VALUE;
+          g_queue_push_tail_link (&self->value_waiters, &waiter->link);
+          return;
+        }
+      copy_value_locked (self, &waiter->value);
+      break;
+
+    case OP_PEEK:
+      waiter->initialized = G_IS_VALUE (&self->value);
+      if (waiter->initialized)
+        copy_value_locked (self, &waiter->value);
+      break;
+
+    case OP_SET:
+      store_value_locked (self, &waiter->value);
+      break;
+
+    case OP_CLEAR:
+      clear_value_locked (self);
+      break;
+
+    case OP_LOCK:
+      take_hold_locked (self, waiter->mode);
+      break;
+
+    case OP_CLOSE:
+    default:
+      g_assert_not_reached ();
+    }
+
+  waiter_complete_locked (waiter);
+}
+
+static void
+grant_waiters_locked (SpSharedObject *self)
+{
+  for (;;)
+    {
+      GList *head;
+      SpWaiter *waiter;
+
+      if (self->value_waiters.length > 0 && G_IS_VALUE (&self->value) && !self->writer)
+        serve_value_waiters_locked (self);
+
+      head = self->queue.head;
+      if (head == NULL)
+        break;
+
+      waiter = head->data;
+      if (!can_grant_locked (self, waiter_is_exclusive (waiter)))
+        break;
+
+      g_queue_unlink (&self->queue, head);
+      grant_waiter_locked (self, waiter);
+    }
+}
+
+static void
+release_hold_locked (SpSharedObject *self,
+                     SpLockMode      mode)
+{
+  if (mode == SP_LOCK_MODE_EXCLUSIVE)
+    {
+      g_assert (self->writer);
+      self->writer = FALSE;
+    }
+  else
+    {
+      g_assert (self->n_readers > 0);
+      self->n_readers--;
+    }
+
+  grant_waiters_locked (self);
+  maybe_finish_close_locked (self);
+}
+
+/* Close ---------------------------------------------------------------- */
+
+static void
+fail_all_locked (GQueue *list)
+{
+  GList *link;
+
+  while ((link = g_queue_pop_head_link (list)))
+    waiter_fail_locked (link->data, G_IO_ERROR_CLOSED, "The shared object is closed");
+}
+
+static void
+begin_close_locked (SpSharedObject *self)
+{
+  g_assert (self->close_state == CLOSE_STATE_OPEN);
+
+  self->close_state = CLOSE_STATE_CLOSING;
+  fail_all_locked (&self->queue);
+  fail_all_locked (&self->value_waiters);
+  emit_later_locked (self, EMIT_CLOSING, NULL, NULL);
+}
+
+static void
+maybe_finish_close_locked (SpSharedObject *self)
+{
+  GValue final_value = G_VALUE_INIT;
+
+  if (self->close_state != CLOSE_STATE_CLOSING || self->writer || self->n_readers > 0)
+    return;
+
+  self->close_state = CLOSE_STATE_EMITTING;
+  if (G_IS_VALUE (&self->value))
+    copy_value_locked (self, &final_value);
+  emit_later_locked (self, EMIT_CLOSED, &final_value, NULL);
+}
+
+/* For SpGuard ---------------------------------------------------------- */
+
+void
+_sp_shared_object_release_hold (SpSharedObject *self,
+                                SpLockMode      mode)
+{
+  sp_mutex_lock (&self->mutex);
+  release_hold_locked (self, mode);
+  sp_mutex_unlock (&self->mutex);
+}
+
+gboolean
+_sp_shared_object_read_value (SpSharedObject *self,
+                              GValue         *value)
+{
+  gboolean initialized;
+
+  sp_mutex_lock (&self->mutex);
+  initialized = G_IS_VALUE (&self->value);
+  if (initialized && value != NULL)
+    copy_value_locked (self, value);
+  sp_mutex_unlock (&self->mutex);
+
+  return initialized;
+}
+
+gboolean
+_sp_shared_object_has_value (SpSharedObject *self)
+{
+  return _sp_shared_object_read_value (self, NULL);
+}
+
+gboolean
+_sp_shared_object_write_value (SpSharedObject  *self,
+                               const GValue    *value,
+                               GError         **error)
+{
+  GValue converted = G_VALUE_INIT;
+
+  if (!convert_value (self->value_type, value, &converted, error))
+    return FALSE;
+
+  sp_mutex_lock (&self->mutex);
+  store_value_locked (self, &converted);
+  sp_mutex_unlock (&self->mutex);
+
+  return TRUE;
+}
+
+void
+_sp_shared_object_write_clear (SpSharedObject *self)
+{
+  sp_mutex_lock (&self->mutex);
+  clear_value_locked (self);
+  sp_mutex_unlock (&self->mutex);
+}
+
+/* GObject -------------------------------------------------------------- */
+
+static void
+sp_shared_object_constructed (GObject *object)
+{
+  SpSharedObject *self = (SpSharedObject *) object;
+
+  G_OBJECT_CLASS (sp_shared_object_parent_class)->constructed (object);
+
+  /* Bindings construct through properties; a missing type is a
+   * programmer error, but the object must stay safe to use: every value
+   * is then refused with INVALID_ARGUMENT. */
+  if (!G_TYPE_IS_VALUE_TYPE (self->value_type))
+    g_critical ("SpSharedObject “%s” constructed without a valid value-type",
+                object_display_name (self));
+
+  self->owner_context = g_main_context_ref_thread_default ();
+  self->owner_dispatcher = sp_dispatcher_get_for_context (self->owner_context);
+}
+
+static void
+sp_shared_object_finalize (GObject *object)
+{
+  SpSharedObject *self = (SpSharedObject *) object;
+
+  /* Every waiter's task and every guard holds a reference. */
+  g_assert (self->queue.length == 0);
+  g_assert (self->value_waiters.length == 0);
+  g_assert (self->close_waiters.length == 0);
+  g_assert (!self->writer && self->n_readers == 0);
+
+  if (G_IS_VALUE (&self->value))
+    g_value_unset (&self->value);
+  if (G_IS_VALUE (&self->default_value))
+    g_value_unset (&self->default_value);
+  g_clear_pointer (&self->name, g_free);
+  g_clear_pointer (&self->owner_context, g_main_context_unref);
+  g_mutex_clear (&self->mutex);
+
+  G_OBJECT_CLASS (sp_shared_object_parent_class)->finalize (object);
+}
+
+static void
+sp_shared_object_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  SpSharedObject *self = SP_SHARED_OBJECT (object);
+
+  switch (prop_id)
+    {
+    case PROP_VALUE_TYPE:
+      g_value_set_gtype (value, self->value_type);
+      break;
+
+    case PROP_NAME:
+      g_value_set_string (value, self->name);
+      break;
+
+    case PROP_DEFAULT_TIMEOUT:
+      g_value_set_int (value, sp_shared_object_get_default_timeout (self));
+      break;
+
+    case PROP_INITIALIZED:
+      g_value_set_boolean (value, sp_shared_object_is_initialized (self));
+      break;
+
+    case PROP_CLOSED:
+      g_value_set_boolean (value, sp_shared_object_is_closed (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sp_shared_object_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  SpSharedObject *self = SP_SHARED_OBJECT (object);
+
+  switch (prop_id)
+    {
+    case PROP_VALUE_TYPE:
+      self->value_type = g_value_get_gtype (value);
+      break;
+
+    case PROP_NAME:
+      self->name = g_value_dup_string (value);
+      break;
+
+    case PROP_DEFAULT_TIMEOUT:
+      sp_shared_object_set_default_timeout (self, g_value_get_int (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sp_shared_object_class_init (SpSharedObjectClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = sp_shared_object_constructed;
+  object_class->finalize = sp_shared_object_finalize;
+  object_class->get_property = sp_shared_object_get_property;
+  object_class->set_property = sp_shared_object_set_property;
+
+  /**
+   * SpSharedObject:value-type:
+   *
+   * The type of the value the object holds. Values of other types are
+   * converted with g_value_transform() when they are stored, or refused
+   * with [error@Gio.IOErrorEnum.INVALID_ARGUMENT].
+   *
+   * Since: 1.0
+   */
+  properties[PROP_VALUE_TYPE] =
+    g_param_spec_gtype ("value-type", NULL, NULL,
+                        G_TYPE_NONE,
+                        (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * SpSharedObject:name:
+   *
+   * A name for the object, used in messages and traces.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_NAME] =
+    g_param_spec_string ("name", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * SpSharedObject:default-timeout:
+   *
+   * The timeout, in milliseconds, of calls made with a `timeout_ms` of -1.
+   * 0 means no timeout.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_DEFAULT_TIMEOUT] =
+    g_param_spec_int ("default-timeout", NULL, NULL,
+                      0, G_MAXINT, 0,
+                      (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * SpSharedObject:initialized:
+   *
+   * Whether the object holds a value. Notified in the owner context.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_INITIALIZED] =
+    g_param_spec_boolean ("initialized", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * SpSharedObject:closed:
+   *
+   * Whether [method@Sharedpotato.SharedObject.close_async] was called.
+   * From then on every new call fails with
+   * [error@Gio.IOErrorEnum.CLOSED]. Notified in the owner context.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_CLOSED] =
+    g_param_spec_boolean ("closed", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * SpSharedObject::initialized:
+   * @self: the object
+   *
+   * Emitted when the object goes from holding no value to holding one,
+   * after [signal@Sharedpotato.SharedObject::changed].
+   *
+   * Since: 1.0
+   */
+  signals[SIGNAL_INITIALIZED] =
+    g_signal_new ("initialized",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+
+  /**
+   * SpSharedObject::changed:
+   * @self: the object
+   * @old_value: (nullable): the value replaced, or %NULL if there was none
+   * @new_value: (nullable): the value now stored, or %NULL if the object
+   *   was cleared to uninitialized
+   *
+   * Emitted after every set and clear that changed the object. This is the
+   * place to clean up a replaced value: @old_value is released after the
+   * emission.
+   *
+   * Since: 1.0
+   */
+  signals[SIGNAL_CHANGED] =
+    g_signal_new ("changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2,
+                  G_TYPE_VALUE | G_SIGNAL_TYPE_STATIC_SCOPE,
+                  G_TYPE_VALUE | G_SIGNAL_TYPE_STATIC_SCOPE);
+
+  /**
+   * SpSharedObject::cleared:
+   * @self: the object
+   *
+   * Emitted after a clear removed a value, following
+   * [signal@Sharedpotato.SharedObject::changed].
+   *
+   * Since: 1.0
+   */
+  signals[SIGNAL_CLEARED] =
+    g_signal_new ("cleared",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+
+  /**
+   * SpSharedObject::closed:
+   * @self: the object
+   * @final_value: (nullable): the value the object held when it closed,
+   *   or %NULL if it held none
+   *
+   * Emitted once, when the object is closed and the last guard is
+   * released.
+   *
+   * Since: 1.0
+   */
+  signals[SIGNAL_CLOSED] =
+    g_signal_new ("closed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1,
+                  G_TYPE_VALUE | G_SIGNAL_TYPE_STATIC_SCOPE);
+}
+
+static void
+sp_shared_object_init (SpSharedObject *self)
+{
+  g_mutex_init (&self->mutex);
+}
+
+/* Public API ----------------------------------------------------------- */
+
+/**
+ * sp_shared_object_new:
+ * @value_type: the type of the value to share
+ *
+ * Creates an uninitialized shared object: a
+ * [method@Sharedpotato.SharedObject.get_async] waits until a value is set.
+ *
+ * Signals and property notifications of the object are emitted in the
+ * thread-default main context of the thread calling this.
+ *
+ * Returns: (transfer full): a new #SpSharedObject
+ *
+ * Since: 1.0
+ */
+SpSharedObject *
+sp_shared_object_new (GType value_type)
+{
+  g_return_val_if_fail (G_TYPE_IS_VALUE_TYPE (value_type), NULL);
+
+  return g_object_new (SP_TYPE_SHARED_OBJECT,
+                       "value-type", value_type,
+                       NULL);
+}
+
+/**
+ * sp_shared_object_new_with_value:
+ * @value: the initial value; its type becomes the object's value type
+ *
+ * Creates a shared object holding a copy of @value.
+ *
+ * Returns: (transfer full): a new #SpSharedObject
+ *
+ * Since: 1.0
+ */
+SpSharedObject *
+sp_shared_object_new_with_value (const GValue *value)
+{
+  g_return_val_if_fail (G_IS_VALUE (value), NULL);
+
+  return sp_shared_object_new_full (G_VALUE_TYPE (value), NULL, value, NULL);
+}
+
+/**
+ * sp_shared_object_new_full:
+ * @value_type: the type of the value to share
+ * @name: (nullable): a name used in messages and traces
+ * @initial_value: (nullable): the initial value, or %NULL to start
+ *   uninitialized
+ * @default_value: (nullable): the value a clear returns to, or %NULL to
+ *   make a clear leave the object uninitialized
+ *
+ * Creates a shared object. @initial_value and @default_value are converted
+ * to @value_type; a value that cannot be converted is a programmer error.
+ *
+ * Returns: (transfer full) (nullable): a new #SpSharedObject, or %NULL if
+ *   a value could not be converted
+ *
+ * Since: 1.0
+ */
+SpSharedObject *
+sp_shared_object_new_full (GType         value_type,
+                           const char   *name,
+                           const GValue *initial_value,
+                           const GValue *default_value)
+{
+  g_autoptr(GError) error = NULL;
+  GValue initial = G_VALUE_INIT;
+  GValue fallback = G_VALUE_INIT;
+  SpSharedObject *self;
+
+  g_return_val_if_fail (G_TYPE_IS_VALUE_TYPE (value_type), NULL);
+  g_return_val_if_fail (initial_value == NULL || G_IS_VALUE (initial_value), NULL);
+  g_return_val_if_fail (default_value == NULL || G_IS_VALUE (default_value), NULL);
+
+  if ((initial_value != NULL && !convert_value (value_type, initial_value, &initial, &error)) ||
+      (default_value != NULL && !convert_value (value_type, default_value, &fallback, &error)))
+    {
+      g_critical ("%s: %s", G_STRFUNC, error->message);
+      if (G_IS_VALUE (&initial))
+        g_value_unset (&initial);
+      return NULL;
+    }
+
+  self = g_object_new (SP_TYPE_SHARED_OBJECT,
+                       "value-type", value_type,
+                       "name", name,
+                       NULL);
+
+  /* Not yet shared with anyone: no mutex, no announcement. */
+  move_value (&self->value, &initial);
+  move_value (&self->default_value, &fallback);
+
+  return self;
+}
+
+/**
+ * sp_shared_object_get_value_type:
+ * @self: a #SpSharedObject
+ *
+ * Gets [property@Sharedpotato.SharedObject:value-type].
+ *
+ * Returns: the type of the value the object holds
+ *
+ * Since: 1.0
+ */
+GType
+sp_shared_object_get_value_type (SpSharedObject *self)
+{
+  g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), G_TYPE_INVALID);
+
+  return self->value_type;
+}
+
+/**
+ * sp_shared_object_get_name:
+ * @self: a #SpSharedObject
+ *
+ * Gets [property@Sharedpotato.SharedObject:name].
+ *
+ * Returns: (nullable): the name of the object
+ *
+ * Since: 1.0
+ */
+const char *
+sp_shared_object_get_name (SpSharedObject *self)
+{
+  g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), NULL);
+
+  return self->name;
+}
+
+/**
+ * sp_shared_object_get_default_timeout:
+ * @self: a #SpSharedObject
+ *
+ * Gets [property@Sharedpotato.SharedObject:default-timeout].
+ *
+ * Returns: the default timeout in milliseconds, 0 for none
+ *
+ * Since: 1.0
+ */
+int
+sp_shared_object_get_default_timeout (SpSharedObject *self)
+{
+  g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), 0);
+
+  return g_atomic_int_get (&self->default_timeout);
+}
+
+/**
+ * sp_shared_object_set_default_timeout:
+ * @self: a #SpSharedObject
+ * @timeout_ms: the timeout in milliseconds, 0 for none
+ *
+ * Sets [property@Sharedpotato.SharedObject:default-timeout], which calls
+ * made with a `timeout_ms` of -1 use. Calls already made keep theirs.
+ *
+ * Since: 1.0
+ */
+void
+sp_shared_object_set_default_timeout (SpSharedObject *self,
+                                      int             timeout_ms)
+{
+  g_return_if_fail (SP_IS_SHARED_OBJECT (self));
+  g_return_if_fail (timeout_ms >= 0);
+
+  if (g_atomic_int_exchange (&self->default_timeout, timeout_ms) != timeout_ms)
+    {
+      sp_mutex_lock (&self->mutex);
+      emit_later_locked (self, EMIT_TIMEOUT, NULL, NULL);
+      sp_mutex_unlock (&self->mutex);
+    }
+}
+
+/**
+ * sp_shared_object_is_initialized:
+ * @self: a #SpSharedObject
+ *
+ * Gets [property@Sharedpotato.SharedObject:initialized]. Another thread
+ * may change it at any moment; use
+ * [method@Sharedpotato.SharedObject.peek_async] or a guard to act on it.
+ *
+ * Returns: whether the object holds a value
+ *
+ * Since: 1.0
+ */
+gboolean
+sp_shared_object_is_initialized (SpSharedObject *self)
+{
+  g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), FALSE);
+
+  return _sp_shared_object_has_value (self);
+}
+
+/**
+ * sp_shared_object_is_closed:
+ * @self: a #SpSharedObject
+ *
+ * Gets [property@Sharedpotato.SharedObject:closed].
+ *
+ * Returns: whether the object was closed
+ *
+ * Since: 1.0
+ */
+gboolean
+sp_shared_object_is_closed (SpSharedObject *self)
+{
+  gboolean closed;
+
+  g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), FALSE);
+
+  sp_mutex_lock (&self->mutex);
+  closed = self->close_state != CLOSE_STATE_OPEN;
+  sp_mutex_unlock (&self->mutex);
+
+  return closed;
+}
+
+static SpWaiter *
+waiter_from_result (SpSharedObject *self,
+                    GAsyncResult   *result,
+                    gpointer        source_tag)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+
+  return g_task_get_task_data (G_TASK (result));
+}
+
+/**
+ * sp_shared_object_get_async:
+ * @self: a #SpSharedObject
+ * @timeout_ms: milliseconds to wait at most; 0 for no limit, -1 for
+ *   [property@Sharedpotato.SharedObject:default-timeout]
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called with the value
+ * @user_data: data for @callback
+ *
+ * Gets a copy of the value, waiting if the object holds none yet until a
+ * set (or a clear to a default value) gives it one.
+ *
+ * It takes the lock shared: it waits for a writer ahead of it in the
+ * queue, but while it waits for a value it blocks nobody.
+ *
+ * @callback runs in the thread-default main context of the caller, after
+ * this function has returned. It fails with
+ * [error@Gio.IOErrorEnum.TIMED_OUT], [error@Gio.IOErrorEnum.CANCELLED] or
+ * [error@Gio.IOErrorEnum.CLOSED].
+ *
+ * Since: 1.0
+ */
+void
+sp_shared_object_get_async (SpSharedObject      *self,
+                            int                  timeout_ms,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_return_if_fail (SP_IS_SHARED_OBJECT (self));
+  g_return_if_fail (timeout_ms >= -1);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  waiter_start (waiter_new (self, OP_GET, cancellable, callback, user_data,
+                            sp_shared_object_get_async, "sp_shared_object_get_async"),
+                timeout_ms);
+}
+
+/**
+ * sp_shared_object_get_finish:
+ * @self: a #SpSharedObject
+ * @result: the #GAsyncResult passed to the callback
+ * @value: (out caller-allocates) (optional): an empty #GValue that receives
+ *   a copy of the value
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Sharedpotato.SharedObject.get_async].
+ *
+ * Returns: (skip): %TRUE with @value set, or %FALSE with @error set
+ *
+ * Since: 1.0
+ */
+gboolean
+sp_shared_object_get_finish (SpSharedObject  *self,
+                             GAsyncResult    *result,
+                             GValue          *value,
+                             GError         **error)
+{
+  SpWaiter *waiter;
+
+  g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), FALSE);
+  g_return_val_if_fail (value == NULL || !G_IS_VALUE (value), FALSE);
+  waiter = waiter_from_result (self, result, sp_shared_object_get_async);
+  g_return_val_if_fail (waiter != NULL, FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+
+  if (value != NULL)
+    move_value (value, &waiter->value);
+
+  return TRUE;
+}
+
+/**
+ * sp_shared_object_peek_async:
+ * @self: a #SpSharedObject
+ * @timeout_ms: milliseconds to wait for the lock at most; 0 for no limit,
+ *   -1 for [property@Sharedpotato.SharedObject:default-timeout]
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called with the result
+ * @user_data: data for @callback
+ *
+ * Looks at the value without waiting for one: like
+ * [method@Sharedpotato.SharedObject.get_async], it takes its turn for a
+ * shared lock, then reports whether the object is initialized and, if so,
+ * a copy of the value.
+ *
+ * Since: 1.0
+ */
+void
+sp_shared_object_peek_async (SpSharedObject      *self,
+                             int                  timeout_ms,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_return_if_fail (SP_IS_SHARED_OBJECT (self));
+  g_return_if_fail (timeout_ms >= -1);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  waiter_start (waiter_new (self, OP_PEEK, cancellable, callback, user_data,
+                            sp_shared_object_peek_async, "sp_shared_object_peek_async"),
+                timeout_ms);
+}
+
+/**
+ * sp_shared_object_peek_finish:
+ * @self: a #SpSharedObject
+ * @result: the #GAsyncResult passed to the callback
+ * @initialized: (out) (optional): whether the object held a value
+ * @value: (out caller-allocates) (optional): an empty #GValue that receives
+ *   a copy of the value, left empty if the object held none
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Sharedpotato.SharedObject.peek_async].
+ *
+ * Returns: (skip): %TRUE on success, %FALSE with @error set
+ *
+ * Since: 1.0
+ */
+gboolean
+sp_shared_object_peek_finish (SpSharedObject  *self,
+                              GAsyncResult    *result,
+                              gboolean        *initialized,
+                              GValue          *value,
+                              GError         **error)
+{
+  SpWaiter *waiter;
+
+  g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), FALSE);
+  g_return_val_if_fail (value == NULL || !G_IS_VALUE (value), FALSE);
+  waiter = waiter_from_result (self, result, sp_shared_object_peek_async);
+  g_return_val_if_fail (waiter != NULL, FALSE);
+
+  if (initialized != NULL)
+    *initialized = FALSE;
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+
+  if (initialized != NULL)
+    *initialized = waiter->initialized;
+  if (value != NULL && waiter->initialized)
+    move_value (value, &waiter->value);
+
+  return TRUE;
+}
+
+/**
+ * sp_shared_object_set_async:
+ * @self: a #SpSharedObject
+ * @value: the value to store; converted to
+ *   [property@Sharedpotato.SharedObject:value-type] if needed
+ * @timeout_ms: milliseconds to wait for the lock at most; 0 for no limit,
+ *   -1 for [property@Sharedpotato.SharedObject:default-timeout]
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the value is stored
+ * @user_data: data for @callback
+ *
+ * Stores a copy of @value, taking the lock exclusively for the moment of
+ * the store. This initializes the object and wakes every
+ * [method@Sharedpotato.SharedObject.get_async] waiting for a value.
+ *
+ * A value that cannot be converted fails with
+ * [error@Gio.IOErrorEnum.INVALID_ARGUMENT] and changes nothing. If
+ * @cancellable is cancelled after the value was stored, the call still
+ * reports success.
+ *
+ * Since: 1.0
+ */
+void
+sp_shared_object_set_async (SpSharedObject      *self,
+                            const GValue        *value,
+                            int                  timeout_ms,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  SpWaiter *waiter;
+
+  g_return_if_fail (SP_IS_SHARED_OBJECT (self));
+  g_return_if_fail (G_IS_VALUE (value));
+  g_return_if_fail (timeout_ms >= -1);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  waiter = waiter_new (self, OP_SET, cancellable, callback, user_data,
+                       sp_shared_object_set_async, "sp_shared_object_set_async");
+
+  /* Convert before queueing, so the grant under the mutex is only a move
+   * and a refused value never takes a place in the queue. */
+  convert_value (self->value_type, value, &waiter->value, &waiter->error);
+
+  waiter_start (waiter, timeout_ms);
+}
+
+/**
+ * sp_shared_object_set_finish:
+ * @self: a #SpSharedObject
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Sharedpotato.SharedObject.set_async].
+ *
+ * Returns: %TRUE if the value was stored
+ *
+ * Since: 1.0
+ */
+gboolean
+sp_shared_object_set_finish (SpSharedObject  *self,
+                             GAsyncResult    *result,
+                             GError         **error)
+{
+  g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), FALSE);
+  g_return_val_if_fail (waiter_from_result (self, result, sp_shared_object_set_async), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * sp_shared_object_clear_async:
+ * @self: a #SpSharedObject
+ * @timeout_ms: milliseconds to wait for the lock at most; 0 for no limit,
+ *   -1 for [property@Sharedpotato.SharedObject:default-timeout]
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the value is cleared
+ * @user_data: data for @callback
+ *
+ * Returns the object to its default value, or to uninitialized if it was
+ * created without one, taking the lock exclusively for the moment.
+ *
+ * Since: 1.0
+ */
+void
+sp_shared_object_clear_async (SpSharedObject      *self,
+                              int                  timeout_ms,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_return_if_fail (SP_IS_SHARED_OBJECT (self));
+  g_return_if_fail (timeout_ms >= -1);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  waiter_start (waiter_new (self, OP_CLEAR, cancellable, callback, user_data,
+                            sp_shared_object_clear_async, "sp_shared_object_clear_async"),
+                timeout_ms);
+}
+
+/**
+ * sp_shared_object_clear_finish:
+ * @self: a #SpSharedObject
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Sharedpotato.SharedObject.clear_async].
+ *
+ * Returns: %TRUE if the object was cleared
+ *
+ * Since: 1.0
+ */
+gboolean
+sp_shared_object_clear_finish (SpSharedObject  *self,
+                               GAsyncResult    *result,
+                               GError         **error)
+{
+  g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), FALSE);
+  g_return_val_if_fail (waiter_from_result (self, result, sp_shared_object_clear_async), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * sp_shared_object_lock_async:
+ * @self: a #SpSharedObject
+ * @mode: shared (read) or exclusive (write)
+ * @timeout_ms: milliseconds to wait at most; 0 for no limit, -1 for
+ *   [property@Sharedpotato.SharedObject:default-timeout]
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the lock is granted
+ * @user_data: data for @callback
+ *
+ * Waits for the lock in @mode, in FIFO order with every other call: a
+ * writer waits for all holders, a reader waits only for a writer, and a
+ * queued writer makes readers that arrive after it wait (no writer
+ * starvation). Readers at the head of the queue are granted together.
+ *
+ * The lock is held through the [class@Sharedpotato.Guard] that
+ * [method@Sharedpotato.SharedObject.lock_finish] returns, across any
+ * asynchronous work, until [method@Sharedpotato.Guard.release] or its last
+ * reference goes.
+ *
+ * If @cancellable is cancelled after the lock was granted but before the
+ * callback runs, the lock passes on and the call reports
+ * [error@Gio.IOErrorEnum.CANCELLED]: a grant is never lost.
+ *
+ * Since: 1.0
+ */
+void
+sp_shared_object_lock_async (SpSharedObject      *self,
+                             SpLockMode           mode,
+                             int                  timeout_ms,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  SpWaiter *waiter;
+
+  g_return_if_fail (SP_IS_SHARED_OBJECT (self));
+  g_return_if_fail (mode == SP_LOCK_MODE_SHARED || mode == SP_LOCK_MODE_EXCLUSIVE);
+  g_return_if_fail (timeout_ms >= -1);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  waiter = waiter_new (self, OP_LOCK, cancellable, callback, user_data,
+                       sp_shared_object_lock_async, "sp_shared_object_lock_async");
+  waiter->mode = mode;
+  waiter_start (waiter, timeout_ms);
+}
+
+/**
+ * sp_shared_object_lock_finish:
+ * @self: a #SpSharedObject
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Sharedpotato.SharedObject.lock_async].
+ *
+ * Returns: (transfer full): the guard holding the lock, or %NULL with
+ *   @error set
+ *
+ * Since: 1.0
+ */
+SpGuard *
+sp_shared_object_lock_finish (SpSharedObject  *self,
+                              GAsyncResult    *result,
+                              GError         **error)
+{
+  g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), NULL);
+  g_return_val_if_fail (waiter_from_result (self, result, sp_shared_object_lock_async), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * sp_shared_object_close_async:
+ * @self: a #SpSharedObject
+ * @timeout_ms: milliseconds to wait at most; 0 for no limit, -1 for
+ *   [property@Sharedpotato.SharedObject:default-timeout]
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the object is closed
+ * @user_data: data for @callback
+ *
+ * Closes the object. At once, every new call and every queued call fails
+ * with [error@Gio.IOErrorEnum.CLOSED]. Guards already granted stay valid;
+ * when the last is released, [signal@Sharedpotato.SharedObject::closed] is
+ * emitted with the final value and the close completes.
+ *
+ * Closing an object that is closing or closed succeeds: the call completes
+ * with the first close. If the close call times out or is cancelled, it
+ * reports so, but the object still finishes closing.
+ *
+ * Since: 1.0
+ */
+void
+sp_shared_object_close_async (SpSharedObject      *self,
+                              int                  timeout_ms,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_return_if_fail (SP_IS_SHARED_OBJECT (self));
+  g_return_if_fail (timeout_ms >= -1);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  waiter_start (waiter_new (self, OP_CLOSE, cancellable, callback, user_data,
+                            sp_shared_object_close_async, "sp_shared_object_close_async"),
+                timeout_ms);
+}
+
+/**
+ * sp_shared_object_close_finish:
+ * @self: a #SpSharedObject
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Sharedpotato.SharedObject.close_async].
+ *
+ * Returns: %TRUE if the object is closed
+ *
+ * Since: 1.0
+ */
+gboolean
+sp_shared_object_close_finish (SpSharedObject  *self,
+                               GAsyncResult    *result,
+                               GError         **error)
+{
+  g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), FALSE);
+  g_return_val_if_fail (waiter_from_result (self, result, sp_shared_object_close_async), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * sp_shared_object_try_get:
+ * @self: a #SpSharedObject
+ * @value: (out caller-allocates) (optional): an empty #GValue that receives
+ *   a copy of the value
+ *
+ * Gets a copy of the value at once if that needs no waiting: the object is
+ * open and initialized, and no writer holds or waits for the lock. Never
+ * waits and never iterates a main context.
+ *
+ * Returns: %TRUE with @value set, %FALSE if the value was not available
+ *   without waiting
+ *
+ * Since: 1.0
+ */
+gboolean
+sp_shared_object_try_get (SpSharedObject *self,
+                          GValue         *value)
+{
+  gboolean available;
+
+  g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), FALSE);
+  g_return_val_if_fail (value == NULL || !G_IS_VALUE (value), FALSE);
+
+  sp_mutex_lock (&self->mutex);
+  /* A non-empty queue always has a writer at or before its head. */
+  available = self->close_state == CLOSE_STATE_OPEN &&
+              G_IS_VALUE (&self->value) &&
+              !self->writer &&
+              self->queue.length == 0;
+  if (available && value != NULL)
+    copy_value_locked (self, value);
+  sp_mutex_unlock (&self->mutex);
+
+  return available;
+}
+
+/**
+ * sp_shared_object_try_lock:
+ * @self: a #SpSharedObject
+ * @mode: shared (read) or exclusive (write)
+ *
+ * Takes the lock at once if that needs no waiting and jumps nobody in the
+ * queue. Never waits and never iterates a main context.
+ *
+ * Returns: (transfer full) (nullable): a guard holding the lock, or %NULL
+ *
+ * Since: 1.0
+ */
+SpGuard *
+sp_shared_object_try_lock (SpSharedObject *self,
+                           SpLockMode      mode)
+{
+  gboolean granted;
+
+  g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), NULL);
+  g_return_val_if_fail (mode == SP_LOCK_MODE_SHARED || mode == SP_LOCK_MODE_EXCLUSIVE, NULL);
+
+  sp_mutex_lock (&self->mutex);
+  granted = self->close_state == CLOSE_STATE_OPEN &&
+            self->queue.length == 0 &&
+            can_grant_locked (self, mode == SP_LOCK_MODE_EXCLUSIVE);
+  if (granted)
+    take_hold_locked (self, mode);
+  sp_mutex_unlock (&self->mutex);
+
+  return granted ? _sp_guard_new (self, mode) : NULL;
+}

@@ -1,0 +1,127 @@
+/* sp-shared-object.h: one value shared by many asynchronous clients
+ *
+ * SPDX-License-Identifier: MIT
+ */
+
+#pragma once
+
+#if !defined(SHAREDPOTATO_INSIDE) && !defined(SHAREDPOTATO_COMPILATION)
+# error "Only <sharedpotato.h> can be included directly."
+#endif
+
+#include <gio/gio.h>
+
+#include "sp-guard.h"
+#include "sp-types.h"
+#include "sp-version-macros.h"
+
+G_BEGIN_DECLS
+
+#define SP_TYPE_SHARED_OBJECT (sp_shared_object_get_type ())
+
+SP_AVAILABLE_IN_ALL
+G_DECLARE_FINAL_TYPE (SpSharedObject, sp_shared_object, SP, SHARED_OBJECT, GObject)
+
+SP_AVAILABLE_IN_ALL
+SpSharedObject *sp_shared_object_new                 (GType                value_type);
+SP_AVAILABLE_IN_ALL
+SpSharedObject *sp_shared_object_new_with_value      (const GValue        *value);
+SP_AVAILABLE_IN_ALL
+SpSharedObject *sp_shared_object_new_full            (GType                value_type,
+                                                      const char          *name,
+                                                      const GValue        *initial_value,
+                                                      const GValue        *default_value);
+
+SP_AVAILABLE_IN_ALL
+GType           sp_shared_object_get_value_type      (SpSharedObject      *self);
+SP_AVAILABLE_IN_ALL
+const char     *sp_shared_object_get_name            (SpSharedObject      *self);
+SP_AVAILABLE_IN_ALL
+int             sp_shared_object_get_default_timeout (SpSharedObject      *self);
+SP_AVAILABLE_IN_ALL
+void            sp_shared_object_set_default_timeout (SpSharedObject      *self,
+                                                      int                  timeout_ms);
+SP_AVAILABLE_IN_ALL
+gboolean        sp_shared_object_is_initialized      (SpSharedObject      *self);
+SP_AVAILABLE_IN_ALL
+gboolean        sp_shared_object_is_closed           (SpSharedObject      *self);
+
+SP_AVAILABLE_IN_ALL
+void            sp_shared_object_get_async           (SpSharedObject      *self,
+                                                      int                  timeout_ms,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+SP_AVAILABLE_IN_ALL
+gboolean        sp_shared_object_get_finish          (SpSharedObject      *self,
+                                                      GAsyncResult        *result,
+                                                      GValue              *value,
+                                                      GError             **error);
+
+SP_AVAILABLE_IN_ALL
+void            sp_shared_object_peek_async          (SpSharedObject      *self,
+                                                      int                  timeout_ms,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+SP_AVAILABLE_IN_ALL
+gboolean        sp_shared_object_peek_finish         (SpSharedObject      *self,
+                                                      GAsyncResult        *result,
+                                                      gboolean            *initialized,
+                                                      GValue              *value,
+                                                      GError             **error);
+
+SP_AVAILABLE_IN_ALL
+void            sp_shared_object_set_async           (SpSharedObject      *self,
+                                                      const GValue        *value,
+                                                      int                  timeout_ms,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+SP_AVAILABLE_IN_ALL
+gboolean        sp_shared_object_set_finish          (SpSharedObject      *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
+
+SP_AVAILABLE_IN_ALL
+void            sp_shared_object_clear_async         (SpSharedObject      *self,
+                                                      int                  timeout_ms,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+SP_AVAILABLE_IN_ALL
+gboolean        sp_shared_object_clear_finish        (SpSharedObject      *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
+
+SP_AVAILABLE_IN_ALL
+void            sp_shared_object_lock_async          (SpSharedObject      *self,
+                                                      SpLockMode           mode,
+                                                      int                  timeout_ms,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+SP_AVAILABLE_IN_ALL
+SpGuard        *sp_shared_object_lock_finish         (SpSharedObject      *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
+
+SP_AVAILABLE_IN_ALL
+void            sp_shared_object_close_async         (SpSharedObject      *self,
+                                                      int                  timeout_ms,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+SP_AVAILABLE_IN_ALL
+gboolean        sp_shared_object_close_finish        (SpSharedObject      *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
+
+SP_AVAILABLE_IN_ALL
+gboolean        sp_shared_object_try_get             (SpSharedObject      *self,
+                                                      GValue              *value);
+SP_AVAILABLE_IN_ALL
+SpGuard        *sp_shared_object_try_lock            (SpSharedObject      *self,
+                                                      SpLockMode           mode);
+
+G_END_DECLS
