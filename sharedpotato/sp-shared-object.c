@@ -1382,15 +1382,13 @@ sp_shared_object_is_closed (SpSharedObject *self)
   return closed;
 }
 
-static SpWaiter *
-waiter_from_result (SpSharedObject *self,
-                    GAsyncResult   *result,
-                    gpointer        source_tag)
+static gboolean
+result_is_valid (SpSharedObject *self,
+                 GAsyncResult   *result,
+                 gpointer        source_tag)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
-
-  return g_task_get_task_data (G_TASK (result));
+  return g_task_is_valid (result, self) &&
+         g_task_get_source_tag (G_TASK (result)) == source_tag;
 }
 
 /**
@@ -1455,8 +1453,9 @@ sp_shared_object_get_finish (SpSharedObject  *self,
 
   g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), FALSE);
   g_return_val_if_fail (value == NULL || !G_IS_VALUE (value), FALSE);
-  waiter = waiter_from_result (self, result, sp_shared_object_get_async);
-  g_return_val_if_fail (waiter != NULL, FALSE);
+  g_return_val_if_fail (result_is_valid (self, result, sp_shared_object_get_async), FALSE);
+
+  waiter = g_task_get_task_data (G_TASK (result));
 
   if (!g_task_propagate_boolean (G_TASK (result), error))
     return FALSE;
@@ -1525,8 +1524,9 @@ sp_shared_object_peek_finish (SpSharedObject  *self,
 
   g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), FALSE);
   g_return_val_if_fail (value == NULL || !G_IS_VALUE (value), FALSE);
-  waiter = waiter_from_result (self, result, sp_shared_object_peek_async);
-  g_return_val_if_fail (waiter != NULL, FALSE);
+  g_return_val_if_fail (result_is_valid (self, result, sp_shared_object_peek_async), FALSE);
+
+  waiter = g_task_get_task_data (G_TASK (result));
 
   if (initialized != NULL)
     *initialized = FALSE;
@@ -1607,7 +1607,7 @@ sp_shared_object_set_finish (SpSharedObject  *self,
                              GError         **error)
 {
   g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), FALSE);
-  g_return_val_if_fail (waiter_from_result (self, result, sp_shared_object_set_async), FALSE);
+  g_return_val_if_fail (result_is_valid (self, result, sp_shared_object_set_async), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
@@ -1660,7 +1660,7 @@ sp_shared_object_clear_finish (SpSharedObject  *self,
                                GError         **error)
 {
   g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), FALSE);
-  g_return_val_if_fail (waiter_from_result (self, result, sp_shared_object_clear_async), FALSE);
+  g_return_val_if_fail (result_is_valid (self, result, sp_shared_object_clear_async), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
@@ -1731,7 +1731,7 @@ sp_shared_object_lock_finish (SpSharedObject  *self,
                               GError         **error)
 {
   g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), NULL);
-  g_return_val_if_fail (waiter_from_result (self, result, sp_shared_object_lock_async), NULL);
+  g_return_val_if_fail (result_is_valid (self, result, sp_shared_object_lock_async), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -1790,7 +1790,7 @@ sp_shared_object_close_finish (SpSharedObject  *self,
                                GError         **error)
 {
   g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), FALSE);
-  g_return_val_if_fail (waiter_from_result (self, result, sp_shared_object_close_async), FALSE);
+  g_return_val_if_fail (result_is_valid (self, result, sp_shared_object_close_async), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }

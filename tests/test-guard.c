@@ -1,0 +1,204 @@
+/* test-guard.c
+ *
+ * SPDX-License-Identifier: MIT
+ */
+
+#include <sharedpotato.h>
+
+#include "sp-test-util.h"
+
+static void
+test_release_on_last_unref (void)
+{
+  g_autoptr(SpSharedObject) object = new_int_object (0);
+  Result next = { 0 };
+
+  {
+    g_autoptr(SpGuard) guard = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
+
+    g_assert_nonnull (guard);
+    sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb, &next);
+    drain ();
+    g_assert_false (next.done);
+  }
+
+  /* Scope exit released it. */
+  iterate_until (&next.done);
+  g_assert_true (next.ok);
+  result_clear (&next);
+}
+
+static void
+test_released_twice (void)
+{
+  g_autoptr(SpSharedObject) object = new_int_object (0);
+  SpGuard *guard = sp_shared_object_try_lock (object, SP_LOCK_MODE_SHARED);
+  SpGuard *other;
+
+  sp_guard_release (guard);
+  g_test_expect_message ("Sharedpotato", G_LOG_LEVEL_CRITICAL, "*already released*");
+  sp_guard_release (guard);
+  g_test_assert_expected_messages ();
+  g_object_unref (guard);
+
+  /* The hold was given back exactly once: a writer gets in, and only one. */
+  other = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
+  g_assert_nonnull (other);
+  g_assert_null (sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE));
+  g_object_unref (other);
+}
+
+static void
+test_use_after_release (void)
+{
+  g_autoptr(SpSharedObject) object = new_int_object (1);
+  g_autoptr(SpGuard) guard = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
+  GValue value = G_VALUE_INIT;
+
+  sp_guard_release (guard);
+  g_assert_true (sp_guard_is_released (guard));
+
+  g_test_expect_message ("Sharedpotato", G_LOG_LEVEL_CRITICAL, "*already released*");
+  g_assert_false (sp_guard_get_value (guard, &value));
+  g_test_assert_expected_messages ();
+  g_assert_false (G_IS_VALUE (&value));
+
+  g_value_init (&value, G_TYPE_INT);
+  g_value_set_int (&value, 2);
+  g_test_expect_message ("Sharedpotato", G_LOG_LEVEL_CRITICAL, "*already released*");
+  g_assert_false (sp_guard_set_value (guard, &value, NULL));
+  g_test_assert_expected_messages ();
+  g_value_unset (&value);
+
+  g_test_expect_message ("Sharedpotato", G_LOG_LEVEL_CRITICAL, "*already released*");
+  sp_guard_clear (guard);
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message ("Sharedpotato", G_LOG_LEVEL_CRITICAL, "*already released*");
+  g_assert_false (sp_guard_is_initialized (guard));
+  g_test_assert_expected_messages ();
+
+  g_assert_true (sp_shared_object_try_get (object, &value));
+  g_assert_cmpint (g_value_get_int (&value), ==, 1);
+  g_value_unset (&value);
+}
+
+static void
+test_shared_refuses_writes (void)
+{
+  g_autoptr(SpSharedObject) object = new_int_object (1);
+  g_autoptr(SpGuard) guard = sp_shared_object_try_lock (object, SP_LOCK_MODE_SHARED);
+  GValue value = G_VALUE_INIT;
+
+  g_assert_cmpint (sp_guard_get_mode (guard), ==, SP_LOCK_MODE_SHARED);
+  g_assert_true (sp_guard_is_initialized (guard));
+
+  g_value_init (&value, G_TYPE_INT);
+  g_value_set_int (&value, 2);
+  g_test_expect_message ("Sharedpotato", G_LOG_LEVEL_CRITICAL, "*shared lock*");
+  g_assert_false (sp_guard_set_value (guard, &value, NULL));
+  g_test_assert_expected_messages ();
+  g_value_unset (&value);
+
+  g_test_expect_message ("Sharedpotato", G_LOG_LEVEL_CRITICAL, "*shared lock*");
+  sp_guard_clear (guard);
+  g_test_assert_expected_messages ();
+
+  g_assert_true (sp_guard_get_value (guard, &value));
+  g_assert_cmpint (g_value_get_int (&value), ==, 1);
+  g_value_unset (&value);
+}
+
+static void
+test_set_wrong_type (void)
+{
+  g_autoptr(SpSharedObject) object = new_int_object (1);
+  g_autoptr(SpGuard) guard = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
+  g_autoptr(GError) error = NULL;
+  GValue value = G_VALUE_INIT;
+
+  g_value_init (&value, G_TYPE_OBJECT);
+  g_assert_false (sp_guard_set_value (guard, &value, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_value_unset (&value);
+
+  g_assert_true (sp_guard_get_value (guard, &value));
+  g_assert_cmpint (g_value_get_int (&value), ==, 1);
+  g_value_unset (&value);
+}
+
+static void
+test_clear (void)
+{
+  g_autoptr(SpSharedObject) object = new_int_object (1);
+  g_autoptr(SpGuard) guard = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
+  GValue value = G_VALUE_INIT;
+
+  sp_guard_clear (guard);
+  g_assert_false (sp_guard_is_initialized (guard));
+  g_assert_false (sp_guard_get_value (guard, &value));
+  g_assert_false (G_IS_VALUE (&value));
+}
+
+static void
+test_not_from_library (void)
+{
+  g_autoptr(SpGuard) guard = g_object_new (SP_TYPE_GUARD, NULL);
+
+  g_assert_true (sp_guard_is_released (guard));
+  g_test_expect_message ("Sharedpotato", G_LOG_LEVEL_CRITICAL, "*holds no lock*");
+  sp_guard_release (guard);
+  g_test_assert_expected_messages ();
+}
+
+static void
+test_bad_input (void)
+{
+  g_autoptr(SpSharedObject) object = new_int_object (1);
+  g_autoptr(SpGuard) guard = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
+  GValue value = G_VALUE_INIT;
+
+#define EXPECT_CRITICAL(call) \
+  G_STMT_START { \
+    g_test_expect_message ("Sharedpotato", G_LOG_LEVEL_CRITICAL, "*"); \
+    call; \
+    g_test_assert_expected_messages (); \
+  } G_STMT_END
+
+  EXPECT_CRITICAL (sp_guard_get_mode (NULL));
+  EXPECT_CRITICAL (sp_guard_is_released (NULL));
+  EXPECT_CRITICAL (sp_guard_is_initialized (NULL));
+  EXPECT_CRITICAL (sp_guard_get_value (NULL, &value));
+  EXPECT_CRITICAL (sp_guard_get_value ((SpGuard *) object, &value));
+  EXPECT_CRITICAL (sp_guard_set_value (NULL, &value, NULL));
+  EXPECT_CRITICAL (sp_guard_set_value (guard, NULL, NULL));
+  EXPECT_CRITICAL (sp_guard_set_value (guard, &value, NULL));
+  EXPECT_CRITICAL (sp_guard_clear (NULL));
+  EXPECT_CRITICAL (sp_guard_release (NULL));
+  g_value_init (&value, G_TYPE_INT);
+  EXPECT_CRITICAL (sp_guard_get_value (guard, &value));
+  g_value_unset (&value);
+#undef EXPECT_CRITICAL
+
+  g_assert_false (sp_guard_is_released (guard));
+  g_assert_true (sp_guard_get_value (guard, &value));
+  g_assert_cmpint (g_value_get_int (&value), ==, 1);
+  g_value_unset (&value);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/Sharedpotato/Guard/release/last-unref", test_release_on_last_unref);
+  g_test_add_func ("/Sharedpotato/Guard/release/twice", test_released_twice);
+  g_test_add_func ("/Sharedpotato/Guard/release/use-after", test_use_after_release);
+  g_test_add_func ("/Sharedpotato/Guard/shared/refuses-writes", test_shared_refuses_writes);
+  g_test_add_func ("/Sharedpotato/Guard/set/wrong-type", test_set_wrong_type);
+  g_test_add_func ("/Sharedpotato/Guard/clear", test_clear);
+  g_test_add_func ("/Sharedpotato/Guard/bad-input/not-from-library", test_not_from_library);
+  g_test_add_func ("/Sharedpotato/Guard/bad-input/criticals", test_bad_input);
+
+  return g_test_run ();
+}

@@ -1,0 +1,1198 @@
+/* test-shared-object.c
+ *
+ * SPDX-License-Identifier: MIT
+ *
+ * The main context is driven by hand (drain () runs what is ready,
+ * iterate_until () blocks on the event a test waits for), so every
+ * ordering asserted here is the one the library produced, reproducibly.
+ */
+
+#include <sharedpotato.h>
+
+#include "sp-test-util.h"
+
+static void
+test_version (void)
+{
+  g_assert_true (SP_CHECK_VERSION (1, 0, 0));
+  g_assert_false (SP_CHECK_VERSION (SP_MAJOR_VERSION + 1, 0, 0));
+  g_assert_cmpuint (sp_get_major_version (), ==, SP_MAJOR_VERSION);
+  g_assert_cmpuint (sp_get_minor_version (), ==, SP_MINOR_VERSION);
+  g_assert_cmpuint (sp_get_micro_version (), ==, SP_MICRO_VERSION);
+  g_assert_null (sp_check_version (SP_MAJOR_VERSION, 0, 0));
+  g_assert_nonnull (sp_check_version (SP_MAJOR_VERSION + 1, 0, 0));
+  g_assert_nonnull (sp_check_version (SP_MAJOR_VERSION, SP_MINOR_VERSION + 1, 0));
+}
+
+static void
+test_properties (void)
+{
+  g_autoptr(SpSharedObject) object = NULL;
+  g_autofree char *name = NULL;
+  GType value_type = G_TYPE_INVALID;
+  int timeout = -1;
+  gboolean initialized = TRUE, closed = TRUE;
+
+  object = sp_shared_object_new_full (G_TYPE_STRING, "config", NULL, NULL);
+  g_object_get (object,
+                "value-type", &value_type,
+                "name", &name,
+                "default-timeout", &timeout,
+                "initialized", &initialized,
+                "closed", &closed,
+                NULL);
+  g_assert_true (value_type == G_TYPE_STRING);
+  g_assert_cmpstr (name, ==, "config");
+  g_assert_cmpstr (sp_shared_object_get_name (object), ==, "config");
+  g_assert_cmpint (timeout, ==, 0);
+  g_assert_false (initialized);
+  g_assert_false (closed);
+  g_assert_true (sp_shared_object_get_value_type (object) == G_TYPE_STRING);
+}
+
+static void
+count_notify (GObject *object, GParamSpec *pspec, gpointer data)
+{
+  (*(guint *) data)++;
+}
+
+static void
+test_default_timeout_notify (void)
+{
+  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  guint notified = 0;
+
+  g_signal_connect (object, "notify::default-timeout", G_CALLBACK (count_notify), &notified);
+  g_object_set (object, "default-timeout", 25, NULL);
+  g_assert_cmpint (sp_shared_object_get_default_timeout (object), ==, 25);
+  /* Emitted in the owner context, after the change, never inline. */
+  g_assert_cmpuint (notified, ==, 0);
+  drain ();
+  g_assert_cmpuint (notified, ==, 1);
+
+  sp_shared_object_set_default_timeout (object, 25);
+  drain ();
+  g_assert_cmpuint (notified, ==, 1);
+}
+
+static void
+test_get_initialized (void)
+{
+  g_autoptr(SpSharedObject) object = new_int_object (42);
+  Result r = { 0 };
+
+  sp_shared_object_get_async (object, 0, NULL, get_cb, &r);
+  /* Never before _async has returned, even when nothing waits. */
+  g_assert_false (r.done);
+  iterate_until (&r.done);
+  g_assert_no_error (r.error);
+  g_assert_true (r.ok);
+  g_assert_cmpint (g_value_get_int (&r.value), ==, 42);
+  result_clear (&r);
+}
+
+static void
+test_get_waits_for_set (void)
+{
+  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  Result g1 = { 0 }, g2 = { 0 }, s = { 0 };
+
+  sp_shared_object_get_async (object, 0, NULL, get_cb, &g1);
+  sp_shared_object_get_async (object, 0, NULL, get_cb, &g2);
+  drain ();
+  g_assert_false (g1.done);
+  g_assert_false (g2.done);
+
+  set_int (object, 7, &s);
+  iterate_until (&g2.done);
+  iterate_until (&s.done);
+  g_assert_true (s.ok);
+  g_assert_true (g1.ok && g2.ok);
+  g_assert_cmpint (g_value_get_int (&g1.value), ==, 7);
+  g_assert_cmpint (g_value_get_int (&g2.value), ==, 7);
+  g_assert_true (sp_shared_object_is_initialized (object));
+
+  result_clear (&g1);
+  result_clear (&g2);
+  result_clear (&s);
+}
+
+static void
+test_peek (void)
+{
+  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_STRING);
+  GValue value = G_VALUE_INIT;
+  Result p = { 0 }, s = { 0 };
+
+  sp_shared_object_peek_async (object, 0, NULL, peek_cb, &p);
+  iterate_until (&p.done);
+  g_assert_true (p.ok);
+  g_assert_false (p.initialized);
+  g_assert_false (G_IS_VALUE (&p.value));
+  result_clear (&p);
+
+  g_value_init (&value, G_TYPE_STRING);
+  g_value_set_static_string (&value, "potato");
+  sp_shared_object_set_async (object, &value, 0, NULL, set_cb, &s);
+  g_value_unset (&value);
+  sp_shared_object_peek_async (object, 0, NULL, peek_cb, &p);
+  iterate_until (&p.done);
+  g_assert_true (s.done);
+  g_assert_cmpuint (s.order, <, p.order);
+  g_assert_true (p.initialized);
+  g_assert_cmpstr (g_value_get_string (&p.value), ==, "potato");
+  result_clear (&p);
+  result_clear (&s);
+}
+
+static void
+test_set_transforms (void)
+{
+  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_DOUBLE);
+  Result s = { 0 }, g = { 0 };
+
+  set_int (object, 3, &s);
+  iterate_until (&s.done);
+  g_assert_no_error (s.error);
+  sp_shared_object_get_async (object, 0, NULL, get_cb, &g);
+  iterate_until (&g.done);
+  g_assert_true (G_VALUE_HOLDS_DOUBLE (&g.value));
+  g_assert_cmpfloat (g_value_get_double (&g.value), ==, 3.0);
+  result_clear (&s);
+  result_clear (&g);
+}
+
+static void
+count_changed (SpSharedObject *object, const GValue *old_value, const GValue *new_value, gpointer data)
+{
+  (*(guint *) data)++;
+}
+
+static void
+test_set_wrong_type (void)
+{
+  g_autoptr(SpSharedObject) object = new_int_object (5);
+  GValue value = G_VALUE_INIT;
+  Result s = { 0 }, g = { 0 };
+  guint changed = 0;
+
+  g_signal_connect (object, "notify", G_CALLBACK (count_notify), &changed);
+  g_signal_connect (object, "changed", G_CALLBACK (count_changed), &changed);
+
+  g_value_init (&value, G_TYPE_STRING);
+  g_value_set_static_string (&value, "not a number");
+  sp_shared_object_set_async (object, &value, 0, NULL, set_cb, &s);
+  g_value_unset (&value);
+  iterate_until (&s.done);
+  g_assert_error (s.error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_false (s.ok);
+
+  sp_shared_object_get_async (object, 0, NULL, get_cb, &g);
+  iterate_until (&g.done);
+  g_assert_cmpint (g_value_get_int (&g.value), ==, 5);
+  g_assert_cmpuint (changed, ==, 0);
+  result_clear (&s);
+  result_clear (&g);
+}
+
+static void
+test_clear_to_default (void)
+{
+  GValue initial = G_VALUE_INIT, fallback = G_VALUE_INIT;
+  g_autoptr(SpSharedObject) object = NULL;
+  Result c = { 0 }, g = { 0 };
+
+  g_value_init (&initial, G_TYPE_INT);
+  g_value_set_int (&initial, 10);
+  g_value_init (&fallback, G_TYPE_INT);
+  g_value_set_int (&fallback, -1);
+  object = sp_shared_object_new_full (G_TYPE_INT, NULL, &initial, &fallback);
+
+  sp_shared_object_clear_async (object, 0, NULL, clear_cb, &c);
+  sp_shared_object_get_async (object, 0, NULL, get_cb, &g);
+  iterate_until (&g.done);
+  g_assert_true (c.ok);
+  g_assert_cmpint (g_value_get_int (&g.value), ==, -1);
+  g_assert_true (sp_shared_object_is_initialized (object));
+
+  result_clear (&c);
+  result_clear (&g);
+  g_value_unset (&initial);
+  g_value_unset (&fallback);
+}
+
+static void
+test_clear_to_uninitialized (void)
+{
+  g_autoptr(SpSharedObject) object = new_int_object (10);
+  Result c = { 0 }, p = { 0 }, g = { 0 }, s = { 0 };
+
+  sp_shared_object_clear_async (object, 0, NULL, clear_cb, &c);
+  sp_shared_object_peek_async (object, 0, NULL, peek_cb, &p);
+  sp_shared_object_get_async (object, 0, NULL, get_cb, &g);
+  drain ();
+  g_assert_true (c.ok);
+  g_assert_true (p.ok);
+  g_assert_false (p.initialized);
+  g_assert_false (g.done);
+  g_assert_false (sp_shared_object_is_initialized (object));
+
+  set_int (object, 11, &s);
+  iterate_until (&g.done);
+  g_assert_cmpint (g_value_get_int (&g.value), ==, 11);
+
+  result_clear (&c);
+  result_clear (&p);
+  result_clear (&g);
+  result_clear (&s);
+}
+
+typedef struct
+{
+  GString *log;
+  GThread *thread;
+} SignalLog;
+
+static void
+log_changed (SpSharedObject *object, const GValue *old_value, const GValue *new_value, SignalLog *log)
+{
+  g_assert_true (log->thread == g_thread_self ());
+  g_string_append_printf (log->log, "changed(%s,%s) ",
+                          old_value ? "v" : "null", new_value ? "v" : "null");
+}
+
+static void
+log_signal (SpSharedObject *object, SignalLog *log)
+{
+  g_string_append (log->log, "initialized ");
+}
+
+static void
+log_cleared (SpSharedObject *object, SignalLog *log)
+{
+  g_string_append (log->log, "cleared ");
+}
+
+static void
+log_notify (SpSharedObject *object, GParamSpec *pspec, SignalLog *log)
+{
+  /* Notifications run after the changes, so they see the current state. */
+  if (g_str_equal (pspec->name, "initialized"))
+    g_string_append_printf (log->log, "notify:initialized=%d ",
+                            sp_shared_object_is_initialized (object));
+}
+
+static void
+test_signals_order (void)
+{
+  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  SignalLog log = { g_string_new (NULL), g_thread_self () };
+  Result s1 = { 0 }, s2 = { 0 }, c = { 0 };
+
+  g_signal_connect (object, "changed", G_CALLBACK (log_changed), &log);
+  g_signal_connect (object, "initialized", G_CALLBACK (log_signal), &log);
+  g_signal_connect (object, "cleared", G_CALLBACK (log_cleared), &log);
+  g_signal_connect (object, "notify", G_CALLBACK (log_notify), &log);
+
+  set_int (object, 1, &s1);
+  set_int (object, 2, &s2);
+  sp_shared_object_clear_async (object, 0, NULL, clear_cb, &c);
+  iterate_until (&c.done);
+  drain ();
+
+  g_assert_cmpstr (log.log->str, ==,
+                   "changed(null,v) notify:initialized=0 initialized "
+                   "changed(v,v) "
+                   "changed(v,null) cleared notify:initialized=0 ");
+  g_string_free (log.log, TRUE);
+  result_clear (&s1);
+  result_clear (&s2);
+  result_clear (&c);
+}
+
+static void
+test_lock_exclusive_guard (void)
+{
+  g_autoptr(SpSharedObject) object = new_int_object (1);
+  GValue value = G_VALUE_INIT;
+  Result l = { 0 }, g = { 0 };
+  GError *error = NULL;
+
+  sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb, &l);
+  iterate_until (&l.done);
+  g_assert_nonnull (l.guard);
+  g_assert_cmpint (sp_guard_get_mode (l.guard), ==, SP_LOCK_MODE_EXCLUSIVE);
+
+  /* A get queued behind the writer sees only its final value. */
+  sp_shared_object_get_async (object, 0, NULL, get_cb, &g);
+  g_assert_true (sp_guard_get_value (l.guard, &value));
+  g_assert_cmpint (g_value_get_int (&value), ==, 1);
+  g_value_set_int (&value, 2);
+  g_assert_true (sp_guard_set_value (l.guard, &value, &error));
+  g_assert_no_error (error);
+  g_value_set_int (&value, 3);
+  g_assert_true (sp_guard_set_value (l.guard, &value, &error));
+  g_value_unset (&value);
+  drain ();
+  g_assert_false (g.done);
+
+  sp_guard_release (l.guard);
+  g_assert_true (sp_guard_is_released (l.guard));
+  iterate_until (&g.done);
+  g_assert_cmpint (g_value_get_int (&g.value), ==, 3);
+
+  result_clear (&l);
+  result_clear (&g);
+}
+
+static void
+test_try_get (void)
+{
+  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  g_autoptr(SpGuard) reader = NULL;
+  GValue value = G_VALUE_INIT;
+  Result l = { 0 }, s = { 0 };
+
+  g_assert_false (sp_shared_object_try_get (object, &value));
+  g_assert_false (G_IS_VALUE (&value));
+
+  set_int (object, 9, &s);
+  iterate_until (&s.done);
+  g_assert_true (sp_shared_object_try_get (object, &value));
+  g_assert_cmpint (g_value_get_int (&value), ==, 9);
+  g_value_unset (&value);
+
+  /* Readers do not stop it, a queued writer does. */
+  reader = sp_shared_object_try_lock (object, SP_LOCK_MODE_SHARED);
+  g_assert_nonnull (reader);
+  g_assert_true (sp_shared_object_try_get (object, NULL));
+  sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb, &l);
+  g_assert_false (sp_shared_object_try_get (object, NULL));
+  g_clear_object (&reader);
+  iterate_until (&l.done);
+  g_assert_false (sp_shared_object_try_get (object, NULL));
+  result_clear (&l);
+  g_assert_true (sp_shared_object_try_get (object, NULL));
+  result_clear (&s);
+}
+
+static void
+test_try_lock (void)
+{
+  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  SpGuard *r1, *r2, *w;
+  Result l = { 0 };
+
+  r1 = sp_shared_object_try_lock (object, SP_LOCK_MODE_SHARED);
+  r2 = sp_shared_object_try_lock (object, SP_LOCK_MODE_SHARED);
+  g_assert_nonnull (r1);
+  g_assert_nonnull (r2);
+  g_assert_null (sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE));
+
+  /* A queued writer is not jumped, not even by a reader. */
+  sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb, &l);
+  g_assert_null (sp_shared_object_try_lock (object, SP_LOCK_MODE_SHARED));
+  g_object_unref (r1);
+  sp_guard_release (r2);
+  g_object_unref (r2);
+  iterate_until (&l.done);
+  g_assert_null (sp_shared_object_try_lock (object, SP_LOCK_MODE_SHARED));
+  result_clear (&l);
+
+  w = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
+  g_assert_nonnull (w);
+  g_object_unref (w);
+}
+
+/* R R W R: the last reader waits for the writer. */
+static void
+test_fairness_writer_blocks_later_readers (void)
+{
+  g_autoptr(SpSharedObject) object = new_int_object (0);
+  Result r1 = { 0 }, r2 = { 0 }, w = { 0 }, r3 = { 0 };
+
+  sp_shared_object_lock_async (object, SP_LOCK_MODE_SHARED, 0, NULL, lock_cb, &r1);
+  sp_shared_object_lock_async (object, SP_LOCK_MODE_SHARED, 0, NULL, lock_cb, &r2);
+  sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb, &w);
+  sp_shared_object_lock_async (object, SP_LOCK_MODE_SHARED, 0, NULL, lock_cb, &r3);
+  drain ();
+  g_assert_true (r1.ok && r2.ok);
+  g_assert_false (w.done);
+  g_assert_false (r3.done);
+
+  sp_guard_release (r1.guard);
+  drain ();
+  g_assert_false (w.done);
+  sp_guard_release (r2.guard);
+  drain ();
+  g_assert_true (w.ok);
+  g_assert_false (r3.done);
+
+  sp_guard_release (w.guard);
+  iterate_until (&r3.done);
+  g_assert_true (r3.ok);
+  g_assert_cmpuint (w.order, <, r3.order);
+
+  result_clear (&r1);
+  result_clear (&r2);
+  result_clear (&w);
+  result_clear (&r3);
+}
+
+/* W R R: both readers granted together once the writer leaves. */
+static void
+test_fairness_readers_granted_together (void)
+{
+  g_autoptr(SpSharedObject) object = new_int_object (0);
+  Result w = { 0 }, r1 = { 0 }, r2 = { 0 }, w2 = { 0 };
+
+  sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb, &w);
+  iterate_until (&w.done);
+  sp_shared_object_lock_async (object, SP_LOCK_MODE_SHARED, 0, NULL, lock_cb, &r1);
+  sp_shared_object_lock_async (object, SP_LOCK_MODE_SHARED, 0, NULL, lock_cb, &r2);
+  sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb, &w2);
+  drain ();
+  g_assert_false (r1.done || r2.done);
+
+  sp_guard_release (w.guard);
+  /* One dispatch of the delivery source hands both guards over. */
+  g_assert_true (g_main_context_iteration (NULL, FALSE));
+  g_assert_true (r1.ok && r2.ok);
+  g_assert_cmpuint (r1.order + 1, ==, r2.order);
+  drain ();
+  g_assert_false (w2.done);
+
+  sp_guard_release (r1.guard);
+  sp_guard_release (r2.guard);
+  iterate_until (&w2.done);
+  g_assert_true (w2.ok);
+
+  result_clear (&w);
+  result_clear (&r1);
+  result_clear (&r2);
+  result_clear (&w2);
+}
+
+static void
+test_fairness_get_waiting_does_not_block_writers (void)
+{
+  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  Result g = { 0 }, w = { 0 }, r = { 0 };
+  GValue value = G_VALUE_INIT;
+
+  sp_shared_object_get_async (object, 0, NULL, get_cb, &g);
+  sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb, &w);
+  sp_shared_object_lock_async (object, SP_LOCK_MODE_SHARED, 0, NULL, lock_cb, &r);
+  iterate_until (&w.done);
+  g_assert_true (w.ok);
+  g_assert_false (g.done);
+  g_assert_false (r.done);
+
+  g_value_init (&value, G_TYPE_INT);
+  g_value_set_int (&value, 4);
+  g_assert_true (sp_guard_set_value (w.guard, &value, NULL));
+  g_value_unset (&value);
+  sp_guard_release (w.guard);
+  iterate_until (&r.done);
+  iterate_until (&g.done);
+  /* The get arrived first, so it is served first. */
+  g_assert_cmpuint (g.order, <, r.order);
+  g_assert_cmpint (g_value_get_int (&g.value), ==, 4);
+
+  result_clear (&g);
+  result_clear (&w);
+  result_clear (&r);
+}
+
+static void
+test_timeout_queued (void)
+{
+  g_autoptr(SpSharedObject) object = new_int_object (0);
+  g_autoptr(SpGuard) reader = sp_shared_object_try_lock (object, SP_LOCK_MODE_SHARED);
+  Result w = { 0 }, r = { 0 };
+
+  /* The writer times out; the reader it was blocking goes on while the
+   * first reader still holds the lock. */
+  sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 10, NULL, lock_cb, &w);
+  sp_shared_object_lock_async (object, SP_LOCK_MODE_SHARED, 0, NULL, lock_cb, &r);
+  drain ();
+  g_assert_false (r.done);
+  iterate_until (&w.done);
+  g_assert_error (w.error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  g_assert_null (w.guard);
+  iterate_until (&r.done);
+  g_assert_true (r.ok);
+
+  result_clear (&w);
+  result_clear (&r);
+}
+
+static void
+test_timeout_waiting_for_value (void)
+{
+  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  Result g = { 0 }, g2 = { 0 }, s = { 0 };
+
+  sp_shared_object_get_async (object, 10, NULL, get_cb, &g);
+  sp_shared_object_get_async (object, 0, NULL, get_cb, &g2);
+  iterate_until (&g.done);
+  g_assert_error (g.error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  g_assert_false (g2.done);
+
+  set_int (object, 1, &s);
+  iterate_until (&g2.done);
+  g_assert_cmpint (g_value_get_int (&g2.value), ==, 1);
+
+  result_clear (&g);
+  result_clear (&g2);
+  result_clear (&s);
+}
+
+static void
+test_timeout_default (void)
+{
+  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  Result g = { 0 };
+
+  sp_shared_object_set_default_timeout (object, 5);
+  sp_shared_object_get_async (object, -1, NULL, get_cb, &g);
+  iterate_until (&g.done);
+  g_assert_error (g.error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  result_clear (&g);
+}
+
+/* The timeout is due, but the grant came first: the waiter keeps it. */
+static void
+test_timeout_racing_grant (void)
+{
+  g_autoptr(SpSharedObject) object = new_int_object (0);
+  SpGuard *holder = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
+  Result w = { 0 }, next = { 0 };
+  gint64 deadline;
+
+  deadline = g_get_monotonic_time () + 2 * G_TIME_SPAN_MILLISECOND;
+  sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 1, NULL, lock_cb, &w);
+  sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb, &next);
+  sp_guard_release (holder);
+  g_object_unref (holder);
+  /* Both the timeout and the delivery are ready now. */
+  wait_until_monotonic (deadline);
+  drain ();
+  g_assert_true (w.ok);
+  g_assert_no_error (w.error);
+  g_assert_false (next.done);
+  g_clear_object (&w.guard);
+  iterate_until (&next.done);
+  g_assert_true (next.ok);
+
+  result_clear (&w);
+  result_clear (&next);
+}
+
+/* The timeout is due before the release: the lock passes over it. */
+static void
+test_timeout_before_grant (void)
+{
+  g_autoptr(SpSharedObject) object = new_int_object (0);
+  SpGuard *holder = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
+  Result w = { 0 }, next = { 0 };
+  gint64 deadline;
+
+  deadline = g_get_monotonic_time () + 2 * G_TIME_SPAN_MILLISECOND;
+  sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 1, NULL, lock_cb, &w);
+  sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb, &next);
+  wait_until_monotonic (deadline);
+  drain ();
+  g_assert_error (w.error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  sp_guard_release (holder);
+  g_object_unref (holder);
+  iterate_until (&next.done);
+  g_assert_true (next.ok);
+
+  result_clear (&w);
+  result_clear (&next);
+}
+
+static void
+test_cancel_queued (void)
+{
+  g_autoptr(SpSharedObject) object = new_int_object (0);
+  g_autoptr(SpGuard) reader = sp_shared_object_try_lock (object, SP_LOCK_MODE_SHARED);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  Result w = { 0 }, r = { 0 };
+
+  sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, cancellable, lock_cb, &w);
+  sp_shared_object_lock_async (object, SP_LOCK_MODE_SHARED, 0, NULL, lock_cb, &r);
+  drain ();
+  g_assert_false (w.done || r.done);
+
+  g_cancellable_cancel (cancellable);
+  iterate_until (&r.done);
+  iterate_until (&w.done);
+  g_assert_error (w.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_true (r.ok);
+
+  result_clear (&w);
+  result_clear (&r);
+}
+
+static void
+test_cancel_waiting_for_value (void)
+{
+  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  Result g = { 0 };
+
+  sp_shared_object_get_async (object, 0, cancellable, get_cb, &g);
+  drain ();
+  g_cancellable_cancel (cancellable);
+  iterate_until (&g.done);
+  g_assert_error (g.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  result_clear (&g);
+}
+
+static void
+test_cancel_before_call (void)
+{
+  g_autoptr(SpSharedObject) object = new_int_object (1);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  GValue value = G_VALUE_INIT;
+  Result s = { 0 }, g = { 0 };
+
+  g_cancellable_cancel (cancellable);
+  g_value_init (&value, G_TYPE_INT);
+  g_value_set_int (&value, 2);
+  sp_shared_object_set_async (object, &value, 0, cancellable, set_cb, &s);
+  g_value_unset (&value);
+  iterate_until (&s.done);
+  g_assert_error (s.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  sp_shared_object_get_async (object, 0, NULL, get_cb, &g);
+  iterate_until (&g.done);
+  g_assert_cmpint (g_value_get_int (&g.value), ==, 1);
+
+  result_clear (&s);
+  result_clear (&g);
+}
+
+/* Granted, then cancelled before the callback: the lock passes on. */
+static void
+test_cancel_racing_grant (void)
+{
+  g_autoptr(SpSharedObject) object = new_int_object (0);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  SpGuard *holder = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
+  Result w = { 0 }, next = { 0 };
+
+  sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, cancellable, lock_cb, &w);
+  sp_shared_object_lock_async (object, SP_LOCK_MODE_SHARED, 0, NULL, lock_cb, &next);
+  sp_guard_release (holder);
+  g_object_unref (holder);
+  g_cancellable_cancel (cancellable);
+  iterate_until (&w.done);
+  g_assert_error (w.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (w.guard);
+  iterate_until (&next.done);
+  g_assert_true (next.ok);
+
+  result_clear (&w);
+  result_clear (&next);
+}
+
+/* Delivered, then cancelled: the caller holds the lock and releases it. */
+static void
+test_cancel_after_grant (void)
+{
+  g_autoptr(SpSharedObject) object = new_int_object (0);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  Result w = { 0 }, next = { 0 };
+
+  sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, cancellable, lock_cb, &w);
+  iterate_until (&w.done);
+  g_cancellable_cancel (cancellable);
+  sp_shared_object_lock_async (object, SP_LOCK_MODE_SHARED, 0, NULL, lock_cb, &next);
+  drain ();
+  g_assert_true (w.ok);
+  g_assert_false (next.done);
+  sp_guard_release (w.guard);
+  iterate_until (&next.done);
+  g_assert_true (next.ok);
+
+  result_clear (&w);
+  result_clear (&next);
+}
+
+/* A set that already happened reports it, even if cancelled after. */
+static void
+test_cancel_after_set_performed (void)
+{
+  g_autoptr(SpSharedObject) object = new_int_object (0);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  GValue value = G_VALUE_INIT;
+  Result s = { 0 };
+
+  g_value_init (&value, G_TYPE_INT);
+  g_value_set_int (&value, 8);
+  sp_shared_object_set_async (object, &value, 0, cancellable, set_cb, &s);
+  g_value_unset (&value);
+  g_cancellable_cancel (cancellable);
+  iterate_until (&s.done);
+  g_assert_no_error (s.error);
+  g_assert_true (sp_shared_object_try_get (object, &value));
+  g_assert_cmpint (g_value_get_int (&value), ==, 8);
+  g_value_unset (&value);
+  result_clear (&s);
+}
+
+typedef struct
+{
+  guint    emitted;
+  int      final;
+  gboolean had_value;
+} ClosedLog;
+
+static void
+on_closed (SpSharedObject *object, const GValue *final_value, ClosedLog *log)
+{
+  log->emitted++;
+  log->had_value = final_value != NULL;
+  if (final_value != NULL)
+    log->final = g_value_get_int (final_value);
+}
+
+static void
+test_close_with_queued_waiters (void)
+{
+  g_autoptr(SpSharedObject) object = new_int_object (3);
+  SpGuard *holder = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
+  Result g = { 0 }, l = { 0 }, c = { 0 }, after = { 0 };
+  ClosedLog log = { 0 };
+
+  g_signal_connect (object, "closed", G_CALLBACK (on_closed), &log);
+  sp_shared_object_get_async (object, 0, NULL, get_cb, &g);
+  sp_shared_object_lock_async (object, SP_LOCK_MODE_SHARED, 0, NULL, lock_cb, &l);
+  sp_shared_object_close_async (object, 0, NULL, close_cb, &c);
+  g_assert_true (sp_shared_object_is_closed (object));
+  iterate_until (&g.done);
+  iterate_until (&l.done);
+  g_assert_error (g.error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+  g_assert_error (l.error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+
+  sp_shared_object_peek_async (object, 0, NULL, peek_cb, &after);
+  iterate_until (&after.done);
+  g_assert_error (after.error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+  g_assert_false (sp_shared_object_try_get (object, NULL));
+  g_assert_null (sp_shared_object_try_lock (object, SP_LOCK_MODE_SHARED));
+
+  /* The holder is not thrown out; the close waits for it. */
+  drain ();
+  g_assert_false (c.done);
+  g_assert_cmpuint (log.emitted, ==, 0);
+  sp_guard_release (holder);
+  g_object_unref (holder);
+  iterate_until (&c.done);
+  g_assert_true (c.ok);
+  g_assert_cmpuint (log.emitted, ==, 1);
+  g_assert_true (log.had_value);
+  g_assert_cmpint (log.final, ==, 3);
+
+  result_clear (&g);
+  result_clear (&l);
+  result_clear (&c);
+  result_clear (&after);
+}
+
+static void
+test_close_with_held_guard (void)
+{
+  g_autoptr(SpSharedObject) object = new_int_object (1);
+  SpGuard *holder = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
+  GValue value = G_VALUE_INIT;
+  Result c = { 0 };
+  ClosedLog log = { 0 };
+
+  g_signal_connect (object, "closed", G_CALLBACK (on_closed), &log);
+  sp_shared_object_close_async (object, 0, NULL, close_cb, &c);
+  drain ();
+
+  /* The holder finishes its work; the final value is what it wrote. */
+  g_value_init (&value, G_TYPE_INT);
+  g_value_set_int (&value, 99);
+  g_assert_true (sp_guard_set_value (holder, &value, NULL));
+  g_value_unset (&value);
+  g_object_unref (holder);
+  iterate_until (&c.done);
+  g_assert_true (c.ok);
+  g_assert_cmpint (log.final, ==, 99);
+  result_clear (&c);
+}
+
+static void
+test_close_twice (void)
+{
+  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  SpGuard *holder = sp_shared_object_try_lock (object, SP_LOCK_MODE_SHARED);
+  Result c1 = { 0 }, c2 = { 0 }, c3 = { 0 };
+  ClosedLog log = { 0 };
+
+  g_signal_connect (object, "closed", G_CALLBACK (on_closed), &log);
+  sp_shared_object_close_async (object, 0, NULL, close_cb, &c1);
+  sp_shared_object_close_async (object, 0, NULL, close_cb, &c2);
+  drain ();
+  g_assert_false (c1.done || c2.done);
+  g_object_unref (holder);
+  iterate_until (&c2.done);
+  g_assert_true (c1.ok && c2.ok);
+
+  sp_shared_object_close_async (object, 0, NULL, close_cb, &c3);
+  iterate_until (&c3.done);
+  g_assert_true (c3.ok);
+  g_assert_cmpuint (log.emitted, ==, 1);
+  g_assert_false (log.had_value);
+
+  result_clear (&c1);
+  result_clear (&c2);
+  result_clear (&c3);
+}
+
+static void
+test_close_timeout (void)
+{
+  g_autoptr(SpSharedObject) object = new_int_object (1);
+  SpGuard *holder = sp_shared_object_try_lock (object, SP_LOCK_MODE_SHARED);
+  Result c = { 0 }, c2 = { 0 };
+  ClosedLog log = { 0 };
+
+  g_signal_connect (object, "closed", G_CALLBACK (on_closed), &log);
+  sp_shared_object_close_async (object, 10, NULL, close_cb, &c);
+  iterate_until (&c.done);
+  g_assert_error (c.error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  g_assert_true (sp_shared_object_is_closed (object));
+  g_assert_cmpuint (log.emitted, ==, 0);
+
+  /* The object still finishes closing when the holder leaves. */
+  sp_shared_object_close_async (object, 0, NULL, close_cb, &c2);
+  g_object_unref (holder);
+  iterate_until (&c2.done);
+  g_assert_true (c2.ok);
+  g_assert_cmpuint (log.emitted, ==, 1);
+
+  result_clear (&c);
+  result_clear (&c2);
+}
+
+static void
+test_close_notifies_closed (void)
+{
+  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  guint notified = 0;
+  Result c = { 0 };
+
+  g_signal_connect (object, "notify::closed", G_CALLBACK (count_notify), &notified);
+  sp_shared_object_close_async (object, 0, NULL, close_cb, &c);
+  g_assert_cmpuint (notified, ==, 0);
+  iterate_until (&c.done);
+  g_assert_cmpuint (notified, ==, 1);
+  result_clear (&c);
+}
+
+/* Two threads, each with its own context, hammer one object; the signals
+ * arrive in the creator's thread, one per change. */
+#define HAMMER_ROUNDS 500
+
+typedef struct
+{
+  SpSharedObject *object;
+  guint           rounds;
+  gboolean        done;
+  GMainContext   *context;
+} Hammer;
+
+static void hammer_next (Hammer *h);
+
+static void
+hammer_locked (GObject *source, GAsyncResult *res, gpointer data)
+{
+  Hammer *h = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SpGuard) guard = sp_shared_object_lock_finish (h->object, res, &error);
+  GValue value = G_VALUE_INIT;
+
+  g_assert_no_error (error);
+  g_assert_true (g_main_context_is_owner (h->context));
+  g_assert_true (sp_guard_get_value (guard, &value));
+  g_value_set_int (&value, g_value_get_int (&value) + 1);
+  g_assert_true (sp_guard_set_value (guard, &value, NULL));
+  g_value_unset (&value);
+  sp_guard_release (guard);
+
+  if (++h->rounds == HAMMER_ROUNDS)
+    h->done = TRUE;
+  else
+    hammer_next (h);
+}
+
+static void
+hammer_next (Hammer *h)
+{
+  sp_shared_object_lock_async (h->object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, hammer_locked, h);
+}
+
+static gpointer
+hammer_thread (gpointer data)
+{
+  Hammer *h = data;
+
+  h->context = g_main_context_new ();
+  g_main_context_push_thread_default (h->context);
+  hammer_next (h);
+  while (!h->done)
+    g_main_context_iteration (h->context, TRUE);
+  g_main_context_pop_thread_default (h->context);
+  g_main_context_unref (h->context);
+
+  return NULL;
+}
+
+typedef struct
+{
+  GThread *owner;
+  guint    changes;
+  int      last;
+} ChangeCount;
+
+static void
+count_changes (SpSharedObject *object, const GValue *old_value, const GValue *new_value, ChangeCount *count)
+{
+  g_assert_true (g_thread_self () == count->owner);
+  g_assert_nonnull (new_value);
+  /* Emitted in the order the changes happened. */
+  g_assert_cmpint (g_value_get_int (new_value), ==, count->last + 1);
+  count->last = g_value_get_int (new_value);
+  count->changes++;
+}
+
+static void
+test_threads_hammer (void)
+{
+  g_autoptr(SpSharedObject) object = new_int_object (0);
+  Hammer a = { object }, b = { object };
+  ChangeCount count = { g_thread_self (), 0, 0 };
+  GThread *ta, *tb;
+  GValue value = G_VALUE_INIT;
+
+  g_signal_connect (object, "changed", G_CALLBACK (count_changes), &count);
+  ta = g_thread_new ("hammer-a", hammer_thread, &a);
+  tb = g_thread_new ("hammer-b", hammer_thread, &b);
+  g_thread_join (ta);
+  g_thread_join (tb);
+
+  g_assert_true (sp_shared_object_try_get (object, &value));
+  g_assert_cmpint (g_value_get_int (&value), ==, 2 * HAMMER_ROUNDS);
+  g_value_unset (&value);
+
+  while (count.changes < 2 * HAMMER_ROUNDS)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (count.last, ==, 2 * HAMMER_ROUNDS);
+}
+
+/* 100,000 waiters each releasing in its callback: the stack stays flat. */
+#define CHAIN_LENGTH 100000
+
+typedef struct
+{
+  SpSharedObject *object;
+  guint           granted;
+  guintptr        lowest;
+  guintptr        highest;
+} Chain;
+
+static void
+chain_locked (GObject *source, GAsyncResult *res, gpointer data)
+{
+  Chain *chain = data;
+  SpGuard *guard = sp_shared_object_lock_finish (chain->object, res, NULL);
+  guintptr here = (guintptr) &guard;
+
+  g_assert_nonnull (guard);
+  chain->lowest = MIN (chain->lowest, here);
+  chain->highest = MAX (chain->highest, here);
+  chain->granted++;
+  sp_guard_release (guard);
+  g_object_unref (guard);
+}
+
+static void
+test_chain_bounded_stack (void)
+{
+  g_autoptr(SpSharedObject) object = new_int_object (0);
+  SpGuard *holder = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
+  Chain chain = { object, 0, G_MAXSIZE, 0 };
+
+  for (guint i = 0; i < CHAIN_LENGTH; i++)
+    sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, chain_locked, &chain);
+  sp_guard_release (holder);
+  g_object_unref (holder);
+
+  while (chain.granted < CHAIN_LENGTH)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* Recursion would put 100,000 frames between them. */
+  g_assert_cmpuint (chain.highest - chain.lowest, <, 4096);
+}
+
+static void
+test_bad_input (void)
+{
+  g_autoptr(SpSharedObject) object = new_int_object (0);
+  GValue value = G_VALUE_INIT;
+  GValue holder = G_VALUE_INIT;
+  g_autoptr(GCancellable) not_an_object = g_cancellable_new ();
+  Result never = { 0 };
+
+#define EXPECT_CRITICAL(call) \
+  G_STMT_START { \
+    g_test_expect_message ("Sharedpotato", G_LOG_LEVEL_CRITICAL, "*"); \
+    call; \
+    g_test_assert_expected_messages (); \
+  } G_STMT_END
+
+  EXPECT_CRITICAL (g_assert_null (sp_shared_object_new (G_TYPE_NONE)));
+  EXPECT_CRITICAL (g_assert_null (sp_shared_object_new_with_value (NULL)));
+  EXPECT_CRITICAL (g_assert_null (sp_shared_object_new_with_value (&value)));
+  g_value_init (&holder, G_TYPE_STRING);
+  g_value_set_static_string (&holder, "x");
+  EXPECT_CRITICAL (g_assert_null (sp_shared_object_new_full (G_TYPE_INT, NULL, &holder, NULL)));
+  EXPECT_CRITICAL (g_assert_null (sp_shared_object_new_full (G_TYPE_INT, NULL, NULL, &holder)));
+
+  EXPECT_CRITICAL (sp_shared_object_get_value_type (NULL));
+  EXPECT_CRITICAL (sp_shared_object_get_name (NULL));
+  EXPECT_CRITICAL (sp_shared_object_get_default_timeout (NULL));
+  EXPECT_CRITICAL (sp_shared_object_set_default_timeout (NULL, 1));
+  EXPECT_CRITICAL (sp_shared_object_set_default_timeout (object, -5));
+  EXPECT_CRITICAL (sp_shared_object_is_initialized (NULL));
+  EXPECT_CRITICAL (sp_shared_object_is_closed (NULL));
+  EXPECT_CRITICAL (sp_shared_object_get_async (NULL, 0, NULL, get_cb, &never));
+  EXPECT_CRITICAL (sp_shared_object_get_async ((SpSharedObject *) not_an_object, 0, NULL, get_cb, &never));
+  EXPECT_CRITICAL (sp_shared_object_get_async (object, -2, NULL, get_cb, &never));
+  EXPECT_CRITICAL (sp_shared_object_get_async (object, 0, (GCancellable *) object, get_cb, &never));
+  EXPECT_CRITICAL (sp_shared_object_peek_async (NULL, 0, NULL, peek_cb, &never));
+  EXPECT_CRITICAL (sp_shared_object_set_async (NULL, &holder, 0, NULL, set_cb, &never));
+  EXPECT_CRITICAL (sp_shared_object_set_async (object, NULL, 0, NULL, set_cb, &never));
+  EXPECT_CRITICAL (sp_shared_object_set_async (object, &value, 0, NULL, set_cb, &never));
+  EXPECT_CRITICAL (sp_shared_object_clear_async (NULL, 0, NULL, clear_cb, &never));
+  EXPECT_CRITICAL (sp_shared_object_lock_async (NULL, SP_LOCK_MODE_SHARED, 0, NULL, lock_cb, &never));
+  EXPECT_CRITICAL (sp_shared_object_lock_async (object, 7, 0, NULL, lock_cb, &never));
+  EXPECT_CRITICAL (sp_shared_object_close_async (NULL, 0, NULL, close_cb, &never));
+  EXPECT_CRITICAL (sp_shared_object_try_get (NULL, NULL));
+  EXPECT_CRITICAL (sp_shared_object_try_get (object, &holder));
+  EXPECT_CRITICAL (sp_shared_object_try_lock (NULL, SP_LOCK_MODE_SHARED));
+  EXPECT_CRITICAL (sp_shared_object_try_lock (object, 7));
+  EXPECT_CRITICAL (sp_shared_object_get_finish (NULL, NULL, NULL, NULL));
+  EXPECT_CRITICAL (sp_shared_object_peek_finish (NULL, NULL, NULL, NULL, NULL));
+  EXPECT_CRITICAL (sp_shared_object_set_finish (NULL, NULL, NULL));
+  EXPECT_CRITICAL (sp_shared_object_clear_finish (NULL, NULL, NULL));
+  EXPECT_CRITICAL (sp_shared_object_lock_finish (NULL, NULL, NULL));
+  EXPECT_CRITICAL (sp_shared_object_close_finish (NULL, NULL, NULL));
+#undef EXPECT_CRITICAL
+
+  /* None of it reached a callback, and the object still works. */
+  drain ();
+  g_assert_false (never.done);
+  g_assert_true (sp_shared_object_try_get (object, &value));
+  g_assert_cmpint (g_value_get_int (&value), ==, 0);
+  g_value_unset (&value);
+  g_value_unset (&holder);
+}
+
+static void
+finish_with_wrong_result (GObject *source, GAsyncResult *res, gpointer data)
+{
+  Result *r = data;
+
+  /* A get's result given to lock_finish: a critical, not a crash. */
+  g_test_expect_message ("Sharedpotato", G_LOG_LEVEL_CRITICAL, "*result_is_valid*");
+  g_assert_null (sp_shared_object_lock_finish (SP_SHARED_OBJECT (source), res, NULL));
+  g_test_assert_expected_messages ();
+  r->ok = sp_shared_object_get_finish (SP_SHARED_OBJECT (source), res, &r->value, &r->error);
+  result_mark_done (r);
+}
+
+static void
+test_finish_wrong_result (void)
+{
+  g_autoptr(SpSharedObject) object = new_int_object (6);
+  Result r = { 0 };
+
+  sp_shared_object_get_async (object, 0, NULL, finish_with_wrong_result, &r);
+  iterate_until (&r.done);
+  g_assert_true (r.ok);
+  g_assert_cmpint (g_value_get_int (&r.value), ==, 6);
+  result_clear (&r);
+}
+
+static void
+test_constructed_without_type (void)
+{
+  g_autoptr(SpSharedObject) object = NULL;
+  GValue value = G_VALUE_INIT;
+  Result s = { 0 };
+
+  g_test_expect_message ("Sharedpotato", G_LOG_LEVEL_CRITICAL, "*without a valid value-type*");
+  object = g_object_new (SP_TYPE_SHARED_OBJECT, NULL);
+  g_test_assert_expected_messages ();
+
+  g_value_init (&value, G_TYPE_INT);
+  sp_shared_object_set_async (object, &value, 0, NULL, set_cb, &s);
+  g_value_unset (&value);
+  iterate_until (&s.done);
+  g_assert_error (s.error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  result_clear (&s);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/Sharedpotato/version", test_version);
+  g_test_add_func ("/Sharedpotato/SharedObject/properties", test_properties);
+  g_test_add_func ("/Sharedpotato/SharedObject/properties/default-timeout-notify", test_default_timeout_notify);
+  g_test_add_func ("/Sharedpotato/SharedObject/construct/without-type", test_constructed_without_type);
+  g_test_add_func ("/Sharedpotato/SharedObject/get/initialized", test_get_initialized);
+  g_test_add_func ("/Sharedpotato/SharedObject/get/waits-for-set", test_get_waits_for_set);
+  g_test_add_func ("/Sharedpotato/SharedObject/peek", test_peek);
+  g_test_add_func ("/Sharedpotato/SharedObject/set/transforms", test_set_transforms);
+  g_test_add_func ("/Sharedpotato/SharedObject/set/wrong-type", test_set_wrong_type);
+  g_test_add_func ("/Sharedpotato/SharedObject/clear/to-default", test_clear_to_default);
+  g_test_add_func ("/Sharedpotato/SharedObject/clear/to-uninitialized", test_clear_to_uninitialized);
+  g_test_add_func ("/Sharedpotato/SharedObject/signals/order", test_signals_order);
+  g_test_add_func ("/Sharedpotato/SharedObject/lock/exclusive-guard", test_lock_exclusive_guard);
+  g_test_add_func ("/Sharedpotato/SharedObject/try-get", test_try_get);
+  g_test_add_func ("/Sharedpotato/SharedObject/try-lock", test_try_lock);
+  g_test_add_func ("/Sharedpotato/SharedObject/fairness/writer-blocks-later-readers", test_fairness_writer_blocks_later_readers);
+  g_test_add_func ("/Sharedpotato/SharedObject/fairness/readers-granted-together", test_fairness_readers_granted_together);
+  g_test_add_func ("/Sharedpotato/SharedObject/fairness/get-waiting-does-not-block-writers", test_fairness_get_waiting_does_not_block_writers);
+  g_test_add_func ("/Sharedpotato/SharedObject/timeout/queued", test_timeout_queued);
+  g_test_add_func ("/Sharedpotato/SharedObject/timeout/waiting-for-value", test_timeout_waiting_for_value);
+  g_test_add_func ("/Sharedpotato/SharedObject/timeout/default", test_timeout_default);
+  g_test_add_func ("/Sharedpotato/SharedObject/timeout/racing-grant", test_timeout_racing_grant);
+  g_test_add_func ("/Sharedpotato/SharedObject/timeout/before-grant", test_timeout_before_grant);
+  g_test_add_func ("/Sharedpotato/SharedObject/cancel/queued", test_cancel_queued);
+  g_test_add_func ("/Sharedpotato/SharedObject/cancel/waiting-for-value", test_cancel_waiting_for_value);
+  g_test_add_func ("/Sharedpotato/SharedObject/cancel/before-call", test_cancel_before_call);
+  g_test_add_func ("/Sharedpotato/SharedObject/cancel/racing-grant", test_cancel_racing_grant);
+  g_test_add_func ("/Sharedpotato/SharedObject/cancel/after-grant", test_cancel_after_grant);
+  g_test_add_func ("/Sharedpotato/SharedObject/cancel/after-set-performed", test_cancel_after_set_performed);
+  g_test_add_func ("/Sharedpotato/SharedObject/close/queued-waiters", test_close_with_queued_waiters);
+  g_test_add_func ("/Sharedpotato/SharedObject/close/held-guard", test_close_with_held_guard);
+  g_test_add_func ("/Sharedpotato/SharedObject/close/twice", test_close_twice);
+  g_test_add_func ("/Sharedpotato/SharedObject/close/timeout", test_close_timeout);
+  g_test_add_func ("/Sharedpotato/SharedObject/close/notifies-closed", test_close_notifies_closed);
+  g_test_add_func ("/Sharedpotato/SharedObject/threads/hammer", test_threads_hammer);
+  g_test_add_func ("/Sharedpotato/SharedObject/stack/chain-100000", test_chain_bounded_stack);
+  g_test_add_func ("/Sharedpotato/SharedObject/bad-input/criticals", test_bad_input);
+  g_test_add_func ("/Sharedpotato/SharedObject/bad-input/finish-wrong-result", test_finish_wrong_result);
+
+  return g_test_run ();
+}
