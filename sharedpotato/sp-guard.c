@@ -51,6 +51,8 @@ struct _SpGuard
   SpSharedObject *object;
   SpLockMode      mode;
   int             released;
+  /* Set on the guard an initializer run was given, until it ends. */
+  gboolean        initializer;
 };
 
 G_DEFINE_FINAL_TYPE (SpGuard, sp_guard, G_TYPE_OBJECT)
@@ -67,13 +69,28 @@ _sp_guard_new (SpSharedObject *object,
   return self;
 }
 
+SpGuard *
+_sp_guard_new_initializer (SpSharedObject *object)
+{
+  SpGuard *self = _sp_guard_new (object, SP_LOCK_MODE_EXCLUSIVE);
+
+  self->initializer = TRUE;
+
+  return self;
+}
+
 static gboolean
-sp_guard_give_back (SpGuard *self)
+sp_guard_give_back (SpGuard      *self,
+                    const GError *error)
 {
   if (!g_atomic_int_compare_and_exchange (&self->released, FALSE, TRUE))
     return FALSE;
 
-  _sp_shared_object_release_hold (self->object, self->mode);
+  if (self->initializer)
+    _sp_shared_object_end_initializer (self->object, error, FALSE);
+  else
+    _sp_shared_object_release_hold (self->object, self->mode);
+
   return TRUE;
 }
 
@@ -83,7 +100,7 @@ sp_guard_dispose (GObject *object)
   SpGuard *self = (SpGuard *) object;
 
   if (self->object != NULL)
-    sp_guard_give_back (self);
+    sp_guard_give_back (self, NULL);
 
   G_OBJECT_CLASS (sp_guard_parent_class)->dispose (object);
 }
@@ -301,6 +318,75 @@ sp_guard_release (SpGuard *self)
   if (!sp_guard_check_held (self, G_STRFUNC))
     return;
 
-  if (!sp_guard_give_back (self))
+  if (!sp_guard_give_back (self, NULL))
     g_critical ("%s: guard %p was already released", G_STRFUNC, self);
+}
+
+/**
+ * sp_guard_release_with_error:
+ * @self: the #SpGuard an initializer was given, still held
+ * @error: why the initialization failed
+ *
+ * Ends an initializer run that failed: releases the lock, and every
+ * [method@Sharedpotato.SharedObject.get_async] that was waiting for the
+ * initialization fails with a copy of @error. The next get starts the
+ * initializer again. See
+ * [method@Sharedpotato.SharedObject.set_initializer].
+ *
+ * Calling this on any other guard is a programmer error.
+ *
+ * Since: 1.0
+ */
+void
+sp_guard_release_with_error (SpGuard      *self,
+                             const GError *error)
+{
+  g_return_if_fail (SP_IS_GUARD (self));
+  g_return_if_fail (error != NULL);
+
+  if (!sp_guard_check_held (self, G_STRFUNC))
+    return;
+
+  if (!self->initializer)
+    {
+      g_critical ("%s: guard %p was not given to an initializer", G_STRFUNC, self);
+      return;
+    }
+
+  if (!sp_guard_give_back (self, error))
+    g_critical ("%s: guard %p was already released", G_STRFUNC, self);
+}
+
+/**
+ * sp_guard_downgrade:
+ * @self: an exclusive #SpGuard that still holds its lock
+ *
+ * Turns the exclusive lock into a shared one atomically: readers at the
+ * head of the queue are granted at once, while no writer can take the
+ * lock in between. The guard then reads like any shared guard and is
+ * released as usual.
+ *
+ * Downgrading an initializer's guard ends the initialization, as a release
+ * would: waiting gets receive the value, or fail if none was set.
+ *
+ * Since: 1.0
+ */
+void
+sp_guard_downgrade (SpGuard *self)
+{
+  g_return_if_fail (SP_IS_GUARD (self));
+
+  if (!sp_guard_check_writable (self, G_STRFUNC))
+    return;
+
+  self->mode = SP_LOCK_MODE_SHARED;
+  if (self->initializer)
+    {
+      self->initializer = FALSE;
+      _sp_shared_object_end_initializer (self->object, NULL, TRUE);
+    }
+  else
+    {
+      _sp_shared_object_downgrade_hold (self->object);
+    }
 }

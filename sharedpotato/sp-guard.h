@@ -37,6 +37,11 @@ gboolean    sp_guard_set_value      (SpGuard      *self,
 SP_AVAILABLE_IN_ALL
 void        sp_guard_clear          (SpGuard      *self);
 SP_AVAILABLE_IN_ALL
+void        sp_guard_downgrade      (SpGuard      *self);
+SP_AVAILABLE_IN_ALL
 void        sp_guard_release        (SpGuard      *self);
+SP_AVAILABLE_IN_ALL
+void        sp_guard_release_with_error (SpGuard      *self,
+                                         const GError *error);
 
 G_END_DECLS

@@ -21,5 +21,12 @@ gboolean _sp_shared_object_write_value  (SpSharedObject *self,
                                          const GValue   *value,
                                          GError        **error);
 void     _sp_shared_object_write_clear  (SpSharedObject *self);
+void     _sp_shared_object_downgrade_hold (SpSharedObject *self);
+/* Ends an initializer run: without a value, every get waiting for one
+ * fails with @error (or NOT_INITIALIZED); then the write hold is released
+ * or, with @downgrade, turned into a read hold. */
+void     _sp_shared_object_end_initializer (SpSharedObject *self,
+                                            const GError   *error,
+                                            gboolean        downgrade);
 
 G_END_DECLS

@@ -124,8 +124,33 @@ typedef enum
   CLOSE_STATE_OPEN,
   CLOSE_STATE_CLOSING,
   CLOSE_STATE_EMITTING,
+  CLOSE_STATE_HOLDING,
   CLOSE_STATE_CLOSED,
 } CloseState;
+
+typedef enum
+{
+  INIT_IDLE,
+  INIT_PENDING,
+  INIT_RUNNING,
+} InitState;
+
+/* Shared between the object and a run in progress, so replacing the
+ * initializer while it runs cannot free what it is using. */
+typedef struct
+{
+  gatomicrefcount  ref_count;
+  SpInitializeFunc func;
+  gpointer         user_data;
+  GDestroyNotify   notify;
+} SpInitializer;
+
+typedef struct
+{
+  SpDispatchItem  item;
+  SpSharedObject *self;
+  SpInitializer  *initializer;
+} SpInitRun;
 
 typedef enum
 {
@@ -204,6 +229,9 @@ struct _SpSharedObject
   GQueue        queue;
   GQueue        value_waiters;
   GQueue        close_waiters;
+  guint         close_holds;
+  SpInitializer *initializer;
+  InitState     init_state;
 };
 
 G_DEFINE_FINAL_TYPE (SpSharedObject, sp_shared_object, G_TYPE_OBJECT)
@@ -229,8 +257,9 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint       signals[N_SIGNALS];
 
-static void grant_waiters_locked   (SpSharedObject *self);
-static void waiter_complete_locked (gpointer        waiter);
+static void grant_waiters_locked      (SpSharedObject *self);
+static void waiter_complete_locked    (gpointer        waiter);
+static void maybe_complete_close_locked (SpSharedObject *self);
 
 static gboolean
 convert_value (GType          value_type,
@@ -306,15 +335,14 @@ emission_run (SpDispatchItem *item)
 
   if (emission->flags & EMIT_CLOSED)
     {
-      GList *link;
-
       g_signal_emit (self, signals[SIGNAL_CLOSED], 0, old_value);
 
+      /* Handlers may have taken close holds; the close completes when the
+       * last is released. */
       sp_mutex_lock (&self->mutex);
       g_assert (self->close_state == CLOSE_STATE_EMITTING);
-      self->close_state = CLOSE_STATE_CLOSED;
-      while ((link = g_queue_pop_head_link (&self->close_waiters)))
-        waiter_complete_locked (link->data);
+      self->close_state = CLOSE_STATE_HOLDING;
+      maybe_complete_close_locked (self);
       sp_mutex_unlock (&self->mutex);
     }
 
@@ -467,13 +495,28 @@ waiter_complete_locked (gpointer data)
 }
 
 static void
-waiter_fail_locked (SpWaiter   *waiter,
-                    GIOErrorEnum code,
-                    const char *message)
+waiter_fail_locked (SpWaiter     *waiter,
+                    GIOErrorEnum  code,
+                    const char   *message)
 {
   if (waiter->error == NULL)
     waiter->error = g_error_new_literal (G_IO_ERROR, code, message);
   waiter_complete_locked (waiter);
+}
+
+static void
+fail_all_with_error_locked (GQueue       *list,
+                            const GError *error)
+{
+  GList *link;
+
+  while ((link = g_queue_pop_head_link (list)))
+    {
+      SpWaiter *waiter = link->data;
+
+      waiter->error = g_error_copy (error);
+      waiter_complete_locked (waiter);
+    }
 }
 
 static GQueue *
@@ -497,7 +540,6 @@ waiter_abandon_locked (SpWaiter     *waiter,
                        const char   *message)
 {
   GQueue *list = waiter_list_locked (waiter);
-  gboolean was_queued = waiter->state == WAITER_QUEUED;
 
   if (list == NULL)
     return FALSE;
@@ -505,10 +547,9 @@ waiter_abandon_locked (SpWaiter     *waiter,
   g_queue_unlink (list, &waiter->link);
   waiter_fail_locked (waiter, code, message);
 
-  /* A waiter that left the middle of the queue may have been the writer
-   * blocking everyone behind it. */
-  if (was_queued)
-    grant_waiters_locked (waiter->self);
+  /* It may have been the writer blocking everyone behind it, or the last
+   * get a pending initializer was about to run for. */
+  grant_waiters_locked (waiter->self);
 
   return TRUE;
 }
@@ -734,6 +775,8 @@ grant_waiter_locked (SpSharedObject *self,
         {
           waiter->state = WAITER_AWAITING_VALUE;
           g_queue_push_tail_link (&self->value_waiters, &waiter->link);
+          if (self->initializer != NULL && self->init_state == INIT_IDLE)
+            self->init_state = INIT_PENDING;
           return;
         }
       copy_value_locked (self, &waiter->value);
@@ -765,6 +808,57 @@ grant_waiter_locked (SpSharedObject *self,
   waiter_complete_locked (waiter);
 }
 
+static SpInitializer *
+initializer_ref (SpInitializer *initializer)
+{
+  g_atomic_ref_count_inc (&initializer->ref_count);
+  return initializer;
+}
+
+static void
+initializer_unref (SpInitializer *initializer)
+{
+  if (g_atomic_ref_count_dec (&initializer->ref_count))
+    {
+      if (initializer->notify != NULL)
+        initializer->notify (initializer->user_data);
+      g_free (initializer);
+    }
+}
+
+static void
+init_run (SpDispatchItem *item)
+{
+  SpInitRun *run = (SpInitRun *) item;
+
+  run->initializer->func (run->self,
+                          _sp_guard_new_initializer (run->self),
+                          run->initializer->user_data);
+
+  initializer_unref (run->initializer);
+  g_object_unref (run->self);
+  g_free (run);
+}
+
+/* Takes the write hold for the initializer and runs it in the owner
+ * context; the hold ends with _sp_shared_object_end_initializer(). */
+static void
+start_initializer_locked (SpSharedObject *self)
+{
+  SpInitRun *run = g_new0 (SpInitRun, 1);
+
+  g_assert (self->init_state == INIT_PENDING);
+  g_assert (!self->writer && self->n_readers == 0);
+
+  self->init_state = INIT_RUNNING;
+  take_hold_locked (self, SP_LOCK_MODE_EXCLUSIVE);
+
+  run->item.func = init_run;
+  run->self = g_object_ref (self);
+  run->initializer = initializer_ref (self->initializer);
+  sp_dispatcher_push (self->owner_dispatcher, &run->item);
+}
+
 static void
 grant_waiters_locked (SpSharedObject *self)
 {
@@ -775,6 +869,19 @@ grant_waiters_locked (SpSharedObject *self)
 
       if (self->value_waiters.length > 0 && G_IS_VALUE (&self->value) && !self->writer)
         serve_value_waiters_locked (self);
+
+      /* A pending initializer stands at the head of the queue, on behalf
+       * of the gets that asked for it. */
+      if (self->init_state == INIT_PENDING)
+        {
+          if (G_IS_VALUE (&self->value) || self->value_waiters.length == 0)
+            self->init_state = INIT_IDLE;
+          else if (!can_grant_locked (self, TRUE))
+            break;
+          else
+            start_initializer_locked (self);
+          continue;
+        }
 
       head = self->queue.head;
       if (head == NULL)
@@ -827,6 +934,8 @@ begin_close_locked (SpSharedObject *self)
   self->close_state = CLOSE_STATE_CLOSING;
   fail_all_locked (&self->queue);
   fail_all_locked (&self->value_waiters);
+  if (self->init_state == INIT_PENDING)
+    self->init_state = INIT_IDLE;
   emit_later_locked (self, EMIT_CLOSING, NULL, NULL);
 }
 
@@ -844,7 +953,67 @@ maybe_finish_close_locked (SpSharedObject *self)
   emit_later_locked (self, EMIT_CLOSED, &final_value, NULL);
 }
 
+static void
+maybe_complete_close_locked (SpSharedObject *self)
+{
+  GList *link;
+
+  if (self->close_state != CLOSE_STATE_HOLDING || self->close_holds > 0)
+    return;
+
+  self->close_state = CLOSE_STATE_CLOSED;
+  while ((link = g_queue_pop_head_link (&self->close_waiters)))
+    waiter_complete_locked (link->data);
+}
+
 /* For SpGuard ---------------------------------------------------------- */
+
+void
+_sp_shared_object_downgrade_hold (SpSharedObject *self)
+{
+  sp_mutex_lock (&self->mutex);
+  g_assert (self->writer);
+  self->writer = FALSE;
+  self->n_readers++;
+  grant_waiters_locked (self);
+  sp_mutex_unlock (&self->mutex);
+}
+
+void
+_sp_shared_object_end_initializer (SpSharedObject *self,
+                                   const GError   *error,
+                                   gboolean        downgrade)
+{
+  sp_mutex_lock (&self->mutex);
+
+  g_assert (self->init_state == INIT_RUNNING);
+  self->init_state = INIT_IDLE;
+
+  if (!G_IS_VALUE (&self->value))
+    {
+      g_autoptr(GError) not_initialized = NULL;
+
+      if (error == NULL)
+        error = not_initialized =
+          g_error_new (SP_ERROR, SP_ERROR_NOT_INITIALIZED,
+                       "The initializer of shared object “%s” finished without setting a value",
+                       object_display_name (self));
+      fail_all_with_error_locked (&self->value_waiters, error);
+    }
+
+  if (downgrade)
+    {
+      self->writer = FALSE;
+      self->n_readers++;
+      grant_waiters_locked (self);
+    }
+  else
+    {
+      release_hold_locked (self, SP_LOCK_MODE_EXCLUSIVE);
+    }
+
+  sp_mutex_unlock (&self->mutex);
+}
 
 void
 _sp_shared_object_release_hold (SpSharedObject *self,
@@ -921,6 +1090,26 @@ sp_shared_object_constructed (GObject *object)
   self->owner_dispatcher = sp_dispatcher_get_for_context (self->owner_context);
 }
 
+/* The last reference of an open object closes it, as scope exit closes
+ * an `async with` block. The emissions queued by the close hold new
+ * references, so the object lives on until ::closed has run in the owner
+ * context; the unref that follows finds it closed and finalizes it. */
+static void
+sp_shared_object_dispose (GObject *object)
+{
+  SpSharedObject *self = (SpSharedObject *) object;
+
+  sp_mutex_lock (&self->mutex);
+  if (self->close_state == CLOSE_STATE_OPEN && self->owner_dispatcher != NULL)
+    {
+      begin_close_locked (self);
+      maybe_finish_close_locked (self);
+    }
+  sp_mutex_unlock (&self->mutex);
+
+  G_OBJECT_CLASS (sp_shared_object_parent_class)->dispose (object);
+}
+
 static void
 sp_shared_object_finalize (GObject *object)
 {
@@ -937,6 +1126,7 @@ sp_shared_object_finalize (GObject *object)
   if (G_IS_VALUE (&self->default_value))
     g_value_unset (&self->default_value);
   g_clear_pointer (&self->name, g_free);
+  g_clear_pointer (&self->initializer, initializer_unref);
   g_clear_pointer (&self->owner_context, g_main_context_unref);
   g_mutex_clear (&self->mutex);
 
@@ -1011,6 +1201,7 @@ sp_shared_object_class_init (SpSharedObjectClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->constructed = sp_shared_object_constructed;
+  object_class->dispose = sp_shared_object_dispose;
   object_class->finalize = sp_shared_object_finalize;
   object_class->get_property = sp_shared_object_get_property;
   object_class->set_property = sp_shared_object_set_property;
@@ -1862,4 +2053,366 @@ sp_shared_object_try_lock (SpSharedObject *self,
   sp_mutex_unlock (&self->mutex);
 
   return granted ? _sp_guard_new (self, mode) : NULL;
+}
+
+/**
+ * sp_shared_object_set_initializer:
+ * @self: a #SpSharedObject
+ * @func: (nullable) (scope notified): the initializer, or %NULL to remove it
+ * @user_data: (closure func): data for @func
+ * @notify: (destroy func): frees @user_data when the initializer is
+ *   replaced or the object finalized
+ *
+ * Installs a lazy initializer. The first
+ * [method@Sharedpotato.SharedObject.get_async] that finds the object
+ * uninitialized starts it, exactly once however many gets are waiting; it
+ * runs in the owner context, with an exclusive [class@Sharedpotato.Guard]
+ * that it may hold across asynchronous work. Gets that arrive meanwhile
+ * wait for it like any other get, with their own timeouts and
+ * cancellables, which never cancel the initializer for the others.
+ *
+ * When the initializer releases its guard with a value set, every waiting
+ * get receives the value. If it calls
+ * [method@Sharedpotato.Guard.release_with_error], every get that was
+ * waiting for it fails with that error; if it releases (or drops) the
+ * guard without setting a value, they fail with
+ * [error@Sharedpotato.Error.NOT_INITIALIZED]. The next get then starts it
+ * again. [method@Sharedpotato.SharedObject.peek_async] and
+ * [method@Sharedpotato.SharedObject.try_get] never start it.
+ *
+ * Since: 1.0
+ */
+void
+sp_shared_object_set_initializer (SpSharedObject   *self,
+                                  SpInitializeFunc  func,
+                                  gpointer          user_data,
+                                  GDestroyNotify    notify)
+{
+  SpInitializer *initializer = NULL;
+  SpInitializer *old;
+
+  g_return_if_fail (SP_IS_SHARED_OBJECT (self));
+
+  if (func != NULL)
+    {
+      initializer = g_new0 (SpInitializer, 1);
+      g_atomic_ref_count_init (&initializer->ref_count);
+      initializer->func = func;
+      initializer->user_data = user_data;
+      initializer->notify = notify;
+    }
+  else if (notify != NULL)
+    {
+      notify (user_data);
+    }
+
+  sp_mutex_lock (&self->mutex);
+  old = g_steal_pointer (&self->initializer);
+  self->initializer = initializer;
+  /* Gets already waiting for a value now have someone to produce it. */
+  if (initializer != NULL && self->init_state == INIT_IDLE && self->value_waiters.length > 0)
+    {
+      self->init_state = INIT_PENDING;
+      grant_waiters_locked (self);
+    }
+  sp_mutex_unlock (&self->mutex);
+
+  /* Outside the mutex: the notify is user code. */
+  if (old != NULL)
+    initializer_unref (old);
+}
+
+/**
+ * sp_shared_object_hold_close:
+ * @self: a #SpSharedObject that is not closed yet
+ *
+ * Delays the completion of a close, typically from a
+ * [signal@Sharedpotato.SharedObject::closed] handler with asynchronous
+ * cleanup to do, as g_application_hold() delays an application's exit.
+ * [method@Sharedpotato.SharedObject.close_async] completes when every hold
+ * is released with [method@Sharedpotato.SharedObject.release_close], or
+ * fails with [error@Gio.IOErrorEnum.TIMED_OUT] when its timeout runs out
+ * first (the object stays closed either way).
+ *
+ * Since: 1.0
+ */
+void
+sp_shared_object_hold_close (SpSharedObject *self)
+{
+  gboolean completed;
+
+  g_return_if_fail (SP_IS_SHARED_OBJECT (self));
+
+  sp_mutex_lock (&self->mutex);
+  completed = self->close_state == CLOSE_STATE_CLOSED;
+  if (!completed)
+    self->close_holds++;
+  sp_mutex_unlock (&self->mutex);
+
+  if (completed)
+    g_critical ("%s: shared object “%s” has already finished closing",
+                G_STRFUNC, object_display_name (self));
+}
+
+/**
+ * sp_shared_object_release_close:
+ * @self: a #SpSharedObject
+ *
+ * Releases a hold taken with [method@Sharedpotato.SharedObject.hold_close].
+ * When the last is released, a close in progress completes.
+ *
+ * Since: 1.0
+ */
+void
+sp_shared_object_release_close (SpSharedObject *self)
+{
+  gboolean held;
+
+  g_return_if_fail (SP_IS_SHARED_OBJECT (self));
+
+  sp_mutex_lock (&self->mutex);
+  held = self->close_holds > 0;
+  if (held)
+    {
+      self->close_holds--;
+      maybe_complete_close_locked (self);
+    }
+  sp_mutex_unlock (&self->mutex);
+
+  if (!held)
+    g_critical ("%s: shared object “%s” has no close hold to release",
+                G_STRFUNC, object_display_name (self));
+}
+
+/* Blocking twins ------------------------------------------------------- */
+
+typedef struct
+{
+  GMainContext *context;
+  GAsyncResult *result;
+} SyncCall;
+
+static gboolean
+sync_call_begin (SpSharedObject *self,
+                 SyncCall       *call,
+                 const char     *function)
+{
+  /* Waiting here would stop the context that has to run the initializer,
+   * the signal handlers and, most likely, the holder we wait for. */
+  if (g_main_context_is_owner (self->owner_context) ||
+      g_main_context_get_thread_default () == self->owner_context)
+    {
+      g_critical ("%s: called from the owner context of shared object “%s”, "
+                  "where it could deadlock; use the _async variant there",
+                  function, object_display_name (self));
+      return FALSE;
+    }
+
+  call->context = g_main_context_new ();
+  call->result = NULL;
+  g_main_context_push_thread_default (call->context);
+  return TRUE;
+}
+
+static void
+sync_call_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  SyncCall *call = user_data;
+
+  call->result = g_object_ref (result);
+}
+
+/* Blocks only this thread, on a context of its own. */
+static void
+sync_call_wait (SyncCall *call)
+{
+  while (call->result == NULL)
+    g_main_context_iteration (call->context, TRUE);
+  g_main_context_pop_thread_default (call->context);
+}
+
+static void
+sync_call_end (SyncCall *call)
+{
+  g_clear_object (&call->result);
+  g_clear_pointer (&call->context, g_main_context_unref);
+}
+
+/**
+ * sp_shared_object_get_sync:
+ * @self: a #SpSharedObject
+ * @timeout_ms: milliseconds to wait at most; 0 for no limit, -1 for
+ *   [property@Sharedpotato.SharedObject:default-timeout]
+ * @cancellable: (nullable): a #GCancellable
+ * @value: (out caller-allocates) (optional): an empty #GValue that receives
+ *   a copy of the value
+ * @error: return location for a #GError
+ *
+ * The blocking twin of [method@Sharedpotato.SharedObject.get_async], for
+ * worker threads: it blocks the calling thread only.
+ *
+ * The blocking twins must not be called from the object's owner context
+ * (from code running in it, or from a thread that made it its
+ * thread-default context): they would block the very context that runs
+ * the initializer and, usually, the holder they wait for. Such a call is
+ * refused with a critical and returns %FALSE without an error.
+ *
+ * Returns: (skip): %TRUE with @value set, or %FALSE with @error set
+ *
+ * Since: 1.0
+ */
+gboolean
+sp_shared_object_get_sync (SpSharedObject  *self,
+                           int              timeout_ms,
+                           GCancellable    *cancellable,
+                           GValue          *value,
+                           GError         **error)
+{
+  SyncCall call;
+  gboolean ok;
+
+  g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), FALSE);
+  g_return_val_if_fail (timeout_ms >= -1, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (value == NULL || !G_IS_VALUE (value), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!sync_call_begin (self, &call, G_STRFUNC))
+    return FALSE;
+  sp_shared_object_get_async (self, timeout_ms, cancellable, sync_call_done, &call);
+  sync_call_wait (&call);
+  ok = sp_shared_object_get_finish (self, call.result, value, error);
+  sync_call_end (&call);
+
+  return ok;
+}
+
+/**
+ * sp_shared_object_set_sync:
+ * @self: a #SpSharedObject
+ * @value: the value to store
+ * @timeout_ms: milliseconds to wait at most; 0 for no limit, -1 for
+ *   [property@Sharedpotato.SharedObject:default-timeout]
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * The blocking twin of [method@Sharedpotato.SharedObject.set_async], for
+ * worker threads; see [method@Sharedpotato.SharedObject.get_sync] for
+ * where it may be called.
+ *
+ * Returns: %TRUE if the value was stored
+ *
+ * Since: 1.0
+ */
+gboolean
+sp_shared_object_set_sync (SpSharedObject  *self,
+                           const GValue    *value,
+                           int              timeout_ms,
+                           GCancellable    *cancellable,
+                           GError         **error)
+{
+  SyncCall call;
+  gboolean ok;
+
+  g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), FALSE);
+  g_return_val_if_fail (G_IS_VALUE (value), FALSE);
+  g_return_val_if_fail (timeout_ms >= -1, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!sync_call_begin (self, &call, G_STRFUNC))
+    return FALSE;
+  sp_shared_object_set_async (self, value, timeout_ms, cancellable, sync_call_done, &call);
+  sync_call_wait (&call);
+  ok = sp_shared_object_set_finish (self, call.result, error);
+  sync_call_end (&call);
+
+  return ok;
+}
+
+/**
+ * sp_shared_object_clear_sync:
+ * @self: a #SpSharedObject
+ * @timeout_ms: milliseconds to wait at most; 0 for no limit, -1 for
+ *   [property@Sharedpotato.SharedObject:default-timeout]
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * The blocking twin of [method@Sharedpotato.SharedObject.clear_async], for
+ * worker threads; see [method@Sharedpotato.SharedObject.get_sync] for
+ * where it may be called.
+ *
+ * Returns: %TRUE if the object was cleared
+ *
+ * Since: 1.0
+ */
+gboolean
+sp_shared_object_clear_sync (SpSharedObject  *self,
+                             int              timeout_ms,
+                             GCancellable    *cancellable,
+                             GError         **error)
+{
+  SyncCall call;
+  gboolean ok;
+
+  g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), FALSE);
+  g_return_val_if_fail (timeout_ms >= -1, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!sync_call_begin (self, &call, G_STRFUNC))
+    return FALSE;
+  sp_shared_object_clear_async (self, timeout_ms, cancellable, sync_call_done, &call);
+  sync_call_wait (&call);
+  ok = sp_shared_object_clear_finish (self, call.result, error);
+  sync_call_end (&call);
+
+  return ok;
+}
+
+/**
+ * sp_shared_object_lock_sync:
+ * @self: a #SpSharedObject
+ * @mode: shared (read) or exclusive (write)
+ * @timeout_ms: milliseconds to wait at most; 0 for no limit, -1 for
+ *   [property@Sharedpotato.SharedObject:default-timeout]
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * The blocking twin of [method@Sharedpotato.SharedObject.lock_async], for
+ * worker threads; see [method@Sharedpotato.SharedObject.get_sync] for
+ * where it may be called. The guard may be used and released from any
+ * thread.
+ *
+ * Returns: (transfer full): the guard holding the lock, or %NULL with
+ *   @error set
+ *
+ * Since: 1.0
+ */
+SpGuard *
+sp_shared_object_lock_sync (SpSharedObject  *self,
+                            SpLockMode       mode,
+                            int              timeout_ms,
+                            GCancellable    *cancellable,
+                            GError         **error)
+{
+  SyncCall call;
+  SpGuard *guard;
+
+  g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), NULL);
+  g_return_val_if_fail (mode == SP_LOCK_MODE_SHARED || mode == SP_LOCK_MODE_EXCLUSIVE, NULL);
+  g_return_val_if_fail (timeout_ms >= -1, NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!sync_call_begin (self, &call, G_STRFUNC))
+    return NULL;
+  sp_shared_object_lock_async (self, mode, timeout_ms, cancellable, sync_call_done, &call);
+  sync_call_wait (&call);
+  guard = sp_shared_object_lock_finish (self, call.result, error);
+  sync_call_end (&call);
+
+  return guard;
 }

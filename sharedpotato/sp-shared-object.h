@@ -22,6 +22,24 @@ G_BEGIN_DECLS
 SP_AVAILABLE_IN_ALL
 G_DECLARE_FINAL_TYPE (SpSharedObject, sp_shared_object, SP, SHARED_OBJECT, GObject)
 
+/**
+ * SpInitializeFunc:
+ * @object: the object to initialize
+ * @guard: (transfer full): an exclusive guard on @object
+ * @user_data: the data given to [method@Sharedpotato.SharedObject.set_initializer]
+ *
+ * A lazy initializer, run in the object's owner context when a get finds
+ * the object uninitialized. It owns @guard: it stores a value with
+ * [method@Sharedpotato.Guard.set_value], now or after asynchronous work,
+ * and releases the guard; or reports a failure with
+ * [method@Sharedpotato.Guard.release_with_error].
+ *
+ * Since: 1.0
+ */
+typedef void (*SpInitializeFunc) (SpSharedObject *object,
+                                  SpGuard        *guard,
+                                  gpointer        user_data);
+
 SP_AVAILABLE_IN_ALL
 SpSharedObject *sp_shared_object_new                 (GType                value_type);
 SP_AVAILABLE_IN_ALL
@@ -115,6 +133,41 @@ void            sp_shared_object_close_async         (SpSharedObject      *self,
 SP_AVAILABLE_IN_ALL
 gboolean        sp_shared_object_close_finish        (SpSharedObject      *self,
                                                       GAsyncResult        *result,
+                                                      GError             **error);
+
+SP_AVAILABLE_IN_ALL
+void            sp_shared_object_set_initializer     (SpSharedObject      *self,
+                                                      SpInitializeFunc     func,
+                                                      gpointer             user_data,
+                                                      GDestroyNotify       notify);
+
+SP_AVAILABLE_IN_ALL
+void            sp_shared_object_hold_close          (SpSharedObject      *self);
+SP_AVAILABLE_IN_ALL
+void            sp_shared_object_release_close       (SpSharedObject      *self);
+
+SP_AVAILABLE_IN_ALL
+gboolean        sp_shared_object_get_sync            (SpSharedObject      *self,
+                                                      int                  timeout_ms,
+                                                      GCancellable        *cancellable,
+                                                      GValue              *value,
+                                                      GError             **error);
+SP_AVAILABLE_IN_ALL
+gboolean        sp_shared_object_set_sync            (SpSharedObject      *self,
+                                                      const GValue        *value,
+                                                      int                  timeout_ms,
+                                                      GCancellable        *cancellable,
+                                                      GError             **error);
+SP_AVAILABLE_IN_ALL
+gboolean        sp_shared_object_clear_sync          (SpSharedObject      *self,
+                                                      int                  timeout_ms,
+                                                      GCancellable        *cancellable,
+                                                      GError             **error);
+SP_AVAILABLE_IN_ALL
+SpGuard        *sp_shared_object_lock_sync           (SpSharedObject      *self,
+                                                      SpLockMode           mode,
+                                                      int                  timeout_ms,
+                                                      GCancellable        *cancellable,
                                                       GError             **error);
 
 SP_AVAILABLE_IN_ALL

@@ -33,4 +33,32 @@ typedef enum
   SP_LOCK_MODE_EXCLUSIVE,
 } SpLockMode;
 
+/**
+ * SP_ERROR:
+ *
+ * The error domain of sharedpotato, for the cases
+ * [error@Gio.IOErrorEnum] has no code for. Errors in this domain are from
+ * the [error@Sharedpotato.Error] enumeration.
+ *
+ * Since: 1.0
+ */
+#define SP_ERROR (sp_error_quark ())
+
+/**
+ * SpError:
+ * @SP_ERROR_NOT_INITIALIZED: a lazy initializer finished without setting
+ *   a value and without reporting an error of its own
+ *
+ * Errors of the [error@Sharedpotato.Error] domain.
+ *
+ * Since: 1.0
+ */
+typedef enum
+{
+  SP_ERROR_NOT_INITIALIZED,
+} SpError;
+
+SP_AVAILABLE_IN_ALL
+GQuark sp_error_quark (void);
+
 G_END_DECLS
