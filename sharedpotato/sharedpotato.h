@@ -14,5 +14,9 @@
 # include "sp-types.h"
 # include "sp-enum-types.h"
 # include "sp-guard.h"
+# include "sp-getter.h"
+# include "sp-setter.h"
+# include "sp-deleter.h"
+# include "sp-updater.h"
 # include "sp-shared-object.h"
 #undef SHAREDPOTATO_INSIDE

@@ -26,9 +26,10 @@
  *    when the target context is not being iterated; a source attached to
  *    the context never does.
  *
- * A dispatch takes the items queued when it starts; items pushed while it
- * runs (a callback releasing a lock) wait for the next iteration, so one
- * dispatch is bounded and other sources of the context are not starved.
+ * A dispatch runs at most as many items as were queued when it started;
+ * items pushed while it runs (a callback releasing a lock) wait for the
+ * next iteration, so one dispatch is bounded and other sources of the
+ * context are not starved.
  *
  * Lifetime: the source lives as long as its context. Nothing queued can
  * outlive the context, because every item holds, directly or through a
@@ -54,6 +55,7 @@ struct _SpDispatcher
   GMainContext   *context;
   SpDispatchItem *head;
   SpDispatchItem *tail;
+  guint           length;
 };
 
 static GMutex      registry_mutex;
@@ -65,21 +67,38 @@ sp_dispatcher_dispatch (GSource     *source,
                         gpointer     user_data)
 {
   SpDispatcher *self = (SpDispatcher *) source;
-  SpDispatchItem *item;
+  guint budget;
 
   sp_mutex_lock (&self->mutex);
-  item = self->head;
-  self->head = self->tail = NULL;
-  g_source_set_ready_time (source, -1);
+  budget = self->length;
   sp_mutex_unlock (&self->mutex);
 
-  while (item != NULL)
+  /* One item at a time, left on the queue until its turn: a callback that
+   * runs a nested main loop re-enters this dispatch and must find the rest
+   * of the batch there, or those grants would wait for it to return. */
+  while (budget-- > 0)
     {
-      SpDispatchItem *next = item->next;
+      SpDispatchItem *item;
+
+      sp_mutex_lock (&self->mutex);
+      item = self->head;
+      if (item != NULL)
+        {
+          self->head = item->next;
+          self->length--;
+          if (self->head == NULL)
+            {
+              self->tail = NULL;
+              g_source_set_ready_time (source, -1);
+            }
+        }
+      sp_mutex_unlock (&self->mutex);
+
+      if (item == NULL)
+        break;
 
       item->next = NULL;
       item->func (item);
-      item = next;
     }
 
   return G_SOURCE_CONTINUE;
@@ -132,9 +151,8 @@ sp_dispatcher_get_for_context (GMainContext *context)
       self->context = context;
       g_source_set_static_name (source, "[sharedpotato] delivery");
       g_source_set_priority (source, G_PRIORITY_DEFAULT);
-      /* A callback may iterate the context again (a nested main loop): the
-       * batch being run is already off the queue, so recursing is safe, and
-       * refusing it would stall every completion behind that callback. */
+      /* A callback may iterate the context again (a nested main loop);
+       * refusing to recurse would stall every completion behind it. */
       g_source_set_can_recurse (source, TRUE);
       g_source_attach (source, context);
       /* The context now owns the source; it finalizes it with itself. */
@@ -165,6 +183,7 @@ sp_dispatcher_push (SpDispatcher   *self,
       self->head = self->tail = item;
       g_source_set_ready_time ((GSource *) self, 0);
     }
+  self->length++;
 
   sp_mutex_unlock (&self->mutex);
 }

@@ -46,4 +46,21 @@ sp_mutex_unlock (GMutex *mutex)
   g_mutex_unlock (mutex);
 }
 
+/* For a happens-before edge made by a lock TSan cannot see (GLib's own). */
+static inline void
+sp_tsan_release (void *addr)
+{
+#ifdef SP_HAVE_TSAN
+  __tsan_release (addr);
+#endif
+}
+
+static inline void
+sp_tsan_acquire (void *addr)
+{
+#ifdef SP_HAVE_TSAN
+  __tsan_acquire (addr);
+#endif
+}
+
 G_END_DECLS

@@ -118,6 +118,7 @@
 #include "sp-guard-private.h"
 #include "sp-mutex-private.h"
 #include "sp-shared-object-private.h"
+#include "sp-view-private.h"
 
 typedef enum
 {
@@ -175,6 +176,7 @@ typedef struct
 {
   SpDispatchItem  item;
   GList           link;
+  gatomicrefcount ref_count;
   SpSharedObject *self;
   GTask          *task;
   SpDispatcher   *dispatcher;
@@ -220,6 +222,7 @@ struct _SpSharedObject
   GValue        default_value;
   GMainContext *owner_context;
   SpDispatcher *owner_dispatcher;
+  GThread      *owner_thread;
   int           default_timeout;
 
   GValue        value;
@@ -430,15 +433,29 @@ clear_value_locked (SpSharedObject *self)
 
 /* Waiters -------------------------------------------------------------- */
 
+/* A waiter belongs to its task (task data) and, while connected, to its
+ * cancellable's handler: a "cancelled" emission running in another thread
+ * may still be inside waiter_cancelled_cb after the task is gone. */
+static SpWaiter *
+waiter_ref (SpWaiter *waiter)
+{
+  g_atomic_ref_count_inc (&waiter->ref_count);
+  return waiter;
+}
+
 static void
-waiter_free (gpointer data)
+waiter_unref (gpointer data)
 {
   SpWaiter *waiter = data;
+
+  if (!g_atomic_ref_count_dec (&waiter->ref_count))
+    return;
 
   g_assert (waiter->timeout_source == NULL);
   if (G_IS_VALUE (&waiter->value))
     g_value_unset (&waiter->value);
   g_clear_error (&waiter->error);
+  g_object_unref (waiter->self);
   g_free (waiter);
 }
 
@@ -461,8 +478,12 @@ waiter_deliver (SpDispatchItem *item)
                                    "Operation was cancelled");
     }
 
+  /* Not g_cancellable_disconnect(): it waits for a running emission, which
+   * deadlocks if this delivery runs from inside one (a "cancelled" handler
+   * that iterates the context). The handler holds its own reference and
+   * finds the waiter DONE. */
   if (waiter->cancelled_id != 0)
-    g_cancellable_disconnect (waiter->cancellable, waiter->cancelled_id);
+    g_signal_handler_disconnect (waiter->cancellable, waiter->cancelled_id);
   waiter->cancelled_id = 0;
 
   if (waiter->timeout_source != NULL)
@@ -559,12 +580,19 @@ waiter_cancelled_cb (GCancellable *cancellable,
                      gpointer      user_data)
 {
   SpWaiter *waiter = user_data;
-  SpSharedObject *self = waiter->self;
+  SpSharedObject *self;
+
+  sp_tsan_acquire (waiter);
+  self = waiter->self;
 
   sp_mutex_lock (&self->mutex);
   if (waiter->state == WAITER_NEW)
-    waiter->error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                         "Operation was cancelled");
+    {
+      /* A refused value already decided the outcome. */
+      if (waiter->error == NULL)
+        waiter->error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                             "Operation was cancelled");
+    }
   else
     waiter_abandon_locked (waiter, G_IO_ERROR_CANCELLED, "Operation was cancelled");
   sp_mutex_unlock (&self->mutex);
@@ -597,14 +625,15 @@ waiter_new (SpSharedObject      *self,
 
   waiter->item.func = waiter_deliver;
   waiter->link.data = waiter;
-  waiter->self = self;
+  g_atomic_ref_count_init (&waiter->ref_count);
+  waiter->self = g_object_ref (self);
   waiter->op = op;
   waiter->cancellable = cancellable;
   waiter->task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (waiter->task, source_tag);
   g_task_set_name (waiter->task, task_name);
   g_task_set_check_cancellable (waiter->task, FALSE);
-  g_task_set_task_data (waiter->task, waiter, waiter_free);
+  g_task_set_task_data (waiter->task, waiter, waiter_unref);
 
   context = g_task_get_context (waiter->task);
   waiter->dispatcher = context == self->owner_context
@@ -664,14 +693,26 @@ waiter_start (SpWaiter *waiter,
   /* Connected outside the mutex: if already cancelled, the handler runs
    * right here and only records the error (state NEW). */
   if (waiter->cancellable != NULL)
-    waiter->cancelled_id = g_cancellable_connect (waiter->cancellable,
-                                                  G_CALLBACK (waiter_cancelled_cb),
-                                                  waiter, NULL);
+    {
+      /* The handler may run in another thread; GCancellable's own lock
+       * publishes the waiter, but TSan cannot see that lock. */
+      sp_tsan_release (waiter);
+      waiter->cancelled_id = g_cancellable_connect (waiter->cancellable,
+                                                    G_CALLBACK (waiter_cancelled_cb),
+                                                    waiter_ref (waiter), waiter_unref);
+    }
 
   sp_mutex_lock (&self->mutex);
 
   if (waiter->error != NULL)
     {
+      /* A close cancelled before it was made still closes, as GIO's
+       * streams do; only the call reports the cancellation. */
+      if (waiter->op == OP_CLOSE && self->close_state == CLOSE_STATE_OPEN)
+        {
+          begin_close_locked (self);
+          maybe_finish_close_locked (self);
+        }
       waiter_complete_locked (waiter);
     }
   else
@@ -874,7 +915,9 @@ grant_waiters_locked (SpSharedObject *self)
        * of the gets that asked for it. */
       if (self->init_state == INIT_PENDING)
         {
-          if (G_IS_VALUE (&self->value) || self->value_waiters.length == 0)
+          if (G_IS_VALUE (&self->value) ||
+              self->value_waiters.length == 0 ||
+              self->initializer == NULL)
             self->init_state = INIT_IDLE;
           else if (!can_grant_locked (self, TRUE))
             break;
@@ -979,6 +1022,34 @@ _sp_shared_object_downgrade_hold (SpSharedObject *self)
   sp_mutex_unlock (&self->mutex);
 }
 
+/* The gets queued behind a failed initializer, up to the first waiter
+ * that could store a value, were waiting for that run too: they would
+ * find no value and start it again at once. They get its error instead. */
+static void
+fail_gets_before_writer_locked (SpSharedObject *self,
+                                const GError   *error)
+{
+  GList *link = self->queue.head;
+
+  while (link != NULL)
+    {
+      SpWaiter *waiter = link->data;
+      GList *next = link->next;
+
+      if (waiter_is_exclusive (waiter))
+        break;
+
+      if (waiter->op == OP_GET)
+        {
+          g_queue_unlink (&self->queue, link);
+          waiter->error = g_error_copy (error);
+          waiter_complete_locked (waiter);
+        }
+
+      link = next;
+    }
+}
+
 void
 _sp_shared_object_end_initializer (SpSharedObject *self,
                                    const GError   *error,
@@ -999,6 +1070,7 @@ _sp_shared_object_end_initializer (SpSharedObject *self,
                        "The initializer of shared object “%s” finished without setting a value",
                        object_display_name (self));
       fail_all_with_error_locked (&self->value_waiters, error);
+      fail_gets_before_writer_locked (self, error);
     }
 
   if (downgrade)
@@ -1088,26 +1160,32 @@ sp_shared_object_constructed (GObject *object)
 
   self->owner_context = g_main_context_ref_thread_default ();
   self->owner_dispatcher = sp_dispatcher_get_for_context (self->owner_context);
+  self->owner_thread = g_thread_ref (g_thread_self ());
 }
 
 /* The last reference of an open object closes it, as scope exit closes
  * an `async with` block. The emissions queued by the close hold new
  * references, so the object lives on until ::closed has run in the owner
- * context; the unref that follows finds it closed and finalizes it. */
+ * context; the unref that follows finds it closed and disposes of it for
+ * real. Chaining up is left to that second dispose, because GObject's
+ * own dispose disconnects the handlers ::closed is for. */
 static void
 sp_shared_object_dispose (GObject *object)
 {
   SpSharedObject *self = (SpSharedObject *) object;
+  gboolean closing_now = FALSE;
 
   sp_mutex_lock (&self->mutex);
   if (self->close_state == CLOSE_STATE_OPEN && self->owner_dispatcher != NULL)
     {
       begin_close_locked (self);
       maybe_finish_close_locked (self);
+      closing_now = TRUE;
     }
   sp_mutex_unlock (&self->mutex);
 
-  G_OBJECT_CLASS (sp_shared_object_parent_class)->dispose (object);
+  if (!closing_now)
+    G_OBJECT_CLASS (sp_shared_object_parent_class)->dispose (object);
 }
 
 static void
@@ -1128,6 +1206,7 @@ sp_shared_object_finalize (GObject *object)
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->initializer, initializer_unref);
   g_clear_pointer (&self->owner_context, g_main_context_unref);
+  g_clear_pointer (&self->owner_thread, g_thread_unref);
   g_mutex_clear (&self->mutex);
 
   G_OBJECT_CLASS (sp_shared_object_parent_class)->finalize (object);
@@ -2109,12 +2188,13 @@ sp_shared_object_set_initializer (SpSharedObject   *self,
   sp_mutex_lock (&self->mutex);
   old = g_steal_pointer (&self->initializer);
   self->initializer = initializer;
-  /* Gets already waiting for a value now have someone to produce it. */
+  /* Gets already waiting for a value now have someone to produce it, or
+   * a pending run has nobody to run any more. */
   if (initializer != NULL && self->init_state == INIT_IDLE && self->value_waiters.length > 0)
-    {
-      self->init_state = INIT_PENDING;
-      grant_waiters_locked (self);
-    }
+    self->init_state = INIT_PENDING;
+  else if (initializer == NULL && self->init_state == INIT_PENDING)
+    self->init_state = INIT_IDLE;
+  grant_waiters_locked (self);
   sp_mutex_unlock (&self->mutex);
 
   /* Outside the mutex: the notify is user code. */
@@ -2192,6 +2272,23 @@ typedef struct
   GAsyncResult *result;
 } SyncCall;
 
+/* Whether the calling thread is the one that runs the owner context:
+ * it is dispatching it now, or it created the object with the owner
+ * context as its thread-default (the usual main thread). */
+static gboolean
+in_owner_context (SpSharedObject *self)
+{
+  g_autoptr(GMainContext) current = NULL;
+
+  if (g_main_context_is_owner (self->owner_context))
+    return TRUE;
+
+  current = g_main_context_ref_thread_default ();
+  return current == self->owner_context &&
+         (g_thread_self () == self->owner_thread ||
+          g_main_context_get_thread_default () == self->owner_context);
+}
+
 static gboolean
 sync_call_begin (SpSharedObject *self,
                  SyncCall       *call,
@@ -2199,8 +2296,7 @@ sync_call_begin (SpSharedObject *self,
 {
   /* Waiting here would stop the context that has to run the initializer,
    * the signal handlers and, most likely, the holder we wait for. */
-  if (g_main_context_is_owner (self->owner_context) ||
-      g_main_context_get_thread_default () == self->owner_context)
+  if (in_owner_context (self))
     {
       g_critical ("%s: called from the owner context of shared object “%s”, "
                   "where it could deadlock; use the _async variant there",
@@ -2415,4 +2511,80 @@ sp_shared_object_lock_sync (SpSharedObject  *self,
   sync_call_end (&call);
 
   return guard;
+}
+
+/**
+ * sp_shared_object_get_getter:
+ * @self: a #SpSharedObject
+ *
+ * Creates a [class@Sharedpotato.Getter], a view of @self that can only
+ * get, peek and try_get. Hand it to code that should have no other access.
+ *
+ * Returns: (transfer full): a new #SpGetter
+ *
+ * Since: 1.0
+ */
+SpGetter *
+sp_shared_object_get_getter (SpSharedObject *self)
+{
+  g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), NULL);
+
+  return _sp_getter_new (self);
+}
+
+/**
+ * sp_shared_object_get_setter:
+ * @self: a #SpSharedObject
+ *
+ * Creates a [class@Sharedpotato.Setter], a view of @self that can only
+ * set and get. Hand it to code that should have no other access.
+ *
+ * Returns: (transfer full): a new #SpSetter
+ *
+ * Since: 1.0
+ */
+SpSetter *
+sp_shared_object_get_setter (SpSharedObject *self)
+{
+  g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), NULL);
+
+  return _sp_setter_new (self);
+}
+
+/**
+ * sp_shared_object_get_deleter:
+ * @self: a #SpSharedObject
+ *
+ * Creates a [class@Sharedpotato.Deleter], a view of @self that can only
+ * clear. Hand it to code that should have no other access.
+ *
+ * Returns: (transfer full): a new #SpDeleter
+ *
+ * Since: 1.0
+ */
+SpDeleter *
+sp_shared_object_get_deleter (SpSharedObject *self)
+{
+  g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), NULL);
+
+  return _sp_deleter_new (self);
+}
+
+/**
+ * sp_shared_object_get_updater:
+ * @self: a #SpSharedObject
+ *
+ * Creates a [class@Sharedpotato.Updater], a view of @self that can only
+ * get, set, clear and lock. Hand it to code that should have no other access.
+ *
+ * Returns: (transfer full): a new #SpUpdater
+ *
+ * Since: 1.0
+ */
+SpUpdater *
+sp_shared_object_get_updater (SpSharedObject *self)
+{
+  g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), NULL);
+
+  return _sp_updater_new (self);
 }

@@ -11,7 +11,11 @@
 
 #include <gio/gio.h>
 
+#include "sp-deleter.h"
+#include "sp-getter.h"
 #include "sp-guard.h"
+#include "sp-setter.h"
+#include "sp-updater.h"
 #include "sp-types.h"
 #include "sp-version-macros.h"
 
@@ -140,6 +144,15 @@ void            sp_shared_object_set_initializer     (SpSharedObject      *self,
                                                       SpInitializeFunc     func,
                                                       gpointer             user_data,
                                                       GDestroyNotify       notify);
+
+SP_AVAILABLE_IN_ALL
+SpGetter       *sp_shared_object_get_getter          (SpSharedObject      *self);
+SP_AVAILABLE_IN_ALL
+SpSetter       *sp_shared_object_get_setter          (SpSharedObject      *self);
+SP_AVAILABLE_IN_ALL
+SpDeleter      *sp_shared_object_get_deleter         (SpSharedObject      *self);
+SP_AVAILABLE_IN_ALL
+SpUpdater      *sp_shared_object_get_updater         (SpSharedObject      *self);
 
 SP_AVAILABLE_IN_ALL
 void            sp_shared_object_hold_close          (SpSharedObject      *self);

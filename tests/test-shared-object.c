@@ -1150,6 +1150,694 @@ test_constructed_without_type (void)
   result_clear (&s);
 }
 
+
+/* Lazy initialization ------------------------------------------------- */
+
+typedef struct
+{
+  guint    runs;
+  SpGuard *guard;      /* held across main-loop iterations */
+  int      next_value;
+  gboolean fail;       /* release_with_error instead of setting */
+  gboolean set_nothing;
+} Init;
+
+static void
+init_hold_guard (SpSharedObject *object, SpGuard *guard, gpointer user_data)
+{
+  Init *init = user_data;
+
+  g_assert_null (init->guard);
+  init->runs++;
+  init->guard = guard;
+}
+
+/* Completes the run that init_hold_guard began, as an async initializer
+ * would after its work. */
+static void
+init_finish (Init *init)
+{
+  SpGuard *guard = g_steal_pointer (&init->guard);
+
+  g_assert_nonnull (guard);
+  if (init->fail)
+    {
+      g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "no config file");
+
+      sp_guard_release_with_error (guard, error);
+    }
+  else if (!init->set_nothing)
+    {
+      GValue value = G_VALUE_INIT;
+
+      g_value_init (&value, G_TYPE_INT);
+      g_value_set_int (&value, init->next_value);
+      g_assert_true (sp_guard_set_value (guard, &value, NULL));
+      g_value_unset (&value);
+      sp_guard_release (guard);
+    }
+  else
+    {
+      sp_guard_release (guard);
+    }
+  g_object_unref (guard);
+}
+
+static void
+test_init_shared_run (void)
+{
+  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  Init init = { .next_value = 17 };
+  Result g1 = { 0 }, g2 = { 0 }, g3 = { 0 };
+
+  sp_shared_object_set_initializer (object, init_hold_guard, &init, NULL);
+  sp_shared_object_get_async (object, 0, NULL, get_cb, &g1);
+  sp_shared_object_get_async (object, 0, NULL, get_cb, &g2);
+  drain ();
+  g_assert_cmpuint (init.runs, ==, 1);
+  /* A get arriving while it runs waits for the same run. */
+  sp_shared_object_get_async (object, 0, NULL, get_cb, &g3);
+  drain ();
+  g_assert_cmpuint (init.runs, ==, 1);
+  g_assert_false (g1.done || g2.done || g3.done);
+
+  init_finish (&init);
+  iterate_until (&g3.done);
+  iterate_until (&g1.done);
+  iterate_until (&g2.done);
+  g_assert_cmpint (g_value_get_int (&g1.value), ==, 17);
+  g_assert_cmpint (g_value_get_int (&g2.value), ==, 17);
+  g_assert_cmpint (g_value_get_int (&g3.value), ==, 17);
+  g_assert_cmpuint (init.runs, ==, 1);
+
+  result_clear (&g1);
+  result_clear (&g2);
+  result_clear (&g3);
+}
+
+static void
+test_init_failure_then_retry (void)
+{
+  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  Init init = { .next_value = 5, .fail = TRUE };
+  Result g1 = { 0 }, g2 = { 0 }, g3 = { 0 };
+
+  sp_shared_object_set_initializer (object, init_hold_guard, &init, NULL);
+  sp_shared_object_get_async (object, 0, NULL, get_cb, &g1);
+  sp_shared_object_get_async (object, 0, NULL, get_cb, &g2);
+  drain ();
+  init_finish (&init);
+  iterate_until (&g1.done);
+  iterate_until (&g2.done);
+  g_assert_error (g1.error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_error (g2.error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_cmpstr (g1.error->message, ==, "no config file");
+  g_assert_false (sp_shared_object_is_initialized (object));
+
+  init.fail = FALSE;
+  sp_shared_object_get_async (object, 0, NULL, get_cb, &g3);
+  drain ();
+  g_assert_cmpuint (init.runs, ==, 2);
+  init_finish (&init);
+  iterate_until (&g3.done);
+  g_assert_cmpint (g_value_get_int (&g3.value), ==, 5);
+
+  result_clear (&g1);
+  result_clear (&g2);
+  result_clear (&g3);
+}
+
+static void
+test_init_never_sets (void)
+{
+  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  Init init = { .set_nothing = TRUE };
+  Result g = { 0 };
+
+  sp_shared_object_set_initializer (object, init_hold_guard, &init, NULL);
+  sp_shared_object_get_async (object, 0, NULL, get_cb, &g);
+  drain ();
+  init_finish (&init);
+  iterate_until (&g.done);
+  g_assert_error (g.error, SP_ERROR, SP_ERROR_NOT_INITIALIZED);
+  result_clear (&g);
+}
+
+static void
+init_drop_guard (SpSharedObject *object, SpGuard *guard, gpointer user_data)
+{
+  (*(guint *) user_data)++;
+  /* As a binding does when its function raised: the guard just goes. */
+  g_object_unref (guard);
+}
+
+static void
+test_init_drops_guard (void)
+{
+  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  guint runs = 0;
+  Result g = { 0 }, l = { 0 };
+
+  sp_shared_object_set_initializer (object, init_drop_guard, &runs, NULL);
+  sp_shared_object_get_async (object, 0, NULL, get_cb, &g);
+  iterate_until (&g.done);
+  g_assert_error (g.error, SP_ERROR, SP_ERROR_NOT_INITIALIZED);
+  g_assert_cmpuint (runs, ==, 1);
+
+  /* Nothing is left locked. */
+  sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb, &l);
+  iterate_until (&l.done);
+  g_assert_true (l.ok);
+
+  result_clear (&g);
+  result_clear (&l);
+}
+
+static void
+test_init_waiter_timeout_does_not_cancel (void)
+{
+  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  Init init = { .next_value = 3 };
+  Result impatient = { 0 }, cancelled = { 0 }, patient = { 0 };
+
+  sp_shared_object_set_initializer (object, init_hold_guard, &init, NULL);
+  sp_shared_object_get_async (object, 5, NULL, get_cb, &impatient);
+  sp_shared_object_get_async (object, 0, cancellable, get_cb, &cancelled);
+  sp_shared_object_get_async (object, 0, NULL, get_cb, &patient);
+  iterate_until (&impatient.done);
+  g_assert_error (impatient.error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  g_cancellable_cancel (cancellable);
+  iterate_until (&cancelled.done);
+  g_assert_error (cancelled.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  g_assert_nonnull (init.guard);
+  init_finish (&init);
+  iterate_until (&patient.done);
+  g_assert_cmpint (g_value_get_int (&patient.value), ==, 3);
+  g_assert_cmpuint (init.runs, ==, 1);
+
+  result_clear (&impatient);
+  result_clear (&cancelled);
+  result_clear (&patient);
+}
+
+static void
+test_init_not_started_by_peek (void)
+{
+  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  Init init = { 0 };
+  Result p = { 0 };
+
+  sp_shared_object_set_initializer (object, init_hold_guard, &init, NULL);
+  sp_shared_object_peek_async (object, 0, NULL, peek_cb, &p);
+  iterate_until (&p.done);
+  g_assert_false (p.initialized);
+  g_assert_false (sp_shared_object_try_get (object, NULL));
+  drain ();
+  g_assert_cmpuint (init.runs, ==, 0);
+  result_clear (&p);
+}
+
+static void
+test_init_installed_while_waiting (void)
+{
+  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  Init init = { .next_value = 1 };
+  Result g = { 0 };
+
+  sp_shared_object_get_async (object, 0, NULL, get_cb, &g);
+  drain ();
+  sp_shared_object_set_initializer (object, init_hold_guard, &init, NULL);
+  drain ();
+  g_assert_cmpuint (init.runs, ==, 1);
+  init_finish (&init);
+  iterate_until (&g.done);
+  g_assert_cmpint (g_value_get_int (&g.value), ==, 1);
+  result_clear (&g);
+}
+
+static void
+test_init_waits_for_readers (void)
+{
+  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  SpGuard *reader = sp_shared_object_try_lock (object, SP_LOCK_MODE_SHARED);
+  Init init = { .next_value = 2 };
+  Result g = { 0 }, later = { 0 };
+
+  sp_shared_object_set_initializer (object, init_hold_guard, &init, NULL);
+  sp_shared_object_get_async (object, 0, NULL, get_cb, &g);
+  /* Stands behind the pending initializer, like behind a queued writer. */
+  sp_shared_object_lock_async (object, SP_LOCK_MODE_SHARED, 0, NULL, lock_cb, &later);
+  drain ();
+  g_assert_cmpuint (init.runs, ==, 0);
+  g_assert_false (later.done);
+
+  g_object_unref (reader);
+  drain ();
+  g_assert_cmpuint (init.runs, ==, 1);
+  g_assert_false (later.done);
+  init_finish (&init);
+  iterate_until (&later.done);
+  iterate_until (&g.done);
+  g_assert_cmpint (g_value_get_int (&g.value), ==, 2);
+
+  result_clear (&g);
+  result_clear (&later);
+}
+
+static void
+count_destroy (gpointer data)
+{
+  (*(guint *) data)++;
+}
+
+static void
+test_init_replaced_and_freed (void)
+{
+  SpSharedObject *object = sp_shared_object_new (G_TYPE_INT);
+  guint destroyed = 0;
+
+  sp_shared_object_set_initializer (object, init_hold_guard, &destroyed, count_destroy);
+  sp_shared_object_set_initializer (object, init_hold_guard, &destroyed, count_destroy);
+  g_assert_cmpuint (destroyed, ==, 1);
+  sp_shared_object_set_initializer (object, NULL, NULL, NULL);
+  g_assert_cmpuint (destroyed, ==, 2);
+  sp_shared_object_set_initializer (object, init_hold_guard, &destroyed, count_destroy);
+  g_object_unref (object);
+  drain ();
+  g_assert_cmpuint (destroyed, ==, 3);
+}
+
+/* Close handlers and auto-close ---------------------------------------- */
+
+typedef struct
+{
+  SpSharedObject *object;
+  guint           closed;
+} Holder;
+
+static void
+hold_on_closed (SpSharedObject *object, const GValue *final_value, Holder *holder)
+{
+  holder->closed++;
+  holder->object = g_object_ref (object);
+  sp_shared_object_hold_close (object);
+}
+
+static void
+test_close_handler_hold (void)
+{
+  g_autoptr(SpSharedObject) object = new_int_object (1);
+  Holder holder = { 0 };
+  Result c = { 0 };
+
+  g_signal_connect (object, "closed", G_CALLBACK (hold_on_closed), &holder);
+  sp_shared_object_close_async (object, 0, NULL, close_cb, &c);
+  drain ();
+  g_assert_cmpuint (holder.closed, ==, 1);
+  g_assert_false (c.done);
+
+  sp_shared_object_release_close (holder.object);
+  iterate_until (&c.done);
+  g_assert_true (c.ok);
+  g_clear_object (&holder.object);
+  result_clear (&c);
+}
+
+static void
+test_close_handler_hold_timeout (void)
+{
+  g_autoptr(SpSharedObject) object = new_int_object (1);
+  Holder holder = { 0 };
+  Result c = { 0 }, c2 = { 0 };
+
+  g_signal_connect (object, "closed", G_CALLBACK (hold_on_closed), &holder);
+  sp_shared_object_close_async (object, 10, NULL, close_cb, &c);
+  iterate_until (&c.done);
+  g_assert_error (c.error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  g_assert_true (sp_shared_object_is_closed (object));
+
+  sp_shared_object_close_async (object, 0, NULL, close_cb, &c2);
+  drain ();
+  g_assert_false (c2.done);
+  sp_shared_object_release_close (holder.object);
+  iterate_until (&c2.done);
+  g_assert_true (c2.ok);
+  g_assert_cmpuint (holder.closed, ==, 1);
+
+  g_clear_object (&holder.object);
+  result_clear (&c);
+  result_clear (&c2);
+}
+
+static void
+test_close_hold_misuse (void)
+{
+  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  Result c = { 0 };
+
+  g_test_expect_message ("Sharedpotato", G_LOG_LEVEL_CRITICAL, "*no close hold*");
+  sp_shared_object_release_close (object);
+  g_test_assert_expected_messages ();
+
+  /* A hold taken before the close counts too. */
+  sp_shared_object_hold_close (object);
+  sp_shared_object_close_async (object, 0, NULL, close_cb, &c);
+  drain ();
+  g_assert_false (c.done);
+  sp_shared_object_release_close (object);
+  iterate_until (&c.done);
+
+  g_test_expect_message ("Sharedpotato", G_LOG_LEVEL_CRITICAL, "*already finished closing*");
+  sp_shared_object_hold_close (object);
+  g_test_assert_expected_messages ();
+  result_clear (&c);
+}
+
+typedef struct
+{
+  guint closed;
+  int   final;
+  guint finalized;
+} AutoClose;
+
+static void
+auto_closed (SpSharedObject *object, const GValue *final_value, AutoClose *log)
+{
+  log->closed++;
+  log->final = g_value_get_int (final_value);
+}
+
+static void
+auto_finalized (gpointer data, GObject *where_the_object_was)
+{
+  ((AutoClose *) data)->finalized++;
+}
+
+static void
+test_auto_close_on_scope_exit (void)
+{
+  AutoClose log = { 0 };
+
+  {
+    g_autoptr(SpSharedObject) object = new_int_object (21);
+
+    g_signal_connect (object, "closed", G_CALLBACK (auto_closed), &log);
+    g_object_weak_ref (G_OBJECT (object), auto_finalized, &log);
+  }
+
+  /* ::closed runs in the owner context like every signal, then the object
+   * goes. */
+  g_assert_cmpuint (log.closed, ==, 0);
+  while (log.finalized == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (log.closed, ==, 1);
+  g_assert_cmpint (log.final, ==, 21);
+}
+
+/* Blocking twins --------------------------------------------------------- */
+
+typedef struct
+{
+  SpSharedObject *object;
+  int             timeout_ms;
+  gboolean        ok;
+  int             got;
+  GError         *error;
+  GThread        *thread;
+} SyncGet;
+
+static gpointer
+sync_get_thread (gpointer data)
+{
+  SyncGet *sg = data;
+  GValue value = G_VALUE_INIT;
+
+  sg->thread = g_thread_self ();
+  sg->ok = sp_shared_object_get_sync (sg->object, sg->timeout_ms, NULL, &value, &sg->error);
+  if (sg->ok)
+    {
+      sg->got = g_value_get_int (&value);
+      g_value_unset (&value);
+    }
+
+  return NULL;
+}
+
+static void
+test_sync_get_from_worker (void)
+{
+  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  SpGuard *writer = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
+  SyncGet sg = { object, 0 };
+  GValue value = G_VALUE_INIT;
+  GThread *thread;
+
+  /* The worker must wait: the main thread holds the write lock. */
+  thread = g_thread_new ("sync-get", sync_get_thread, &sg);
+  g_value_init (&value, G_TYPE_INT);
+  g_value_set_int (&value, 42);
+  g_assert_true (sp_guard_set_value (writer, &value, NULL));
+  g_value_unset (&value);
+  g_object_unref (writer);
+  g_thread_join (thread);
+
+  g_assert_no_error (sg.error);
+  g_assert_true (sg.ok);
+  g_assert_cmpint (sg.got, ==, 42);
+}
+
+static void
+test_sync_timeout (void)
+{
+  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  SyncGet sg = { object, 5 };
+  GThread *thread;
+
+  thread = g_thread_new ("sync-get", sync_get_thread, &sg);
+  g_thread_join (thread);
+  g_assert_error (sg.error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  g_clear_error (&sg.error);
+}
+
+static gpointer
+sync_writer_thread (gpointer data)
+{
+  SpSharedObject *object = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SpGuard) guard = NULL;
+  GValue value = G_VALUE_INIT;
+
+  g_value_init (&value, G_TYPE_INT);
+  g_value_set_int (&value, 1);
+  g_assert_true (sp_shared_object_set_sync (object, &value, 0, NULL, &error));
+  g_assert_no_error (error);
+
+  guard = sp_shared_object_lock_sync (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_value_set_int (&value, 2);
+  g_assert_true (sp_guard_set_value (guard, &value, NULL));
+  sp_guard_release (guard);
+  g_value_unset (&value);
+
+  g_assert_true (sp_shared_object_clear_sync (object, 0, NULL, &error));
+  g_assert_no_error (error);
+
+  return NULL;
+}
+
+static void
+test_sync_set_lock_clear (void)
+{
+  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  GString *log = g_string_new (NULL);
+  SignalLog slog = { log, g_thread_self () };
+
+  g_signal_connect (object, "changed", G_CALLBACK (log_changed), &slog);
+  g_thread_join (g_thread_new ("sync-writer", sync_writer_thread, object));
+  g_assert_false (sp_shared_object_is_initialized (object));
+  drain ();
+  /* The signals came to the creator's thread (log_changed checks). */
+  g_assert_cmpstr (log->str, ==, "changed(null,v) changed(v,v) changed(v,null) ");
+  g_string_free (log, TRUE);
+}
+
+static void
+sync_in_callback (GObject *source, GAsyncResult *res, gpointer data)
+{
+  Result *r = data;
+  SpSharedObject *object = SP_SHARED_OBJECT (source);
+  GValue value = G_VALUE_INIT;
+
+  r->ok = sp_shared_object_get_finish (object, res, &r->value, &r->error);
+  g_test_expect_message ("Sharedpotato", G_LOG_LEVEL_CRITICAL, "*owner context*");
+  g_assert_false (sp_shared_object_get_sync (object, 0, NULL, &value, NULL));
+  g_test_assert_expected_messages ();
+  result_mark_done (r);
+}
+
+static void
+test_sync_refused_in_owner_context (void)
+{
+  g_autoptr(SpSharedObject) object = new_int_object (1);
+  GValue value = G_VALUE_INIT;
+  Result r = { 0 };
+
+  /* From the creating thread... */
+  g_test_expect_message ("Sharedpotato", G_LOG_LEVEL_CRITICAL, "*owner context*");
+  g_assert_false (sp_shared_object_get_sync (object, 0, NULL, &value, NULL));
+  g_test_assert_expected_messages ();
+  g_test_expect_message ("Sharedpotato", G_LOG_LEVEL_CRITICAL, "*owner context*");
+  g_assert_null (sp_shared_object_lock_sync (object, SP_LOCK_MODE_SHARED, 0, NULL, NULL));
+  g_test_assert_expected_messages ();
+
+  /* ...and from a callback dispatched by the owner context. */
+  sp_shared_object_get_async (object, 0, NULL, sync_in_callback, &r);
+  iterate_until (&r.done);
+  g_assert_true (r.ok);
+  result_clear (&r);
+}
+
+/* Found in review: each of these hung, crashed or lost something once. */
+
+typedef struct
+{
+  SpSharedObject *object;
+  Result          nested;
+  guint           ran;
+} NestedLoop;
+
+static void
+first_reader_runs_nested_loop (GObject *source, GAsyncResult *res, gpointer data)
+{
+  NestedLoop *n = data;
+  g_autoptr(SpGuard) guard = sp_shared_object_lock_finish (n->object, res, NULL);
+
+  g_assert_nonnull (guard);
+  n->ran++;
+  sp_guard_release (guard);
+  /* The other reader's grant is in the same batch as ours; a nested loop
+   * must deliver it, or its guard is never released and this waits. */
+  sp_shared_object_lock_async (n->object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb, &n->nested);
+  iterate_until (&n->nested.done);
+  g_assert_true (n->nested.ok);
+}
+
+static void
+second_reader_releases (GObject *source, GAsyncResult *res, gpointer data)
+{
+  NestedLoop *n = data;
+  SpGuard *guard = sp_shared_object_lock_finish (n->object, res, NULL);
+
+  n->ran++;
+  g_object_unref (guard);
+}
+
+static void
+test_review_nested_loop_in_callback (void)
+{
+  g_autoptr(SpSharedObject) object = new_int_object (0);
+  NestedLoop n = { object };
+
+  sp_shared_object_lock_async (object, SP_LOCK_MODE_SHARED, 0, NULL, first_reader_runs_nested_loop, &n);
+  sp_shared_object_lock_async (object, SP_LOCK_MODE_SHARED, 0, NULL, second_reader_releases, &n);
+  while (n.ran < 2 || !n.nested.done)
+    g_main_context_iteration (NULL, TRUE);
+  result_clear (&n.nested);
+}
+
+typedef struct
+{
+  gboolean *flag;
+} IterateOnCancel;
+
+static void
+iterate_when_cancelled (GCancellable *cancellable, gpointer data)
+{
+  /* A user's handler that runs the context: our delivery then runs inside
+   * this emission and must not wait for it to end. */
+  iterate_until (((IterateOnCancel *) data)->flag);
+}
+
+static void
+test_review_cancel_handler_iterates (void)
+{
+  g_autoptr(SpSharedObject) object = new_int_object (0);
+  g_autoptr(SpGuard) holder = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  Result w = { 0 };
+  IterateOnCancel data = { &w.done };
+
+  sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, cancellable, lock_cb, &w);
+  g_cancellable_connect (cancellable, G_CALLBACK (iterate_when_cancelled), &data, NULL);
+  g_cancellable_cancel (cancellable);
+  g_assert_true (w.done);
+  g_assert_error (w.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  result_clear (&w);
+}
+
+static void
+test_review_initializer_removed_while_pending (void)
+{
+  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  SpGuard *reader = sp_shared_object_try_lock (object, SP_LOCK_MODE_SHARED);
+  Init init = { 0 };
+  Result g = { 0 }, s = { 0 };
+
+  sp_shared_object_set_initializer (object, init_hold_guard, &init, NULL);
+  sp_shared_object_get_async (object, 0, NULL, get_cb, &g);
+  drain ();
+  sp_shared_object_set_initializer (object, NULL, NULL, NULL);
+  g_object_unref (reader);
+  drain ();
+  g_assert_cmpuint (init.runs, ==, 0);
+  /* The get waits for a value as it would without an initializer. */
+  g_assert_false (g.done);
+  set_int (object, 4, &s);
+  iterate_until (&g.done);
+  g_assert_cmpint (g_value_get_int (&g.value), ==, 4);
+  result_clear (&g);
+  result_clear (&s);
+}
+
+static void
+test_review_refused_value_and_cancelled (void)
+{
+  g_autoptr(SpSharedObject) object = new_int_object (0);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  GValue value = G_VALUE_INIT;
+  Result s = { 0 };
+
+  g_cancellable_cancel (cancellable);
+  g_value_init (&value, G_TYPE_OBJECT);
+  sp_shared_object_set_async (object, &value, 0, cancellable, set_cb, &s);
+  g_value_unset (&value);
+  iterate_until (&s.done);
+  /* The first error wins, and the other is not leaked. */
+  g_assert_error (s.error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  result_clear (&s);
+}
+
+static void
+test_review_cancelled_close_still_closes (void)
+{
+  g_autoptr(SpSharedObject) object = new_int_object (0);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  ClosedLog log = { 0 };
+  Result c = { 0 };
+
+  g_signal_connect (object, "closed", G_CALLBACK (on_closed), &log);
+  g_cancellable_cancel (cancellable);
+  sp_shared_object_close_async (object, 0, cancellable, close_cb, &c);
+  g_assert_true (sp_shared_object_is_closed (object));
+  iterate_until (&c.done);
+  g_assert_error (c.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  drain ();
+  g_assert_cmpuint (log.emitted, ==, 1);
+  result_clear (&c);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1191,6 +1879,28 @@ main (int argc, char *argv[])
   g_test_add_func ("/Sharedpotato/SharedObject/close/notifies-closed", test_close_notifies_closed);
   g_test_add_func ("/Sharedpotato/SharedObject/threads/hammer", test_threads_hammer);
   g_test_add_func ("/Sharedpotato/SharedObject/stack/chain-100000", test_chain_bounded_stack);
+  g_test_add_func ("/Sharedpotato/SharedObject/init/shared-run", test_init_shared_run);
+  g_test_add_func ("/Sharedpotato/SharedObject/init/failure-then-retry", test_init_failure_then_retry);
+  g_test_add_func ("/Sharedpotato/SharedObject/init/never-sets", test_init_never_sets);
+  g_test_add_func ("/Sharedpotato/SharedObject/init/drops-guard", test_init_drops_guard);
+  g_test_add_func ("/Sharedpotato/SharedObject/init/waiter-timeout-does-not-cancel", test_init_waiter_timeout_does_not_cancel);
+  g_test_add_func ("/Sharedpotato/SharedObject/init/not-started-by-peek", test_init_not_started_by_peek);
+  g_test_add_func ("/Sharedpotato/SharedObject/init/installed-while-waiting", test_init_installed_while_waiting);
+  g_test_add_func ("/Sharedpotato/SharedObject/init/waits-for-readers", test_init_waits_for_readers);
+  g_test_add_func ("/Sharedpotato/SharedObject/init/replaced-and-freed", test_init_replaced_and_freed);
+  g_test_add_func ("/Sharedpotato/SharedObject/close/handler-hold", test_close_handler_hold);
+  g_test_add_func ("/Sharedpotato/SharedObject/close/handler-hold-timeout", test_close_handler_hold_timeout);
+  g_test_add_func ("/Sharedpotato/SharedObject/close/hold-misuse", test_close_hold_misuse);
+  g_test_add_func ("/Sharedpotato/SharedObject/close/auto-on-scope-exit", test_auto_close_on_scope_exit);
+  g_test_add_func ("/Sharedpotato/SharedObject/sync/get-from-worker", test_sync_get_from_worker);
+  g_test_add_func ("/Sharedpotato/SharedObject/sync/timeout", test_sync_timeout);
+  g_test_add_func ("/Sharedpotato/SharedObject/sync/set-lock-clear", test_sync_set_lock_clear);
+  g_test_add_func ("/Sharedpotato/SharedObject/sync/refused-in-owner-context", test_sync_refused_in_owner_context);
+  g_test_add_func ("/Sharedpotato/SharedObject/review/nested-loop-in-callback", test_review_nested_loop_in_callback);
+  g_test_add_func ("/Sharedpotato/SharedObject/review/cancel-handler-iterates", test_review_cancel_handler_iterates);
+  g_test_add_func ("/Sharedpotato/SharedObject/review/initializer-removed-while-pending", test_review_initializer_removed_while_pending);
+  g_test_add_func ("/Sharedpotato/SharedObject/review/refused-value-and-cancelled", test_review_refused_value_and_cancelled);
+  g_test_add_func ("/Sharedpotato/SharedObject/review/cancelled-close-still-closes", test_review_cancelled_close_still_closes);
   g_test_add_func ("/Sharedpotato/SharedObject/bad-input/criticals", test_bad_input);
   g_test_add_func ("/Sharedpotato/SharedObject/bad-input/finish-wrong-result", test_finish_wrong_result);
 

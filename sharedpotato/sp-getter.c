@@ -1,0 +1,196 @@
+/* sp-getter.c: a capability view of a SpSharedObject
+ *
+ * SPDX-License-Identifier: MIT
+ */
+
+#include "config.h"
+
+#include "sp-getter.h"
+#include "sp-view-private.h"
+
+/**
+ * SpGetter:
+ *
+ * A read-only view of a [class@Sharedpotato.SharedObject]: it can get, peek and try_get, nothing else.
+ *
+ * Get one with [method@Sharedpotato.SharedObject.get_getter] and hand it
+ * to a component that should have exactly these capabilities. The view
+ * keeps its object alive, but offers no way back to it and no way to
+ * close it: its callbacks receive the view as their source object.
+ * Calls follow the object's conventions and errors; on a closed object
+ * they fail with [error@Gio.IOErrorEnum.CLOSED].
+ *
+ * Since: 1.0
+ */
+
+struct _SpGetter
+{
+  GObject         parent_instance;
+  SpSharedObject *object;
+};
+
+G_DEFINE_FINAL_TYPE (SpGetter, sp_getter, G_TYPE_OBJECT)
+
+SpGetter *
+_sp_getter_new (SpSharedObject *object)
+{
+  SpGetter *self = g_object_new (SP_TYPE_GETTER, NULL);
+
+  self->object = g_object_ref (object);
+
+  return self;
+}
+
+static void
+sp_getter_finalize (GObject *object)
+{
+  SpGetter *self = (SpGetter *) object;
+
+  g_clear_object (&self->object);
+
+  G_OBJECT_CLASS (sp_getter_parent_class)->finalize (object);
+}
+
+static void
+sp_getter_class_init (SpGetterClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = sp_getter_finalize;
+}
+
+static void
+sp_getter_init (SpGetter *self)
+{
+}
+
+/**
+ * sp_getter_get_async:
+ * @self: a #SpGetter
+ * @timeout_ms: milliseconds to wait at most; 0 for no limit, -1 for the
+ *   object's [property@Sharedpotato.SharedObject:default-timeout]
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called with the value
+ * @user_data: data for @callback
+ *
+ * Gets a copy of the value, waiting for one if needed, as
+ * [method@Sharedpotato.SharedObject.get_async] does.
+ *
+ * Since: 1.0
+ */
+void
+sp_getter_get_async (SpGetter            *self,
+                      int                  timeout_ms,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  g_return_if_fail (SP_IS_GETTER (self));
+  g_return_if_fail (timeout_ms >= -1);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  _sp_view_get_async (self, self->object, timeout_ms, cancellable, callback, user_data,
+                      sp_getter_get_async);
+}
+
+/**
+ * sp_getter_get_finish:
+ * @self: a #SpGetter
+ * @result: the #GAsyncResult passed to the callback
+ * @value: (out caller-allocates) (optional): an empty #GValue that receives
+ *   a copy of the value
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Sharedpotato.Getter.get_async].
+ *
+ * Returns: (skip): %TRUE with @value set, or %FALSE with @error set
+ *
+ * Since: 1.0
+ */
+gboolean
+sp_getter_get_finish (SpGetter       *self,
+                       GAsyncResult   *result,
+                       GValue         *value,
+                       GError        **error)
+{
+  g_return_val_if_fail (SP_IS_GETTER (self), FALSE);
+
+  return _sp_view_get_finish (self, result, value, error, sp_getter_get_async);
+}
+
+/**
+ * sp_getter_peek_async:
+ * @self: a #SpGetter
+ * @timeout_ms: milliseconds to wait at most; 0 for no limit, -1 for the
+ *   object's [property@Sharedpotato.SharedObject:default-timeout]
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called with the result
+ * @user_data: data for @callback
+ *
+ * Looks at the value without waiting for one, as
+ * [method@Sharedpotato.SharedObject.peek_async] does.
+ *
+ * Since: 1.0
+ */
+void
+sp_getter_peek_async (SpGetter            *self,
+                       int                  timeout_ms,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_return_if_fail (SP_IS_GETTER (self));
+  g_return_if_fail (timeout_ms >= -1);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  _sp_view_peek_async (self, self->object, timeout_ms, cancellable, callback, user_data,
+                       sp_getter_peek_async);
+}
+
+/**
+ * sp_getter_peek_finish:
+ * @self: a #SpGetter
+ * @result: the #GAsyncResult passed to the callback
+ * @initialized: (out) (optional): whether the object held a value
+ * @value: (out caller-allocates) (optional): an empty #GValue that receives
+ *   a copy of the value, left empty if the object held none
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Sharedpotato.Getter.peek_async].
+ *
+ * Returns: (skip): %TRUE on success, %FALSE with @error set
+ *
+ * Since: 1.0
+ */
+gboolean
+sp_getter_peek_finish (SpGetter       *self,
+                        GAsyncResult   *result,
+                        gboolean       *initialized,
+                        GValue         *value,
+                        GError        **error)
+{
+  g_return_val_if_fail (SP_IS_GETTER (self), FALSE);
+
+  return _sp_view_peek_finish (self, result, initialized, value, error, sp_getter_peek_async);
+}
+
+/**
+ * sp_getter_try_get:
+ * @self: a #SpGetter
+ * @value: (out caller-allocates) (optional): an empty #GValue that receives
+ *   a copy of the value
+ *
+ * Gets the value at once if that needs no waiting, as
+ * [method@Sharedpotato.SharedObject.try_get] does.
+ *
+ * Returns: %TRUE with @value set, %FALSE if the value was not available
+ *   without waiting
+ *
+ * Since: 1.0
+ */
+gboolean
+sp_getter_try_get (SpGetter *self,
+                    GValue   *value)
+{
+  g_return_val_if_fail (SP_IS_GETTER (self), FALSE);
+
+  return sp_shared_object_try_get (self->object, value);
+}
