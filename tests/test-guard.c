@@ -186,6 +186,115 @@ test_bad_input (void)
   g_value_unset (&value);
 }
 
+static void
+test_downgrade_lets_readers_in (void)
+{
+  g_autoptr(SpSharedObject) object = new_int_object (0);
+  SpGuard *guard = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
+  GValue value = G_VALUE_INIT;
+  Result r1 = { 0 }, r2 = { 0 }, w = { 0 }, g = { 0 };
+
+  sp_shared_object_lock_async (object, SP_LOCK_MODE_SHARED, 0, NULL, lock_cb, &r1);
+  sp_shared_object_get_async (object, 0, NULL, get_cb, &g);
+  sp_shared_object_lock_async (object, SP_LOCK_MODE_SHARED, 0, NULL, lock_cb, &r2);
+  sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb, &w);
+  drain ();
+  g_assert_false (r1.done || r2.done || g.done || w.done);
+
+  g_value_init (&value, G_TYPE_INT);
+  g_value_set_int (&value, 12);
+  g_assert_true (sp_guard_set_value (guard, &value, NULL));
+  g_value_unset (&value);
+  sp_guard_downgrade (guard);
+  g_assert_cmpint (sp_guard_get_mode (guard), ==, SP_LOCK_MODE_SHARED);
+  /* No writer can slip in: a try_lock fails, the queued writer waits. */
+  g_assert_null (sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE));
+  drain ();
+  g_assert_true (r1.ok && r2.ok && g.ok);
+  g_assert_cmpint (g_value_get_int (&g.value), ==, 12);
+  g_assert_false (w.done);
+
+  /* The downgraded guard reads, and is a reader like the others. */
+  g_assert_true (sp_guard_get_value (guard, &value));
+  g_assert_cmpint (g_value_get_int (&value), ==, 12);
+  g_value_unset (&value);
+  sp_guard_release (guard);
+  g_object_unref (guard);
+  result_clear (&r1);
+  drain ();
+  g_assert_false (w.done);
+  result_clear (&r2);
+  iterate_until (&w.done);
+  g_assert_true (w.ok);
+
+  result_clear (&w);
+  result_clear (&g);
+}
+
+static void
+test_downgrade_misuse (void)
+{
+  g_autoptr(SpSharedObject) object = new_int_object (0);
+  g_autoptr(SpGuard) reader = sp_shared_object_try_lock (object, SP_LOCK_MODE_SHARED);
+
+  g_test_expect_message ("Sharedpotato", G_LOG_LEVEL_CRITICAL, "*shared lock*");
+  sp_guard_downgrade (reader);
+  g_test_assert_expected_messages ();
+
+  sp_guard_release (reader);
+  g_test_expect_message ("Sharedpotato", G_LOG_LEVEL_CRITICAL, "*already released*");
+  sp_guard_downgrade (reader);
+  g_test_assert_expected_messages ();
+}
+
+static void
+downgrade_in_initializer (SpSharedObject *object, SpGuard *guard, gpointer user_data)
+{
+  GValue value = G_VALUE_INIT;
+
+  g_value_init (&value, G_TYPE_INT);
+  g_value_set_int (&value, 31);
+  g_assert_true (sp_guard_set_value (guard, &value, NULL));
+  g_value_unset (&value);
+  sp_guard_downgrade (guard);
+  /* Keeps reading what it initialized while the waiting gets go on. */
+  *(SpGuard **) user_data = guard;
+}
+
+static void
+test_downgrade_initializer (void)
+{
+  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  SpGuard *kept = NULL;
+  Result g = { 0 };
+
+  sp_shared_object_set_initializer (object, downgrade_in_initializer, &kept, NULL);
+  sp_shared_object_get_async (object, 0, NULL, get_cb, &g);
+  iterate_until (&g.done);
+  g_assert_cmpint (g_value_get_int (&g.value), ==, 31);
+  g_assert_nonnull (kept);
+  g_assert_false (sp_guard_is_released (kept));
+  g_object_unref (kept);
+  result_clear (&g);
+}
+
+static void
+test_release_with_error_misuse (void)
+{
+  g_autoptr(SpSharedObject) object = new_int_object (0);
+  g_autoptr(SpGuard) guard = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
+  g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "x");
+
+  g_test_expect_message ("Sharedpotato", G_LOG_LEVEL_CRITICAL, "*not given to an initializer*");
+  sp_guard_release_with_error (guard, error);
+  g_test_assert_expected_messages ();
+  g_assert_false (sp_guard_is_released (guard));
+
+  g_test_expect_message ("Sharedpotato", G_LOG_LEVEL_CRITICAL, "*error != NULL*");
+  sp_guard_release_with_error (guard, NULL);
+  g_test_assert_expected_messages ();
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -197,6 +306,10 @@ main (int argc, char *argv[])
   g_test_add_func ("/Sharedpotato/Guard/shared/refuses-writes", test_shared_refuses_writes);
   g_test_add_func ("/Sharedpotato/Guard/set/wrong-type", test_set_wrong_type);
   g_test_add_func ("/Sharedpotato/Guard/clear", test_clear);
+  g_test_add_func ("/Sharedpotato/Guard/downgrade/lets-readers-in", test_downgrade_lets_readers_in);
+  g_test_add_func ("/Sharedpotato/Guard/downgrade/misuse", test_downgrade_misuse);
+  g_test_add_func ("/Sharedpotato/Guard/downgrade/initializer", test_downgrade_initializer);
+  g_test_add_func ("/Sharedpotato/Guard/release-with-error/misuse", test_release_with_error_misuse);
   g_test_add_func ("/Sharedpotato/Guard/bad-input/not-from-library", test_not_from_library);
   g_test_add_func ("/Sharedpotato/Guard/bad-input/criticals", test_bad_input);
 

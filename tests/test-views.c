@@ -1,0 +1,371 @@
+/* test-views.c: SpGetter, SpSetter, SpDeleter and SpUpdater
+ *
+ * SPDX-License-Identifier: MIT
+ *
+ * The four capability views are thin and share one implementation
+ * (sp-view.c), so they share this test program; each has its own paths.
+ */
+
+#include <sharedpotato.h>
+
+#include "sp-test-util.h"
+
+typedef struct
+{
+  gboolean  done;
+  gboolean  ok;
+  gboolean  initialized;
+  GValue    value;
+  SpGuard  *guard;
+  GError   *error;
+  GObject  *source;
+} ViewResult;
+
+static void
+view_result_clear (ViewResult *r)
+{
+  if (G_IS_VALUE (&r->value))
+    g_value_unset (&r->value);
+  g_clear_object (&r->guard);
+  g_clear_error (&r->error);
+  r->source = NULL;
+  memset (r, 0, sizeof *r);
+}
+
+static void
+getter_get_cb (GObject *source, GAsyncResult *res, gpointer data)
+{
+  ViewResult *r = data;
+  r->source = source;
+  r->ok = sp_getter_get_finish (SP_GETTER (source), res, &r->value, &r->error);
+  r->done = TRUE;
+}
+
+static void
+getter_peek_cb (GObject *source, GAsyncResult *res, gpointer data)
+{
+  ViewResult *r = data;
+  r->source = source;
+  r->ok = sp_getter_peek_finish (SP_GETTER (source), res, &r->initialized, &r->value, &r->error);
+  r->done = TRUE;
+}
+
+static void
+setter_set_cb (GObject *source, GAsyncResult *res, gpointer data)
+{
+  ViewResult *r = data;
+  r->source = source;
+  r->ok = sp_setter_set_finish (SP_SETTER (source), res, &r->error);
+  r->done = TRUE;
+}
+
+static void
+setter_get_cb (GObject *source, GAsyncResult *res, gpointer data)
+{
+  ViewResult *r = data;
+  r->source = source;
+  r->ok = sp_setter_get_finish (SP_SETTER (source), res, &r->value, &r->error);
+  r->done = TRUE;
+}
+
+static void
+deleter_clear_cb (GObject *source, GAsyncResult *res, gpointer data)
+{
+  ViewResult *r = data;
+  r->source = source;
+  r->ok = sp_deleter_clear_finish (SP_DELETER (source), res, &r->error);
+  r->done = TRUE;
+}
+
+static void
+updater_get_cb (GObject *source, GAsyncResult *res, gpointer data)
+{
+  ViewResult *r = data;
+  r->source = source;
+  r->ok = sp_updater_get_finish (SP_UPDATER (source), res, &r->value, &r->error);
+  r->done = TRUE;
+}
+
+static void
+updater_set_cb (GObject *source, GAsyncResult *res, gpointer data)
+{
+  ViewResult *r = data;
+  r->source = source;
+  r->ok = sp_updater_set_finish (SP_UPDATER (source), res, &r->error);
+  r->done = TRUE;
+}
+
+static void
+updater_clear_cb (GObject *source, GAsyncResult *res, gpointer data)
+{
+  ViewResult *r = data;
+  r->source = source;
+  r->ok = sp_updater_clear_finish (SP_UPDATER (source), res, &r->error);
+  r->done = TRUE;
+}
+
+static void
+updater_lock_cb (GObject *source, GAsyncResult *res, gpointer data)
+{
+  ViewResult *r = data;
+  r->source = source;
+  r->guard = sp_updater_lock_finish (SP_UPDATER (source), res, &r->error);
+  r->ok = r->guard != NULL;
+  r->done = TRUE;
+}
+
+static GValue *
+int_value (GValue *value, int v)
+{
+  g_value_init (value, G_TYPE_INT);
+  g_value_set_int (value, v);
+  return value;
+}
+
+static void
+test_getter (void)
+{
+  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  g_autoptr(SpGetter) getter = sp_shared_object_get_getter (object);
+  GValue value = G_VALUE_INIT;
+  ViewResult p = { 0 }, g = { 0 };
+  Result s = { 0 };
+
+  sp_getter_peek_async (getter, 0, NULL, getter_peek_cb, &p);
+  iterate_until (&p.done);
+  g_assert_true (p.ok);
+  g_assert_false (p.initialized);
+  /* The callback is handed the view, never the object behind it. */
+  g_assert_true (p.source == G_OBJECT (getter));
+  g_assert_false (sp_getter_try_get (getter, NULL));
+
+  sp_getter_get_async (getter, 0, NULL, getter_get_cb, &g);
+  drain ();
+  g_assert_false (g.done);
+  set_int (object, 8, &s);
+  iterate_until (&g.done);
+  g_assert_true (g.source == G_OBJECT (getter));
+  g_assert_cmpint (g_value_get_int (&g.value), ==, 8);
+  g_assert_true (sp_getter_try_get (getter, &value));
+  g_assert_cmpint (g_value_get_int (&value), ==, 8);
+  g_value_unset (&value);
+
+  view_result_clear (&p);
+  view_result_clear (&g);
+  result_clear (&s);
+}
+
+static void
+test_getter_timeout_and_cancel (void)
+{
+  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  g_autoptr(SpGetter) getter = sp_shared_object_get_getter (object);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  ViewResult t = { 0 }, c = { 0 };
+
+  sp_getter_get_async (getter, 5, NULL, getter_get_cb, &t);
+  sp_getter_get_async (getter, 0, cancellable, getter_get_cb, &c);
+  iterate_until (&t.done);
+  g_assert_error (t.error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  g_cancellable_cancel (cancellable);
+  iterate_until (&c.done);
+  g_assert_error (c.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  view_result_clear (&t);
+  view_result_clear (&c);
+}
+
+static void
+test_setter (void)
+{
+  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  g_autoptr(SpSetter) setter = sp_shared_object_get_setter (object);
+  GValue value = G_VALUE_INIT;
+  ViewResult s = { 0 }, g = { 0 }, bad = { 0 };
+
+  sp_setter_set_async (setter, int_value (&value, 3), 0, NULL, setter_set_cb, &s);
+  g_value_unset (&value);
+  sp_setter_get_async (setter, 0, NULL, setter_get_cb, &g);
+  iterate_until (&g.done);
+  g_assert_true (s.ok);
+  g_assert_true (s.source == G_OBJECT (setter));
+  g_assert_cmpint (g_value_get_int (&g.value), ==, 3);
+
+  g_value_init (&value, G_TYPE_OBJECT);
+  sp_setter_set_async (setter, &value, 0, NULL, setter_set_cb, &bad);
+  g_value_unset (&value);
+  iterate_until (&bad.done);
+  g_assert_error (bad.error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+
+  view_result_clear (&s);
+  view_result_clear (&g);
+  view_result_clear (&bad);
+}
+
+static void
+test_deleter (void)
+{
+  g_autoptr(SpSharedObject) object = new_int_object (4);
+  g_autoptr(SpDeleter) deleter = sp_shared_object_get_deleter (object);
+  ViewResult c = { 0 };
+
+  sp_deleter_clear_async (deleter, 0, NULL, deleter_clear_cb, &c);
+  iterate_until (&c.done);
+  g_assert_true (c.ok);
+  g_assert_true (c.source == G_OBJECT (deleter));
+  g_assert_false (sp_shared_object_is_initialized (object));
+  view_result_clear (&c);
+}
+
+static void
+test_updater (void)
+{
+  g_autoptr(SpSharedObject) object = new_int_object (1);
+  g_autoptr(SpUpdater) updater = sp_shared_object_get_updater (object);
+  GValue value = G_VALUE_INIT;
+  ViewResult l = { 0 }, g = { 0 }, s = { 0 }, c = { 0 };
+
+  sp_updater_lock_async (updater, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, updater_lock_cb, &l);
+  iterate_until (&l.done);
+  g_assert_true (l.ok);
+  g_assert_true (l.source == G_OBJECT (updater));
+  g_assert_true (sp_guard_get_value (l.guard, &value));
+  g_value_set_int (&value, g_value_get_int (&value) + 1);
+  g_assert_true (sp_guard_set_value (l.guard, &value, NULL));
+  g_value_unset (&value);
+  g_clear_object (&l.guard);
+
+  sp_updater_get_async (updater, 0, NULL, updater_get_cb, &g);
+  iterate_until (&g.done);
+  g_assert_cmpint (g_value_get_int (&g.value), ==, 2);
+
+  sp_updater_set_async (updater, int_value (&value, 10), 0, NULL, updater_set_cb, &s);
+  g_value_unset (&value);
+  sp_updater_clear_async (updater, 0, NULL, updater_clear_cb, &c);
+  iterate_until (&c.done);
+  g_assert_true (s.ok && c.ok);
+  g_assert_false (sp_shared_object_is_initialized (object));
+
+  view_result_clear (&l);
+  view_result_clear (&g);
+  view_result_clear (&s);
+  view_result_clear (&c);
+}
+
+static void
+test_views_after_close (void)
+{
+  g_autoptr(SpSharedObject) object = new_int_object (1);
+  g_autoptr(SpGetter) getter = sp_shared_object_get_getter (object);
+  g_autoptr(SpSetter) setter = sp_shared_object_get_setter (object);
+  g_autoptr(SpDeleter) deleter = sp_shared_object_get_deleter (object);
+  g_autoptr(SpUpdater) updater = sp_shared_object_get_updater (object);
+  GValue value = G_VALUE_INIT;
+  ViewResult g = { 0 }, s = { 0 }, c = { 0 }, l = { 0 };
+  Result close = { 0 };
+
+  sp_shared_object_close_async (object, 0, NULL, close_cb, &close);
+  iterate_until (&close.done);
+
+  sp_getter_get_async (getter, 0, NULL, getter_get_cb, &g);
+  sp_setter_set_async (setter, int_value (&value, 2), 0, NULL, setter_set_cb, &s);
+  g_value_unset (&value);
+  sp_deleter_clear_async (deleter, 0, NULL, deleter_clear_cb, &c);
+  sp_updater_lock_async (updater, SP_LOCK_MODE_SHARED, 0, NULL, updater_lock_cb, &l);
+  iterate_until (&g.done);
+  iterate_until (&s.done);
+  iterate_until (&c.done);
+  iterate_until (&l.done);
+  g_assert_error (g.error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+  g_assert_error (s.error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+  g_assert_error (c.error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+  g_assert_error (l.error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+  g_assert_false (sp_getter_try_get (getter, NULL));
+
+  view_result_clear (&g);
+  view_result_clear (&s);
+  view_result_clear (&c);
+  view_result_clear (&l);
+  result_clear (&close);
+}
+
+static void
+test_view_keeps_object_alive (void)
+{
+  SpSharedObject *object = new_int_object (6);
+  g_autoptr(SpGetter) getter = sp_shared_object_get_getter (object);
+  ViewResult g = { 0 };
+
+  g_object_unref (object);
+  sp_getter_get_async (getter, 0, NULL, getter_get_cb, &g);
+  iterate_until (&g.done);
+  g_assert_true (g.ok);
+  g_assert_cmpint (g_value_get_int (&g.value), ==, 6);
+  view_result_clear (&g);
+}
+
+static void
+test_bad_input (void)
+{
+  g_autoptr(SpSharedObject) object = new_int_object (1);
+  g_autoptr(SpGetter) getter = sp_shared_object_get_getter (object);
+  g_autoptr(SpUpdater) updater = sp_shared_object_get_updater (object);
+  GValue unset = G_VALUE_INIT;
+  ViewResult never = { 0 };
+
+#define EXPECT_CRITICAL(call) \
+  G_STMT_START { \
+    g_test_expect_message ("Sharedpotato", G_LOG_LEVEL_CRITICAL, "*"); \
+    call; \
+    g_test_assert_expected_messages (); \
+  } G_STMT_END
+
+  EXPECT_CRITICAL (sp_shared_object_get_getter (NULL));
+  EXPECT_CRITICAL (sp_shared_object_get_setter (NULL));
+  EXPECT_CRITICAL (sp_shared_object_get_deleter (NULL));
+  EXPECT_CRITICAL (sp_shared_object_get_updater (NULL));
+  EXPECT_CRITICAL (sp_getter_get_async (NULL, 0, NULL, getter_get_cb, &never));
+  EXPECT_CRITICAL (sp_getter_get_async ((SpGetter *) updater, 0, NULL, getter_get_cb, &never));
+  EXPECT_CRITICAL (sp_getter_get_async (getter, -3, NULL, getter_get_cb, &never));
+  EXPECT_CRITICAL (sp_getter_peek_async (NULL, 0, NULL, getter_peek_cb, &never));
+  EXPECT_CRITICAL (sp_getter_try_get (NULL, NULL));
+  EXPECT_CRITICAL (sp_getter_get_finish (NULL, NULL, NULL, NULL));
+  EXPECT_CRITICAL (sp_getter_peek_finish (NULL, NULL, NULL, NULL, NULL));
+  EXPECT_CRITICAL (sp_setter_set_async (NULL, &unset, 0, NULL, setter_set_cb, &never));
+  EXPECT_CRITICAL (sp_setter_get_async (NULL, 0, NULL, setter_get_cb, &never));
+  EXPECT_CRITICAL (sp_setter_set_finish (NULL, NULL, NULL));
+  EXPECT_CRITICAL (sp_setter_get_finish (NULL, NULL, NULL, NULL));
+  EXPECT_CRITICAL (sp_deleter_clear_async (NULL, 0, NULL, deleter_clear_cb, &never));
+  EXPECT_CRITICAL (sp_deleter_clear_finish (NULL, NULL, NULL));
+  EXPECT_CRITICAL (sp_updater_set_async (updater, &unset, 0, NULL, updater_set_cb, &never));
+  EXPECT_CRITICAL (sp_updater_set_async (updater, NULL, 0, NULL, updater_set_cb, &never));
+  EXPECT_CRITICAL (sp_updater_lock_async (updater, 9, 0, NULL, updater_lock_cb, &never));
+  EXPECT_CRITICAL (sp_updater_lock_async (NULL, SP_LOCK_MODE_SHARED, 0, NULL, updater_lock_cb, &never));
+  EXPECT_CRITICAL (sp_updater_get_async (NULL, 0, NULL, updater_get_cb, &never));
+  EXPECT_CRITICAL (sp_updater_clear_async (NULL, 0, NULL, updater_clear_cb, &never));
+  EXPECT_CRITICAL (sp_updater_get_finish (NULL, NULL, NULL, NULL));
+  EXPECT_CRITICAL (sp_updater_set_finish (NULL, NULL, NULL));
+  EXPECT_CRITICAL (sp_updater_clear_finish (NULL, NULL, NULL));
+  EXPECT_CRITICAL (sp_updater_lock_finish (NULL, NULL, NULL));
+#undef EXPECT_CRITICAL
+
+  drain ();
+  g_assert_false (never.done);
+  g_assert_true (sp_getter_try_get (getter, NULL));
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/Sharedpotato/Getter/get-peek-try-get", test_getter);
+  g_test_add_func ("/Sharedpotato/Getter/timeout-and-cancel", test_getter_timeout_and_cancel);
+  g_test_add_func ("/Sharedpotato/Getter/keeps-object-alive", test_view_keeps_object_alive);
+  g_test_add_func ("/Sharedpotato/Setter/set-get", test_setter);
+  g_test_add_func ("/Sharedpotato/Deleter/clear", test_deleter);
+  g_test_add_func ("/Sharedpotato/Updater/lock-get-set-clear", test_updater);
+  g_test_add_func ("/Sharedpotato/Views/after-close", test_views_after_close);
+  g_test_add_func ("/Sharedpotato/Views/bad-input/criticals", test_bad_input);
+
+  return g_test_run ();
+}
