@@ -176,7 +176,7 @@ test_set_wrong_type (void)
   Result s = { 0 }, g = { 0 };
   guint changed = 0;
 
-  g_signal_connect (object, "notify", G_CALLBACK (count_notify), &changed);
+  g_signal_connect (object, "notify::initialized", G_CALLBACK (count_notify), &changed);
   g_signal_connect (object, "changed", G_CALLBACK (count_changed), &changed);
 
   g_value_init (&value, G_TYPE_STRING);
