@@ -151,7 +151,8 @@ sp_getter_peek_async (SpGetter            *self,
  * @result: the #GAsyncResult passed to the callback
  * @initialized: (out) (optional): whether the object held a value
  * @value: (out caller-allocates) (optional): an empty #GValue that receives
- *   a copy of the value, left empty if the object held none
+ *   a copy of the value, or the zero of the value type if the object held
+ *   none
  * @error: return location for a #GError
  *
  * Finishes [method@Sharedpotato.Getter.peek_async].
@@ -176,7 +177,8 @@ sp_getter_peek_finish (SpGetter       *self,
  * sp_getter_try_get:
  * @self: a #SpGetter
  * @value: (out caller-allocates) (optional): an empty #GValue that receives
- *   a copy of the value
+ *   a copy of the value, or the zero of the value type when this returns
+ *   %FALSE
  *
  * Gets the value at once if that needs no waiting, as
  * [method@Sharedpotato.SharedObject.try_get] does.

@@ -227,7 +227,8 @@ sp_guard_is_initialized (SpGuard *self)
  * sp_guard_get_value:
  * @self: a #SpGuard that still holds its lock
  * @value: (out caller-allocates) (optional): an empty #GValue that receives
- *   a copy of the value, left empty if the object holds none
+ *   a copy of the value, or the zero of the value type if the object
+ *   holds none
  *
  * Reads the value without waiting.
  *

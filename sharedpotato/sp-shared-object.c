@@ -791,6 +791,17 @@ copy_value_locked (SpSharedObject *self,
   g_value_copy (&self->value, dest);
 }
 
+/* What an out value holds when there is no value to copy: the zero of the
+ * value type, which owns nothing (so a C caller that skips unsetting it
+ * leaks nothing), and which bindings can convert, unlike an empty GValue. */
+static void
+init_zero_value (SpSharedObject *self,
+                 GValue         *dest)
+{
+  if (G_TYPE_IS_VALUE_TYPE (self->value_type))
+    g_value_init (dest, self->value_type);
+}
+
 static void
 serve_value_waiters_locked (SpSharedObject *self)
 {
@@ -827,6 +838,8 @@ grant_waiter_locked (SpSharedObject *self,
       waiter->initialized = G_IS_VALUE (&self->value);
       if (waiter->initialized)
         copy_value_locked (self, &waiter->value);
+      else
+        init_zero_value (self, &waiter->value);
       break;
 
     case OP_SET:
@@ -1106,6 +1119,8 @@ _sp_shared_object_read_value (SpSharedObject *self,
   initialized = G_IS_VALUE (&self->value);
   if (initialized && value != NULL)
     copy_value_locked (self, value);
+  else if (value != NULL)
+    init_zero_value (self, value);
   sp_mutex_unlock (&self->mutex);
 
   return initialized;
@@ -1774,7 +1789,8 @@ sp_shared_object_peek_async (SpSharedObject      *self,
  * @result: the #GAsyncResult passed to the callback
  * @initialized: (out) (optional): whether the object held a value
  * @value: (out caller-allocates) (optional): an empty #GValue that receives
- *   a copy of the value, left empty if the object held none
+ *   a copy of the value, or the zero of the value type if the object held
+ *   none
  * @error: return location for a #GError
  *
  * Finishes [method@Sharedpotato.SharedObject.peek_async].
@@ -1806,7 +1822,7 @@ sp_shared_object_peek_finish (SpSharedObject  *self,
 
   if (initialized != NULL)
     *initialized = waiter->initialized;
-  if (value != NULL && waiter->initialized)
+  if (value != NULL && G_IS_VALUE (&waiter->value))
     move_value (value, &waiter->value);
 
   return TRUE;
@@ -2069,7 +2085,8 @@ sp_shared_object_close_finish (SpSharedObject  *self,
  * sp_shared_object_try_get:
  * @self: a #SpSharedObject
  * @value: (out caller-allocates) (optional): an empty #GValue that receives
- *   a copy of the value
+ *   a copy of the value, or the zero of the value type when this returns
+ *   %FALSE
  *
  * Gets a copy of the value at once if that needs no waiting: the object is
  * open and initialized, and no writer holds or waits for the lock. Never
@@ -2097,6 +2114,8 @@ sp_shared_object_try_get (SpSharedObject *self,
               self->queue.length == 0;
   if (available && value != NULL)
     copy_value_locked (self, value);
+  else if (value != NULL)
+    init_zero_value (self, value);
   sp_mutex_unlock (&self->mutex);
 
   return available;

@@ -195,7 +195,7 @@ _sp_view_peek_finish (gpointer      view,
   call = g_task_get_task_data (G_TASK (result));
   if (initialized != NULL)
     *initialized = call->initialized;
-  if (value != NULL && call->initialized)
+  if (value != NULL && G_IS_VALUE (&call->value))
     {
       *value = call->value;
       memset (&call->value, 0, sizeof call->value);
