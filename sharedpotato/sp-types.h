@@ -46,6 +46,7 @@ typedef enum
 
 /**
  * SpError:
+ * @SP_ERROR_FAILED: a failure with no more specific code
  * @SP_ERROR_NOT_INITIALIZED: a lazy initializer finished without setting
  *   a value and without reporting an error of its own
  *
@@ -55,6 +56,7 @@ typedef enum
  */
 typedef enum
 {
+  SP_ERROR_FAILED,
   SP_ERROR_NOT_INITIALIZED,
 } SpError;
 
