@@ -1719,7 +1719,8 @@ sp_shared_object_get_async (SpSharedObject      *self,
  * @self: a #SpSharedObject
  * @result: the #GAsyncResult passed to the callback
  * @value: (out caller-allocates) (optional): an empty #GValue that receives
- *   a copy of the value
+ *   a copy of the value; on failure, the zero of the value type, which
+ *   owns nothing
  * @error: return location for a #GError
  *
  * Finishes [method@Sharedpotato.SharedObject.get_async].
@@ -1743,7 +1744,12 @@ sp_shared_object_get_finish (SpSharedObject  *self,
   waiter = g_task_get_task_data (G_TASK (result));
 
   if (!g_task_propagate_boolean (G_TASK (result), error))
-    return FALSE;
+    {
+      /* GJS converts out values even when the call threw. */
+      if (value != NULL)
+        init_zero_value (self, value);
+      return FALSE;
+    }
 
   if (value != NULL)
     move_value (value, &waiter->value);
@@ -1818,7 +1824,11 @@ sp_shared_object_peek_finish (SpSharedObject  *self,
     *initialized = FALSE;
 
   if (!g_task_propagate_boolean (G_TASK (result), error))
-    return FALSE;
+    {
+      if (value != NULL)
+        init_zero_value (self, value);
+      return FALSE;
+    }
 
   if (initialized != NULL)
     *initialized = waiter->initialized;

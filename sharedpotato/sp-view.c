@@ -111,6 +111,17 @@ view_call_done (GObject      *source,
     }
 }
 
+static void
+move_out_value (ViewCall *call,
+                GValue   *value)
+{
+  if (value != NULL && G_IS_VALUE (&call->value))
+    {
+      *value = call->value;
+      memset (&call->value, 0, sizeof call->value);
+    }
+}
+
 static gboolean
 view_result_is_valid (gpointer      view,
                       GAsyncResult *result,
@@ -142,21 +153,18 @@ _sp_view_get_finish (gpointer      view,
                      gpointer       source_tag)
 {
   ViewCall *call;
+  gboolean ok;
 
   g_return_val_if_fail (view_result_is_valid (view, result, source_tag), FALSE);
   g_return_val_if_fail (value == NULL || !G_IS_VALUE (value), FALSE);
 
-  if (!g_task_propagate_boolean (G_TASK (result), error))
-    return FALSE;
-
   call = g_task_get_task_data (G_TASK (result));
-  if (value != NULL)
-    {
-      *value = call->value;
-      memset (&call->value, 0, sizeof call->value);
-    }
+  ok = g_task_propagate_boolean (G_TASK (result), error);
+  /* On failure too: the object's finish left the zero of the type there
+   * for bindings that convert out values of a call that threw. */
+  move_out_value (call, value);
 
-  return TRUE;
+  return ok;
 }
 
 void
@@ -182,6 +190,7 @@ _sp_view_peek_finish (gpointer      view,
                       gpointer       source_tag)
 {
   ViewCall *call;
+  gboolean ok;
 
   g_return_val_if_fail (view_result_is_valid (view, result, source_tag), FALSE);
   g_return_val_if_fail (value == NULL || !G_IS_VALUE (value), FALSE);
@@ -189,19 +198,13 @@ _sp_view_peek_finish (gpointer      view,
   if (initialized != NULL)
     *initialized = FALSE;
 
-  if (!g_task_propagate_boolean (G_TASK (result), error))
-    return FALSE;
-
   call = g_task_get_task_data (G_TASK (result));
-  if (initialized != NULL)
+  ok = g_task_propagate_boolean (G_TASK (result), error);
+  if (ok && initialized != NULL)
     *initialized = call->initialized;
-  if (value != NULL && G_IS_VALUE (&call->value))
-    {
-      *value = call->value;
-      memset (&call->value, 0, sizeof call->value);
-    }
+  move_out_value (call, value);
 
-  return TRUE;
+  return ok;
 }
 
 void
