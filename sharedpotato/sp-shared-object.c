@@ -1491,6 +1491,18 @@ sp_shared_object_new_with_value (const GValue *value)
   return sp_shared_object_new_full (G_VALUE_TYPE (value), NULL, value, NULL);
 }
 
+/* GJS 1.74 passes `null` for a nullable GValue argument as a GValue of
+ * G_TYPE_POINTER holding NULL rather than as a NULL pointer. */
+static gboolean
+value_is_binding_null (GType         value_type,
+                       const GValue *value)
+{
+  return value != NULL &&
+         G_VALUE_TYPE (value) == G_TYPE_POINTER &&
+         g_value_get_pointer (value) == NULL &&
+         !g_type_is_a (value_type, G_TYPE_POINTER);
+}
+
 /**
  * sp_shared_object_new_full:
  * @value_type: the type of the value to share
@@ -1522,6 +1534,11 @@ sp_shared_object_new_full (GType         value_type,
   g_return_val_if_fail (G_TYPE_IS_VALUE_TYPE (value_type), NULL);
   g_return_val_if_fail (initial_value == NULL || G_IS_VALUE (initial_value), NULL);
   g_return_val_if_fail (default_value == NULL || G_IS_VALUE (default_value), NULL);
+
+  if (value_is_binding_null (value_type, initial_value))
+    initial_value = NULL;
+  if (value_is_binding_null (value_type, default_value))
+    default_value = NULL;
 
   if ((initial_value != NULL && !convert_value (value_type, initial_value, &initial, &error)) ||
       (default_value != NULL && !convert_value (value_type, default_value, &fallback, &error)))
@@ -2405,7 +2422,11 @@ sp_shared_object_get_sync (SpSharedObject  *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (!sync_call_begin (self, &call, G_STRFUNC))
-    return FALSE;
+    {
+      if (value != NULL)
+        init_zero_value (self, value);
+      return FALSE;
+    }
   sp_shared_object_get_async (self, timeout_ms, cancellable, sync_call_done, &call);
   sync_call_wait (&call);
   ok = sp_shared_object_get_finish (self, call.result, value, error);
