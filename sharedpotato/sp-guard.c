@@ -4,10 +4,12 @@
  */
 
 /* A guard is the hold itself: it is created only for a hold its object
- * has already counted (a granted lock_async or a successful try_lock), and
- * gives it back exactly once, on sp_guard_release() or on dispose,
- * whichever comes first. `released` is atomic so that two threads racing
- * to release cannot both give the hold back.
+ * has already counted (a granted lock_async, a successful try_lock, an
+ * initializer run), and gives it back exactly once, on sp_guard_release()
+ * or on dispose, whichever comes first. `hold` changes only under the
+ * object's mutex (see SpHold), so two threads racing to release, or to
+ * release and downgrade, cannot both act on it; lock-free readers use
+ * atomic loads.
  */
 
 #include "config.h"
@@ -49,10 +51,8 @@ struct _SpGuard
 {
   GObject         parent_instance;
   SpSharedObject *object;
-  SpLockMode      mode;
-  int             released;
-  /* Set on the guard an initializer run was given, until it ends. */
-  gboolean        initializer;
+  int             hold;   /* SpHold */
+  int             mode;   /* SpLockMode, as last held */
 };
 
 G_DEFINE_FINAL_TYPE (SpGuard, sp_guard, G_TYPE_OBJECT)
@@ -65,6 +65,7 @@ _sp_guard_new (SpSharedObject *object,
 
   self->object = g_object_ref (object);
   self->mode = mode;
+  self->hold = mode == SP_LOCK_MODE_EXCLUSIVE ? SP_HOLD_EXCLUSIVE : SP_HOLD_SHARED;
 
   return self;
 }
@@ -74,24 +75,9 @@ _sp_guard_new_initializer (SpSharedObject *object)
 {
   SpGuard *self = _sp_guard_new (object, SP_LOCK_MODE_EXCLUSIVE);
 
-  self->initializer = TRUE;
+  self->hold = SP_HOLD_INITIALIZER;
 
   return self;
-}
-
-static gboolean
-sp_guard_give_back (SpGuard      *self,
-                    const GError *error)
-{
-  if (!g_atomic_int_compare_and_exchange (&self->released, FALSE, TRUE))
-    return FALSE;
-
-  if (self->initializer)
-    _sp_shared_object_end_initializer (self->object, error, FALSE);
-  else
-    _sp_shared_object_release_hold (self->object, self->mode);
-
-  return TRUE;
 }
 
 static void
@@ -100,7 +86,7 @@ sp_guard_dispose (GObject *object)
   SpGuard *self = (SpGuard *) object;
 
   if (self->object != NULL)
-    sp_guard_give_back (self, NULL);
+    _sp_shared_object_end_hold (self->object, &self->hold, NULL);
 
   G_OBJECT_CLASS (sp_guard_parent_class)->dispose (object);
 }
@@ -140,7 +126,7 @@ sp_guard_check_held (SpGuard    *self,
       return FALSE;
     }
 
-  if (g_atomic_int_get (&self->released))
+  if (g_atomic_int_get (&self->hold) == SP_HOLD_NONE)
     {
       g_critical ("%s: guard %p was already released", function, self);
       return FALSE;
@@ -156,7 +142,7 @@ sp_guard_check_writable (SpGuard    *self,
   if (!sp_guard_check_held (self, function))
     return FALSE;
 
-  if (self->mode != SP_LOCK_MODE_EXCLUSIVE)
+  if (g_atomic_int_get (&self->hold) == SP_HOLD_SHARED)
     {
       g_critical ("%s: guard %p holds a shared lock, which cannot write", function, self);
       return FALSE;
@@ -180,7 +166,7 @@ sp_guard_get_mode (SpGuard *self)
 {
   g_return_val_if_fail (SP_IS_GUARD (self), SP_LOCK_MODE_SHARED);
 
-  return self->mode;
+  return g_atomic_int_get (&self->mode);
 }
 
 /**
@@ -198,7 +184,7 @@ sp_guard_is_released (SpGuard *self)
 {
   g_return_val_if_fail (SP_IS_GUARD (self), TRUE);
 
-  return self->object == NULL || g_atomic_int_get (&self->released);
+  return g_atomic_int_get (&self->hold) == SP_HOLD_NONE;
 }
 
 /**
@@ -319,7 +305,7 @@ sp_guard_release (SpGuard *self)
   if (!sp_guard_check_held (self, G_STRFUNC))
     return;
 
-  if (!sp_guard_give_back (self, NULL))
+  if (!_sp_shared_object_end_hold (self->object, &self->hold, NULL))
     g_critical ("%s: guard %p was already released", G_STRFUNC, self);
 }
 
@@ -348,13 +334,13 @@ sp_guard_release_with_error (SpGuard      *self,
   if (!sp_guard_check_held (self, G_STRFUNC))
     return;
 
-  if (!self->initializer)
+  if (g_atomic_int_get (&self->hold) != SP_HOLD_INITIALIZER)
     {
       g_critical ("%s: guard %p was not given to an initializer", G_STRFUNC, self);
       return;
     }
 
-  if (!sp_guard_give_back (self, error))
+  if (!_sp_shared_object_end_hold (self->object, &self->hold, error))
     g_critical ("%s: guard %p was already released", G_STRFUNC, self);
 }
 
@@ -380,14 +366,18 @@ sp_guard_downgrade (SpGuard *self)
   if (!sp_guard_check_writable (self, G_STRFUNC))
     return;
 
-  self->mode = SP_LOCK_MODE_SHARED;
-  if (self->initializer)
+  switch (_sp_shared_object_downgrade_hold (self->object, &self->hold))
     {
-      self->initializer = FALSE;
-      _sp_shared_object_end_initializer (self->object, NULL, TRUE);
-    }
-  else
-    {
-      _sp_shared_object_downgrade_hold (self->object);
+    case SP_HOLD_EXCLUSIVE:
+    case SP_HOLD_INITIALIZER:
+      g_atomic_int_set (&self->mode, SP_LOCK_MODE_SHARED);
+      break;
+    case SP_HOLD_SHARED:
+      g_critical ("%s: guard %p holds a shared lock already", G_STRFUNC, self);
+      break;
+    case SP_HOLD_NONE:
+    default:
+      g_critical ("%s: guard %p was already released", G_STRFUNC, self);
+      break;
     }
 }

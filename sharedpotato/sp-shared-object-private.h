@@ -9,11 +9,28 @@
 
 G_BEGIN_DECLS
 
-/* Each of these takes the object's mutex itself; the caller holds the
- * lock in @mode (the guard's), not the mutex.
- */
-void     _sp_shared_object_release_hold (SpSharedObject *self,
-                                         SpLockMode      mode);
+/* What a guard holds. A guard's hold changes only under its object's
+ * mutex, in the same critical section as the lock state it stands for, so
+ * a release racing a downgrade from another thread cannot count twice. */
+typedef enum
+{
+  SP_HOLD_NONE,
+  SP_HOLD_SHARED,
+  SP_HOLD_EXCLUSIVE,
+  SP_HOLD_INITIALIZER,   /* exclusive, given to an initializer run */
+} SpHold;
+
+/* Each of these takes the object's mutex itself. */
+
+/* Gives the hold back. An initializer's hold ends the run: without a
+ * value (or with @error), the gets waiting for it fail with @error or
+ * NOT_INITIALIZED. Returns FALSE if *hold was already SP_HOLD_NONE. */
+gboolean _sp_shared_object_end_hold     (SpSharedObject *self,
+                                         int            *hold,
+                                         const GError   *error);
+/* Exclusive (or initializer) to shared. Returns the hold it found. */
+SpHold   _sp_shared_object_downgrade_hold (SpSharedObject *self,
+                                           int            *hold);
 gboolean _sp_shared_object_read_value   (SpSharedObject *self,
                                          GValue         *value);
 gboolean _sp_shared_object_has_value    (SpSharedObject *self);
@@ -21,12 +38,5 @@ gboolean _sp_shared_object_write_value  (SpSharedObject *self,
                                          const GValue   *value,
                                          GError        **error);
 void     _sp_shared_object_write_clear  (SpSharedObject *self);
-void     _sp_shared_object_downgrade_hold (SpSharedObject *self);
-/* Ends an initializer run: without a value, every get waiting for one
- * fails with @error (or NOT_INITIALIZED); then the write hold is released
- * or, with @downgrade, turned into a read hold. */
-void     _sp_shared_object_end_initializer (SpSharedObject *self,
-                                            const GError   *error,
-                                            gboolean        downgrade);
 
 G_END_DECLS

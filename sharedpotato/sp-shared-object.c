@@ -209,6 +209,7 @@ typedef struct
   EmitFlags       flags;
   GValue          old_value;
   GValue          new_value;
+  SpInitializer  *initializer;  /* dropped outside the mutex */
 } SpEmission;
 
 struct _SpSharedObject
@@ -261,8 +262,11 @@ static GParamSpec *properties[N_PROPS];
 static guint       signals[N_SIGNALS];
 
 static void grant_waiters_locked      (SpSharedObject *self);
+static void initializer_unref         (SpInitializer  *initializer);
 static void waiter_complete_locked    (gpointer        waiter);
 static void maybe_complete_close_locked (SpSharedObject *self);
+static void release_hold_locked       (SpSharedObject *self,
+                                       SpLockMode      mode);
 
 static gboolean
 convert_value (GType          value_type,
@@ -353,16 +357,17 @@ emission_run (SpDispatchItem *item)
     g_value_unset (&emission->old_value);
   if (G_IS_VALUE (&emission->new_value))
     g_value_unset (&emission->new_value);
+  g_clear_pointer (&emission->initializer, initializer_unref);
   g_object_unref (emission->self);
   g_free (emission);
 }
 
 /* Takes @old_value and @new_value (either may be unset). */
-static void
-emit_later_locked (SpSharedObject *self,
-                   EmitFlags       flags,
-                   GValue         *old_value,
-                   GValue         *new_value)
+static SpEmission *
+emission_new (SpSharedObject *self,
+              EmitFlags       flags,
+              GValue         *old_value,
+              GValue         *new_value)
 {
   SpEmission *emission = g_new0 (SpEmission, 1);
 
@@ -373,6 +378,18 @@ emit_later_locked (SpSharedObject *self,
     move_value (&emission->old_value, old_value);
   if (new_value != NULL)
     move_value (&emission->new_value, new_value);
+
+  return emission;
+}
+
+/* Pushed under the mutex, so emissions keep the order of the changes. */
+static void
+emit_later_locked (SpSharedObject *self,
+                   EmitFlags       flags,
+                   GValue         *old_value,
+                   GValue         *new_value)
+{
+  SpEmission *emission = emission_new (self, flags, old_value, new_value);
 
   sp_dispatcher_push (self->owner_dispatcher, &emission->item);
 }
@@ -473,7 +490,9 @@ waiter_deliver (SpDispatchItem *item)
       g_cancellable_is_cancelled (waiter->cancellable))
     {
       /* Cancelled between grant and delivery: pass the hold on. */
-      _sp_shared_object_release_hold (self, waiter->mode);
+      sp_mutex_lock (&self->mutex);
+      release_hold_locked (self, waiter->mode);
+      sp_mutex_unlock (&self->mutex);
       waiter->error = g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
                                    "Operation was cancelled");
     }
@@ -895,7 +914,7 @@ init_run (SpDispatchItem *item)
 }
 
 /* Takes the write hold for the initializer and runs it in the owner
- * context; the hold ends with _sp_shared_object_end_initializer(). */
+ * context; the hold ends with _sp_shared_object_end_hold(). */
 static void
 start_initializer_locked (SpSharedObject *self)
 {
@@ -985,6 +1004,8 @@ fail_all_locked (GQueue *list)
 static void
 begin_close_locked (SpSharedObject *self)
 {
+  SpEmission *emission;
+
   g_assert (self->close_state == CLOSE_STATE_OPEN);
 
   self->close_state = CLOSE_STATE_CLOSING;
@@ -992,7 +1013,13 @@ begin_close_locked (SpSharedObject *self)
   fail_all_locked (&self->value_waiters);
   if (self->init_state == INIT_PENDING)
     self->init_state = INIT_IDLE;
-  emit_later_locked (self, EMIT_CLOSING, NULL, NULL);
+  /* A closed object never initializes again; letting the initializer go
+   * (outside the mutex, in the emission) also breaks the cycle that a
+   * binding's closure capturing the object would make. A run in progress
+   * holds its own reference. */
+  emission = emission_new (self, EMIT_CLOSING, NULL, NULL);
+  emission->initializer = g_steal_pointer (&self->initializer);
+  sp_dispatcher_push (self->owner_dispatcher, &emission->item);
 }
 
 static void
@@ -1024,17 +1051,6 @@ maybe_complete_close_locked (SpSharedObject *self)
 
 /* For SpGuard ---------------------------------------------------------- */
 
-void
-_sp_shared_object_downgrade_hold (SpSharedObject *self)
-{
-  sp_mutex_lock (&self->mutex);
-  g_assert (self->writer);
-  self->writer = FALSE;
-  self->n_readers++;
-  grant_waiters_locked (self);
-  sp_mutex_unlock (&self->mutex);
-}
-
 /* The gets queued behind a failed initializer, up to the first waiter
  * that could store a value, were waiting for that run too: they would
  * find no value and start it again at once. They get its error instead. */
@@ -1063,50 +1079,77 @@ fail_gets_before_writer_locked (SpSharedObject *self,
     }
 }
 
-void
-_sp_shared_object_end_initializer (SpSharedObject *self,
-                                   const GError   *error,
-                                   gboolean        downgrade)
+/* Ends an initializer run: gets waiting for it fail with @error, or with
+ * NOT_INITIALIZED when it stored nothing. */
+static void
+end_initializer_run_locked (SpSharedObject *self,
+                            const GError   *error)
 {
-  sp_mutex_lock (&self->mutex);
+  g_autoptr(GError) not_initialized = NULL;
 
   g_assert (self->init_state == INIT_RUNNING);
   self->init_state = INIT_IDLE;
 
-  if (!G_IS_VALUE (&self->value))
-    {
-      g_autoptr(GError) not_initialized = NULL;
+  if (error == NULL && !G_IS_VALUE (&self->value))
+    error = not_initialized =
+      g_error_new (SP_ERROR, SP_ERROR_NOT_INITIALIZED,
+                   "The initializer of shared object “%s” finished without setting a value",
+                   object_display_name (self));
 
-      if (error == NULL)
-        error = not_initialized =
-          g_error_new (SP_ERROR, SP_ERROR_NOT_INITIALIZED,
-                       "The initializer of shared object “%s” finished without setting a value",
-                       object_display_name (self));
+  if (error != NULL)
+    {
       fail_all_with_error_locked (&self->value_waiters, error);
       fail_gets_before_writer_locked (self, error);
     }
+}
 
-  if (downgrade)
+gboolean
+_sp_shared_object_end_hold (SpSharedObject *self,
+                            int            *hold,
+                            const GError   *error)
+{
+  SpHold held;
+
+  sp_mutex_lock (&self->mutex);
+
+  held = *hold;
+  if (held != SP_HOLD_NONE)
     {
+      g_atomic_int_set (hold, SP_HOLD_NONE);
+      if (held == SP_HOLD_INITIALIZER)
+        end_initializer_run_locked (self, error);
+      release_hold_locked (self, held == SP_HOLD_SHARED ? SP_LOCK_MODE_SHARED
+                                                        : SP_LOCK_MODE_EXCLUSIVE);
+    }
+
+  sp_mutex_unlock (&self->mutex);
+
+  return held != SP_HOLD_NONE;
+}
+
+SpHold
+_sp_shared_object_downgrade_hold (SpSharedObject *self,
+                                  int            *hold)
+{
+  SpHold held;
+
+  sp_mutex_lock (&self->mutex);
+
+  held = *hold;
+  if (held == SP_HOLD_EXCLUSIVE || held == SP_HOLD_INITIALIZER)
+    {
+      g_atomic_int_set (hold, SP_HOLD_SHARED);
+      if (held == SP_HOLD_INITIALIZER)
+        end_initializer_run_locked (self, NULL);
+      g_assert (self->writer);
       self->writer = FALSE;
       self->n_readers++;
       grant_waiters_locked (self);
     }
-  else
-    {
-      release_hold_locked (self, SP_LOCK_MODE_EXCLUSIVE);
-    }
 
   sp_mutex_unlock (&self->mutex);
-}
 
-void
-_sp_shared_object_release_hold (SpSharedObject *self,
-                                SpLockMode      mode)
-{
-  sp_mutex_lock (&self->mutex);
-  release_hold_locked (self, mode);
-  sp_mutex_unlock (&self->mutex);
+  return held;
 }
 
 gboolean
@@ -1178,6 +1221,15 @@ sp_shared_object_constructed (GObject *object)
   self->owner_thread = g_thread_ref (g_thread_self ());
 }
 
+static gboolean
+close_has_observers (SpSharedObject *self)
+{
+  return self->close_holds > 0 ||
+         g_signal_has_handler_pending (self, signals[SIGNAL_CLOSED], 0, TRUE) ||
+         g_signal_has_handler_pending (self, g_signal_lookup ("notify", G_TYPE_OBJECT),
+                                       g_quark_from_static_string ("closed"), TRUE);
+}
+
 /* The last reference of an open object closes it, as scope exit closes
  * an `async with` block. The emissions queued by the close hold new
  * references, so the object lives on until ::closed has run in the owner
@@ -1193,9 +1245,18 @@ sp_shared_object_dispose (GObject *object)
   sp_mutex_lock (&self->mutex);
   if (self->close_state == CLOSE_STATE_OPEN && self->owner_dispatcher != NULL)
     {
-      begin_close_locked (self);
-      maybe_finish_close_locked (self);
-      closing_now = TRUE;
+      if (close_has_observers (self))
+        {
+          begin_close_locked (self);
+          maybe_finish_close_locked (self);
+          closing_now = TRUE;
+        }
+      else
+        {
+          /* Nobody to tell: close on the spot, so that an object dropped
+           * in a context that no longer runs is still freed. */
+          self->close_state = CLOSE_STATE_CLOSED;
+        }
     }
   sp_mutex_unlock (&self->mutex);
 
@@ -2170,8 +2231,10 @@ sp_shared_object_try_lock (SpSharedObject *self,
   g_return_val_if_fail (mode == SP_LOCK_MODE_SHARED || mode == SP_LOCK_MODE_EXCLUSIVE, NULL);
 
   sp_mutex_lock (&self->mutex);
+  /* A pending initializer stands at the head of the queue. */
   granted = self->close_state == CLOSE_STATE_OPEN &&
             self->queue.length == 0 &&
+            self->init_state != INIT_PENDING &&
             can_grant_locked (self, mode == SP_LOCK_MODE_EXCLUSIVE);
   if (granted)
     take_hold_locked (self, mode);
@@ -2255,6 +2318,7 @@ sp_shared_object_set_initializer (SpSharedObject   *self,
  * Delays the completion of a close, typically from a
  * [signal@Sharedpotato.SharedObject::closed] handler with asynchronous
  * cleanup to do, as g_application_hold() delays an application's exit.
+ * Each hold keeps a reference on @self until it is released.
  * [method@Sharedpotato.SharedObject.close_async] completes when every hold
  * is released with [method@Sharedpotato.SharedObject.release_close], or
  * fails with [error@Gio.IOErrorEnum.TIMED_OUT] when its timeout runs out
@@ -2274,6 +2338,11 @@ sp_shared_object_hold_close (SpSharedObject *self)
   if (!completed)
     self->close_holds++;
   sp_mutex_unlock (&self->mutex);
+
+  /* Whoever will release it needs the object: a handler of an auto-close
+   * has no reference of its own. */
+  if (!completed)
+    g_object_ref (self);
 
   if (completed)
     g_critical ("%s: shared object “%s” has already finished closing",
@@ -2308,6 +2377,8 @@ sp_shared_object_release_close (SpSharedObject *self)
   if (!held)
     g_critical ("%s: shared object “%s” has no close hold to release",
                 G_STRFUNC, object_display_name (self));
+  else
+    g_object_unref (self);
 }
 
 /* Blocking twins ------------------------------------------------------- */
@@ -2318,9 +2389,12 @@ typedef struct
   GAsyncResult *result;
 } SyncCall;
 
-/* Whether the calling thread is the one that runs the owner context:
- * it is dispatching it now, or it created the object with the owner
- * context as its thread-default (the usual main thread). */
+/* Whether blocking this thread could stop the owner context: the thread
+ * is dispatching it now; or nobody is running it at the moment and this
+ * thread is the one expected to (it made it its thread-default, or it is
+ * the thread that created the object there, usually the main thread). A
+ * thread whose default is the owner context while another thread runs it
+ * may block. */
 static gboolean
 in_owner_context (SpSharedObject *self)
 {
@@ -2330,9 +2404,15 @@ in_owner_context (SpSharedObject *self)
     return TRUE;
 
   current = g_main_context_ref_thread_default ();
-  return current == self->owner_context &&
-         (g_thread_self () == self->owner_thread ||
-          g_main_context_get_thread_default () == self->owner_context);
+  if (current != self->owner_context)
+    return FALSE;
+
+  if (!g_main_context_acquire (self->owner_context))
+    return FALSE;
+  g_main_context_release (self->owner_context);
+
+  return g_main_context_get_thread_default () == self->owner_context ||
+         g_thread_self () == self->owner_thread;
 }
 
 static gboolean

@@ -1840,6 +1840,239 @@ test_review_cancelled_close_still_closes (void)
   result_clear (&c);
 }
 
+/* Found in the second review. */
+
+static gboolean
+allow_already_released (const char *log_domain, GLogLevelFlags log_level,
+                        const char *message, gpointer user_data)
+{
+  /* Misuse on purpose below: the criticals are expected, the crash not. */
+  return strstr (message, "already released") == NULL &&
+         strstr (message, "shared lock") == NULL;
+}
+
+static void
+count_misuse (const char *log_domain, GLogLevelFlags log_level,
+              const char *message, gpointer user_data)
+{
+  g_assert_nonnull (strstr (message, "already released"));
+  (*(guint *) user_data)++;
+}
+
+typedef struct
+{
+  SpGuard *guard;
+  gint     go;
+} GuardRace;
+
+static gpointer
+release_racer (gpointer data)
+{
+  GuardRace *race = data;
+
+  while (!g_atomic_int_get (&race->go))
+    ;
+  sp_guard_release (race->guard);
+  return NULL;
+}
+
+static void
+test_review_downgrade_races_release (void)
+{
+  g_autoptr(SpSharedObject) object = new_int_object (0);
+
+  guint handler;
+  guint misuse = 0;
+
+  g_test_log_set_fatal_handler (allow_already_released, NULL);
+  handler = g_log_set_handler ("Sharedpotato", G_LOG_LEVEL_CRITICAL | G_LOG_FLAG_FATAL,
+                               count_misuse, &misuse);
+  for (guint i = 0; i < 200; i++)
+    {
+      GuardRace race = { sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE), 0 };
+      GThread *thread = g_thread_new ("release-racer", release_racer, &race);
+      SpGuard *writer;
+
+      g_assert_nonnull (race.guard);
+      g_atomic_int_set (&race.go, 1);
+      sp_guard_downgrade (race.guard);
+      g_thread_join (thread);
+      g_object_unref (race.guard);
+
+      /* Whatever the interleaving, nothing is left held. */
+      writer = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
+      g_assert_nonnull (writer);
+      g_object_unref (writer);
+    }
+  g_log_remove_handler ("Sharedpotato", handler);
+  g_test_log_set_fatal_handler (NULL, NULL);
+  g_test_message ("downgrade came second %u times in 200", misuse);
+}
+
+static void
+count_finalized (gpointer data, GObject *where_the_object_was)
+{
+  (*(guint *) data)++;
+}
+
+static void
+test_review_auto_close_without_observers_frees_at_once (void)
+{
+  GMainContext *context = g_main_context_new ();
+  SpSharedObject *object;
+  guint finalized = 0;
+
+  /* A context nobody will iterate again. */
+  g_main_context_push_thread_default (context);
+  object = new_int_object (1);
+  g_main_context_pop_thread_default (context);
+
+  g_object_weak_ref (G_OBJECT (object), count_finalized, &finalized);
+  g_object_unref (object);
+  g_assert_cmpuint (finalized, ==, 1);
+  g_main_context_unref (context);
+}
+
+typedef struct
+{
+  SpSharedObject *object;   /* no reference */
+  guint           closed;
+} LateRelease;
+
+static void
+hold_without_ref (SpSharedObject *object, const GValue *final_value, LateRelease *late)
+{
+  late->closed++;
+  late->object = object;
+  sp_shared_object_hold_close (object);
+}
+
+static void
+test_review_close_hold_keeps_object (void)
+{
+  LateRelease late = { 0 };
+  guint finalized = 0;
+
+  {
+    g_autoptr(SpSharedObject) object = new_int_object (1);
+
+    g_signal_connect (object, "closed", G_CALLBACK (hold_without_ref), &late);
+    g_object_weak_ref (G_OBJECT (object), count_finalized, &finalized);
+  }
+
+  while (late.closed == 0)
+    g_main_context_iteration (NULL, TRUE);
+  drain ();
+  /* The hold keeps it alive for the handler that will release it. */
+  g_assert_cmpuint (finalized, ==, 0);
+  sp_shared_object_release_close (late.object);
+  drain ();
+  g_assert_cmpuint (finalized, ==, 1);
+}
+
+static void
+test_review_try_lock_does_not_jump_initializer (void)
+{
+  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  SpGuard *reader = sp_shared_object_try_lock (object, SP_LOCK_MODE_SHARED);
+  Init init = { .next_value = 1 };
+  Result g = { 0 };
+
+  sp_shared_object_set_initializer (object, init_hold_guard, &init, NULL);
+  sp_shared_object_get_async (object, 0, NULL, get_cb, &g);
+  g_assert_null (sp_shared_object_try_lock (object, SP_LOCK_MODE_SHARED));
+  g_object_unref (reader);
+  drain ();
+  g_assert_cmpuint (init.runs, ==, 1);
+  init_finish (&init);
+  iterate_until (&g.done);
+  result_clear (&g);
+}
+
+static void
+set_then_fail (SpSharedObject *object, SpGuard *guard, gpointer user_data)
+{
+  g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "half done");
+  GValue value = G_VALUE_INIT;
+
+  g_value_init (&value, G_TYPE_INT);
+  g_value_set_int (&value, 5);
+  sp_guard_set_value (guard, &value, NULL);
+  g_value_unset (&value);
+  sp_guard_release_with_error (guard, error);
+  g_object_unref (guard);
+}
+
+static void
+test_review_release_with_error_after_set (void)
+{
+  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  Result g = { 0 };
+
+  sp_shared_object_set_initializer (object, set_then_fail, NULL, NULL);
+  sp_shared_object_get_async (object, 0, NULL, get_cb, &g);
+  iterate_until (&g.done);
+  /* The error is what the waiters were promised. */
+  g_assert_error (g.error, G_IO_ERROR, G_IO_ERROR_FAILED);
+  result_clear (&g);
+}
+
+typedef struct
+{
+  GMainLoop *loop;
+  GThread   *thread;
+  gboolean   ok;
+  int        got;
+} WorkerOwned;
+
+static gboolean
+quit_loop (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+static gpointer
+worker_creates_and_blocks (gpointer data)
+{
+  WorkerOwned *w = data;
+  g_autoptr(SpSharedObject) object = new_int_object (3);
+  GValue value = G_VALUE_INIT;
+
+  /* Its owner context is the global default, which the main thread is
+   * running: blocking here stops nothing, so it is not refused. */
+  w->ok = sp_shared_object_get_sync (object, 0, NULL, &value, NULL);
+  if (w->ok)
+    w->got = g_value_get_int (&value);
+  g_idle_add (quit_loop, w->loop);
+  return NULL;
+}
+
+static gboolean
+start_worker (gpointer data)
+{
+  WorkerOwned *w = data;
+
+  w->thread = g_thread_new ("worker-owned", worker_creates_and_blocks, w);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_review_sync_allowed_when_owner_runs_elsewhere (void)
+{
+  WorkerOwned w = { g_main_loop_new (NULL, FALSE) };
+
+  /* Started from inside the loop: g_main_loop_run() holds the default
+   * context for its whole run. */
+  g_idle_add (start_worker, &w);
+  g_main_loop_run (w.loop);
+  g_thread_join (w.thread);
+  g_main_loop_unref (w.loop);
+  drain ();
+  g_assert_true (w.ok);
+  g_assert_cmpint (w.got, ==, 3);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1903,6 +2136,12 @@ main (int argc, char *argv[])
   g_test_add_func ("/Sharedpotato/SharedObject/review/initializer-removed-while-pending", test_review_initializer_removed_while_pending);
   g_test_add_func ("/Sharedpotato/SharedObject/review/refused-value-and-cancelled", test_review_refused_value_and_cancelled);
   g_test_add_func ("/Sharedpotato/SharedObject/review/cancelled-close-still-closes", test_review_cancelled_close_still_closes);
+  g_test_add_func ("/Sharedpotato/SharedObject/review/downgrade-races-release", test_review_downgrade_races_release);
+  g_test_add_func ("/Sharedpotato/SharedObject/review/auto-close-without-observers", test_review_auto_close_without_observers_frees_at_once);
+  g_test_add_func ("/Sharedpotato/SharedObject/review/close-hold-keeps-object", test_review_close_hold_keeps_object);
+  g_test_add_func ("/Sharedpotato/SharedObject/review/try-lock-does-not-jump-initializer", test_review_try_lock_does_not_jump_initializer);
+  g_test_add_func ("/Sharedpotato/SharedObject/review/release-with-error-after-set", test_review_release_with_error_after_set);
+  g_test_add_func ("/Sharedpotato/SharedObject/review/sync-allowed-when-owner-runs-elsewhere", test_review_sync_allowed_when_owner_runs_elsewhere);
   g_test_add_func ("/Sharedpotato/SharedObject/bad-input/criticals", test_bad_input);
   g_test_add_func ("/Sharedpotato/SharedObject/bad-input/finish-wrong-result", test_finish_wrong_result);
 
