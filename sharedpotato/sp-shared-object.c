@@ -120,6 +120,45 @@
 #include "sp-shared-object-private.h"
 #include "sp-view-private.h"
 
+/**
+ * SpSharedObject:
+ *
+ * One value of a fixed type, shared by many asynchronous clients.
+ *
+ * Every access is a GIO-style asynchronous call backed by a [class@Gio.Task],
+ * with a timeout and a [class@Gio.Cancellable]:
+ * [method@Sharedpotato.SharedObject.get_async] waits until there is a
+ * value, [method@Sharedpotato.SharedObject.peek_async] does not,
+ * [method@Sharedpotato.SharedObject.set_async] and
+ * [method@Sharedpotato.SharedObject.clear_async] change it, and
+ * [method@Sharedpotato.SharedObject.lock_async] returns a
+ * [class@Sharedpotato.Guard] that holds the lock across any asynchronous
+ * work. [method@Sharedpotato.SharedObject.try_get] and
+ * [method@Sharedpotato.SharedObject.try_lock] never wait.
+ *
+ * The calls are ordered by one FIFO queue: readers (get, peek, shared
+ * locks) share the lock, writers (set, clear, exclusive locks) hold it
+ * alone, a queued writer makes later readers wait, and readers at the head
+ * of the queue are granted together. A get waiting for a value blocks
+ * nobody. A call that times out or is cancelled leaves the queue at once
+ * and never takes a grant with it.
+ *
+ * Every call may be made from any thread. Callbacks run in the
+ * thread-default main context of the caller, never before the `_async`
+ * function returned. Signals and property notifications are emitted in
+ * the main context that was thread-default when the object was created,
+ * after the change they announce; see the [threading guide](threading.html).
+ *
+ * ```c
+ * g_autoptr(SpSharedObject) counter = sp_shared_object_new (G_TYPE_INT);
+ *
+ * sp_shared_object_lock_async (counter, SP_LOCK_MODE_EXCLUSIVE, 500, NULL,
+ *                              on_locked, NULL);
+ * ```
+ *
+ * Since: 1.0
+ */
+
 typedef enum
 {
   CLOSE_STATE_OPEN,

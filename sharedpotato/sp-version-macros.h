@@ -23,6 +23,32 @@
 # define _SP_EXPORT _SP_EXTERN
 #endif
 
+/**
+ * SP_DEPRECATED:
+ *
+ * Marks a symbol as deprecated.
+ *
+ * Since: 1.0
+ */
+
+/**
+ * SP_DEPRECATED_FOR:
+ * @f: the symbol to use instead
+ *
+ * Marks a symbol as deprecated in favour of @f.
+ *
+ * Since: 1.0
+ */
+
+/**
+ * SP_UNAVAILABLE:
+ * @maj: the major version that introduced the symbol
+ * @min: the minor version that introduced the symbol
+ *
+ * Marks a symbol as unavailable before version @maj.@min.
+ *
+ * Since: 1.0
+ */
 #ifdef SP_DISABLE_DEPRECATION_WARNINGS
 # define SP_DEPRECATED _SP_EXPORT
 # define SP_DEPRECATED_FOR(f) _SP_EXPORT
