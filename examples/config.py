@@ -1,0 +1,85 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""A shared configuration value from Python: lazy initialization, readers,
+a writer on a worker thread, a timeout, and close with a handler."""
+
+import threading
+import time
+
+import gi
+
+gi.require_version("Sharedpotato", "1")
+from gi.repository import GLib, GObject, Sharedpotato  # noqa: E402
+
+loop = GLib.MainLoop()
+config = Sharedpotato.SharedObject.new_full(GObject.TYPE_STRING, "config", None, None)
+
+
+def load_config(obj, guard):
+    print("initializer: loading (first get found no value)")
+
+    def done():
+        guard.set_value("theme=light")
+        guard.release()
+        print('initializer: loaded "theme=light"')
+        return GLib.SOURCE_REMOVE
+
+    GLib.timeout_add(20, done)
+
+
+def reader(name):
+    def done(getter, result):
+        try:
+            print(f'{name}: read "{getter.get_finish(result)}"')
+        except GLib.Error as error:
+            print(f"{name}: {error.message}")
+
+    return done
+
+
+def writer():
+    guard = config.lock_sync(Sharedpotato.LockMode.EXCLUSIVE, 1000, None)
+    print(f'writer (worker thread): holds the write lock over "{guard.get_value()[1]}" for 30 ms')
+    time.sleep(0.03)  # slow work while holding the lock
+    guard.set_value("theme=dark")
+    guard.release()
+    print('writer (worker thread): wrote "theme=dark"')
+    GLib.idle_add(close)
+
+
+def on_closed(obj, final_value):
+    print(f'close handler: final value "{final_value}", flushing it for 10 ms')
+    obj.hold_close()
+
+    def flushed():
+        print("close handler: flushed, releasing its hold")
+        obj.release_close()
+        return GLib.SOURCE_REMOVE
+
+    GLib.timeout_add(10, flushed)
+
+
+def close():
+    thread.join()
+
+    def closed(obj, result):
+        obj.close_finish(result)
+        print("closed")
+        loop.quit()
+
+    config.close_async(1000, None, closed)
+    return GLib.SOURCE_REMOVE
+
+
+config.set_initializer(load_config)
+config.connect("changed", lambda obj, old, new: print(f'signal changed: "{new}"'))
+config.connect("closed", on_closed)
+
+getter = config.get_getter()
+getter.get_async(0, None, reader("reader-1"))
+getter.get_async(0, None, reader("reader-2"))
+GLib.timeout_add(25, lambda: getter.get_async(15, None, reader("impatient")) or GLib.SOURCE_REMOVE)
+
+thread = threading.Thread(target=writer)
+thread.start()
+loop.run()
