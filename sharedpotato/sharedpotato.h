@@ -13,6 +13,7 @@
 # include "sp-version-info.h"
 # include "sp-types.h"
 # include "sp-enum-types.h"
+# include "sp-stats.h"
 # include "sp-guard.h"
 # include "sp-getter.h"
 # include "sp-setter.h"

@@ -11,8 +11,11 @@
 G_BEGIN_DECLS
 
 /* Takes over a hold of @object in @mode that the caller already counted. */
+/* @label says where the lock was taken (a GTask name): see
+ * sp_guard_set_label(). */
 SpGuard *_sp_guard_new             (SpSharedObject *object,
-                                    SpLockMode      mode);
+                                    SpLockMode      mode,
+                                    const char     *label);
 /* The exclusive hold an initializer run was given. */
 SpGuard *_sp_guard_new_initializer (SpSharedObject *object);
 

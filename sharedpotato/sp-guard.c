@@ -51,29 +51,108 @@ struct _SpGuard
 {
   GObject         parent_instance;
   SpSharedObject *object;
-  int             hold;   /* SpHold */
-  int             mode;   /* SpLockMode, as last held */
+  int             hold;        /* SpHold */
+  int             mode;        /* SpLockMode, as last held */
+  gint64          acquired_at; /* µs, monotonic */
+  char           *label;       /* guarded by label_mutex */
+  GSource        *warning;     /* the held-too-long timer, if any */
+  int             warned;
 };
+
+/* Labels are set by the holder and read by the warning timer in the owner
+ * context; both are rare, so one lock for all guards is enough. */
+static GMutex label_mutex;
 
 G_DEFINE_FINAL_TYPE (SpGuard, sp_guard, G_TYPE_OBJECT)
 
+static gboolean
+sp_guard_warn_held_too_long (gpointer data)
+{
+  g_autoptr(SpGuard) self = g_weak_ref_get (data);
+  g_autofree char *label = NULL;
+
+  if (self == NULL || sp_guard_is_released (self))
+    return G_SOURCE_REMOVE;
+
+  g_mutex_lock (&label_mutex);
+  label = g_strdup (self->label);
+  g_mutex_unlock (&label_mutex);
+
+  g_atomic_int_set (&self->warned, TRUE);
+  g_warning ("Shared object “%s”: %s lock taken by %s held for %" G_GINT64_FORMAT " ms",
+             _sp_shared_object_get_display_name (self->object),
+             sp_guard_get_mode (self) == SP_LOCK_MODE_EXCLUSIVE ? "exclusive" : "shared",
+             label ? label : "(unlabelled)",
+             (g_get_monotonic_time () - self->acquired_at) / 1000);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+weak_ref_free (gpointer data)
+{
+  g_weak_ref_clear (data);
+  g_free (data);
+}
+
+static void
+sp_guard_arm_warning (SpGuard *self,
+                      int      after_ms)
+{
+  GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+  /* A weak reference: the timer must not keep the guard, and so the
+   * lock, alive. */
+  g_weak_ref_init (ref, self);
+  self->warning = g_timeout_source_new (after_ms);
+  g_source_set_static_name (self->warning, "[sharedpotato] hold warning");
+  g_source_set_callback (self->warning, sp_guard_warn_held_too_long, ref, weak_ref_free);
+  g_source_attach (self->warning, _sp_shared_object_get_owner_context (self->object));
+}
+
 SpGuard *
 _sp_guard_new (SpSharedObject *object,
-               SpLockMode      mode)
+               SpLockMode      mode,
+               const char     *label)
 {
   SpGuard *self = g_object_new (SP_TYPE_GUARD, NULL);
+  int warning_ms = _sp_shared_object_get_hold_warning_ms (object);
 
   self->object = g_object_ref (object);
   self->mode = mode;
   self->hold = mode == SP_LOCK_MODE_EXCLUSIVE ? SP_HOLD_EXCLUSIVE : SP_HOLD_SHARED;
+  self->acquired_at = g_get_monotonic_time ();
+  self->label = g_strdup (label);
+
+  if (warning_ms > 0)
+    sp_guard_arm_warning (self, warning_ms);
 
   return self;
+}
+
+/* Gives the hold back, once; says so if it had been held too long. */
+static gboolean
+sp_guard_end (SpGuard      *self,
+              const GError *error)
+{
+  if (!_sp_shared_object_end_hold (self->object, &self->hold, self->acquired_at, error))
+    return FALSE;
+
+  if (self->warning != NULL)
+    g_source_destroy (self->warning);
+
+  if (g_atomic_int_get (&self->warned))
+    g_message ("Shared object “%s”: lock held too long was released after %" G_GINT64_FORMAT " ms",
+               _sp_shared_object_get_display_name (self->object),
+               (g_get_monotonic_time () - self->acquired_at) / 1000);
+
+  return TRUE;
 }
 
 SpGuard *
 _sp_guard_new_initializer (SpSharedObject *object)
 {
-  SpGuard *self = _sp_guard_new (object, SP_LOCK_MODE_EXCLUSIVE);
+  SpGuard *self = _sp_guard_new (object, SP_LOCK_MODE_EXCLUSIVE, "the initializer");
 
   self->hold = SP_HOLD_INITIALIZER;
 
@@ -86,7 +165,7 @@ sp_guard_dispose (GObject *object)
   SpGuard *self = (SpGuard *) object;
 
   if (self->object != NULL)
-    _sp_shared_object_end_hold (self->object, &self->hold, NULL);
+    sp_guard_end (self, NULL);
 
   G_OBJECT_CLASS (sp_guard_parent_class)->dispose (object);
 }
@@ -97,6 +176,8 @@ sp_guard_finalize (GObject *object)
   SpGuard *self = (SpGuard *) object;
 
   g_clear_object (&self->object);
+  g_clear_pointer (&self->warning, g_source_unref);
+  g_clear_pointer (&self->label, g_free);
 
   G_OBJECT_CLASS (sp_guard_parent_class)->finalize (object);
 }
@@ -185,6 +266,35 @@ sp_guard_is_released (SpGuard *self)
   g_return_val_if_fail (SP_IS_GUARD (self), TRUE);
 
   return g_atomic_int_get (&self->hold) == SP_HOLD_NONE;
+}
+
+/**
+ * sp_guard_set_label:
+ * @self: a #SpGuard
+ * @label: (nullable): where the lock was taken, for example the name of
+ *   the operation holding it
+ *
+ * Names the holder in the warning that
+ * [property@Sharedpotato.SharedObject:hold-warning-ms] produces for a
+ * guard held too long. By default the label is the name of the call that
+ * granted the lock (`sp_shared_object_lock_async`,
+ * `sp_shared_object_try_lock`, ...).
+ *
+ * Since: 1.0
+ */
+void
+sp_guard_set_label (SpGuard    *self,
+                    const char *label)
+{
+  char *old;
+
+  g_return_if_fail (SP_IS_GUARD (self));
+
+  g_mutex_lock (&label_mutex);
+  old = self->label;
+  self->label = g_strdup (label);
+  g_mutex_unlock (&label_mutex);
+  g_free (old);
 }
 
 /**
@@ -305,7 +415,7 @@ sp_guard_release (SpGuard *self)
   if (!sp_guard_check_held (self, G_STRFUNC))
     return;
 
-  if (!_sp_shared_object_end_hold (self->object, &self->hold, NULL))
+  if (!sp_guard_end (self, NULL))
     g_critical ("%s: guard %p was already released", G_STRFUNC, self);
 }
 
@@ -340,7 +450,7 @@ sp_guard_release_with_error (SpGuard      *self,
       return;
     }
 
-  if (!_sp_shared_object_end_hold (self->object, &self->hold, error))
+  if (!sp_guard_end (self, error))
     g_critical ("%s: guard %p was already released", G_STRFUNC, self);
 }
 

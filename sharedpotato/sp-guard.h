@@ -26,6 +26,9 @@ SpLockMode  sp_guard_get_mode       (SpGuard      *self);
 SP_AVAILABLE_IN_ALL
 gboolean    sp_guard_is_released    (SpGuard      *self);
 SP_AVAILABLE_IN_ALL
+void        sp_guard_set_label      (SpGuard      *self,
+                                     const char   *label);
+SP_AVAILABLE_IN_ALL
 gboolean    sp_guard_is_initialized (SpGuard      *self);
 SP_AVAILABLE_IN_ALL
 gboolean    sp_guard_get_value      (SpGuard      *self,

@@ -27,6 +27,7 @@ typedef enum
  * NOT_INITIALIZED. Returns FALSE if *hold was already SP_HOLD_NONE. */
 gboolean _sp_shared_object_end_hold     (SpSharedObject *self,
                                          int            *hold,
+                                         gint64          acquired_at,
                                          const GError   *error);
 /* Exclusive (or initializer) to shared. Returns the hold it found. */
 SpHold   _sp_shared_object_downgrade_hold (SpSharedObject *self,
@@ -38,5 +39,10 @@ gboolean _sp_shared_object_write_value  (SpSharedObject *self,
                                          const GValue   *value,
                                          GError        **error);
 void     _sp_shared_object_write_clear  (SpSharedObject *self);
+
+/* For the held-too-long warning; these need no mutex. */
+int           _sp_shared_object_get_hold_warning_ms (SpSharedObject *self);
+GMainContext *_sp_shared_object_get_owner_context   (SpSharedObject *self);
+const char   *_sp_shared_object_get_display_name    (SpSharedObject *self);
 
 G_END_DECLS

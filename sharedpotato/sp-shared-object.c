@@ -118,6 +118,7 @@
 #include "sp-guard-private.h"
 #include "sp-mutex-private.h"
 #include "sp-shared-object-private.h"
+#include "sp-trace-private.h"
 #include "sp-view-private.h"
 
 /**
@@ -226,6 +227,8 @@ typedef struct
   SpLockMode      mode;
   WaiterState     state;
   gboolean        initialized;
+  gint64          enqueued_at;   /* µs, monotonic */
+  gint64          wait_us;       /* -1 until granted */
   GValue          value;
   GError         *error;
 } SpWaiter;
@@ -239,6 +242,7 @@ typedef enum
   EMIT_CLOSING       = 1 << 4,
   EMIT_CLOSED        = 1 << 5,
   EMIT_TIMEOUT       = 1 << 6,
+  EMIT_HOLD_WARNING  = 1 << 7,
 } EmitFlags;
 
 typedef struct
@@ -264,6 +268,8 @@ struct _SpSharedObject
   SpDispatcher *owner_dispatcher;
   GThread      *owner_thread;
   int           default_timeout;
+  int           hold_warning_ms;
+  gboolean      trace;
 
   GValue        value;
   guint         n_readers;
@@ -275,6 +281,8 @@ struct _SpSharedObject
   guint         close_holds;
   SpInitializer *initializer;
   InitState     init_state;
+  SpStats       stats;           /* current_* are filled in by get_stats */
+  SpWaiter     *starting_waiter; /* granted now means granted without waiting */
 };
 
 G_DEFINE_FINAL_TYPE (SpSharedObject, sp_shared_object, G_TYPE_OBJECT)
@@ -284,6 +292,7 @@ enum {
   PROP_VALUE_TYPE,
   PROP_NAME,
   PROP_DEFAULT_TIMEOUT,
+  PROP_HOLD_WARNING_MS,
   PROP_INITIALIZED,
   PROP_CLOSED,
   N_PROPS
@@ -306,6 +315,7 @@ static void waiter_complete_locked    (gpointer        waiter);
 static void maybe_complete_close_locked (SpSharedObject *self);
 static void release_hold_locked       (SpSharedObject *self,
                                        SpLockMode      mode);
+static void note_queue_length_locked  (SpSharedObject *self);
 
 static gboolean
 convert_value (GType          value_type,
@@ -346,6 +356,17 @@ move_value (GValue *dest,
 }
 
 static const char *
+op_name (WaiterOp op)
+{
+  static const char * const names[] = {
+    [OP_GET] = "get", [OP_PEEK] = "peek", [OP_SET] = "set",
+    [OP_CLEAR] = "clear", [OP_LOCK] = "lock", [OP_CLOSE] = "close",
+  };
+
+  return names[op];
+}
+
+static const char *
 object_display_name (SpSharedObject *self)
 {
   return self->name != NULL ? self->name : G_OBJECT_TYPE_NAME (self);
@@ -364,20 +385,39 @@ emission_run (SpDispatchItem *item)
   if (emission->flags & EMIT_TIMEOUT)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEFAULT_TIMEOUT]);
 
+  if (emission->flags & EMIT_HOLD_WARNING)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HOLD_WARNING_MS]);
+
   if (emission->flags & EMIT_CHANGED)
-    g_signal_emit (self, signals[SIGNAL_CHANGED], 0, old_value, new_value);
+    {
+      if (SP_TRACING (self))
+        sp_trace_emit (self, self->name, SP_TRACE_CHANGED, NULL, -1, -1);
+      g_signal_emit (self, signals[SIGNAL_CHANGED], 0, old_value, new_value);
+    }
 
   if (emission->flags & EMIT_CLEARED)
-    g_signal_emit (self, signals[SIGNAL_CLEARED], 0);
+    {
+      if (SP_TRACING (self))
+        sp_trace_emit (self, self->name, SP_TRACE_CLEARED, NULL, -1, -1);
+      g_signal_emit (self, signals[SIGNAL_CLEARED], 0);
+    }
 
   if (emission->flags & (EMIT_INITIALIZED | EMIT_UNINITIALIZED))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INITIALIZED]);
 
   if (emission->flags & EMIT_INITIALIZED)
-    g_signal_emit (self, signals[SIGNAL_INITIALIZED], 0);
+    {
+      if (SP_TRACING (self))
+        sp_trace_emit (self, self->name, SP_TRACE_INITIALIZED, NULL, -1, -1);
+      g_signal_emit (self, signals[SIGNAL_INITIALIZED], 0);
+    }
 
   if (emission->flags & EMIT_CLOSING)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLOSED]);
+    {
+      if (SP_TRACING (self))
+        sp_trace_emit (self, self->name, SP_TRACE_CLOSE_STARTED, NULL, -1, -1);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLOSED]);
+    }
 
   if (emission->flags & EMIT_CLOSED)
     {
@@ -389,6 +429,12 @@ emission_run (SpDispatchItem *item)
       g_assert (self->close_state == CLOSE_STATE_EMITTING);
       self->close_state = CLOSE_STATE_HOLDING;
       maybe_complete_close_locked (self);
+      sp_mutex_unlock (&self->mutex);
+
+      if (SP_TRACING (self))
+        sp_trace_emit (self, self->name, SP_TRACE_CLOSED, NULL, -1, -1);
+
+      sp_mutex_lock (&self->mutex);
       sp_mutex_unlock (&self->mutex);
     }
 
@@ -516,6 +562,22 @@ waiter_unref (gpointer data)
 }
 
 static void
+trace_outcome (SpWaiter *waiter)
+{
+  SpSharedObject *self = waiter->self;
+  const char *op = op_name (waiter->op);
+
+  if (waiter->error == NULL)
+    sp_trace_emit (self, self->name, SP_TRACE_ACQUIRED, op, MAX (waiter->wait_us, 0), -1);
+  else if (g_error_matches (waiter->error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    sp_trace_emit (self, self->name, SP_TRACE_TIMEOUT, op,
+                   g_get_monotonic_time () - waiter->enqueued_at, -1);
+  else if (g_error_matches (waiter->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    sp_trace_emit (self, self->name, SP_TRACE_CANCELLED, op,
+                   g_get_monotonic_time () - waiter->enqueued_at, -1);
+}
+
+static void
 waiter_deliver (SpDispatchItem *item)
 {
   SpWaiter *waiter = (SpWaiter *) item;
@@ -530,6 +592,7 @@ waiter_deliver (SpDispatchItem *item)
     {
       /* Cancelled between grant and delivery: pass the hold on. */
       sp_mutex_lock (&self->mutex);
+      self->stats.cancellations++;
       release_hold_locked (self, waiter->mode);
       sp_mutex_unlock (&self->mutex);
       waiter->error = g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
@@ -550,10 +613,14 @@ waiter_deliver (SpDispatchItem *item)
       g_clear_pointer (&waiter->timeout_source, g_source_unref);
     }
 
+  if (SP_TRACING (self))
+    trace_outcome (waiter);
+
   if (waiter->error != NULL)
     g_task_return_error (task, g_steal_pointer (&waiter->error));
   else if (waiter->op == OP_LOCK)
-    g_task_return_pointer (task, _sp_guard_new (self, waiter->mode), g_object_unref);
+    g_task_return_pointer (task, _sp_guard_new (self, waiter->mode, g_task_get_name (task)),
+                           g_object_unref);
   else
     g_task_return_boolean (task, TRUE);
 
@@ -625,6 +692,10 @@ waiter_abandon_locked (SpWaiter     *waiter,
 
   g_queue_unlink (list, &waiter->link);
   waiter_fail_locked (waiter, code, message);
+  if (code == G_IO_ERROR_TIMED_OUT)
+    waiter->self->stats.timeouts++;
+  else if (code == G_IO_ERROR_CANCELLED)
+    waiter->self->stats.cancellations++;
 
   /* It may have been the writer blocking everyone behind it, or the last
    * get a pending initializer was about to run for. */
@@ -686,6 +757,7 @@ waiter_new (SpSharedObject      *self,
   g_atomic_ref_count_init (&waiter->ref_count);
   waiter->self = g_object_ref (self);
   waiter->op = op;
+  waiter->wait_us = -1;
   waiter->cancellable = cancellable;
   waiter->task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (waiter->task, source_tag);
@@ -734,6 +806,7 @@ waiter_enter_locked (SpWaiter *waiter)
 
   waiter->state = WAITER_QUEUED;
   g_queue_push_tail_link (&self->queue, &waiter->link);
+  note_queue_length_locked (self);
 }
 
 static void begin_close_locked        (SpSharedObject *self);
@@ -745,8 +818,12 @@ waiter_start (SpWaiter *waiter,
               int       timeout_ms)
 {
   SpSharedObject *self = waiter->self;
+  gboolean waits;
 
   timeout_ms = resolve_timeout (self, timeout_ms);
+
+  if (SP_TRACING (self))
+    sp_trace_emit (self, self->name, SP_TRACE_CALL, op_name (waiter->op), -1, -1);
 
   /* Connected outside the mutex: if already cancelled, the handler runs
    * right here and only records the error (state NEW). */
@@ -761,6 +838,8 @@ waiter_start (SpWaiter *waiter,
     }
 
   sp_mutex_lock (&self->mutex);
+  waiter->enqueued_at = g_get_monotonic_time ();
+  self->starting_waiter = waiter;
 
   if (waiter->error != NULL)
     {
@@ -789,9 +868,12 @@ waiter_start (SpWaiter *waiter,
         }
     }
 
+  self->starting_waiter = NULL;
+  waits = waiter->state != WAITER_DONE;
+
   /* Only a waiter still waiting needs a timeout; one already DONE may be
    * delivered by another thread the moment the mutex is released. */
-  if (waiter->state != WAITER_DONE && timeout_ms > 0)
+  if (waits && timeout_ms > 0)
     {
       waiter->timeout_source = g_timeout_source_new (timeout_ms);
       g_source_set_static_name (waiter->timeout_source, "[sharedpotato] timeout");
@@ -800,6 +882,9 @@ waiter_start (SpWaiter *waiter,
     }
 
   sp_mutex_unlock (&self->mutex);
+
+  if (waits && SP_TRACING (self))
+    sp_trace_emit (self, self->name, SP_TRACE_WAIT, op_name (waiter->op), -1, -1);
 }
 
 /* Granting ------------------------------------------------------------- */
@@ -842,6 +927,33 @@ take_hold_locked (SpSharedObject *self,
 }
 
 static void
+note_queue_length_locked (SpSharedObject *self)
+{
+  guint length = self->queue.length + self->value_waiters.length;
+
+  self->stats.peak_queue_length = MAX (self->stats.peak_queue_length, length);
+}
+
+static void
+count_grant_locked (SpSharedObject *self,
+                    SpWaiter       *waiter,
+                    gboolean        exclusive)
+{
+  if (exclusive)
+    self->stats.writes_granted++;
+  else
+    self->stats.reads_granted++;
+
+  if (waiter == NULL || waiter == self->starting_waiter)
+    return;
+
+  waiter->wait_us = g_get_monotonic_time () - waiter->enqueued_at;
+  self->stats.waited_grants++;
+  self->stats.total_wait_us += waiter->wait_us;
+  self->stats.peak_wait_us = MAX (self->stats.peak_wait_us, (guint64) waiter->wait_us);
+}
+
+static void
 copy_value_locked (SpSharedObject *self,
                    GValue         *dest)
 {
@@ -870,6 +982,7 @@ serve_value_waiters_locked (SpSharedObject *self)
       SpWaiter *waiter = link->data;
 
       copy_value_locked (self, &waiter->value);
+      count_grant_locked (self, waiter, FALSE);
       waiter_complete_locked (waiter);
     }
 }
@@ -885,6 +998,7 @@ grant_waiter_locked (SpSharedObject *self,
         {
           waiter->state = WAITER_AWAITING_VALUE;
           g_queue_push_tail_link (&self->value_waiters, &waiter->link);
+          note_queue_length_locked (self);
           if (self->initializer != NULL && self->init_state == INIT_IDLE)
             self->init_state = INIT_PENDING;
           return;
@@ -917,6 +1031,7 @@ grant_waiter_locked (SpSharedObject *self,
       g_assert_not_reached ();
     }
 
+  count_grant_locked (self, waiter, waiter_is_exclusive (waiter));
   waiter_complete_locked (waiter);
 }
 
@@ -947,6 +1062,7 @@ init_run (SpDispatchItem *item)
                           _sp_guard_new_initializer (run->self),
                           run->initializer->user_data);
 
+
   initializer_unref (run->initializer);
   g_object_unref (run->self);
   g_free (run);
@@ -964,6 +1080,7 @@ start_initializer_locked (SpSharedObject *self)
 
   self->init_state = INIT_RUNNING;
   take_hold_locked (self, SP_LOCK_MODE_EXCLUSIVE);
+  count_grant_locked (self, NULL, TRUE);
 
   run->item.func = init_run;
   run->self = g_object_ref (self);
@@ -1145,8 +1262,10 @@ end_initializer_run_locked (SpSharedObject *self,
 gboolean
 _sp_shared_object_end_hold (SpSharedObject *self,
                             int            *hold,
+                            gint64          acquired_at,
                             const GError   *error)
 {
+  gint64 hold_us = g_get_monotonic_time () - acquired_at;
   SpHold held;
 
   sp_mutex_lock (&self->mutex);
@@ -1155,6 +1274,8 @@ _sp_shared_object_end_hold (SpSharedObject *self,
   if (held != SP_HOLD_NONE)
     {
       g_atomic_int_set (hold, SP_HOLD_NONE);
+      self->stats.total_hold_us += hold_us;
+      self->stats.peak_hold_us = MAX (self->stats.peak_hold_us, (guint64) hold_us);
       if (held == SP_HOLD_INITIALIZER)
         end_initializer_run_locked (self, error);
       release_hold_locked (self, held == SP_HOLD_SHARED ? SP_LOCK_MODE_SHARED
@@ -1162,6 +1283,10 @@ _sp_shared_object_end_hold (SpSharedObject *self,
     }
 
   sp_mutex_unlock (&self->mutex);
+
+  if (held != SP_HOLD_NONE && SP_TRACING (self))
+    sp_trace_emit (self, self->name, SP_TRACE_RELEASED,
+                   held == SP_HOLD_SHARED ? "shared" : "exclusive", -1, hold_us);
 
   return held != SP_HOLD_NONE;
 }
@@ -1258,6 +1383,10 @@ sp_shared_object_constructed (GObject *object)
   self->owner_context = g_main_context_ref_thread_default ();
   self->owner_dispatcher = sp_dispatcher_get_for_context (self->owner_context);
   self->owner_thread = g_thread_ref (g_thread_self ());
+  self->trace = sp_trace_wanted ();
+
+  if (SP_TRACING (self))
+    sp_trace_emit (self, self->name, SP_TRACE_CREATED, NULL, -1, -1);
 }
 
 static gboolean
@@ -1308,6 +1437,9 @@ sp_shared_object_finalize (GObject *object)
 {
   SpSharedObject *self = (SpSharedObject *) object;
 
+  if (SP_TRACING (self))
+    sp_trace_emit (self, self->name, SP_TRACE_FINALIZED, NULL, -1, -1);
+
   /* Every waiter's task and every guard holds a reference. */
   g_assert (self->queue.length == 0);
   g_assert (self->value_waiters.length == 0);
@@ -1349,6 +1481,10 @@ sp_shared_object_get_property (GObject    *object,
       g_value_set_int (value, sp_shared_object_get_default_timeout (self));
       break;
 
+    case PROP_HOLD_WARNING_MS:
+      g_value_set_int (value, sp_shared_object_get_hold_warning_ms (self));
+      break;
+
     case PROP_INITIALIZED:
       g_value_set_boolean (value, sp_shared_object_is_initialized (self));
       break;
@@ -1382,6 +1518,10 @@ sp_shared_object_set_property (GObject      *object,
 
     case PROP_DEFAULT_TIMEOUT:
       sp_shared_object_set_default_timeout (self, g_value_get_int (value));
+      break;
+
+    case PROP_HOLD_WARNING_MS:
+      sp_shared_object_set_hold_warning_ms (self, g_value_get_int (value));
       break;
 
     default:
@@ -1436,6 +1576,23 @@ sp_shared_object_class_init (SpSharedObjectClass *klass)
    */
   properties[PROP_DEFAULT_TIMEOUT] =
     g_param_spec_int ("default-timeout", NULL, NULL,
+                      0, G_MAXINT, 0,
+                      (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * SpSharedObject:hold-warning-ms:
+   *
+   * When positive, a guard still held this many milliseconds after it was
+   * granted produces one warning naming the object, where the lock was
+   * taken (see [method@Sharedpotato.Guard.set_label]) and how long it has
+   * been held, and a message when it is finally released. 0 (the default)
+   * turns the warning off. It applies to guards granted after it is set;
+   * the timer runs in the owner context.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_HOLD_WARNING_MS] =
+    g_param_spec_int ("hold-warning-ms", NULL, NULL,
                       0, G_MAXINT, 0,
                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
@@ -1738,6 +1895,97 @@ sp_shared_object_set_default_timeout (SpSharedObject *self,
       emit_later_locked (self, EMIT_TIMEOUT, NULL, NULL);
       sp_mutex_unlock (&self->mutex);
     }
+}
+
+/**
+ * sp_shared_object_get_hold_warning_ms:
+ * @self: a #SpSharedObject
+ *
+ * Gets [property@Sharedpotato.SharedObject:hold-warning-ms].
+ *
+ * Returns: the threshold in milliseconds, 0 when off
+ *
+ * Since: 1.0
+ */
+int
+sp_shared_object_get_hold_warning_ms (SpSharedObject *self)
+{
+  g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), 0);
+
+  return g_atomic_int_get (&self->hold_warning_ms);
+}
+
+/**
+ * sp_shared_object_set_hold_warning_ms:
+ * @self: a #SpSharedObject
+ * @hold_warning_ms: the threshold in milliseconds, 0 to turn it off
+ *
+ * Sets [property@Sharedpotato.SharedObject:hold-warning-ms].
+ *
+ * Since: 1.0
+ */
+void
+sp_shared_object_set_hold_warning_ms (SpSharedObject *self,
+                                      int             hold_warning_ms)
+{
+  g_return_if_fail (SP_IS_SHARED_OBJECT (self));
+  g_return_if_fail (hold_warning_ms >= 0);
+
+  if (g_atomic_int_exchange (&self->hold_warning_ms, hold_warning_ms) != hold_warning_ms)
+    {
+      sp_mutex_lock (&self->mutex);
+      emit_later_locked (self, EMIT_HOLD_WARNING, NULL, NULL);
+      sp_mutex_unlock (&self->mutex);
+    }
+}
+
+/**
+ * sp_shared_object_get_stats:
+ * @self: a #SpSharedObject
+ *
+ * Takes a snapshot of the object's counters: grants, waits, timeouts,
+ * cancellations, the current holders and queue, and wait and hold times.
+ * Every number of the snapshot was read at the same instant, under the
+ * object's lock, so they agree with each other even while other threads
+ * use the object.
+ *
+ * Returns: (transfer full): a new #SpStats
+ *
+ * Since: 1.0
+ */
+SpStats *
+sp_shared_object_get_stats (SpSharedObject *self)
+{
+  SpStats *stats;
+
+  g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), NULL);
+
+  sp_mutex_lock (&self->mutex);
+  stats = sp_stats_copy (&self->stats);
+  stats->current_readers = self->n_readers;
+  stats->current_writer = self->writer;
+  stats->queue_length = self->queue.length + self->value_waiters.length;
+  sp_mutex_unlock (&self->mutex);
+
+  return stats;
+}
+
+int
+_sp_shared_object_get_hold_warning_ms (SpSharedObject *self)
+{
+  return g_atomic_int_get (&self->hold_warning_ms);
+}
+
+GMainContext *
+_sp_shared_object_get_owner_context (SpSharedObject *self)
+{
+  return self->owner_context;
+}
+
+const char *
+_sp_shared_object_get_display_name (SpSharedObject *self)
+{
+  return object_display_name (self);
 }
 
 /**
@@ -2239,6 +2487,8 @@ sp_shared_object_try_get (SpSharedObject *self,
               G_IS_VALUE (&self->value) &&
               !self->writer &&
               self->queue.length == 0;
+  if (available)
+    count_grant_locked (self, NULL, FALSE);
   if (available && value != NULL)
     copy_value_locked (self, value);
   else if (value != NULL)
@@ -2276,10 +2526,13 @@ sp_shared_object_try_lock (SpSharedObject *self,
             self->init_state != INIT_PENDING &&
             can_grant_locked (self, mode == SP_LOCK_MODE_EXCLUSIVE);
   if (granted)
-    take_hold_locked (self, mode);
+    {
+      take_hold_locked (self, mode);
+      count_grant_locked (self, NULL, mode == SP_LOCK_MODE_EXCLUSIVE);
+    }
   sp_mutex_unlock (&self->mutex);
 
-  return granted ? _sp_guard_new (self, mode) : NULL;
+  return granted ? _sp_guard_new (self, mode, "sp_shared_object_try_lock") : NULL;
 }
 
 /**

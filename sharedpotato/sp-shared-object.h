@@ -15,6 +15,7 @@
 #include "sp-getter.h"
 #include "sp-guard.h"
 #include "sp-setter.h"
+#include "sp-stats.h"
 #include "sp-updater.h"
 #include "sp-types.h"
 #include "sp-version-macros.h"
@@ -63,6 +64,13 @@ int             sp_shared_object_get_default_timeout (SpSharedObject      *self)
 SP_AVAILABLE_IN_ALL
 void            sp_shared_object_set_default_timeout (SpSharedObject      *self,
                                                       int                  timeout_ms);
+SP_AVAILABLE_IN_ALL
+int             sp_shared_object_get_hold_warning_ms (SpSharedObject      *self);
+SP_AVAILABLE_IN_ALL
+void            sp_shared_object_set_hold_warning_ms (SpSharedObject      *self,
+                                                      int                  hold_warning_ms);
+SP_AVAILABLE_IN_ALL
+SpStats        *sp_shared_object_get_stats           (SpSharedObject      *self);
 SP_AVAILABLE_IN_ALL
 gboolean        sp_shared_object_is_initialized      (SpSharedObject      *self);
 SP_AVAILABLE_IN_ALL

@@ -285,6 +285,27 @@ const tests = {
         await assertRejects(getter.get_async(0, null), Gio.IOErrorEnum, Gio.IOErrorEnum.CLOSED);
     },
 
+    async statsAndHoldWarning() {
+        const obj = intObject(1);
+        const holder = obj.try_lock(EXCLUSIVE);
+        await assertRejects(obj.get_async(5, null), Gio.IOErrorEnum, Gio.IOErrorEnum.TIMED_OUT);
+        holder.set_label('js test');
+        holder.release();
+        assertEqual(await withTimeout(obj.get_async(0, null)), [1]);
+        const stats = obj.get_stats();
+        assert(stats instanceof Sp.Stats);
+        assertEqual(stats.writes_granted, 1, 'writes');
+        assertEqual(stats.reads_granted, 1, 'reads');
+        assertEqual(stats.timeouts, 1, 'timeouts');
+        assertEqual(stats.peak_queue_length, 1, 'peak queue');
+        assertEqual(stats.current_writer, false, 'writer');
+        assert(stats.total_hold_us >= 5000, 'hold time');
+        assertEqual(stats.copy().timeouts, 1, 'copy');
+        obj.hold_warning_ms = 50;
+        assertEqual(obj.get_hold_warning_ms(), 50);
+        obj.set_hold_warning_ms(0);
+    },
+
     syncRefusedInOwnerContext() {
         const obj = intObject(1);
         expectCritical('*owner context*', () => {

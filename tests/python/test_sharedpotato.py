@@ -373,6 +373,29 @@ class SharedObjectTest(unittest.TestCase):
 
         self.assertFalse(expect_critical("*owner context*", obj.clear_sync, 0, None))
 
+    def test_stats_and_hold_warning(self):
+        obj = int_object(1)
+        holder = obj.try_lock(EXCLUSIVE)
+        with self.assertRaises(GLib.Error):
+            run(obj.get_async, obj.get_finish, 5)
+        holder.set_label("python test")
+        holder.release()
+        self.assertEqual(run(obj.get_async, obj.get_finish, 0), 1)
+        stats = obj.get_stats()
+        self.assertIsInstance(stats, Sp.Stats)
+        self.assertEqual(stats.writes_granted, 1)
+        self.assertEqual(stats.reads_granted, 1)
+        self.assertEqual(stats.timeouts, 1)
+        self.assertEqual(stats.cancellations, 0)
+        self.assertEqual(stats.peak_queue_length, 1)
+        self.assertEqual(stats.queue_length, 0)
+        self.assertFalse(stats.current_writer)
+        self.assertGreaterEqual(stats.total_hold_us, 5000)
+        self.assertEqual(stats.copy().timeouts, 1)
+        obj.props.hold_warning_ms = 50
+        self.assertEqual(obj.get_hold_warning_ms(), 50)
+        obj.set_hold_warning_ms(0)
+
     def test_bad_input(self):
         obj = int_object(1)
         # A constructor refusing its input returns NULL, which PyGObject

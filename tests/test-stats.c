@@ -1,0 +1,290 @@
+/* test-stats.c: SpStats and the held-too-long warning
+ *
+ * SPDX-License-Identifier: MIT
+ */
+
+#include <sharedpotato.h>
+
+#include "sp-test-util.h"
+
+static void
+test_scripted (void)
+{
+  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(SpStats) mid = NULL;
+  g_autoptr(SpStats) end = NULL;
+  g_autoptr(SpStats) copy = NULL;
+  SpGuard *holder, *reader;
+  Result s = { 0 }, g1 = { 0 }, g2 = { 0 }, timed = { 0 }, cancelled = { 0 };
+
+  g_assert_false (sp_shared_object_try_get (object, NULL));      /* not a grant */
+  set_int (object, 1, &s);                                        /* write, at once */
+  sp_shared_object_get_async (object, 0, NULL, get_cb, &g1);      /* read, at once */
+  iterate_until (&g1.done);
+  holder = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE); /* write */
+  sp_shared_object_get_async (object, 0, NULL, get_cb, &g2);      /* read, waits */
+  sp_shared_object_lock_async (object, SP_LOCK_MODE_SHARED, 5, NULL, lock_cb, &timed);
+  sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, cancellable, lock_cb, &cancelled);
+  iterate_until (&timed.done);
+  g_cancellable_cancel (cancellable);
+  iterate_until (&cancelled.done);
+
+  mid = sp_shared_object_get_stats (object);
+  g_assert_cmpuint (mid->reads_granted, ==, 1);
+  g_assert_cmpuint (mid->writes_granted, ==, 2);
+  g_assert_cmpuint (mid->waited_grants, ==, 0);
+  g_assert_cmpuint (mid->timeouts, ==, 1);
+  g_assert_cmpuint (mid->cancellations, ==, 1);
+  g_assert_true (mid->current_writer);
+  g_assert_cmpuint (mid->current_readers, ==, 0);
+  g_assert_cmpuint (mid->queue_length, ==, 1);
+  g_assert_cmpuint (mid->peak_queue_length, ==, 3);
+
+  sp_guard_release (holder);
+  g_object_unref (holder);
+  iterate_until (&g2.done);
+  reader = sp_shared_object_try_lock (object, SP_LOCK_MODE_SHARED); /* read */
+
+  end = sp_shared_object_get_stats (object);
+  g_assert_cmpuint (end->reads_granted, ==, 3);
+  g_assert_cmpuint (end->writes_granted, ==, 2);
+  g_assert_cmpuint (end->waited_grants, ==, 1);
+  g_assert_cmpuint (end->timeouts, ==, 1);
+  g_assert_cmpuint (end->cancellations, ==, 1);
+  g_assert_false (end->current_writer);
+  g_assert_cmpuint (end->current_readers, ==, 1);
+  g_assert_cmpuint (end->queue_length, ==, 0);
+  g_assert_cmpuint (end->peak_queue_length, ==, 3);
+  /* g2 waited at least through the 5 ms timeout, the holder held as long. */
+  g_assert_cmpuint (end->total_wait_us, >=, 5000);
+  g_assert_cmpuint (end->peak_wait_us, ==, end->total_wait_us);
+  g_assert_cmpuint (end->total_hold_us, >=, 5000);
+  g_assert_cmpuint (end->peak_hold_us, ==, end->total_hold_us);
+
+  copy = sp_stats_copy (end);
+  g_assert_cmpmem (copy, sizeof *copy, end, sizeof *end);
+
+  g_object_unref (reader);
+  result_clear (&s);
+  result_clear (&g1);
+  result_clear (&g2);
+  result_clear (&timed);
+  result_clear (&cancelled);
+}
+
+#define ROUNDS 400
+
+typedef struct
+{
+  SpSharedObject *object;
+  GMainContext   *context;
+  guint           rounds;
+  gboolean        done;
+} Worker;
+
+static void worker_next (Worker *w);
+
+static void
+worker_got (GObject *source, GAsyncResult *res, gpointer data)
+{
+  Worker *w = data;
+
+  g_assert_true (sp_shared_object_get_finish (w->object, res, NULL, NULL));
+  if (++w->rounds == ROUNDS)
+    w->done = TRUE;
+  else
+    worker_next (w);
+}
+
+static void
+worker_locked (GObject *source, GAsyncResult *res, gpointer data)
+{
+  Worker *w = data;
+  g_autoptr(SpGuard) guard = sp_shared_object_lock_finish (w->object, res, NULL);
+  GValue value = G_VALUE_INIT;
+
+  g_assert_true (sp_guard_get_value (guard, &value));
+  g_value_set_int (&value, g_value_get_int (&value) + 1);
+  sp_guard_set_value (guard, &value, NULL);
+  g_value_unset (&value);
+  sp_guard_release (guard);
+  sp_shared_object_get_async (w->object, 0, NULL, worker_got, w);
+}
+
+static void
+worker_next (Worker *w)
+{
+  sp_shared_object_lock_async (w->object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, worker_locked, w);
+}
+
+static gpointer
+worker_thread (gpointer data)
+{
+  Worker *w = data;
+
+  w->context = g_main_context_new ();
+  g_main_context_push_thread_default (w->context);
+  worker_next (w);
+  while (!w->done)
+    g_main_context_iteration (w->context, TRUE);
+  g_main_context_pop_thread_default (w->context);
+  g_main_context_unref (w->context);
+
+  return NULL;
+}
+
+static void
+test_two_threads_exact (void)
+{
+  g_autoptr(SpSharedObject) object = new_int_object (0);
+  g_autoptr(SpStats) stats = NULL;
+  Worker a = { object }, b = { object };
+  GThread *ta = g_thread_new ("stats-a", worker_thread, &a);
+  GThread *tb = g_thread_new ("stats-b", worker_thread, &b);
+  GValue value = G_VALUE_INIT;
+
+  g_thread_join (ta);
+  g_thread_join (tb);
+
+  stats = sp_shared_object_get_stats (object);
+  g_assert_cmpuint (stats->writes_granted, ==, 2 * ROUNDS);
+  g_assert_cmpuint (stats->reads_granted, ==, 2 * ROUNDS);
+  g_assert_cmpuint (stats->waited_grants, <=, 4 * ROUNDS);
+  g_assert_cmpuint (stats->timeouts, ==, 0);
+  g_assert_cmpuint (stats->cancellations, ==, 0);
+  g_assert_cmpuint (stats->current_readers, ==, 0);
+  g_assert_false (stats->current_writer);
+  g_assert_cmpuint (stats->queue_length, ==, 0);
+  g_assert_cmpuint (stats->peak_queue_length, <=, 2);
+  g_assert_cmpuint (stats->peak_hold_us, <=, stats->total_hold_us);
+
+  g_assert_true (sp_shared_object_try_get (object, &value));
+  g_assert_cmpint (g_value_get_int (&value), ==, 2 * ROUNDS);
+  g_value_unset (&value);
+}
+
+/* The held-too-long warning ------------------------------------------- */
+
+typedef struct
+{
+  guint warnings;
+  guint messages;
+  char *last;
+} Caught;
+
+static Caught caught;
+
+static gboolean
+hold_messages_not_fatal (const char *log_domain, GLogLevelFlags log_level,
+                         const char *message, gpointer user_data)
+{
+  return FALSE;
+}
+
+static void
+catch_message (const char *log_domain, GLogLevelFlags log_level,
+               const char *message, gpointer user_data)
+{
+  if (log_level & G_LOG_LEVEL_WARNING)
+    caught.warnings++;
+  else
+    caught.messages++;
+  g_free (caught.last);
+  caught.last = g_strdup (message);
+}
+
+static gboolean
+set_flag (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_hold_warning (void)
+{
+  g_autoptr(SpSharedObject) object = sp_shared_object_new_full (G_TYPE_INT, "slow", NULL, NULL);
+  guint handler;
+  SpGuard *guard, *quick;
+  gboolean passed = FALSE;
+
+  g_test_log_set_fatal_handler (hold_messages_not_fatal, NULL);
+  /* GTest makes warnings fatal; the handler must take the FATAL flag too. */
+  handler = g_log_set_handler ("Sharedpotato",
+                               G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE | G_LOG_FLAG_FATAL,
+                               catch_message, NULL);
+
+  sp_shared_object_set_hold_warning_ms (object, 5);
+  g_assert_cmpint (sp_shared_object_get_hold_warning_ms (object), ==, 5);
+
+  /* Released in time: never a warning, even after the threshold passed. */
+  quick = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
+  g_object_unref (quick);
+  g_timeout_add (20, set_flag, &passed);
+  iterate_until (&passed);
+  g_assert_cmpuint (caught.warnings, ==, 0);
+
+  /* Held too long: one warning naming the object, the holder and the time. */
+  guard = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
+  sp_guard_set_label (guard, "loading the configuration");
+  while (caught.warnings == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (strstr (caught.last, "“slow”"));
+  g_assert_nonnull (strstr (caught.last, "exclusive lock taken by loading the configuration"));
+  g_assert_nonnull (strstr (caught.last, "held for"));
+
+  /* And a record when it is finally released. */
+  sp_guard_release (guard);
+  g_assert_cmpuint (caught.warnings, ==, 1);
+  g_assert_cmpuint (caught.messages, ==, 1);
+  g_assert_nonnull (strstr (caught.last, "released after"));
+  g_object_unref (guard);
+
+  /* Off again: nothing. */
+  sp_shared_object_set_hold_warning_ms (object, 0);
+  guard = sp_shared_object_try_lock (object, SP_LOCK_MODE_SHARED);
+  passed = FALSE;
+  g_timeout_add (20, set_flag, &passed);
+  iterate_until (&passed);
+  g_object_unref (guard);
+  g_assert_cmpuint (caught.warnings, ==, 1);
+
+  g_log_remove_handler ("Sharedpotato", handler);
+  g_test_log_set_fatal_handler (NULL, NULL);
+  g_clear_pointer (&caught.last, g_free);
+}
+
+static void
+test_bad_input (void)
+{
+  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+
+  g_test_expect_message ("Sharedpotato", G_LOG_LEVEL_CRITICAL, "*hold_warning_ms >= 0*");
+  sp_shared_object_set_hold_warning_ms (object, -1);
+  g_test_assert_expected_messages ();
+  g_test_expect_message ("Sharedpotato", G_LOG_LEVEL_CRITICAL, "*SP_IS_SHARED_OBJECT*");
+  g_assert_null (sp_shared_object_get_stats (NULL));
+  g_test_assert_expected_messages ();
+  g_test_expect_message ("Sharedpotato", G_LOG_LEVEL_CRITICAL, "*stats != NULL*");
+  g_assert_null (sp_stats_copy (NULL));
+  g_test_assert_expected_messages ();
+  g_test_expect_message ("Sharedpotato", G_LOG_LEVEL_CRITICAL, "*SP_IS_GUARD*");
+  sp_guard_set_label (NULL, "x");
+  g_test_assert_expected_messages ();
+  sp_stats_free (NULL);
+  g_assert_cmpint (sp_shared_object_get_hold_warning_ms (object), ==, 0);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/Sharedpotato/Stats/scripted", test_scripted);
+  g_test_add_func ("/Sharedpotato/Stats/two-threads-exact", test_two_threads_exact);
+  g_test_add_func ("/Sharedpotato/Stats/hold-warning", test_hold_warning);
+  g_test_add_func ("/Sharedpotato/Stats/bad-input", test_bad_input);
+
+  return g_test_run ();
+}

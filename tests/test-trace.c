@@ -1,0 +1,241 @@
+/* test-trace.c: the structured records
+ *
+ * SPDX-License-Identifier: MIT
+ *
+ * A log writer installed for the whole program captures the records of
+ * the Sharedpotato domain; the tests assert which were produced, in what
+ * order, with which fields.
+ */
+
+#include <sharedpotato.h>
+
+#include "sp-test-util.h"
+
+typedef struct
+{
+  char *event;
+  char *operation;
+  char *object;
+  char *message;
+  char *wait_us;
+  char *hold_us;
+} Record;
+
+static GPtrArray *records;
+
+static void
+record_free (gpointer data)
+{
+  Record *r = data;
+
+  g_free (r->event);
+  g_free (r->operation);
+  g_free (r->object);
+  g_free (r->message);
+  g_free (r->wait_us);
+  g_free (r->hold_us);
+  g_free (r);
+}
+
+static char *
+field_dup (const GLogField *field)
+{
+  return field->length < 0 ? g_strdup (field->value)
+                           : g_strndup (field->value, field->length);
+}
+
+static GLogWriterOutput
+capture_writer (GLogLevelFlags   log_level,
+                const GLogField *fields,
+                gsize            n_fields,
+                gpointer         user_data)
+{
+  Record *r;
+  gboolean ours = FALSE;
+
+  for (gsize i = 0; i < n_fields; i++)
+    if (g_str_equal (fields[i].key, "SP_EVENT"))
+      ours = TRUE;
+
+  /* Everything else (test output, warnings) goes on as usual. */
+  if (!ours)
+    return g_log_writer_default (log_level, fields, n_fields, user_data);
+
+  g_assert_cmpint (log_level, ==, G_LOG_LEVEL_DEBUG);
+  r = g_new0 (Record, 1);
+  for (gsize i = 0; i < n_fields; i++)
+    {
+      const char *key = fields[i].key;
+
+      if (g_str_equal (key, "SP_EVENT"))
+        r->event = field_dup (&fields[i]);
+      else if (g_str_equal (key, "SP_OPERATION"))
+        r->operation = field_dup (&fields[i]);
+      else if (g_str_equal (key, "SP_OBJECT"))
+        r->object = field_dup (&fields[i]);
+      else if (g_str_equal (key, "MESSAGE"))
+        r->message = field_dup (&fields[i]);
+      else if (g_str_equal (key, "SP_WAIT_US"))
+        r->wait_us = field_dup (&fields[i]);
+      else if (g_str_equal (key, "SP_HOLD_US"))
+        r->hold_us = field_dup (&fields[i]);
+      else if (g_str_equal (key, "GLIB_DOMAIN"))
+        g_assert_cmpstr (fields[i].value, ==, "Sharedpotato");
+    }
+  g_ptr_array_add (records, r);
+
+  return G_LOG_WRITER_HANDLED;
+}
+
+static char *
+events_summary (void)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      Record *r = records->pdata[i];
+
+      g_string_append_printf (s, "%s%s%s%s", i ? "," : "", r->event,
+                              r->operation ? ":" : "", r->operation ? r->operation : "");
+    }
+
+  return g_string_free (s, FALSE);
+}
+
+static Record *
+find_record (const char *event, const char *operation)
+{
+  for (guint i = 0; i < records->len; i++)
+    {
+      Record *r = records->pdata[i];
+
+      if (g_str_equal (r->event, event) && g_strcmp0 (r->operation, operation) == 0)
+        return r;
+    }
+
+  g_assert_not_reached ();
+}
+
+static void
+test_silent_when_off (void)
+{
+  SpSharedObject *object;
+  Result s = { 0 }, g = { 0 };
+
+  g_unsetenv ("G_MESSAGES_DEBUG");
+  g_ptr_array_set_size (records, 0);
+
+  object = sp_shared_object_new_full (G_TYPE_INT, "quiet", NULL, NULL);
+  set_int (object, 1, &s);
+  sp_shared_object_get_async (object, 0, NULL, get_cb, &g);
+  iterate_until (&g.done);
+  g_object_unref (object);
+  drain ();
+
+  g_assert_cmpuint (records->len, ==, 0);
+  result_clear (&s);
+  result_clear (&g);
+}
+
+static void
+test_scripted_sequence (void)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autofree char *summary = NULL;
+  SpSharedObject *object;
+  SpGuard *holder;
+  Result g = { 0 }, l = { 0 }, s = { 0 }, c = { 0 };
+  Record *r;
+
+  g_setenv ("G_MESSAGES_DEBUG", "Sharedpotato", TRUE);
+  g_ptr_array_set_size (records, 0);
+
+  object = sp_shared_object_new_full (G_TYPE_INT, "traced", NULL, NULL);
+  holder = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
+  sp_shared_object_get_async (object, 5, NULL, get_cb, &g);
+  sp_shared_object_lock_async (object, SP_LOCK_MODE_SHARED, 0, cancellable, lock_cb, &l);
+  iterate_until (&g.done);
+  g_cancellable_cancel (cancellable);
+  iterate_until (&l.done);
+  set_int (object, 1, &s);
+  sp_guard_release (holder);
+  g_object_unref (holder);
+  iterate_until (&s.done);
+  sp_shared_object_close_async (object, 0, NULL, close_cb, &c);
+  iterate_until (&c.done);
+  result_clear (&g);
+  result_clear (&l);
+  result_clear (&s);
+  result_clear (&c);
+  g_object_unref (object);
+  g_unsetenv ("G_MESSAGES_DEBUG");
+
+  summary = events_summary ();
+  g_assert_cmpstr (summary, ==,
+                   "created,"
+                   "call:get,wait:get,"
+                   "call:lock,wait:lock,"
+                   "timeout:get,"
+                   "cancelled:lock,"
+                   "call:set,wait:set,"
+                   "released:exclusive,"
+                   "changed,initialized,"
+                   "acquired:set,"
+                   "call:close,wait:close,"
+                   "close-started,closed,"
+                   "acquired:close,"
+                   "finalized");
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      r = records->pdata[i];
+      g_assert_cmpstr (r->object, ==, "traced");
+      g_assert_true (g_str_has_prefix (r->message, "traced: "));
+    }
+
+  r = find_record ("timeout", "get");
+  g_assert_nonnull (r->wait_us);
+  g_assert_cmpint (g_ascii_strtoll (r->wait_us, NULL, 10), >=, 5000);
+  r = find_record ("acquired", "set");
+  g_assert_nonnull (r->wait_us);
+  g_assert_cmpint (g_ascii_strtoll (r->wait_us, NULL, 10), >, 0);
+  r = find_record ("released", "exclusive");
+  g_assert_nonnull (r->hold_us);
+  g_assert_cmpint (g_ascii_strtoll (r->hold_us, NULL, 10), >=, 5000);
+  g_assert_nonnull (strstr (r->message, "held"));
+}
+
+static void
+test_unnamed_object_uses_address (void)
+{
+  g_autofree char *address = NULL;
+  SpSharedObject *object;
+
+  /* The other switch GLib offers: every debug domain at once. */
+  g_log_set_debug_enabled (TRUE);
+  g_ptr_array_set_size (records, 0);
+  object = sp_shared_object_new (G_TYPE_INT);
+  address = g_strdup_printf ("%p", object);
+  g_object_unref (object);
+  g_log_set_debug_enabled (FALSE);
+
+  g_assert_cmpuint (records->len, ==, 2);
+  g_assert_cmpstr (((Record *) records->pdata[0])->object, ==, address);
+  g_assert_cmpstr (((Record *) records->pdata[1])->event, ==, "finalized");
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  records = g_ptr_array_new_with_free_func (record_free);
+  g_log_set_writer_func (capture_writer, NULL, NULL);
+
+  g_test_add_func ("/Sharedpotato/Trace/silent-when-off", test_silent_when_off);
+  g_test_add_func ("/Sharedpotato/Trace/scripted-sequence", test_scripted_sequence);
+  g_test_add_func ("/Sharedpotato/Trace/unnamed-object-uses-address", test_unnamed_object_uses_address);
+
+  return g_test_run ();
+}
