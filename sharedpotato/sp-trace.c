@@ -74,12 +74,12 @@ sp_trace_emit (gconstpointer  object,
                              name, event_name,
                              operation ? " " : "", operation ? operation : "",
                              wait_text ? ", waited " : "", wait_text ? wait_text : "",
-                             wait_text ? " µs" : "",
+                             wait_text ? " us" : "",
                              hold_text ? ", held " : "",
                              hold_text ? hold_text : "");
   if (hold_text != NULL)
     {
-      char *with_unit = g_strconcat (message, " µs", NULL);
+      char *with_unit = g_strconcat (message, " us", NULL);
       g_free (message);
       message = with_unit;
     }
