@@ -26,6 +26,13 @@
  *    when the target context is not being iterated; a source attached to
  *    the context never does.
  *
+ * Order: items run in the order they were pushed, which is the order of
+ * the grants. To keep it, no task may be completed through GTask's own
+ * idle: GTask uses one when a task is returned in the iteration that
+ * created it (such an item waits for the next iteration, see
+ * SpDispatchItem.ready_after), or when its cancellable was cancelled (our
+ * tasks have none; the library handles cancellation itself).
+ *
  * A dispatch runs at most SP_DISPATCH_BATCH items, counting those pushed
  * while it runs (a callback releasing a lock hands the lock on to the next
  * waiter, whose callback then runs in the same dispatch, after the first
@@ -91,6 +98,10 @@ sp_dispatcher_dispatch (GSource     *source,
 
       sp_mutex_lock (&self->mutex);
       item = self->head;
+      /* Not yet: it and everything behind it wait for the next iteration,
+       * which prepare() asks for as long as the queue is not empty. */
+      if (item != NULL && item->ready_after >= g_source_get_time (source))
+        item = NULL;
       if (item != NULL)
         {
           self->head = item->next;

@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include "sp-guard-private.h"
+#include "sp-mutex-private.h"
 #include "sp-shared-object-private.h"
 
 /**
@@ -74,9 +75,9 @@ sp_guard_warn_held_too_long (gpointer data)
   if (self == NULL || sp_guard_is_released (self))
     return G_SOURCE_REMOVE;
 
-  g_mutex_lock (&label_mutex);
+  sp_mutex_lock (&label_mutex);
   label = g_strdup (self->label);
-  g_mutex_unlock (&label_mutex);
+  sp_mutex_unlock (&label_mutex);
 
   g_atomic_int_set (&self->warned, TRUE);
   g_warning ("Shared object “%s”: %s lock taken by %s held for %" G_GINT64_FORMAT " ms",
@@ -290,10 +291,10 @@ sp_guard_set_label (SpGuard    *self,
 
   g_return_if_fail (SP_IS_GUARD (self));
 
-  g_mutex_lock (&label_mutex);
+  sp_mutex_lock (&label_mutex);
   old = self->label;
   self->label = g_strdup (label);
-  g_mutex_unlock (&label_mutex);
+  sp_mutex_unlock (&label_mutex);
   g_free (old);
 }
 

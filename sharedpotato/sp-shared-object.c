@@ -69,10 +69,11 @@
  *   its own stack, whatever thread it happens in.
  *
  *   The delivery disconnects the cancellable, destroys the timeout
- *   source, and returns the task. Tasks have check-cancellable off: the
+ *   source, and returns the task. The GTask is given no cancellable: the
  *   library, not GTask, decides what a cancellation means, because GTask
- *   would otherwise report CANCELLED for a lock it had been granted and
- *   the hold would be lost.
+ *   would otherwise report CANCELLED for a lock it had been granted (and
+ *   the hold would be lost), and would complete a cancelled task through
+ *   an idle, out of order.
  *
  * Cancellation and timeout at each state
  *
@@ -180,7 +181,7 @@ typedef enum
  * initializer while it runs cannot free what it is using. */
 typedef struct
 {
-  gatomicrefcount  ref_count;
+  int              ref_count;  /* inline atomics: TSan sees them */
   SpInitializeFunc func;
   gpointer         user_data;
   GDestroyNotify   notify;
@@ -216,7 +217,7 @@ typedef struct
 {
   SpDispatchItem  item;
   GList           link;
-  gatomicrefcount ref_count;
+  int             ref_count;  /* inline atomics, which TSan can see */
   SpSharedObject *self;
   GTask          *task;
   SpDispatcher   *dispatcher;
@@ -541,7 +542,7 @@ clear_value_locked (SpSharedObject *self)
 static SpWaiter *
 waiter_ref (SpWaiter *waiter)
 {
-  g_atomic_ref_count_inc (&waiter->ref_count);
+  g_atomic_int_inc (&waiter->ref_count);
   return waiter;
 }
 
@@ -550,13 +551,14 @@ waiter_unref (gpointer data)
 {
   SpWaiter *waiter = data;
 
-  if (!g_atomic_ref_count_dec (&waiter->ref_count))
+  if (!g_atomic_int_dec_and_test (&waiter->ref_count))
     return;
 
   g_assert (waiter->timeout_source == NULL);
   if (G_IS_VALUE (&waiter->value))
     g_value_unset (&waiter->value);
   g_clear_error (&waiter->error);
+  g_clear_object (&waiter->cancellable);
   g_object_unref (waiter->self);
   g_free (waiter);
 }
@@ -754,15 +756,18 @@ waiter_new (SpSharedObject      *self,
 
   waiter->item.func = waiter_deliver;
   waiter->link.data = waiter;
-  g_atomic_ref_count_init (&waiter->ref_count);
+  waiter->ref_count = 1;
   waiter->self = g_object_ref (self);
   waiter->op = op;
   waiter->wait_us = -1;
-  waiter->cancellable = cancellable;
-  waiter->task = g_task_new (self, cancellable, callback, user_data);
+  waiter->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  /* The task gets no cancellable: GTask would complete a cancelled task
+   * through an idle of its own, out of order with the other grants. The
+   * waiter handles cancellation itself. */
+  waiter->task = g_task_new (self, NULL, callback, user_data);
   g_task_set_source_tag (waiter->task, source_tag);
   g_task_set_name (waiter->task, task_name);
-  g_task_set_check_cancellable (waiter->task, FALSE);
+  sp_dispatch_item_init_for_task (&waiter->item);
   g_task_set_task_data (waiter->task, waiter, waiter_unref);
 
   context = g_task_get_context (waiter->task);
@@ -1038,14 +1043,14 @@ grant_waiter_locked (SpSharedObject *self,
 static SpInitializer *
 initializer_ref (SpInitializer *initializer)
 {
-  g_atomic_ref_count_inc (&initializer->ref_count);
+  g_atomic_int_inc (&initializer->ref_count);
   return initializer;
 }
 
 static void
 initializer_unref (SpInitializer *initializer)
 {
-  if (g_atomic_ref_count_dec (&initializer->ref_count))
+  if (g_atomic_int_dec_and_test (&initializer->ref_count))
     {
       if (initializer->notify != NULL)
         initializer->notify (initializer->user_data);
@@ -2576,7 +2581,7 @@ sp_shared_object_set_initializer (SpSharedObject   *self,
   if (func != NULL)
     {
       initializer = g_new0 (SpInitializer, 1);
-      g_atomic_ref_count_init (&initializer->ref_count);
+      initializer->ref_count = 1;
       initializer->func = func;
       initializer->user_data = user_data;
       initializer->notify = notify;

@@ -41,14 +41,13 @@ view_task_new (gpointer             view,
                gpointer             user_data,
                gpointer             source_tag)
 {
-  GTask *task = g_task_new (view, cancellable, callback, user_data);
+  /* No cancellable for the view's own task: the object's call handles it,
+   * and GTask would complete a cancelled task out of order. */
+  GTask *task = g_task_new (view, NULL, callback, user_data);
   ViewCall *call = g_new0 (ViewCall, 1);
 
   call->op = op;
   g_task_set_source_tag (task, source_tag);
-  /* The object decides what a cancellation means (a granted lock is
-   * passed on, a performed set is reported); the view only relays it. */
-  g_task_set_check_cancellable (task, FALSE);
   g_task_set_task_data (task, call, view_call_free);
 
   return task;
