@@ -2073,6 +2073,56 @@ test_review_sync_allowed_when_owner_runs_elsewhere (void)
   g_assert_cmpint (w.got, ==, 3);
 }
 
+static void
+test_bad_input_more (void)
+{
+  g_autoptr(SpSharedObject) object = new_int_object (0);
+  g_autoptr(GCancellable) cancelled = g_cancellable_new ();
+  GValue value = G_VALUE_INIT;
+  Result huge = { 0 }, c = { 0 }, pre = { 0 };
+  SpGuard *holder;
+
+#define EXPECT_CRITICAL(call) \
+  G_STMT_START { \
+    g_test_expect_message ("Sharedpotato", G_LOG_LEVEL_CRITICAL, "*"); \
+    call; \
+    g_test_assert_expected_messages (); \
+  } G_STMT_END
+
+  EXPECT_CRITICAL (sp_shared_object_set_initializer (NULL, NULL, NULL, NULL));
+  EXPECT_CRITICAL (sp_shared_object_hold_close (NULL));
+  EXPECT_CRITICAL (sp_shared_object_release_close (NULL));
+  EXPECT_CRITICAL (sp_shared_object_get_sync (NULL, 0, NULL, NULL, NULL));
+  EXPECT_CRITICAL (sp_shared_object_get_sync (object, -7, NULL, NULL, NULL));
+  EXPECT_CRITICAL (sp_shared_object_set_sync (object, NULL, 0, NULL, NULL));
+  EXPECT_CRITICAL (sp_shared_object_set_sync (NULL, &value, 0, NULL, NULL));
+  EXPECT_CRITICAL (sp_shared_object_clear_sync (NULL, 0, NULL, NULL));
+  EXPECT_CRITICAL (sp_shared_object_lock_sync (NULL, SP_LOCK_MODE_SHARED, 0, NULL, NULL));
+  EXPECT_CRITICAL (sp_shared_object_lock_sync (object, 5, 0, NULL, NULL));
+  EXPECT_CRITICAL (sp_shared_object_get_hold_warning_ms (NULL));
+  EXPECT_CRITICAL (sp_shared_object_get_stats ((SpSharedObject *) cancelled));
+#undef EXPECT_CRITICAL
+
+  /* A huge timeout is a timeout like any other. */
+  holder = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
+  sp_shared_object_get_async (object, G_MAXINT, NULL, get_cb, &huge);
+  /* A cancelled cancellable fails the call and takes nothing. */
+  g_cancellable_cancel (cancelled);
+  sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, G_MAXINT, cancelled, lock_cb, &pre);
+  iterate_until (&pre.done);
+  g_assert_error (pre.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  sp_shared_object_close_async (object, G_MAXINT, NULL, close_cb, &c);
+  iterate_until (&huge.done);
+  g_assert_error (huge.error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+  g_object_unref (holder);
+  iterate_until (&c.done);
+  g_assert_true (c.ok);
+
+  result_clear (&huge);
+  result_clear (&pre);
+  result_clear (&c);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -2143,6 +2193,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/Sharedpotato/SharedObject/review/release-with-error-after-set", test_review_release_with_error_after_set);
   g_test_add_func ("/Sharedpotato/SharedObject/review/sync-allowed-when-owner-runs-elsewhere", test_review_sync_allowed_when_owner_runs_elsewhere);
   g_test_add_func ("/Sharedpotato/SharedObject/bad-input/criticals", test_bad_input);
+  g_test_add_func ("/Sharedpotato/SharedObject/bad-input/more", test_bad_input_more);
   g_test_add_func ("/Sharedpotato/SharedObject/bad-input/finish-wrong-result", test_finish_wrong_result);
 
   return g_test_run ();

@@ -429,9 +429,33 @@ class SharedObjectTest(unittest.TestCase):
         with self.assertRaises(TypeError):
             updater.lock_async(9, 0, None, None)
         expect_critical("*timeout_ms >= -1*", updater.lock_async, EXCLUSIVE, -9, None, None)
+        # A huge timeout is just a timeout; a cancelled cancellable fails
+        # the call.
+        cancellable = Gio.Cancellable()
+        cancellable.cancel()
+        with self.assertRaises(GLib.Error) as ctx:
+            run(obj.get_async, obj.get_finish, GLib.MAXINT32, cancellable=cancellable)
+        self.assertIOError(ctx, Gio.IOErrorEnum.CANCELLED)
+        # A handler with the wrong signature raises inside PyGObject, which
+        # reports it; the object goes on.
+        obj.connect("changed", lambda: None)
+        obj.connect("closed", lambda a, b, c, d: None)
+        self.assertTrue(run(obj.set_async, obj.set_finish, 2, GLib.MAXINT32))
+        # A guard used after release, or released twice: a critical each.
+        guard = obj.try_lock(EXCLUSIVE)
+        guard.release()
+        expect_critical("*already released*", guard.release)
+        self.assertFalse(expect_critical("*already released*", guard.set_value, 3))
+        # Views of a closed object fail with CLOSED.
+        view = obj.get_updater()
+        run(obj.close_async, obj.close_finish, 0)
+        with self.assertRaises(GLib.Error) as ctx:
+            run(view.lock_async, view.lock_finish, SHARED, 0)
+        self.assertIOError(ctx, Gio.IOErrorEnum.CLOSED)
         drain()
-        # Nothing was lost: the object still works.
-        self.assertEqual(obj.try_get(), (True, 1))
+        # Nothing was lost.
+        self.assertEqual(obj.try_get(), (False, 0))
+        self.assertEqual(obj.get_stats().current_readers, 0)
 
 
 if __name__ == "__main__":
