@@ -1,0 +1,437 @@
+/* bench-suite.c: sharedpotato against its floors, in one process
+ *
+ * SPDX-License-Identifier: MIT
+ *
+ * Each figure is measured next to its floor in the same process, and
+ * printed as "name value floor ratio" lines for scripts/bench, which takes
+ * medians over several runs. Figures:
+ *
+ *   roundtrip-get     get_async → callback → next get_async, against a
+ *                     bare GTask created and returned through the loop
+ *   roundtrip-lock    lock_async + release, same floor
+ *   try-get           try_get, against GMutex lock + unlock
+ *   try-lock          try_lock + release, same floor
+ *   scale-N           per-operation cost of a release/grant chain with N
+ *                     waiters queued, against the cost with 100
+ *   cancel-N          cancelling one queued waiter among N, against 100
+ *   threads           2 reader threads with their own contexts + 1 writer
+ *                     thread, ns per read, against one reader alone
+ *   bytes-per-object  heap bytes per idle SpSharedObject (mallinfo2),
+ *                     against the 256-byte target
+ *   allocs-per-get    allocations per uncontended get_async round trip,
+ *   allocs-per-lock   and lock_async + release, against the bare GTask's
+ */
+
+#include <malloc.h>
+#include <stdlib.h>
+
+#include <sharedpotato.h>
+
+static gboolean done_flag;
+static guint    remaining;
+
+static void
+report (const char *name, double value, double floor)
+{
+  g_print ("%s %.2f %.2f %.3f\n", name, value, floor, floor > 0 ? value / floor : 0.0);
+}
+
+/* 1. Sequential round trips ------------------------------------------- */
+
+static void bare_next (void);
+
+static void
+bare_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_task_propagate_boolean (G_TASK (result), NULL);
+  if (--remaining == 0)
+    done_flag = TRUE;
+  else
+    bare_next ();
+}
+
+static void
+bare_next (void)
+{
+  GTask *task = g_task_new (NULL, NULL, bare_done, NULL);
+
+  g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+static SpSharedObject *object;
+
+static void get_next (void);
+
+static void
+get_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  sp_shared_object_get_finish (object, result, NULL, NULL);
+  if (--remaining == 0)
+    done_flag = TRUE;
+  else
+    get_next ();
+}
+
+static void
+get_next (void)
+{
+  sp_shared_object_get_async (object, 0, NULL, get_done, NULL);
+}
+
+static void lock_next (void);
+
+static void
+lock_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  SpGuard *guard = sp_shared_object_lock_finish (object, result, NULL);
+
+  sp_guard_release (guard);
+  g_object_unref (guard);
+  if (--remaining == 0)
+    done_flag = TRUE;
+  else
+    lock_next ();
+}
+
+static void
+lock_next (void)
+{
+  sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_done, NULL);
+}
+
+static double
+run_chain (void (*start) (void), guint n)
+{
+  gint64 t0;
+
+  remaining = n;
+  done_flag = FALSE;
+  t0 = g_get_monotonic_time ();
+  start ();
+  while (!done_flag)
+    g_main_context_iteration (NULL, TRUE);
+  return (g_get_monotonic_time () - t0) * 1000.0 / n;
+}
+
+/* 2. Fast paths ------------------------------------------------------- */
+
+static double
+time_try_get (guint n)
+{
+  GValue value = G_VALUE_INIT;
+  gint64 t0 = g_get_monotonic_time ();
+
+  for (guint i = 0; i < n; i++)
+    {
+      sp_shared_object_try_get (object, &value);
+      g_value_unset (&value);
+    }
+  return (g_get_monotonic_time () - t0) * 1000.0 / n;
+}
+
+static double
+time_try_lock (guint n)
+{
+  gint64 t0 = g_get_monotonic_time ();
+
+  for (guint i = 0; i < n; i++)
+    {
+      SpGuard *guard = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
+
+      sp_guard_release (guard);
+      g_object_unref (guard);
+    }
+  return (g_get_monotonic_time () - t0) * 1000.0 / n;
+}
+
+static double
+time_mutex (guint n)
+{
+  static GMutex mutex;
+  static volatile int sink;
+  gint64 t0 = g_get_monotonic_time ();
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_mutex_lock (&mutex);
+      sink++;
+      g_mutex_unlock (&mutex);
+    }
+  return (g_get_monotonic_time () - t0) * 1000.0 / n;
+}
+
+/* 4. Scale ------------------------------------------------------------ */
+
+static guint granted;
+
+static void
+chain_locked (GObject *source, GAsyncResult *result, gpointer data)
+{
+  SpGuard *guard = sp_shared_object_lock_finish (SP_SHARED_OBJECT (source), result, NULL);
+
+  if (guard != NULL)
+    {
+      granted++;
+      sp_guard_release (guard);
+      g_object_unref (guard);
+    }
+  remaining--;
+}
+
+/* With N exclusive waiters queued: ns to cancel one of them (50 from the
+ * middle of the queue), and ns per grant of the release chain (the first
+ * 40 grants). */
+static void
+scale (guint n, double *per_grant, double *per_cancel)
+{
+  const guint cancels = 50, grants = 40;
+  SpSharedObject *o = sp_shared_object_new (G_TYPE_INT);
+  SpGuard *holder = sp_shared_object_try_lock (o, SP_LOCK_MODE_EXCLUSIVE);
+  GCancellable **cancellables = g_new0 (GCancellable *, n);
+  gint64 t0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      cancellables[i] = g_cancellable_new ();
+      sp_shared_object_lock_async (o, SP_LOCK_MODE_EXCLUSIVE, 0, cancellables[i], chain_locked, NULL);
+    }
+  remaining = n;
+  granted = 0;
+
+  t0 = g_get_monotonic_time ();
+  for (guint i = 0; i < cancels; i++)
+    g_cancellable_cancel (cancellables[n / 2 - cancels / 2 + i]);
+  *per_cancel = (g_get_monotonic_time () - t0) * 1000.0 / cancels;
+
+  sp_guard_release (holder);
+  g_object_unref (holder);
+  t0 = g_get_monotonic_time ();
+  while (granted < grants)
+    g_main_context_iteration (NULL, TRUE);
+  *per_grant = (g_get_monotonic_time () - t0) * 1000.0 / grants;
+
+  while (remaining > 0)
+    g_main_context_iteration (NULL, TRUE);
+  for (guint i = 0; i < n; i++)
+    g_object_unref (cancellables[i]);
+  g_free (cancellables);
+  g_object_unref (o);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+/* 5. Threads ---------------------------------------------------------- */
+
+typedef struct
+{
+  SpSharedObject *object;
+  guint           n;
+  gboolean        writer;
+  double          ns;
+  int            *stop;
+} Reader;
+
+static void
+reader_got (GObject *source, GAsyncResult *result, gpointer data)
+{
+  guint *left = data;
+
+  sp_shared_object_get_finish (SP_SHARED_OBJECT (source), result, NULL, NULL);
+  (*left)--;
+}
+
+static gpointer
+reader_thread (gpointer data)
+{
+  Reader *r = data;
+  GMainContext *context = g_main_context_new ();
+  guint left = r->n;
+  gint64 t0;
+
+  g_main_context_push_thread_default (context);
+  t0 = g_get_monotonic_time ();
+  for (guint i = 0; i < r->n; i++)
+    {
+      sp_shared_object_get_async (r->object, 0, NULL, reader_got, &left);
+      while (left > r->n - i - 1)
+        g_main_context_iteration (context, TRUE);
+    }
+  r->ns = (g_get_monotonic_time () - t0) * 1000.0 / r->n;
+  g_main_context_pop_thread_default (context);
+  g_main_context_unref (context);
+  return NULL;
+}
+
+static gpointer
+writer_thread (gpointer data)
+{
+  Reader *w = data;
+  GValue value = G_VALUE_INIT;
+
+  g_value_init (&value, G_TYPE_INT);
+  while (!g_atomic_int_get (w->stop))
+    {
+      g_value_set_int (&value, g_value_get_int (&value) + 1);
+      sp_shared_object_set_sync (w->object, &value, 0, NULL, NULL);
+    }
+  return NULL;
+}
+
+static void
+threads (double *two_readers_and_writer, double *one_reader)
+{
+  GValue zero = G_VALUE_INIT;
+  SpSharedObject *o;
+  Reader a = { 0 }, b = { 0 }, w = { 0 }, alone = { 0 };
+  int stop = 0;
+  GThread *ta, *tb, *tw;
+
+  g_value_init (&zero, G_TYPE_INT);
+  o = sp_shared_object_new_with_value (&zero);
+
+  alone = (Reader) { o, 20000 };
+  g_thread_join (g_thread_new ("alone", reader_thread, &alone));
+  *one_reader = alone.ns;
+
+  a = (Reader) { o, 20000 };
+  b = (Reader) { o, 20000 };
+  w = (Reader) { o, 0, TRUE, 0, &stop };
+  tw = g_thread_new ("writer", writer_thread, &w);
+  ta = g_thread_new ("reader-a", reader_thread, &a);
+  tb = g_thread_new ("reader-b", reader_thread, &b);
+  g_thread_join (ta);
+  g_thread_join (tb);
+  g_atomic_int_set (&stop, 1);
+  g_thread_join (tw);
+  *two_readers_and_writer = (a.ns + b.ns) / 2;
+  g_object_unref (o);
+  /* The writer's changes queued emissions here. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+/* 6. Memory ----------------------------------------------------------- */
+
+static double
+bytes_per_object (void)
+{
+  const guint n = 10000;
+  SpSharedObject **objects = g_new (SpSharedObject *, n);
+  struct mallinfo2 before, after;
+  GValue zero = G_VALUE_INIT;
+
+  g_value_init (&zero, G_TYPE_INT);
+  /* Warm up type registration and the dispatcher. */
+  g_object_unref (sp_shared_object_new_with_value (&zero));
+
+  before = mallinfo2 ();
+  for (guint i = 0; i < n; i++)
+    objects[i] = sp_shared_object_new_with_value (&zero);
+  after = mallinfo2 ();
+
+  for (guint i = 0; i < n; i++)
+    g_object_unref (objects[i]);
+  g_free (objects);
+
+  return (double) (after.uordblks - before.uordblks) / n;
+}
+
+/* Allocations are counted by interposing malloc in this program. */
+extern void *__libc_malloc (size_t size);
+extern void *__libc_calloc (size_t n, size_t size);
+extern void *__libc_realloc (void *ptr, size_t size);
+
+static int    counting;
+static guint64 n_allocs;
+
+void *malloc (size_t size);
+void *calloc (size_t n, size_t size);
+void *realloc (void *ptr, size_t size);
+
+void *
+malloc (size_t size)
+{
+  if (counting)
+    n_allocs++;
+  return __libc_malloc (size);
+}
+
+void *
+calloc (size_t n, size_t size)
+{
+  if (counting)
+    n_allocs++;
+  return __libc_calloc (n, size);
+}
+
+void *
+realloc (void *ptr, size_t size)
+{
+  if (counting)
+    n_allocs++;
+  return __libc_realloc (ptr, size);
+}
+
+static double
+allocs_per (void (*start) (void), guint n)
+{
+  n_allocs = 0;
+  counting = 1;
+  run_chain (start, n);
+  counting = 0;
+  return (double) n_allocs / n;
+}
+
+int
+main (int argc, char *argv[])
+{
+  GValue zero = G_VALUE_INIT;
+  const guint n = 200000;
+  double value, floor, grant100, cancel100;
+
+  g_value_init (&zero, G_TYPE_INT);
+  object = sp_shared_object_new_with_value (&zero);
+
+  /* Warm-up. */
+  run_chain (bare_next, 1000);
+  run_chain (get_next, 1000);
+
+  floor = run_chain (bare_next, n);
+  value = run_chain (get_next, n);
+  report ("roundtrip-get", value, floor);
+  value = run_chain (lock_next, n);
+  report ("roundtrip-lock", value, floor);
+
+  floor = time_mutex (n * 10);
+  report ("try-get", time_try_get (n * 10), floor);
+  report ("try-lock", time_try_lock (n * 10), floor);
+
+  scale (100, &grant100, &cancel100);
+  report ("scale-100", grant100, grant100);
+  report ("cancel-100", cancel100, cancel100);
+  /* Sizes in one process disturb each other's caches; the ratio is the
+   * point. */
+  for (guint size = 10000; size <= 100000; size *= 10)
+    {
+      double grant, cancel;
+      char name[32];
+
+      scale (size, &grant, &cancel);
+      g_snprintf (name, sizeof name, "scale-%u", size);
+      report (name, grant, grant100);
+      g_snprintf (name, sizeof name, "cancel-%u", size);
+      report (name, cancel, cancel100);
+    }
+
+  threads (&value, &floor);
+  report ("threads", value, floor);
+
+  report ("bytes-per-object", bytes_per_object (), 256);
+  floor = allocs_per (bare_next, 10000);
+  report ("allocs-per-get", allocs_per (get_next, 10000), floor);
+  report ("allocs-per-lock", allocs_per (lock_next, 10000), floor);
+
+  g_object_unref (object);
+  return 0;
+}
