@@ -687,21 +687,25 @@ waiter_abandon_locked (SpWaiter     *waiter,
                        GIOErrorEnum  code,
                        const char   *message)
 {
+  SpSharedObject *self = waiter->self;
   GQueue *list = waiter_list_locked (waiter);
 
   if (list == NULL)
     return FALSE;
 
-  g_queue_unlink (list, &waiter->link);
-  waiter_fail_locked (waiter, code, message);
   if (code == G_IO_ERROR_TIMED_OUT)
-    waiter->self->stats.timeouts++;
+    self->stats.timeouts++;
   else if (code == G_IO_ERROR_CANCELLED)
-    waiter->self->stats.cancellations++;
+    self->stats.cancellations++;
+
+  g_queue_unlink (list, &waiter->link);
+  /* From here on the waiter belongs to its delivery, which another thread
+   * may run without this mutex: not a field of it is read again. */
+  waiter_fail_locked (waiter, code, message);
 
   /* It may have been the writer blocking everyone behind it, or the last
    * get a pending initializer was about to run for. */
-  grant_waiters_locked (waiter->self);
+  grant_waiters_locked (self);
 
   return TRUE;
 }
@@ -830,6 +834,10 @@ waiter_start (SpWaiter *waiter,
   if (SP_TRACING (self))
     sp_trace_emit (self, self->name, SP_TRACE_CALL, op_name (waiter->op), -1, -1);
 
+  /* Once DONE, the waiter may be delivered and freed by the thread running
+   * its context at any moment, mutex or not: keep it alive to the end. */
+  waiter_ref (waiter);
+
   /* Connected outside the mutex: if already cancelled, the handler runs
    * right here and only records the error (state NEW). */
   if (waiter->cancellable != NULL)
@@ -876,8 +884,8 @@ waiter_start (SpWaiter *waiter,
   self->starting_waiter = NULL;
   waits = waiter->state != WAITER_DONE;
 
-  /* Only a waiter still waiting needs a timeout; one already DONE may be
-   * delivered by another thread the moment the mutex is released. */
+  /* Only a waiter still waiting needs a timeout; delivering one that is
+   * DONE never looks at it again. */
   if (waits && timeout_ms > 0)
     {
       waiter->timeout_source = g_timeout_source_new (timeout_ms);
@@ -890,6 +898,8 @@ waiter_start (SpWaiter *waiter,
 
   if (waits && SP_TRACING (self))
     sp_trace_emit (self, self->name, SP_TRACE_WAIT, op_name (waiter->op), -1, -1);
+
+  waiter_unref (waiter);
 }
 
 /* Granting ------------------------------------------------------------- */
