@@ -12,19 +12,6 @@
 #include "sp-test-util.h"
 
 static void
-test_version (void)
-{
-  g_assert_true (SP_CHECK_VERSION (1, 0, 0));
-  g_assert_false (SP_CHECK_VERSION (SP_MAJOR_VERSION + 1, 0, 0));
-  g_assert_cmpuint (sp_get_major_version (), ==, SP_MAJOR_VERSION);
-  g_assert_cmpuint (sp_get_minor_version (), ==, SP_MINOR_VERSION);
-  g_assert_cmpuint (sp_get_micro_version (), ==, SP_MICRO_VERSION);
-  g_assert_null (sp_check_version (SP_MAJOR_VERSION, 0, 0));
-  g_assert_nonnull (sp_check_version (SP_MAJOR_VERSION + 1, 0, 0));
-  g_assert_nonnull (sp_check_version (SP_MAJOR_VERSION, SP_MINOR_VERSION + 1, 0));
-}
-
-static void
 test_properties (void)
 {
   g_autoptr(SpSharedObject) object = NULL;
@@ -2128,7 +2115,6 @@ main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/Sharedpotato/version", test_version);
   g_test_add_func ("/Sharedpotato/SharedObject/properties", test_properties);
   g_test_add_func ("/Sharedpotato/SharedObject/properties/default-timeout-notify", test_default_timeout_notify);
   g_test_add_func ("/Sharedpotato/SharedObject/construct/without-type", test_constructed_without_type);
