@@ -228,10 +228,13 @@ sp_dispatcher_push (SpDispatcher   *self,
   self->tail = item;
   self->length++;
 
-  sp_mutex_unlock (&self->mutex);
-
   /* The thread running the context sees the item at its next prepare;
-   * any other thread may have to wake it from poll(). */
+   * any other thread may have to wake it from poll(). Still under the
+   * mutex: once it is released, the item can run and drop the last
+   * reference to the context (a blocking call's private one), and the
+   * context and this source with it. */
   if (was_empty && !g_main_context_is_owner (self->context))
     g_main_context_wakeup (self->context);
+
+  sp_mutex_unlock (&self->mutex);
 }
