@@ -93,12 +93,18 @@
  *
  *   close_async moves OPEN to CLOSING: every waiter in queue and
  *   value_waiters becomes DONE with CLOSED, and any new call fails with
- *   CLOSED. Holders keep their guards. When the last hold goes, CLOSING
+ *   CLOSED. Holders keep their guards. When the last guard goes, CLOSING
  *   becomes EMITTING and a signal emission is pushed to the owner context;
- *   it emits ::closed with the final value, then moves to CLOSED and
- *   completes every close waiter. A close during CLOSING or EMITTING joins
- *   the first; one after CLOSED succeeds at once. A close call that times
- *   out or is cancelled reports so; the object still finishes closing.
+ *   it emits ::closed with the final value, then moves to HOLDING, where
+ *   it stays while close handlers hold it (hold_close, each hold a
+ *   reference); the last release_close moves it to CLOSED and completes
+ *   every close waiter. A close before CLOSED joins the first; one after
+ *   succeeds at once. A close call that times out or is cancelled reports
+ *   so; the object still finishes closing.
+ *
+ *   The last unref of an OPEN object closes it: through the same states
+ *   (the emissions hold references, resurrecting it) when someone observes
+ *   ::closed or notify::closed, at once otherwise.
  *
  * Signals and notifications
  *
