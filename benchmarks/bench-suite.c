@@ -17,7 +17,8 @@
  *   threads           2 reader threads with their own contexts + 1 writer
  *                     thread, ns per read, against one reader alone
  *   bytes-per-object  heap bytes per idle SpSharedObject (mallinfo2),
- *                     against the 256-byte target
+ *                     against the 256-byte target; bytes-per-used-object
+ *                     after one call each (which allocates the counters)
  *   allocs-per-get    allocations per uncontended get_async round trip,
  *   allocs-per-lock   and lock_async + release, against the bare GTask's
  */
@@ -313,8 +314,17 @@ threads (double *two_readers_and_writer, double *one_reader)
 
 /* 6. Memory ----------------------------------------------------------- */
 
+static void
+noop_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  sp_shared_object_get_finish (SP_SHARED_OBJECT (source), result, NULL, NULL);
+  (*(guint *) data)--;
+}
+
+/* Idle objects, and (@used) objects that served one call each, which
+ * allocates their counters. */
 static double
-bytes_per_object (void)
+bytes_per_object_full (gboolean used)
 {
   const guint n = 10000;
   SpSharedObject **objects = g_new (SpSharedObject *, n);
@@ -328,6 +338,17 @@ bytes_per_object (void)
   before = mallinfo2 ();
   for (guint i = 0; i < n; i++)
     objects[i] = sp_shared_object_new_with_value (&zero);
+  if (used)
+    {
+      guint pending = n;
+
+      for (guint i = 0; i < n; i++)
+        sp_shared_object_get_async (objects[i], 0, NULL, noop_done, &pending);
+      while (pending > 0)
+        g_main_context_iteration (NULL, TRUE);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+    }
   after = mallinfo2 ();
 
   for (guint i = 0; i < n; i++)
@@ -335,6 +356,12 @@ bytes_per_object (void)
   g_free (objects);
 
   return (double) (after.uordblks - before.uordblks) / n;
+}
+
+static double
+bytes_per_object (void)
+{
+  return bytes_per_object_full (FALSE);
 }
 
 /* Allocations are counted by interposing malloc in this program. */
@@ -428,6 +455,7 @@ main (int argc, char *argv[])
   report ("threads", value, floor);
 
   report ("bytes-per-object", bytes_per_object (), 256);
+  report ("bytes-per-used-object", bytes_per_object_full (TRUE), 256);
   floor = allocs_per (bare_next, 10000);
   report ("allocs-per-get", allocs_per (get_next, 10000), floor);
   report ("allocs-per-lock", allocs_per (lock_next, 10000), floor);

@@ -235,6 +235,7 @@ typedef struct
   WaiterState     state;
   gboolean        initialized;
   gint64          enqueued_at;   /* µs, monotonic */
+  gboolean        starting;      /* a grant now is a grant without waiting */
   gint64          wait_us;       /* -1 until granted */
   GValue          value;
   GError         *error;
@@ -270,26 +271,27 @@ struct _SpSharedObject
 
   GType         value_type;
   char         *name;
-  GValue        default_value;
+  GValue       *default_value;   /* NULL: clear makes it uninitialized */
   GMainContext *owner_context;
   SpDispatcher *owner_dispatcher;
   GThread      *owner_thread;
   int           default_timeout;
   int           hold_warning_ms;
-  gboolean      trace;
 
   GValue        value;
   guint         n_readers;
-  gboolean      writer;
-  CloseState    close_state;
+  guint         close_holds;
   GQueue        queue;
   GQueue        value_waiters;
   GQueue        close_waiters;
-  guint         close_holds;
   SpInitializer *initializer;
-  InitState     init_state;
-  SpStats       stats;           /* current_* are filled in by get_stats */
-  SpWaiter     *starting_waiter; /* granted now means granted without waiting */
+  /* Allocated by the first call: an object nobody used stays small. The
+   * current_* fields are filled in by get_stats. */
+  SpStats      *stats;
+  guint8        writer;
+  guint8        trace;           /* immutable after constructed() */
+  guint8        close_state;     /* CloseState */
+  guint8        init_state;      /* InitState */
 };
 
 G_DEFINE_FINAL_TYPE (SpSharedObject, sp_shared_object, G_TYPE_OBJECT)
@@ -323,6 +325,7 @@ static void maybe_complete_close_locked (SpSharedObject *self);
 static void release_hold_locked       (SpSharedObject *self,
                                        SpLockMode      mode);
 static void note_queue_length_locked  (SpSharedObject *self);
+static SpStats *stats_locked          (SpSharedObject *self);
 
 static gboolean
 convert_value (GType          value_type,
@@ -543,7 +546,7 @@ clear_value_locked (SpSharedObject *self)
   GValue announced = G_VALUE_INIT;
   EmitFlags flags = EMIT_CHANGED;
 
-  if (!G_IS_VALUE (&self->value) && !G_IS_VALUE (&self->default_value))
+  if (!G_IS_VALUE (&self->value) && self->default_value == NULL)
     return;
 
   move_value (&old_value, &self->value);
@@ -551,10 +554,10 @@ clear_value_locked (SpSharedObject *self)
   if (G_IS_VALUE (&old_value))
     flags |= EMIT_CLEARED;
 
-  if (G_IS_VALUE (&self->default_value))
+  if (self->default_value != NULL)
     {
       g_value_init (&self->value, self->value_type);
-      g_value_copy (&self->default_value, &self->value);
+      g_value_copy (self->default_value, &self->value);
       g_value_init (&announced, self->value_type);
       g_value_copy (&self->value, &announced);
       if (!G_IS_VALUE (&old_value))
@@ -628,7 +631,7 @@ waiter_deliver (SpDispatchItem *item)
     {
       /* Cancelled between grant and delivery: pass the hold on. */
       sp_mutex_lock (&self->mutex);
-      self->stats.cancellations++;
+      stats_locked (self)->cancellations++;
       release_hold_locked (self, waiter->mode);
       sp_mutex_unlock (&self->mutex);
       waiter->error = g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
@@ -728,9 +731,9 @@ waiter_abandon_locked (SpWaiter     *waiter,
     return FALSE;
 
   if (code == G_IO_ERROR_TIMED_OUT)
-    self->stats.timeouts++;
+    stats_locked (self)->timeouts++;
   else if (code == G_IO_ERROR_CANCELLED)
-    self->stats.cancellations++;
+    stats_locked (self)->cancellations++;
 
   g_queue_unlink (list, &waiter->link);
   /* From here on the waiter belongs to its delivery, which another thread
@@ -886,7 +889,7 @@ waiter_start (SpWaiter *waiter,
 
   sp_mutex_lock (&self->mutex);
   waiter->enqueued_at = g_get_monotonic_time ();
-  self->starting_waiter = waiter;
+  waiter->starting = TRUE;
 
   if (waiter->error != NULL)
     {
@@ -915,8 +918,10 @@ waiter_start (SpWaiter *waiter,
         }
     }
 
-  self->starting_waiter = NULL;
   waits = waiter->state != WAITER_DONE;
+  /* Only while still waiting is the waiter ours to write to. */
+  if (waits)
+    waiter->starting = FALSE;
 
   /* Only a waiter still waiting needs a timeout; delivering one that is
    * DONE never looks at it again. */
@@ -975,12 +980,22 @@ take_hold_locked (SpSharedObject *self,
     self->n_readers++;
 }
 
+static SpStats *
+stats_locked (SpSharedObject *self)
+{
+  if (G_UNLIKELY (self->stats == NULL))
+    self->stats = g_new0 (SpStats, 1);
+
+  return self->stats;
+}
+
 static void
 note_queue_length_locked (SpSharedObject *self)
 {
+  SpStats *stats = stats_locked (self);
   guint length = self->queue.length + self->value_waiters.length;
 
-  self->stats.peak_queue_length = MAX (self->stats.peak_queue_length, length);
+  stats->peak_queue_length = MAX (stats->peak_queue_length, length);
 }
 
 static void
@@ -988,18 +1003,20 @@ count_grant_locked (SpSharedObject *self,
                     SpWaiter       *waiter,
                     gboolean        exclusive)
 {
-  if (exclusive)
-    self->stats.writes_granted++;
-  else
-    self->stats.reads_granted++;
+  SpStats *stats = stats_locked (self);
 
-  if (waiter == NULL || waiter == self->starting_waiter)
+  if (exclusive)
+    stats->writes_granted++;
+  else
+    stats->reads_granted++;
+
+  if (waiter == NULL || waiter->starting)
     return;
 
   waiter->wait_us = g_get_monotonic_time () - waiter->enqueued_at;
-  self->stats.waited_grants++;
-  self->stats.total_wait_us += waiter->wait_us;
-  self->stats.peak_wait_us = MAX (self->stats.peak_wait_us, (guint64) waiter->wait_us);
+  stats->waited_grants++;
+  stats->total_wait_us += waiter->wait_us;
+  stats->peak_wait_us = MAX (stats->peak_wait_us, (guint64) waiter->wait_us);
 }
 
 static void
@@ -1323,8 +1340,8 @@ _sp_shared_object_end_hold (SpSharedObject *self,
   if (held != SP_HOLD_NONE)
     {
       g_atomic_int_set (hold, SP_HOLD_NONE);
-      self->stats.total_hold_us += hold_us;
-      self->stats.peak_hold_us = MAX (self->stats.peak_hold_us, (guint64) hold_us);
+      stats_locked (self)->total_hold_us += hold_us;
+      self->stats->peak_hold_us = MAX (self->stats->peak_hold_us, (guint64) hold_us);
       if (held == SP_HOLD_INITIALIZER)
         end_initializer_run_locked (self, error);
       release_hold_locked (self, held == SP_HOLD_SHARED ? SP_LOCK_MODE_SHARED
@@ -1497,8 +1514,12 @@ sp_shared_object_finalize (GObject *object)
 
   if (G_IS_VALUE (&self->value))
     g_value_unset (&self->value);
-  if (G_IS_VALUE (&self->default_value))
-    g_value_unset (&self->default_value);
+  if (self->default_value != NULL)
+    {
+      g_value_unset (self->default_value);
+      g_free (self->default_value);
+    }
+  g_free (self->stats);
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->initializer, initializer_unref);
   g_clear_pointer (&self->owner_context, g_main_context_unref);
@@ -1862,7 +1883,11 @@ sp_shared_object_new_full (GType         value_type,
 
   /* Not yet shared with anyone: no mutex, no announcement. */
   move_value (&self->value, &initial);
-  move_value (&self->default_value, &fallback);
+  if (G_IS_VALUE (&fallback))
+    {
+      self->default_value = g_new0 (GValue, 1);
+      move_value (self->default_value, &fallback);
+    }
 
   return self;
 }
@@ -2010,7 +2035,7 @@ sp_shared_object_get_stats (SpSharedObject *self)
   g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), NULL);
 
   sp_mutex_lock (&self->mutex);
-  stats = sp_stats_copy (&self->stats);
+  stats = self->stats != NULL ? sp_stats_copy (self->stats) : g_new0 (SpStats, 1);
   stats->current_readers = self->n_readers;
   stats->current_writer = self->writer;
   stats->queue_length = self->queue.length + self->value_waiters.length;
