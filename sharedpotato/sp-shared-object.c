@@ -491,28 +491,6 @@ emit_later_locked (SpSharedObject *self,
 
 /* Value changes, with the lock held by whoever changes it ------------- */
 
-/* Whether a change can go unannounced: nobody is connected to ::changed,
- * tracing is off, and dropping the old value runs no code (plain data:
- * numbers, booleans, enums, flags; a string only frees memory). Then the
- * announcement, a copy and a trip through the owner context, is skipped. */
-static gboolean
-change_goes_unseen (SpSharedObject *self)
-{
-  switch (G_TYPE_FUNDAMENTAL (self->value_type))
-    {
-    case G_TYPE_CHAR: case G_TYPE_UCHAR: case G_TYPE_BOOLEAN:
-    case G_TYPE_INT: case G_TYPE_UINT: case G_TYPE_LONG: case G_TYPE_ULONG:
-    case G_TYPE_INT64: case G_TYPE_UINT64: case G_TYPE_ENUM: case G_TYPE_FLAGS:
-    case G_TYPE_FLOAT: case G_TYPE_DOUBLE: case G_TYPE_STRING:
-      break;
-    default:
-      return FALSE;
-    }
-
-  return !SP_TRACING (self) &&
-         !g_signal_has_handler_pending (self, signals[SIGNAL_CHANGED], 0, TRUE);
-}
-
 /* Takes @new_value. */
 static void
 store_value_locked (SpSharedObject *self,
@@ -527,12 +505,6 @@ store_value_locked (SpSharedObject *self,
 
   if (!G_IS_VALUE (&old_value))
     flags |= EMIT_INITIALIZED;
-
-  if (flags == EMIT_CHANGED && change_goes_unseen (self))
-    {
-      g_value_unset (&old_value);
-      return;
-    }
 
   g_value_init (&announced, self->value_type);
   g_value_copy (&self->value, &announced);
