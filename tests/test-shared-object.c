@@ -2110,6 +2110,23 @@ test_bad_input_more (void)
   result_clear (&c);
 }
 
+static void
+test_review_handler_connected_after_set (void)
+{
+  g_autoptr(SpSharedObject) object = new_int_object (1);
+  guint changed = 0;
+  Result s = { 0 };
+
+  /* The set is performed at once; the announcement comes later, in the
+   * owner context, and reaches a handler connected in between. */
+  set_int (object, 2, &s);
+  g_signal_connect (object, "changed", G_CALLBACK (count_changed), &changed);
+  iterate_until (&s.done);
+  drain ();
+  g_assert_cmpuint (changed, ==, 1);
+  result_clear (&s);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -2178,6 +2195,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/Sharedpotato/SharedObject/review/try-lock-does-not-jump-initializer", test_review_try_lock_does_not_jump_initializer);
   g_test_add_func ("/Sharedpotato/SharedObject/review/release-with-error-after-set", test_review_release_with_error_after_set);
   g_test_add_func ("/Sharedpotato/SharedObject/review/sync-allowed-when-owner-runs-elsewhere", test_review_sync_allowed_when_owner_runs_elsewhere);
+  g_test_add_func ("/Sharedpotato/SharedObject/review/handler-connected-after-set", test_review_handler_connected_after_set);
   g_test_add_func ("/Sharedpotato/SharedObject/bad-input/criticals", test_bad_input);
   g_test_add_func ("/Sharedpotato/SharedObject/bad-input/more", test_bad_input_more);
   g_test_add_func ("/Sharedpotato/SharedObject/bad-input/finish-wrong-result", test_finish_wrong_result);
