@@ -148,4 +148,12 @@ wait_until_monotonic (gint64 deadline)
     ;
 }
 
+/* A programmer error: the call must log exactly one critical of ours. */
+#define EXPECT_CRITICAL(call) \
+  G_STMT_START { \
+    g_test_expect_message ("Sharedpotato", G_LOG_LEVEL_CRITICAL, "*"); \
+    call; \
+    g_test_assert_expected_messages (); \
+  } G_STMT_END
+
 G_END_DECLS
