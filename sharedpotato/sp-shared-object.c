@@ -25,28 +25,22 @@
  *     close_waiters  close calls waiting for the holders to leave
  *     close_state    OPEN → CLOSING → EMITTING → CLOSED
  *
- *   A waiter's own fields (state, error, value) are guarded by the mutex
- *   of its object until its state is DONE. From then on only its delivery
- *   touches it.
+ *   A waiter's own fields (error, value) are guarded by the mutex of its
+ *   object until it is DONE. From then on only its delivery touches it.
  *
- * Waiter states
+ * Waiters
  *
- *   NEW             created; its cancellable is connected but it is in no
- *                   list. A cancellation now only records the error.
- *   QUEUED          in self->queue.
- *   AWAITING_VALUE  a get in self->value_waiters. It holds no lock and
- *                   blocks nobody: a writer behind it goes first.
- *   AWAITING_CLOSE  a close in self->close_waiters.
- *   DONE            its outcome is decided (a grant, a result, or an
- *                   error) and it sits in its dispatcher's FIFO. Nothing
- *                   but its delivery may touch it now.
+ *   A waiter's life (NEW → WAITING in a list → DONE, cancellation,
+ *   timeout, delivery through an SpDispatcher) is sp-waiter.c's, shared
+ *   with SpSharedQueue; read its protocol first. An SpSharedObject's
+ *   waiters wait in one of three lists:
  *
- *   Only a holder of self->mutex moves a waiter out of NEW, QUEUED,
- *   AWAITING_VALUE or AWAITING_CLOSE, and every move out of them is to
- *   DONE, at the same moment it leaves its list (O(1): each waiter embeds
- *   its GList link). So a grant, a cancellation, a timeout and a close
- *   cannot both win: the first to take the mutex decides, the others find
- *   DONE and do nothing.
+ *     queue          for the lock, FIFO
+ *     value_waiters  gets that reached the head and found no value. They
+ *                    hold no lock and block nobody: a writer behind them
+ *                    goes first.
+ *     close_waiters  close calls waiting for the holders to leave and the
+ *                    close handlers to finish.
  *
  * Granting (grant_waiters_locked, after every change that can unblock)
  *
@@ -60,34 +54,15 @@
  *   the queue, value_waiters are all served if there is a value and no
  *   writer: they arrived before anything still queued.
  *
- * Delivery (how a grant reaches the callback)
+ * Delivery and cancellation
  *
- *   A waiter that becomes DONE is pushed onto the SpDispatcher of its
- *   task's context (sp-dispatcher.c). The dispatcher's source runs it in
- *   that context in a later iteration, where g_task_return_*() calls the
- *   callback directly. A release therefore never runs the next callback on
- *   its own stack, whatever thread it happens in.
- *
- *   The delivery disconnects the cancellable, destroys the timeout
- *   source, and returns the task. The GTask is given no cancellable: the
- *   library, not GTask, decides what a cancellation means, because GTask
- *   would otherwise report CANCELLED for a lock it had been granted (and
- *   the hold would be lost), and would complete a cancelled task through
- *   an idle, out of order.
- *
- * Cancellation and timeout at each state
- *
- *   NEW: the error is recorded; the waiter is failed when it would have
- *   been queued.
- *   QUEUED / AWAITING_VALUE / AWAITING_CLOSE: it leaves its list, becomes
- *   DONE with CANCELLED or TIMED_OUT, and grant_waiters_locked lets those
- *   it blocked go on.
- *   DONE, not yet delivered: a timeout lost the race and does nothing.
- *   A cancellation of a granted lock is honoured at delivery: under the
- *   mutex the hold is given back (which grants the next waiters) and the
- *   task returns CANCELLED. A get, peek, set or clear already happened;
- *   it reports its real result, as a GIO call that finished first does.
- *   After delivery: the caller has its guard and must release it.
+ *   As in sp-waiter.c. What is particular to an object: a waiter that
+ *   times out or is cancelled while queued lets grant_waiters_locked serve
+ *   those it blocked; and a lock granted but cancelled before its delivery
+ *   is given back at delivery (settle): under the mutex the hold is
+ *   released, which grants the next waiters, and the task returns
+ *   CANCELLED. A get, peek, set or clear already happened; it reports its
+ *   real result, as a GIO call that finished first does.
  *
  * Close
  *
@@ -127,6 +102,7 @@
 #include "sp-shared-object-private.h"
 #include "sp-trace-private.h"
 #include "sp-view-private.h"
+#include "sp-waiter-private.h"
 
 /**
  * SpSharedObject:
@@ -210,36 +186,14 @@ typedef enum
   OP_CLOSE,
 } WaiterOp;
 
-typedef enum
-{
-  WAITER_NEW,
-  WAITER_QUEUED,
-  WAITER_AWAITING_VALUE,
-  WAITER_AWAITING_CLOSE,
-  WAITER_DONE,
-} WaiterState;
-
 typedef struct
 {
-  SpDispatchItem  item;
-  GList           link;
-  int             ref_count;  /* inline atomics, which TSan can see */
-  SpSharedObject *self;
-  GTask          *task;
-  SpDispatcher   *dispatcher;
-  GCancellable   *cancellable;
-  gulong          cancelled_id;
-  GSource        *timeout_source;
+  SpWaiter        base;
   WaiterOp        op;
   SpLockMode      mode;
-  WaiterState     state;
   gboolean        initialized;
-  gint64          enqueued_at;   /* µs, monotonic */
-  gboolean        starting;      /* a grant now is a grant without waiting */
-  gint64          wait_us;       /* -1 until granted */
   GValue          value;
-  GError         *error;
-} SpWaiter;
+} SpObjectWaiter;
 
 typedef enum
 {
@@ -320,7 +274,7 @@ static guint       signals[N_SIGNALS];
 
 static void grant_waiters_locked      (SpSharedObject *self);
 static void initializer_unref         (SpInitializer  *initializer);
-static void waiter_complete_locked    (gpointer        waiter);
+
 static void maybe_complete_close_locked (SpSharedObject *self);
 static void release_hold_locked       (SpSharedObject *self,
                                        SpLockMode      mode);
@@ -545,217 +499,121 @@ clear_value_locked (SpSharedObject *self)
 
 /* Waiters -------------------------------------------------------------- */
 
-/* A waiter belongs to its task (task data) and, while connected, to its
- * cancellable's handler: a "cancelled" emission running in another thread
- * may still be inside waiter_cancelled_cb after the task is gone. */
-static SpWaiter *
-waiter_ref (SpWaiter *waiter)
-{
-  g_atomic_int_inc (&waiter->ref_count);
-  return waiter;
-}
+/* The lifecycle of a waiter (cancellation, timeout, delivery) is in
+ * sp-waiter.c; what follows is what an SpSharedObject waits for. */
 
 static void
-waiter_unref (gpointer data)
+object_waiter_finalize (SpWaiter *base)
 {
-  SpWaiter *waiter = data;
+  SpObjectWaiter *waiter = (SpObjectWaiter *) base;
 
-  if (!g_atomic_int_dec_and_test (&waiter->ref_count))
-    return;
-
-  g_assert (waiter->timeout_source == NULL);
   if (G_IS_VALUE (&waiter->value))
     g_value_unset (&waiter->value);
-  g_clear_error (&waiter->error);
-  g_clear_object (&waiter->cancellable);
-  g_object_unref (waiter->self);
-  g_free (waiter);
 }
 
 static void
-trace_outcome (SpWaiter *waiter)
+object_waiter_settle (SpWaiter *base)
 {
-  SpSharedObject *self = waiter->self;
-  const char *op = op_name (waiter->op);
-
-  if (waiter->error == NULL)
-    sp_trace_emit (self, self->name, SP_TRACE_ACQUIRED, op, MAX (waiter->wait_us, 0), -1);
-  else if (g_error_matches (waiter->error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-    sp_trace_emit (self, self->name, SP_TRACE_TIMEOUT, op,
-                   g_get_monotonic_time () - waiter->enqueued_at, -1);
-  else if (g_error_matches (waiter->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    sp_trace_emit (self, self->name, SP_TRACE_CANCELLED, op,
-                   g_get_monotonic_time () - waiter->enqueued_at, -1);
-}
-
-static void
-waiter_deliver (SpDispatchItem *item)
-{
-  SpWaiter *waiter = (SpWaiter *) item;
-  SpSharedObject *self = waiter->self;
-  GTask *task = g_steal_pointer (&waiter->task);
-
-  g_assert (waiter->state == WAITER_DONE);
+  SpObjectWaiter *waiter = (SpObjectWaiter *) base;
+  SpSharedObject *self = SP_SHARED_OBJECT (base->owner);
 
   if (waiter->op == OP_LOCK &&
-      waiter->error == NULL &&
-      g_cancellable_is_cancelled (waiter->cancellable))
+      base->error == NULL &&
+      g_cancellable_is_cancelled (base->cancellable))
     {
       /* Cancelled between grant and delivery: pass the hold on. */
       sp_mutex_lock (&self->mutex);
       stats_locked (self)->cancellations++;
       release_hold_locked (self, waiter->mode);
       sp_mutex_unlock (&self->mutex);
-      waiter->error = g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                   "Operation was cancelled");
+      base->error = g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                 "Operation was cancelled");
     }
+}
 
-  /* Not g_cancellable_disconnect(): it waits for a running emission, which
-   * deadlocks if this delivery runs from inside one (a "cancelled" handler
-   * that iterates the context). The handler holds its own reference and
-   * finds the waiter DONE. */
-  if (waiter->cancelled_id != 0)
-    g_signal_handler_disconnect (waiter->cancellable, waiter->cancelled_id);
-  waiter->cancelled_id = 0;
+static void
+object_waiter_return_task (SpWaiter *base,
+                           GTask    *task)
+{
+  SpObjectWaiter *waiter = (SpObjectWaiter *) base;
 
-  if (waiter->timeout_source != NULL)
-    {
-      g_source_destroy (waiter->timeout_source);
-      g_clear_pointer (&waiter->timeout_source, g_source_unref);
-    }
-
-  if (SP_TRACING (self))
-    trace_outcome (waiter);
-
-  if (waiter->error != NULL)
-    g_task_return_error (task, g_steal_pointer (&waiter->error));
-  else if (waiter->op == OP_LOCK)
-    g_task_return_pointer (task, _sp_guard_new (self, waiter->mode, g_task_get_name (task)),
+  if (waiter->op == OP_LOCK)
+    g_task_return_pointer (task,
+                           _sp_guard_new (SP_SHARED_OBJECT (base->owner), waiter->mode,
+                                          g_task_get_name (task)),
                            g_object_unref);
   else
     g_task_return_boolean (task, TRUE);
-
-  g_object_unref (task);
-}
-
-/* The waiter must already be out of every list. */
-static void
-waiter_complete_locked (gpointer data)
-{
-  SpWaiter *waiter = data;
-
-  g_assert (waiter->state != WAITER_DONE);
-  g_assert (waiter->link.prev == NULL && waiter->link.next == NULL);
-
-  waiter->state = WAITER_DONE;
-  sp_dispatcher_push (waiter->dispatcher, &waiter->item);
 }
 
 static void
-waiter_fail_locked (SpWaiter     *waiter,
-                    GIOErrorEnum  code,
-                    const char   *message)
+object_waiter_abandoned_locked (GObject      *owner,
+                                GIOErrorEnum  code)
 {
-  if (waiter->error == NULL)
-    waiter->error = g_error_new_literal (G_IO_ERROR, code, message);
-  waiter_complete_locked (waiter);
-}
-
-static void
-fail_all_with_error_locked (GQueue       *list,
-                            const GError *error)
-{
-  GList *link;
-
-  while ((link = g_queue_pop_head_link (list)))
-    {
-      SpWaiter *waiter = link->data;
-
-      waiter->error = g_error_copy (error);
-      waiter_complete_locked (waiter);
-    }
-}
-
-static GQueue *
-waiter_list_locked (SpWaiter *waiter)
-{
-  switch (waiter->state)
-    {
-    case WAITER_QUEUED:         return &waiter->self->queue;
-    case WAITER_AWAITING_VALUE: return &waiter->self->value_waiters;
-    case WAITER_AWAITING_CLOSE: return &waiter->self->close_waiters;
-    case WAITER_NEW:
-    case WAITER_DONE:
-    default:                    return NULL;
-    }
-}
-
-/* Returns TRUE if the waiter was still waiting and is now failed. */
-static gboolean
-waiter_abandon_locked (SpWaiter     *waiter,
-                       GIOErrorEnum  code,
-                       const char   *message)
-{
-  SpSharedObject *self = waiter->self;
-  GQueue *list = waiter_list_locked (waiter);
-
-  if (list == NULL)
-    return FALSE;
+  SpSharedObject *self = SP_SHARED_OBJECT (owner);
 
   if (code == G_IO_ERROR_TIMED_OUT)
     stats_locked (self)->timeouts++;
   else if (code == G_IO_ERROR_CANCELLED)
     stats_locked (self)->cancellations++;
 
-  g_queue_unlink (list, &waiter->link);
-  /* From here on the waiter belongs to its delivery, which another thread
-   * may run without this mutex: not a field of it is read again. */
-  waiter_fail_locked (waiter, code, message);
-
   /* It may have been the writer blocking everyone behind it, or the last
    * get a pending initializer was about to run for. */
   grant_waiters_locked (self);
-
-  return TRUE;
 }
 
+static void begin_close_locked        (SpSharedObject *self);
+static void maybe_finish_close_locked (SpSharedObject *self);
+
+/* Queued, granted, or failed at once. */
 static void
-waiter_cancelled_cb (GCancellable *cancellable,
-                     gpointer      user_data)
+object_waiter_enter_locked (SpWaiter *base)
 {
-  SpWaiter *waiter = user_data;
-  SpSharedObject *self;
+  SpObjectWaiter *waiter = (SpObjectWaiter *) base;
+  SpSharedObject *self = SP_SHARED_OBJECT (base->owner);
 
-  sp_tsan_acquire (waiter);
-  self = waiter->self;
-
-  sp_mutex_lock (&self->mutex);
-  if (waiter->state == WAITER_NEW)
+  if (waiter->op == OP_CLOSE)
     {
-      /* A refused value already decided the outcome. */
-      if (waiter->error == NULL)
-        waiter->error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                             "Operation was cancelled");
+      /* A close cancelled before it was made still closes, as GIO's
+       * streams do; only the call reports the cancellation. */
+      if (self->close_state == CLOSE_STATE_OPEN)
+        begin_close_locked (self);
+
+      if (base->error != NULL || self->close_state == CLOSE_STATE_CLOSED)
+        sp_waiter_complete_locked (base);
+      else
+        sp_waiter_wait_locked (base, &self->close_waiters);
+
+      maybe_finish_close_locked (self);
+      return;
     }
-  else
-    waiter_abandon_locked (waiter, G_IO_ERROR_CANCELLED, "Operation was cancelled");
-  sp_mutex_unlock (&self->mutex);
+
+  if (base->error != NULL)
+    {
+      sp_waiter_complete_locked (base);
+      return;
+    }
+
+  if (self->close_state != CLOSE_STATE_OPEN)
+    {
+      sp_waiter_fail_locked (base, G_IO_ERROR_CLOSED, "The shared object is closed");
+      return;
+    }
+
+  sp_waiter_wait_locked (base, &self->queue);
+  note_queue_length_locked (self);
+  grant_waiters_locked (self);
 }
 
-static gboolean
-waiter_timed_out_cb (gpointer user_data)
-{
-  SpWaiter *waiter = user_data;
-  SpSharedObject *self = waiter->self;
+static const SpWaiterClass object_waiter_class = {
+  .enter_locked     = object_waiter_enter_locked,
+  .abandoned_locked = object_waiter_abandoned_locked,
+  .settle           = object_waiter_settle,
+  .return_task      = object_waiter_return_task,
+  .finalize         = object_waiter_finalize,
+};
 
-  sp_mutex_lock (&self->mutex);
-  waiter_abandon_locked (waiter, G_IO_ERROR_TIMED_OUT, "Operation timed out");
-  sp_mutex_unlock (&self->mutex);
-
-  return G_SOURCE_REMOVE;
-}
-
-static SpWaiter *
+static SpObjectWaiter *
 waiter_new (SpSharedObject      *self,
             WaiterOp             op,
             GCancellable        *cancellable,
@@ -764,29 +622,20 @@ waiter_new (SpSharedObject      *self,
             gpointer             source_tag,
             const char          *task_name)
 {
-  SpWaiter *waiter = g_new0 (SpWaiter, 1);
-  GMainContext *context;
+  SpWaiterHost host = {
+    .owner            = G_OBJECT (self),
+    .mutex            = &self->mutex,
+    .name             = self->name,
+    .owner_context    = self->owner_context,
+    .owner_dispatcher = self->owner_dispatcher,
+    .trace            = self->trace,
+  };
+  SpObjectWaiter *waiter;
 
-  waiter->item.func = waiter_deliver;
-  waiter->link.data = waiter;
-  waiter->ref_count = 1;
-  waiter->self = g_object_ref (self);
+  waiter = sp_waiter_new (&object_waiter_class, sizeof (SpObjectWaiter), &host,
+                          op_name (op), cancellable, callback, user_data,
+                          source_tag, task_name);
   waiter->op = op;
-  waiter->wait_us = -1;
-  waiter->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
-  /* The task gets no cancellable: GTask would complete a cancelled task
-   * through an idle of its own, out of order with the other grants. The
-   * waiter handles cancellation itself. */
-  waiter->task = g_task_new (self, NULL, callback, user_data);
-  g_task_set_source_tag (waiter->task, source_tag);
-  g_task_set_name (waiter->task, task_name);
-  sp_dispatch_item_init_for_task (&waiter->item);
-  g_task_set_task_data (waiter->task, waiter, waiter_unref);
-
-  context = g_task_get_context (waiter->task);
-  waiter->dispatcher = context == self->owner_context
-                     ? self->owner_dispatcher
-                     : sp_dispatcher_get_for_context (context);
 
   return waiter;
 }
@@ -799,124 +648,16 @@ resolve_timeout (SpSharedObject *self,
 }
 
 static void
-waiter_enter_locked (SpWaiter *waiter)
+waiter_start (SpObjectWaiter *waiter,
+              int             timeout_ms)
 {
-  SpSharedObject *self = waiter->self;
-
-  if (waiter->op == OP_CLOSE)
-    {
-      if (self->close_state == CLOSE_STATE_CLOSED)
-        {
-          waiter_complete_locked (waiter);
-          return;
-        }
-
-      waiter->state = WAITER_AWAITING_CLOSE;
-      g_queue_push_tail_link (&self->close_waiters, &waiter->link);
-      return;
-    }
-
-  if (self->close_state != CLOSE_STATE_OPEN)
-    {
-      waiter_fail_locked (waiter, G_IO_ERROR_CLOSED, "The shared object is closed");
-      return;
-    }
-
-  waiter->state = WAITER_QUEUED;
-  g_queue_push_tail_link (&self->queue, &waiter->link);
-  note_queue_length_locked (self);
+  sp_waiter_start (&waiter->base,
+                   resolve_timeout (SP_SHARED_OBJECT (waiter->base.owner), timeout_ms));
 }
-
-static void begin_close_locked        (SpSharedObject *self);
-static void maybe_finish_close_locked (SpSharedObject *self);
-
-/* Makes the waiter visible: queued, granted, or failed at once. */
-static void
-waiter_start (SpWaiter *waiter,
-              int       timeout_ms)
-{
-  SpSharedObject *self = waiter->self;
-  gboolean waits;
-
-  timeout_ms = resolve_timeout (self, timeout_ms);
-
-  if (SP_TRACING (self))
-    sp_trace_emit (self, self->name, SP_TRACE_CALL, op_name (waiter->op), -1, -1);
-
-  /* Once DONE, the waiter may be delivered and freed by the thread running
-   * its context at any moment, mutex or not: keep it alive to the end. */
-  waiter_ref (waiter);
-
-  /* Connected outside the mutex: if already cancelled, the handler runs
-   * right here and only records the error (state NEW). */
-  if (waiter->cancellable != NULL)
-    {
-      /* The handler may run in another thread; GCancellable's own lock
-       * publishes the waiter, but TSan cannot see that lock. */
-      sp_tsan_release (waiter);
-      waiter->cancelled_id = g_cancellable_connect (waiter->cancellable,
-                                                    G_CALLBACK (waiter_cancelled_cb),
-                                                    waiter_ref (waiter), waiter_unref);
-    }
-
-  sp_mutex_lock (&self->mutex);
-  waiter->enqueued_at = g_get_monotonic_time ();
-  waiter->starting = TRUE;
-
-  if (waiter->error != NULL)
-    {
-      /* A close cancelled before it was made still closes, as GIO's
-       * streams do; only the call reports the cancellation. */
-      if (waiter->op == OP_CLOSE && self->close_state == CLOSE_STATE_OPEN)
-        {
-          begin_close_locked (self);
-          maybe_finish_close_locked (self);
-        }
-      waiter_complete_locked (waiter);
-    }
-  else
-    {
-      waiter_enter_locked (waiter);
-
-      if (waiter->op == OP_CLOSE)
-        {
-          if (self->close_state == CLOSE_STATE_OPEN)
-            begin_close_locked (self);
-          maybe_finish_close_locked (self);
-        }
-      else
-        {
-          grant_waiters_locked (self);
-        }
-    }
-
-  waits = waiter->state != WAITER_DONE;
-  /* Only while still waiting is the waiter ours to write to. */
-  if (waits)
-    waiter->starting = FALSE;
-
-  /* Only a waiter still waiting needs a timeout; delivering one that is
-   * DONE never looks at it again. */
-  if (waits && timeout_ms > 0)
-    {
-      waiter->timeout_source = g_timeout_source_new (timeout_ms);
-      g_source_set_static_name (waiter->timeout_source, "[sharedpotato] timeout");
-      g_source_set_callback (waiter->timeout_source, waiter_timed_out_cb, waiter, NULL);
-      g_source_attach (waiter->timeout_source, g_task_get_context (waiter->task));
-    }
-
-  sp_mutex_unlock (&self->mutex);
-
-  if (waits && SP_TRACING (self))
-    sp_trace_emit (self, self->name, SP_TRACE_WAIT, op_name (waiter->op), -1, -1);
-
-  waiter_unref (waiter);
-}
-
 /* Granting ------------------------------------------------------------- */
 
 static gboolean
-waiter_is_exclusive (SpWaiter *waiter)
+waiter_is_exclusive (SpObjectWaiter *waiter)
 {
   switch (waiter->op)
     {
@@ -972,23 +713,23 @@ note_queue_length_locked (SpSharedObject *self)
 
 static void
 count_grant_locked (SpSharedObject *self,
-                    SpWaiter       *waiter,
+                    SpObjectWaiter *waiter,
                     gboolean        exclusive)
 {
   SpStats *stats = stats_locked (self);
+  gint64 wait_us;
 
   if (exclusive)
     stats->writes_granted++;
   else
     stats->reads_granted++;
 
-  if (waiter == NULL || waiter->starting)
+  if (waiter == NULL || (wait_us = sp_waiter_note_grant_locked (&waiter->base)) < 0)
     return;
 
-  waiter->wait_us = g_get_monotonic_time () - waiter->enqueued_at;
   stats->waited_grants++;
-  stats->total_wait_us += waiter->wait_us;
-  stats->peak_wait_us = MAX (stats->peak_wait_us, (guint64) waiter->wait_us);
+  stats->total_wait_us += wait_us;
+  stats->peak_wait_us = MAX (stats->peak_wait_us, (guint64) wait_us);
 }
 
 static void
@@ -1013,29 +754,26 @@ init_zero_value (SpSharedObject *self,
 static void
 serve_value_waiters_locked (SpSharedObject *self)
 {
-  GList *link;
+  SpObjectWaiter *waiter;
 
-  while ((link = g_queue_pop_head_link (&self->value_waiters)))
+  while ((waiter = (SpObjectWaiter *) sp_waiter_pop_locked (&self->value_waiters)))
     {
-      SpWaiter *waiter = link->data;
-
       copy_value_locked (self, &waiter->value);
       count_grant_locked (self, waiter, FALSE);
-      waiter_complete_locked (waiter);
+      sp_waiter_complete_locked (&waiter->base);
     }
 }
 
 static void
 grant_waiter_locked (SpSharedObject *self,
-                     SpWaiter       *waiter)
+                     SpObjectWaiter       *waiter)
 {
   switch (waiter->op)
     {
     case OP_GET:
       if (!G_IS_VALUE (&self->value))
         {
-          waiter->state = WAITER_AWAITING_VALUE;
-          g_queue_push_tail_link (&self->value_waiters, &waiter->link);
+          sp_waiter_wait_locked (&waiter->base, &self->value_waiters);
           note_queue_length_locked (self);
           if (self->initializer != NULL && self->init_state == INIT_IDLE)
             self->init_state = INIT_PENDING;
@@ -1070,7 +808,7 @@ grant_waiter_locked (SpSharedObject *self,
     }
 
   count_grant_locked (self, waiter, waiter_is_exclusive (waiter));
-  waiter_complete_locked (waiter);
+  sp_waiter_complete_locked (&waiter->base);
 }
 
 static SpInitializer *
@@ -1132,7 +870,7 @@ grant_waiters_locked (SpSharedObject *self)
   for (;;)
     {
       GList *head;
-      SpWaiter *waiter;
+      SpObjectWaiter *waiter;
 
       if (self->value_waiters.length > 0 && G_IS_VALUE (&self->value) && !self->writer)
         serve_value_waiters_locked (self);
@@ -1189,10 +927,7 @@ release_hold_locked (SpSharedObject *self,
 static void
 fail_all_locked (GQueue *list)
 {
-  GList *link;
-
-  while ((link = g_queue_pop_head_link (list)))
-    waiter_fail_locked (link->data, G_IO_ERROR_CLOSED, "The shared object is closed");
+  sp_waiter_fail_all_locked (list, G_IO_ERROR_CLOSED, "The shared object is closed");
 }
 
 static void
@@ -1233,14 +968,14 @@ maybe_finish_close_locked (SpSharedObject *self)
 static void
 maybe_complete_close_locked (SpSharedObject *self)
 {
-  GList *link;
+  SpWaiter *waiter;
 
   if (self->close_state != CLOSE_STATE_HOLDING || self->close_holds > 0)
     return;
 
   self->close_state = CLOSE_STATE_CLOSED;
-  while ((link = g_queue_pop_head_link (&self->close_waiters)))
-    waiter_complete_locked (link->data);
+  while ((waiter = sp_waiter_pop_locked (&self->close_waiters)))
+    sp_waiter_complete_locked (waiter);
 }
 
 /* For SpGuard ---------------------------------------------------------- */
@@ -1256,7 +991,7 @@ fail_gets_before_writer_locked (SpSharedObject *self,
 
   while (link != NULL)
     {
-      SpWaiter *waiter = link->data;
+      SpObjectWaiter *waiter = link->data;
       GList *next = link->next;
 
       if (waiter_is_exclusive (waiter))
@@ -1265,8 +1000,8 @@ fail_gets_before_writer_locked (SpSharedObject *self,
       if (waiter->op == OP_GET)
         {
           g_queue_unlink (&self->queue, link);
-          waiter->error = g_error_copy (error);
-          waiter_complete_locked (waiter);
+          waiter->base.error = g_error_copy (error);
+          sp_waiter_complete_locked (&waiter->base);
         }
 
       link = next;
@@ -1292,7 +1027,7 @@ end_initializer_run_locked (SpSharedObject *self,
 
   if (error != NULL)
     {
-      fail_all_with_error_locked (&self->value_waiters, error);
+      sp_waiter_fail_all_with_error_locked (&self->value_waiters, error);
       fail_gets_before_writer_locked (self, error);
     }
 }
@@ -2146,7 +1881,7 @@ sp_shared_object_get_finish (SpSharedObject  *self,
                              GValue          *value,
                              GError         **error)
 {
-  SpWaiter *waiter;
+  SpObjectWaiter *waiter;
 
   g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), FALSE);
   g_return_val_if_fail (value == NULL || !G_IS_VALUE (value), FALSE);
@@ -2223,7 +1958,7 @@ sp_shared_object_peek_finish (SpSharedObject  *self,
                               GValue          *value,
                               GError         **error)
 {
-  SpWaiter *waiter;
+  SpObjectWaiter *waiter;
 
   g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), FALSE);
   g_return_val_if_fail (value == NULL || !G_IS_VALUE (value), FALSE);
@@ -2279,7 +2014,7 @@ sp_shared_object_set_async (SpSharedObject      *self,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  SpWaiter *waiter;
+  SpObjectWaiter *waiter;
 
   g_return_if_fail (SP_IS_SHARED_OBJECT (self));
   g_return_if_fail (G_IS_VALUE (value));
@@ -2291,7 +2026,7 @@ sp_shared_object_set_async (SpSharedObject      *self,
 
   /* Convert before queueing, so the grant under the mutex is only a move
    * and a refused value never takes a place in the queue. */
-  convert_value (self->value_type, value, &waiter->value, &waiter->error);
+  convert_value (self->value_type, value, &waiter->value, &waiter->base.error);
 
   waiter_start (waiter, timeout_ms);
 }
@@ -2406,7 +2141,7 @@ sp_shared_object_lock_async (SpSharedObject      *self,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  SpWaiter *waiter;
+  SpObjectWaiter *waiter;
 
   g_return_if_fail (SP_IS_SHARED_OBJECT (self));
   g_return_if_fail (mode == SP_LOCK_MODE_SHARED || mode == SP_LOCK_MODE_EXCLUSIVE);

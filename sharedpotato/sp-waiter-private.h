@@ -1,0 +1,122 @@
+/* sp-waiter-private.h: an asynchronous call waiting for its turn
+ *
+ * SPDX-License-Identifier: MIT
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "sp-dispatcher-private.h"
+#include "sp-trace-private.h"
+
+G_BEGIN_DECLS
+
+/* The part of a waiting call that SpSharedObject and SpSharedQueue share:
+ * its GTask, its cancellable and its timeout, the list it waits in, and
+ * the trip of its outcome to the callback through an SpDispatcher. The
+ * protocol is at the top of sp-waiter.c; what a waiter waits *for* is its
+ * owner's business, told through an SpWaiterClass.
+ *
+ * An owner embeds SpWaiter first in its own waiter struct.
+ */
+
+typedef struct _SpWaiter      SpWaiter;
+typedef struct _SpWaiterClass SpWaiterClass;
+
+typedef enum
+{
+  SP_WAITER_NEW,
+  SP_WAITER_WAITING,   /* in waiter->list */
+  SP_WAITER_DONE,      /* outcome decided, pushed to its dispatcher */
+} SpWaiterState;
+
+struct _SpWaiterClass
+{
+  /* Under the owner's mutex, from sp_waiter_start(): queue the waiter
+   * (sp_waiter_wait_locked), or complete or fail it at once. It may
+   * already carry an error (a cancellation that came first). */
+  void (*enter_locked)     (SpWaiter     *waiter);
+  /* Under the owner's mutex: the waiter just left its list with @code
+   * (TIMED_OUT or CANCELLED). Count it and let those it blocked go on;
+   * the waiter itself must not be touched (it is DONE). */
+  void (*abandoned_locked) (GObject      *owner,
+                            GIOErrorEnum  code);
+  /* In the waiter's context, without the mutex, before anything else of
+   * the delivery: a last chance to turn the outcome into an error (a lock
+   * granted to a call cancelled since). Optional. */
+  void (*settle)           (SpWaiter     *waiter);
+  /* Returns the task of a waiter without error. */
+  void (*return_task)      (SpWaiter     *waiter,
+                            GTask        *task);
+  /* Frees what the owner's struct adds. Optional. */
+  void (*finalize)         (SpWaiter     *waiter);
+};
+
+struct _SpWaiter
+{
+  SpDispatchItem       item;
+  GList                link;
+  GQueue              *list;          /* while WAITING */
+  const SpWaiterClass *klass;
+  GObject             *owner;         /* a reference */
+  GMutex              *mutex;         /* the owner's */
+  const char          *name;          /* the owner's, for traces */
+  const char          *operation;     /* static, for traces */
+  GTask               *task;
+  SpDispatcher        *dispatcher;
+  GCancellable        *cancellable;
+  gulong               cancelled_id;
+  GSource             *timeout_source;
+  GError              *error;
+  gint64               enqueued_at;   /* µs, monotonic */
+  gint64               wait_us;       /* -1 until granted */
+  int                  ref_count;     /* inline atomics, which TSan sees */
+  guint8               state;         /* SpWaiterState */
+  guint8               starting;      /* a grant now is a grant without waiting */
+  guint8               trace;
+};
+
+/* Where and how a waiter's owner lives. */
+typedef struct
+{
+  GObject      *owner;
+  GMutex       *mutex;
+  const char   *name;
+  GMainContext *owner_context;
+  SpDispatcher *owner_dispatcher;
+  gboolean      trace;
+} SpWaiterHost;
+
+gpointer sp_waiter_new              (const SpWaiterClass *klass,
+                                     gsize                size,
+                                     const SpWaiterHost  *host,
+                                     const char          *operation,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data,
+                                     gpointer             source_tag,
+                                     const char          *task_name);
+/* Takes over the caller's reference. @timeout_ms is resolved: 0 is none. */
+void     sp_waiter_start            (SpWaiter            *waiter,
+                                     int                  timeout_ms);
+
+void     sp_waiter_wait_locked      (SpWaiter            *waiter,
+                                     GQueue              *list);
+/* Takes the head of @list out of it, or returns NULL. */
+SpWaiter *sp_waiter_pop_locked      (GQueue              *list);
+/* The waiter must be in no list. */
+void     sp_waiter_complete_locked  (SpWaiter            *waiter);
+void     sp_waiter_fail_locked      (SpWaiter            *waiter,
+                                     GIOErrorEnum         code,
+                                     const char          *message);
+void     sp_waiter_fail_all_locked  (GQueue              *list,
+                                     GIOErrorEnum         code,
+                                     const char          *message);
+void     sp_waiter_fail_all_with_error_locked (GQueue       *list,
+                                               const GError *error);
+/* Records how long it waited; returns -1 for a waiter granted while it
+ * was starting (it never waited). */
+gint64   sp_waiter_note_grant_locked (SpWaiter           *waiter);
+
+G_END_DECLS

@@ -1,0 +1,358 @@
+/* sp-waiter.c: an asynchronous call waiting for its turn
+ *
+ * SPDX-License-Identifier: MIT
+ */
+
+/* THE WAITER PROTOCOL
+ *
+ * Shared by SpSharedObject (waiting for the lock, for a value, for close)
+ * and SpSharedQueue (waiting for room, for an item, for close). The owner
+ * decides what a waiter waits for and when it is served; this file makes
+ * sure each waiter ends exactly once and reaches its callback in order,
+ * in its own context, never on somebody else's stack.
+ *
+ * States (SpWaiterState), guarded by the owner's mutex until DONE:
+ *
+ *   NEW      created; its cancellable is connected but it is in no list.
+ *            A cancellation now only records the error, and the owner's
+ *            enter_locked() fails it instead of queueing it.
+ *   WAITING  in waiter->list, one of the owner's GQueues; it embeds its
+ *            link, so leaving is O(1) from anywhere in the list.
+ *   DONE     its outcome is decided (served, or an error) and it sits in
+ *            its dispatcher's FIFO. Nothing but its delivery touches it.
+ *
+ * Only a holder of the owner's mutex moves a waiter out of NEW or
+ * WAITING, and every move is to DONE, in the same critical section that
+ * takes it out of its list. A grant, a cancellation, a timeout and a close
+ * therefore cannot both win: the first to take the mutex decides, the
+ * others find DONE and do nothing.
+ *
+ * Cancellation and timeout
+ *
+ *   WAITING: the waiter leaves its list, becomes DONE with CANCELLED or
+ *   TIMED_OUT, and the owner's abandoned_locked() counts it and lets those
+ *   it blocked go on. DONE: a timeout lost the race and does nothing; a
+ *   cancellation is the owner's to honour at delivery (settle()).
+ *
+ * Delivery
+ *
+ *   A DONE waiter is pushed to the SpDispatcher of its task's context,
+ *   whose source runs it in a later iteration. The delivery disconnects
+ *   the cancellable, destroys the timeout, traces the outcome and returns
+ *   the task, which calls the callback directly. The GTask is given no
+ *   cancellable: GTask would complete a cancelled task through an idle of
+ *   its own, out of order with the other completions, and would report
+ *   CANCELLED for something already granted.
+ *
+ * References: the task owns the waiter (task data); a connected
+ * cancellable handler owns another, because a "cancelled" emission in
+ * another thread may still be running when the task is gone.
+ */
+
+#include "config.h"
+
+#include "sp-mutex-private.h"
+#include "sp-waiter-private.h"
+
+static SpWaiter *
+waiter_ref (SpWaiter *waiter)
+{
+  g_atomic_int_inc (&waiter->ref_count);
+  return waiter;
+}
+
+static void
+waiter_unref (gpointer data)
+{
+  SpWaiter *waiter = data;
+
+  if (!g_atomic_int_dec_and_test (&waiter->ref_count))
+    return;
+
+  g_assert (waiter->timeout_source == NULL);
+  if (waiter->klass->finalize != NULL)
+    waiter->klass->finalize (waiter);
+  g_clear_error (&waiter->error);
+  g_clear_object (&waiter->cancellable);
+  g_object_unref (waiter->owner);
+  g_free (waiter);
+}
+
+static void
+trace_outcome (SpWaiter *waiter)
+{
+  if (waiter->error == NULL)
+    sp_trace_emit (waiter->owner, waiter->name, SP_TRACE_ACQUIRED, waiter->operation,
+                   MAX (waiter->wait_us, 0), -1);
+  else if (g_error_matches (waiter->error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    sp_trace_emit (waiter->owner, waiter->name, SP_TRACE_TIMEOUT, waiter->operation,
+                   g_get_monotonic_time () - waiter->enqueued_at, -1);
+  else if (g_error_matches (waiter->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    sp_trace_emit (waiter->owner, waiter->name, SP_TRACE_CANCELLED, waiter->operation,
+                   g_get_monotonic_time () - waiter->enqueued_at, -1);
+}
+
+static void
+waiter_deliver (SpDispatchItem *item)
+{
+  SpWaiter *waiter = (SpWaiter *) item;
+  GTask *task = g_steal_pointer (&waiter->task);
+
+  g_assert (waiter->state == SP_WAITER_DONE);
+
+  if (waiter->klass->settle != NULL)
+    waiter->klass->settle (waiter);
+
+  /* Not g_cancellable_disconnect(): it waits for a running emission, which
+   * deadlocks if this delivery runs from inside one (a "cancelled" handler
+   * that iterates the context). The handler holds its own reference and
+   * finds the waiter DONE. */
+  if (waiter->cancelled_id != 0)
+    g_signal_handler_disconnect (waiter->cancellable, waiter->cancelled_id);
+  waiter->cancelled_id = 0;
+
+  if (waiter->timeout_source != NULL)
+    {
+      g_source_destroy (waiter->timeout_source);
+      g_clear_pointer (&waiter->timeout_source, g_source_unref);
+    }
+
+  if (SP_TRACING (waiter))
+    trace_outcome (waiter);
+
+  if (waiter->error != NULL)
+    g_task_return_error (task, g_steal_pointer (&waiter->error));
+  else
+    waiter->klass->return_task (waiter, task);
+
+  g_object_unref (task);
+}
+
+void
+sp_waiter_complete_locked (SpWaiter *waiter)
+{
+  g_assert (waiter->state != SP_WAITER_DONE);
+  g_assert (waiter->link.prev == NULL && waiter->link.next == NULL);
+
+  waiter->state = SP_WAITER_DONE;
+  waiter->list = NULL;
+  sp_dispatcher_push (waiter->dispatcher, &waiter->item);
+}
+
+void
+sp_waiter_fail_locked (SpWaiter     *waiter,
+                       GIOErrorEnum  code,
+                       const char   *message)
+{
+  if (waiter->error == NULL)
+    waiter->error = g_error_new_literal (G_IO_ERROR, code, message);
+  sp_waiter_complete_locked (waiter);
+}
+
+void
+sp_waiter_wait_locked (SpWaiter *waiter,
+                       GQueue   *list)
+{
+  g_assert (waiter->state != SP_WAITER_DONE);
+
+  waiter->state = SP_WAITER_WAITING;
+  waiter->list = list;
+  g_queue_push_tail_link (list, &waiter->link);
+}
+
+SpWaiter *
+sp_waiter_pop_locked (GQueue *list)
+{
+  GList *link = g_queue_pop_head_link (list);
+
+  return link != NULL ? link->data : NULL;
+}
+
+void
+sp_waiter_fail_all_locked (GQueue       *list,
+                           GIOErrorEnum  code,
+                           const char   *message)
+{
+  SpWaiter *waiter;
+
+  while ((waiter = sp_waiter_pop_locked (list)))
+    sp_waiter_fail_locked (waiter, code, message);
+}
+
+void
+sp_waiter_fail_all_with_error_locked (GQueue       *list,
+                                      const GError *error)
+{
+  SpWaiter *waiter;
+
+  while ((waiter = sp_waiter_pop_locked (list)))
+    {
+      g_clear_error (&waiter->error);
+      waiter->error = g_error_copy (error);
+      sp_waiter_complete_locked (waiter);
+    }
+}
+
+gint64
+sp_waiter_note_grant_locked (SpWaiter *waiter)
+{
+  if (waiter->starting)
+    return -1;
+
+  waiter->wait_us = g_get_monotonic_time () - waiter->enqueued_at;
+  return waiter->wait_us;
+}
+
+/* Returns TRUE if the waiter was still waiting and is now failed. */
+static gboolean
+waiter_abandon_locked (SpWaiter     *waiter,
+                       GIOErrorEnum  code,
+                       const char   *message)
+{
+  GObject *owner = waiter->owner;
+  const SpWaiterClass *klass = waiter->klass;
+
+  if (waiter->state != SP_WAITER_WAITING)
+    return FALSE;
+
+  g_queue_unlink (waiter->list, &waiter->link);
+  /* From here on the waiter belongs to its delivery, which another thread
+   * may run without this mutex: not a field of it is read again. */
+  sp_waiter_fail_locked (waiter, code, message);
+  klass->abandoned_locked (owner, code);
+
+  return TRUE;
+}
+
+static void
+waiter_cancelled_cb (GCancellable *cancellable,
+                     gpointer      user_data)
+{
+  SpWaiter *waiter = user_data;
+  GMutex *mutex;
+
+  sp_tsan_acquire (waiter);
+  mutex = waiter->mutex;
+
+  sp_mutex_lock (mutex);
+  if (waiter->state == SP_WAITER_NEW)
+    {
+      /* A refused argument already decided the outcome. */
+      if (waiter->error == NULL)
+        waiter->error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                             "Operation was cancelled");
+    }
+  else
+    waiter_abandon_locked (waiter, G_IO_ERROR_CANCELLED, "Operation was cancelled");
+  sp_mutex_unlock (mutex);
+}
+
+static gboolean
+waiter_timed_out_cb (gpointer user_data)
+{
+  SpWaiter *waiter = user_data;
+  GMutex *mutex = waiter->mutex;
+
+  sp_mutex_lock (mutex);
+  waiter_abandon_locked (waiter, G_IO_ERROR_TIMED_OUT, "Operation timed out");
+  sp_mutex_unlock (mutex);
+
+  return G_SOURCE_REMOVE;
+}
+
+gpointer
+sp_waiter_new (const SpWaiterClass *klass,
+               gsize                size,
+               const SpWaiterHost  *host,
+               const char          *operation,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data,
+               gpointer             source_tag,
+               const char          *task_name)
+{
+  SpWaiter *waiter;
+  GMainContext *context;
+
+  g_assert (size >= sizeof (SpWaiter));
+
+  waiter = g_malloc0 (size);
+  waiter->item.func = waiter_deliver;
+  waiter->link.data = waiter;
+  waiter->klass = klass;
+  waiter->ref_count = 1;
+  waiter->owner = g_object_ref (host->owner);
+  waiter->mutex = host->mutex;
+  waiter->name = host->name;
+  waiter->operation = operation;
+  waiter->trace = host->trace;
+  waiter->wait_us = -1;
+  waiter->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  waiter->task = g_task_new (host->owner, NULL, callback, user_data);
+  g_task_set_source_tag (waiter->task, source_tag);
+  g_task_set_name (waiter->task, task_name);
+  sp_dispatch_item_init_for_task (&waiter->item);
+  g_task_set_task_data (waiter->task, waiter, waiter_unref);
+
+  context = g_task_get_context (waiter->task);
+  waiter->dispatcher = context == host->owner_context
+                     ? host->owner_dispatcher
+                     : sp_dispatcher_get_for_context (context);
+
+  return waiter;
+}
+
+void
+sp_waiter_start (SpWaiter *waiter,
+                 int       timeout_ms)
+{
+  GMutex *mutex = waiter->mutex;
+  gboolean waits;
+
+  if (SP_TRACING (waiter))
+    sp_trace_emit (waiter->owner, waiter->name, SP_TRACE_CALL, waiter->operation, -1, -1);
+
+  /* Once DONE, the waiter may be delivered and freed by the thread running
+   * its context at any moment, mutex or not: keep it alive to the end. */
+  waiter_ref (waiter);
+
+  /* Connected outside the mutex: if already cancelled, the handler runs
+   * right here and only records the error (state NEW). */
+  if (waiter->cancellable != NULL)
+    {
+      /* The handler may run in another thread; GCancellable's own lock
+       * publishes the waiter, but TSan cannot see that lock. */
+      sp_tsan_release (waiter);
+      waiter->cancelled_id = g_cancellable_connect (waiter->cancellable,
+                                                    G_CALLBACK (waiter_cancelled_cb),
+                                                    waiter_ref (waiter), waiter_unref);
+    }
+
+  sp_mutex_lock (mutex);
+  waiter->enqueued_at = g_get_monotonic_time ();
+  waiter->starting = TRUE;
+
+  waiter->klass->enter_locked (waiter);
+
+  waits = waiter->state != SP_WAITER_DONE;
+  /* Only while still waiting is the waiter ours to write to. */
+  if (waits)
+    waiter->starting = FALSE;
+
+  /* Only a waiter still waiting needs a timeout; delivering one that is
+   * DONE never looks at it again. */
+  if (waits && timeout_ms > 0)
+    {
+      waiter->timeout_source = g_timeout_source_new (timeout_ms);
+      g_source_set_static_name (waiter->timeout_source, "[sharedpotato] timeout");
+      g_source_set_callback (waiter->timeout_source, waiter_timed_out_cb, waiter, NULL);
+      g_source_attach (waiter->timeout_source, g_task_get_context (waiter->task));
+    }
+
+  sp_mutex_unlock (mutex);
+
+  if (waits && SP_TRACING (waiter))
+    sp_trace_emit (waiter->owner, waiter->name, SP_TRACE_WAIT, waiter->operation, -1, -1);
+
+  waiter_unref (waiter);
+}
