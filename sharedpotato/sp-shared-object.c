@@ -2456,84 +2456,20 @@ sp_shared_object_release_close (SpSharedObject *self)
 
 /* Blocking twins ------------------------------------------------------- */
 
-typedef struct
-{
-  GMainContext *context;
-  GAsyncResult *result;
-} SyncCall;
-
-/* Whether blocking this thread could stop the owner context: the thread
- * is dispatching it now; or nobody is running it at the moment and this
- * thread is the one expected to (it made it its thread-default, or it is
- * the thread that created the object there, usually the main thread). A
- * thread whose default is the owner context while another thread runs it
- * may block. */
-static gboolean
-in_owner_context (SpSharedObject *self)
-{
-  g_autoptr(GMainContext) current = NULL;
-
-  if (g_main_context_is_owner (self->owner_context))
-    return TRUE;
-
-  current = g_main_context_ref_thread_default ();
-  if (current != self->owner_context)
-    return FALSE;
-
-  if (!g_main_context_acquire (self->owner_context))
-    return FALSE;
-  g_main_context_release (self->owner_context);
-
-  return g_main_context_get_thread_default () == self->owner_context ||
-         g_thread_self () == self->owner_thread;
-}
+typedef SpSyncCall SyncCall;
 
 static gboolean
 sync_call_begin (SpSharedObject *self,
                  SyncCall       *call,
                  const char     *function)
 {
-  /* Waiting here would stop the context that has to run the initializer,
-   * the signal handlers and, most likely, the holder we wait for. */
-  if (in_owner_context (self))
-    {
-      g_critical ("%s: called from the owner context of shared object “%s”, "
-                  "where it could deadlock; use the _async variant there",
-                  function, object_display_name (self));
-      return FALSE;
-    }
-
-  call->context = g_main_context_new ();
-  call->result = NULL;
-  g_main_context_push_thread_default (call->context);
-  return TRUE;
+  return sp_sync_call_begin (call, self->owner_context, self->owner_thread,
+                             function, "shared object", object_display_name (self));
 }
 
-static void
-sync_call_done (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  SyncCall *call = user_data;
-
-  call->result = g_object_ref (result);
-}
-
-/* Blocks only this thread, on a context of its own. */
-static void
-sync_call_wait (SyncCall *call)
-{
-  while (call->result == NULL)
-    g_main_context_iteration (call->context, TRUE);
-  g_main_context_pop_thread_default (call->context);
-}
-
-static void
-sync_call_end (SyncCall *call)
-{
-  g_clear_object (&call->result);
-  g_clear_pointer (&call->context, g_main_context_unref);
-}
+#define sync_call_done sp_sync_call_done
+#define sync_call_wait sp_sync_call_wait
+#define sync_call_end  sp_sync_call_end
 
 /**
  * sp_shared_object_get_sync:

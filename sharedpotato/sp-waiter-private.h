@@ -119,4 +119,27 @@ void     sp_waiter_fail_all_with_error_locked (GQueue       *list,
  * was starting (it never waited). */
 gint64   sp_waiter_note_grant_locked (SpWaiter           *waiter);
 
+/* The blocking twins (_sync) run their _async call on a private context.
+ * sp_sync_call_begin() refuses, with a critical, a thread that could be
+ * the one that has to run the owner context (@kind and @display_name name
+ * the owner in the message). */
+typedef struct
+{
+  GMainContext *context;
+  GAsyncResult *result;
+} SpSyncCall;
+
+gboolean sp_sync_call_begin (SpSyncCall   *call,
+                             GMainContext *owner_context,
+                             GThread      *owner_thread,
+                             const char   *function,
+                             const char   *kind,
+                             const char   *display_name);
+/* The GAsyncReadyCallback to give the _async call, with @call as data. */
+void     sp_sync_call_done  (GObject      *source,
+                             GAsyncResult *result,
+                             gpointer      user_data);
+void     sp_sync_call_wait  (SpSyncCall   *call);
+void     sp_sync_call_end   (SpSyncCall   *call);
+
 G_END_DECLS

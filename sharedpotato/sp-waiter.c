@@ -356,3 +356,82 @@ sp_waiter_start (SpWaiter *waiter,
 
   waiter_unref (waiter);
 }
+
+/* Blocking twins --------------------------------------------------------- */
+
+/* Whether blocking this thread could stop the owner context: the thread
+ * is dispatching it now; or nobody is running it at the moment and this
+ * thread is the one expected to (it made it its thread-default, or it is
+ * the thread that created the owner there, usually the main thread). A
+ * thread whose default is the owner context while another thread runs it
+ * may block. */
+static gboolean
+in_owner_context (GMainContext *owner_context,
+                  GThread      *owner_thread)
+{
+  g_autoptr(GMainContext) current = NULL;
+
+  if (g_main_context_is_owner (owner_context))
+    return TRUE;
+
+  current = g_main_context_ref_thread_default ();
+  if (current != owner_context)
+    return FALSE;
+
+  if (!g_main_context_acquire (owner_context))
+    return FALSE;
+  g_main_context_release (owner_context);
+
+  return g_main_context_get_thread_default () == owner_context ||
+         g_thread_self () == owner_thread;
+}
+
+gboolean
+sp_sync_call_begin (SpSyncCall   *call,
+                    GMainContext *owner_context,
+                    GThread      *owner_thread,
+                    const char   *function,
+                    const char   *kind,
+                    const char   *display_name)
+{
+  /* Waiting here would stop the context that has to run the initializer,
+   * the signal handlers and, most likely, the holder we wait for. */
+  if (in_owner_context (owner_context, owner_thread))
+    {
+      g_critical ("%s: called from the owner context of %s “%s”, "
+                  "where it could deadlock; use the _async variant there",
+                  function, kind, display_name);
+      return FALSE;
+    }
+
+  call->context = g_main_context_new ();
+  call->result = NULL;
+  g_main_context_push_thread_default (call->context);
+  return TRUE;
+}
+
+void
+sp_sync_call_done (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  SpSyncCall *call = user_data;
+
+  call->result = g_object_ref (result);
+}
+
+/* Blocks only this thread, on a context of its own. */
+void
+sp_sync_call_wait (SpSyncCall *call)
+{
+  while (call->result == NULL)
+    g_main_context_iteration (call->context, TRUE);
+  g_main_context_pop_thread_default (call->context);
+}
+
+void
+sp_sync_call_end (SpSyncCall *call)
+{
+  g_clear_object (&call->result);
+  g_clear_pointer (&call->context, g_main_context_unref);
+}
