@@ -20,4 +20,7 @@
 # include "sp-deleter.h"
 # include "sp-updater.h"
 # include "sp-shared-object.h"
+# include "sp-queue-producer.h"
+# include "sp-queue-consumer.h"
+# include "sp-shared-queue.h"
 #undef SHAREDPOTATO_INSIDE

@@ -101,6 +101,7 @@
 #include "sp-mutex-private.h"
 #include "sp-shared-object-private.h"
 #include "sp-trace-private.h"
+#include "sp-value-private.h"
 #include "sp-view-private.h"
 #include "sp-waiter-private.h"
 
@@ -287,37 +288,10 @@ convert_value (GType          value_type,
                GValue        *dest,
                GError       **error)
 {
-  if (G_TYPE_IS_VALUE_TYPE (value_type))
-    {
-      if (G_VALUE_HOLDS (src, value_type))
-        {
-          g_value_init (dest, value_type);
-          g_value_copy (src, dest);
-          return TRUE;
-        }
-
-      if (g_value_type_transformable (G_VALUE_TYPE (src), value_type))
-        {
-          g_value_init (dest, value_type);
-          if (g_value_transform (src, dest))
-            return TRUE;
-          g_value_unset (dest);
-        }
-    }
-
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-               "A value of type %s cannot be stored in a shared object of type %s",
-               G_VALUE_TYPE_NAME (src), g_type_name (value_type));
-  return FALSE;
+  return sp_value_convert (value_type, src, dest, "shared object", error);
 }
 
-static inline void
-move_value (GValue *dest,
-            GValue *src)
-{
-  *dest = *src;
-  memset (src, 0, sizeof *src);
-}
+#define move_value sp_value_move
 
 static const char *
 op_name (WaiterOp op)

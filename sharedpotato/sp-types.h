@@ -34,6 +34,24 @@ typedef enum
 } SpLockMode;
 
 /**
+ * SpQueueCloseFlags:
+ * @SP_QUEUE_CLOSE_NONE: pops go on taking the items left, then fail with
+ *   %G_IO_ERROR_CLOSED
+ * @SP_QUEUE_CLOSE_DROP_ITEMS: the items left are dropped at once, each
+ *   announced by [signal@Sharedpotato.SharedQueue::item-dropped]
+ *
+ * How [method@Sharedpotato.SharedQueue.close_async] treats the items left
+ * in the queue.
+ *
+ * Since: 1.0
+ */
+typedef enum /*< flags >*/
+{
+  SP_QUEUE_CLOSE_NONE       = 0,
+  SP_QUEUE_CLOSE_DROP_ITEMS = 1 << 0,
+} SpQueueCloseFlags;
+
+/**
  * SP_ERROR:
  *
  * The error domain of sharedpotato, for the cases

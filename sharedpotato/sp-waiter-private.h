@@ -86,6 +86,7 @@ typedef struct
   GMainContext *owner_context;
   SpDispatcher *owner_dispatcher;
   gboolean      trace;
+  GObject      *task_source;   /* the task's source object; NULL: owner */
 } SpWaiterHost;
 
 gpointer sp_waiter_new              (const SpWaiterClass *klass,

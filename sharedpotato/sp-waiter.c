@@ -288,7 +288,8 @@ sp_waiter_new (const SpWaiterClass *klass,
   waiter->trace = host->trace;
   waiter->wait_us = -1;
   waiter->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
-  waiter->task = g_task_new (host->owner, NULL, callback, user_data);
+  waiter->task = g_task_new (host->task_source != NULL ? host->task_source : host->owner,
+                             NULL, callback, user_data);
   g_task_set_source_tag (waiter->task, source_tag);
   g_task_set_name (waiter->task, task_name);
   sp_dispatch_item_init_for_task (&waiter->item);
