@@ -23,9 +23,14 @@
  *                        their creation, so GTask runs each callback at
  *                        once: the least any GTask-based API can pay
  *                        (sharedpotato's dispatcher works this way)
+ *
+ * --only=NAME runs only the figure NAME (sharedpotato, floor-gtask-idle or
+ * floor-gtask-batched), for counting its instructions under callgrind;
+ * --only=none runs nothing, which counts the start-up to subtract.
  */
 
 #include <stdlib.h>
+#include <string.h>
 
 #include <sharedpotato.h>
 
@@ -255,22 +260,39 @@ run_floor (guint clients, guint operations, gboolean batched)
 int
 main (int argc, char *argv[])
 {
-  gboolean floors = argc > 1 && g_str_equal (argv[1], "--floors");
-  char **args = argv + (floors ? 1 : 0);
-  int n_args = argc - (floors ? 1 : 0);
-  guint clients = n_args > 1 ? (guint) atoi (args[1]) : 100;
-  guint operations = n_args > 2 ? (guint) atoi (args[2]) : 200000;
-  guint read_percent = n_args > 3 ? (guint) atoi (args[3]) : 0;
+  gboolean floors = FALSE;
+  const char *only = NULL;
+  guint numbers[3] = { 100, 200000, 0 };
+  guint n_numbers = 0;
+  guint clients, operations, read_percent;
 
+  for (int i = 1; i < argc; i++)
+    {
+      if (g_str_equal (argv[i], "--floors"))
+        floors = TRUE;
+      else if (g_str_has_prefix (argv[i], "--only="))
+        only = argv[i] + strlen ("--only=");
+      else if (n_numbers < G_N_ELEMENTS (numbers) && g_ascii_isdigit (argv[i][0]))
+        numbers[n_numbers++] = (guint) atoi (argv[i]);
+      else
+        g_error ("usage: bench-contended [--floors | --only=NAME] "
+                 "[CLIENTS [OPERATIONS [READ_PERCENT]]]");
+    }
+  clients = numbers[0];
+  operations = numbers[1];
+  read_percent = numbers[2];
   if (clients == 0 || operations < clients)
-    g_error ("usage: bench-contended [--floors] [CLIENTS [OPERATIONS [READ_PERCENT]]]");
+    g_error ("at least one client, and an operation per client");
 
-  /* Floors first and last, ours between: a machine that slows down during
-   * the run shows as a gap between the two idle figures. */
-  if (floors)
+#define WANTED(name) (only != NULL ? g_str_equal (only, name) : floors)
+  /* Floors first and last, ours between, so that a machine slowing down
+   * during the run does not favour one side. */
+  if (WANTED ("floor-gtask-idle"))
     g_printerr ("floor-gtask-idle %.1f\n", run_floor (clients, operations, FALSE));
-  g_printerr ("sharedpotato %.1f\n", run_sharedpotato (clients, operations, read_percent));
-  if (floors)
+  if (only == NULL || g_str_equal (only, "sharedpotato"))
+    g_printerr ("sharedpotato %.1f\n", run_sharedpotato (clients, operations, read_percent));
+  if (WANTED ("floor-gtask-batched"))
     g_printerr ("floor-gtask-batched %.1f\n", run_floor (clients, operations, TRUE));
+#undef WANTED
   return 0;
 }
