@@ -11,6 +11,10 @@
  *   roundtrip-lock    lock_async + release, same floor
  *   try-get           try_get, against GMutex lock + unlock
  *   try-lock          try_lock + release, same floor
+ *   try-lock-vs-gobject  the same try_lock + release, against
+ *                     g_object_new + g_object_unref of a trivial final
+ *                     GObject type: the floor for any try_lock that
+ *                     returns its guard as a new GObject
  *   scale-N           per-operation cost of a release/grant chain with N
  *                     waiters queued, against the cost with 100
  *   cancel-N          cancelling one queued waiter among N, against 100
@@ -21,9 +25,14 @@
  *                     after one call each (which allocates the counters)
  *   allocs-per-get    allocations per uncontended get_async round trip,
  *   allocs-per-lock   and lock_async + release, against the bare GTask's
+ *
+ * Every value must be a finite number, or the program fails: the smoke
+ * test (--smoke: small sizes, a few seconds) relies on that to keep the
+ * benchmark from rotting. Its figures are not meaningful.
  */
 
 #include <malloc.h>
+#include <math.h>
 #include <stdlib.h>
 
 #include <sharedpotato.h>
@@ -34,6 +43,8 @@ static guint    remaining;
 static void
 report (const char *name, double value, double floor)
 {
+  if (!isfinite (value) || value < 0 || !isfinite (floor) || floor < 0)
+    g_error ("%s: value %f, floor %f", name, value, floor);
   g_print ("%s %.2f %.2f %.3f\n", name, value, floor, floor > 0 ? value / floor : 0.0);
 }
 
@@ -162,6 +173,39 @@ time_mutex (guint n)
   return (g_get_monotonic_time () - t0) * 1000.0 / n;
 }
 
+/* The cheapest GObject there is: what allocating any guard object costs. */
+#define BENCH_TYPE_THING (bench_thing_get_type ())
+G_DECLARE_FINAL_TYPE (BenchThing, bench_thing, BENCH, THING, GObject)
+
+struct _BenchThing
+{
+  GObject parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (BenchThing, bench_thing, G_TYPE_OBJECT)
+
+static void
+bench_thing_class_init (BenchThingClass *klass)
+{
+}
+
+static void
+bench_thing_init (BenchThing *self)
+{
+}
+
+static double
+time_gobject (guint n)
+{
+  gint64 t0;
+
+  g_object_unref (g_object_new (BENCH_TYPE_THING, NULL));
+  t0 = g_get_monotonic_time ();
+  for (guint i = 0; i < n; i++)
+    g_object_unref (g_object_new (BENCH_TYPE_THING, NULL));
+  return (g_get_monotonic_time () - t0) * 1000.0 / n;
+}
+
 /* 4. Scale ------------------------------------------------------------ */
 
 static guint granted;
@@ -280,7 +324,7 @@ writer_thread (gpointer data)
 }
 
 static void
-threads (double *two_readers_and_writer, double *one_reader)
+threads (guint reads, double *two_readers_and_writer, double *one_reader)
 {
   GValue zero = G_VALUE_INIT;
   SpSharedObject *o;
@@ -291,12 +335,12 @@ threads (double *two_readers_and_writer, double *one_reader)
   g_value_init (&zero, G_TYPE_INT);
   o = sp_shared_object_new_with_value (&zero);
 
-  alone = (Reader) { o, 20000 };
+  alone = (Reader) { o, reads };
   g_thread_join (g_thread_new ("alone", reader_thread, &alone));
   *one_reader = alone.ns;
 
-  a = (Reader) { o, 20000 };
-  b = (Reader) { o, 20000 };
+  a = (Reader) { o, reads };
+  b = (Reader) { o, reads };
   w = (Reader) { o, 0, TRUE, 0, &stop };
   tw = g_thread_new ("writer", writer_thread, &w);
   ta = g_thread_new ("reader-a", reader_thread, &a);
@@ -413,9 +457,11 @@ allocs_per (void (*start) (void), guint n)
 int
 main (int argc, char *argv[])
 {
+  gboolean smoke = argc > 1 && g_str_equal (argv[1], "--smoke");
   GValue zero = G_VALUE_INIT;
-  const guint n = 200000;
-  double value, floor, grant100, cancel100;
+  const guint n = smoke ? 2000 : 200000;
+  const guint max_queued = smoke ? 10000 : 100000;
+  double value, floor, try_lock, grant100, cancel100;
 
   g_value_init (&zero, G_TYPE_INT);
   object = sp_shared_object_new_with_value (&zero);
@@ -432,14 +478,16 @@ main (int argc, char *argv[])
 
   floor = time_mutex (n * 10);
   report ("try-get", time_try_get (n * 10), floor);
-  report ("try-lock", time_try_lock (n * 10), floor);
+  try_lock = time_try_lock (n * 10);
+  report ("try-lock", try_lock, floor);
+  report ("try-lock-vs-gobject", try_lock, time_gobject (n * 10));
 
   scale (100, &grant100, &cancel100);
   report ("scale-100", grant100, grant100);
   report ("cancel-100", cancel100, cancel100);
   /* Sizes in one process disturb each other's caches; the ratio is the
    * point. */
-  for (guint size = 10000; size <= 100000; size *= 10)
+  for (guint size = max_queued / 10; size <= max_queued; size *= 10)
     {
       double grant, cancel;
       char name[32];
@@ -451,14 +499,14 @@ main (int argc, char *argv[])
       report (name, cancel, cancel100);
     }
 
-  threads (&value, &floor);
+  threads (n / 10, &value, &floor);
   report ("threads", value, floor);
 
   report ("bytes-per-object", bytes_per_object (), 256);
   report ("bytes-per-used-object", bytes_per_object_full (TRUE), 256);
-  floor = allocs_per (bare_next, 10000);
-  report ("allocs-per-get", allocs_per (get_next, 10000), floor);
-  report ("allocs-per-lock", allocs_per (lock_next, 10000), floor);
+  floor = allocs_per (bare_next, n / 20);
+  report ("allocs-per-get", allocs_per (get_next, n / 20), floor);
+  report ("allocs-per-lock", allocs_per (lock_next, n / 20), floor);
 
   g_object_unref (object);
   return 0;
