@@ -207,6 +207,74 @@ test_scripted_sequence (void)
 }
 
 static void
+queue_cb (GObject *source, GAsyncResult *res, gpointer data)
+{
+  Result *r = data;
+  SpSharedQueue *queue = SP_SHARED_QUEUE (source);
+
+  if (g_async_result_is_tagged (res, sp_shared_queue_push_async))
+    r->ok = sp_shared_queue_push_finish (queue, res, &r->error);
+  else if (g_async_result_is_tagged (res, sp_shared_queue_pop_async))
+    r->ok = sp_shared_queue_pop_finish (queue, res, &r->value, &r->error);
+  else
+    r->ok = sp_shared_queue_close_finish (queue, res, &r->error);
+  result_mark_done (r);
+}
+
+/* The queue shares the waiter's records, under the queue's name. */
+static void
+test_queue_sequence (void)
+{
+  g_autofree char *summary = NULL;
+  SpSharedQueue *queue;
+  GValue item = G_VALUE_INIT;
+  Result early = { 0 }, push = { 0 }, pop = { 0 }, close = { 0 };
+  Record *r;
+
+  g_setenv ("G_MESSAGES_DEBUG", "Sharedpotato", TRUE);
+  g_ptr_array_set_size (records, 0);
+
+  queue = sp_shared_queue_new_full (G_TYPE_INT, 1, "traced-queue");
+  sp_shared_queue_pop_async (queue, 5, NULL, queue_cb, &early);
+  iterate_until (&early.done);
+  g_value_init (&item, G_TYPE_INT);
+  sp_shared_queue_push_async (queue, &item, 0, NULL, queue_cb, &push);
+  g_value_unset (&item);
+  iterate_until (&push.done);
+  sp_shared_queue_pop_async (queue, 0, NULL, queue_cb, &pop);
+  iterate_until (&pop.done);
+  sp_shared_queue_close_async (queue, SP_QUEUE_CLOSE_NONE, 0, NULL, queue_cb, &close);
+  iterate_until (&close.done);
+  g_assert_error (early.error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  g_assert_true (push.ok && pop.ok && close.ok);
+  result_clear (&early);
+  result_clear (&push);
+  result_clear (&pop);
+  result_clear (&close);
+  g_object_unref (queue);
+  g_unsetenv ("G_MESSAGES_DEBUG");
+
+  summary = events_summary ();
+  g_assert_cmpstr (summary, ==,
+                   "created,"
+                   "call:pop,wait:pop,timeout:pop,"
+                   "call:push,acquired:push,"
+                   "call:pop,acquired:pop,"
+                   "call:close,wait:close,"
+                   "close-started,closed,"
+                   "acquired:close,"
+                   "finalized");
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      r = records->pdata[i];
+      g_assert_cmpstr (r->object, ==, "traced-queue");
+    }
+  r = find_record ("timeout", "pop");
+  g_assert_cmpint (g_ascii_strtoll (r->wait_us, NULL, 10), >=, 5000);
+}
+
+static void
 test_unnamed_object_uses_address (void)
 {
   g_autofree char *address = NULL;
@@ -236,6 +304,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/Sharedpotato/Trace/silent-when-off", test_silent_when_off);
   g_test_add_func ("/Sharedpotato/Trace/scripted-sequence", test_scripted_sequence);
   g_test_add_func ("/Sharedpotato/Trace/unnamed-object-uses-address", test_unnamed_object_uses_address);
+  g_test_add_func ("/Sharedpotato/Trace/queue-sequence", test_queue_sequence);
 
   return g_test_run ();
 }
