@@ -12,7 +12,7 @@ G_BEGIN_DECLS
 
 /* Takes over a hold of @object in @mode that the caller already counted. */
 /* @label says where the lock was taken (a GTask name): see
- * sp_guard_set_label(). */
+ * sp_guard_set_label(). It must be a string literal: it is not copied. */
 SpGuard *_sp_guard_new             (SpSharedObject *object,
                                     SpLockMode      mode,
                                     const char     *label);

@@ -55,7 +55,10 @@ struct _SpGuard
   int             hold;        /* SpHold */
   int             mode;        /* SpLockMode, as last held */
   gint64          acquired_at; /* µs, monotonic */
-  char           *label;       /* guarded by label_mutex */
+  /* Guarded by label_mutex. The default label is a string literal, not
+   * copied: most guards are never labelled nor warned about. */
+  const char     *static_label;
+  char           *label;
   GSource        *warning;     /* the held-too-long timer, if any */
   int             warned;
 };
@@ -76,7 +79,7 @@ sp_guard_warn_held_too_long (gpointer data)
     return G_SOURCE_REMOVE;
 
   sp_mutex_lock (&label_mutex);
-  label = g_strdup (self->label);
+  label = g_strdup (self->label != NULL ? self->label : self->static_label);
   sp_mutex_unlock (&label_mutex);
 
   g_atomic_int_set (&self->warned, TRUE);
@@ -123,7 +126,7 @@ _sp_guard_new (SpSharedObject *object,
   self->mode = mode;
   self->hold = mode == SP_LOCK_MODE_EXCLUSIVE ? SP_HOLD_EXCLUSIVE : SP_HOLD_SHARED;
   self->acquired_at = g_get_monotonic_time ();
-  self->label = g_strdup (label);
+  self->static_label = label;
 
   if (warning_ms > 0)
     sp_guard_arm_warning (self, warning_ms);
@@ -294,6 +297,7 @@ sp_guard_set_label (SpGuard    *self,
   sp_mutex_lock (&label_mutex);
   old = self->label;
   self->label = g_strdup (label);
+  self->static_label = NULL;
   sp_mutex_unlock (&label_mutex);
   g_free (old);
 }

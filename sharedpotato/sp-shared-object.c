@@ -514,7 +514,7 @@ object_waiter_return_task (SpWaiter *base,
   if (waiter->op == OP_LOCK)
     g_task_return_pointer (task,
                            _sp_guard_new (SP_SHARED_OBJECT (base->owner), waiter->mode,
-                                          g_task_get_name (task)),
+                                          base->task_name),
                            g_object_unref);
   else
     g_task_return_boolean (task, TRUE);

@@ -63,6 +63,7 @@ struct _SpWaiter
   GMutex              *mutex;         /* the owner's */
   const char          *name;          /* the owner's, for traces */
   const char          *operation;     /* static, for traces */
+  const char          *task_name;     /* static, the task's name */
   GTask               *task;
   SpDispatcher        *dispatcher;
   GCancellable        *cancellable;
@@ -89,6 +90,7 @@ typedef struct
   GObject      *task_source;   /* the task's source object; NULL: owner */
 } SpWaiterHost;
 
+/* @task_name must be a string literal. */
 gpointer sp_waiter_new              (const SpWaiterClass *klass,
                                      gsize                size,
                                      const SpWaiterHost  *host,

@@ -290,8 +290,11 @@ sp_waiter_new (const SpWaiterClass *klass,
   waiter->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
   waiter->task = g_task_new (host->task_source != NULL ? host->task_source : host->owner,
                              NULL, callback, user_data);
-  g_task_set_source_tag (waiter->task, source_tag);
+  /* The function, not GLib's macro, which would name the task first and
+   * make it copy a name twice. */
+  (g_task_set_source_tag) (waiter->task, source_tag);
   g_task_set_name (waiter->task, task_name);
+  waiter->task_name = task_name;
   sp_dispatch_item_init_for_task (&waiter->item);
   g_task_set_task_data (waiter->task, waiter, waiter_unref);
 
