@@ -564,6 +564,9 @@ object_waiter_enter_locked (SpWaiter *base)
 
   if (base->error != NULL)
     {
+      /* Cancelled before it was made: still a cancelled call. */
+      if (g_error_matches (base->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        stats_locked (self)->cancellations++;
       sp_waiter_complete_locked (base);
       return;
     }

@@ -535,7 +535,12 @@ queue_waiter_enter_locked (SpWaiter *base)
     }
 
   if (base->error != NULL)
-    sp_waiter_complete_locked (base);
+    {
+      /* Cancelled before it was made: still a cancelled call. */
+      if (g_error_matches (base->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        stats_locked (self)->cancellations++;
+      sp_waiter_complete_locked (base);
+    }
   else if (waiter->op == OP_PUSH)
     enter_push_locked (self, waiter);
   else
@@ -627,6 +632,13 @@ sp_shared_queue_constructed (GObject *object)
   SpSharedQueue *self = SP_SHARED_QUEUE (object);
 
   G_OBJECT_CLASS (sp_shared_queue_parent_class)->constructed (object);
+
+  /* Bindings construct through properties; a missing type is a
+   * programmer error, but the queue must stay safe to use: every item is
+   * then refused with INVALID_ARGUMENT. */
+  if (!G_TYPE_IS_VALUE_TYPE (self->item_type))
+    g_critical ("SpSharedQueue “%s” constructed without a valid item-type",
+                queue_display_name (self));
 
   self->owner_context = g_main_context_ref_thread_default ();
   self->owner_dispatcher = sp_dispatcher_get_for_context (self->owner_context);
@@ -1114,7 +1126,7 @@ sp_shared_queue_peek (SpSharedQueue *self,
   found = self->n_items > 0;
   if (item != NULL)
     {
-      g_value_init (item, self->item_type);
+      sp_value_init_zero (self->item_type, item);
       if (found)
         g_value_copy (&self->ring[self->head], item);
     }

@@ -828,6 +828,17 @@ test_bad_input (void)
 
   EXPECT_CRITICAL (none = sp_shared_queue_new (G_TYPE_NONE, 0));
   g_assert_null (none);
+
+  /* Bindings construct through properties: a missing item type is
+   * reported, and the queue stays safe, refusing every item. */
+  EXPECT_CRITICAL (none = g_object_new (SP_TYPE_SHARED_QUEUE, NULL));
+  g_assert_false (sp_shared_queue_peek (none, &value));
+  g_assert_false (G_IS_VALUE (&value));
+  g_value_init (&filled, G_TYPE_INT);
+  g_assert_false (sp_shared_queue_try_push (none, &filled, NULL));
+  g_value_unset (&filled);
+  g_assert_false (sp_shared_queue_try_pop (none, NULL, NULL));
+  g_object_unref (none);
   EXPECT_CRITICAL (sp_shared_queue_push_async (queue, NULL, 0, NULL, NULL, NULL));
   EXPECT_CRITICAL (sp_shared_queue_push_async (queue, &value, 0, NULL, NULL, NULL));
   EXPECT_CRITICAL (sp_shared_queue_pop_async (queue, -2, NULL, NULL, NULL));
