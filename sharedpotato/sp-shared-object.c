@@ -2314,7 +2314,7 @@ sp_shared_object_try_lock (SpSharedObject *self,
  * [method@Sharedpotato.Guard.release_with_error], every get that was
  * waiting for it fails with that error; if it releases (or drops) the
  * guard without setting a value, they fail with
- * [error@Sharedpotato.Error.NOT_INITIALIZED]. The next get then starts it
+ * %SP_ERROR_NOT_INITIALIZED. The next get then starts it
  * again. [method@Sharedpotato.SharedObject.peek_async] and
  * [method@Sharedpotato.SharedObject.try_get] never start it.
  *
