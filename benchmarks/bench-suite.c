@@ -26,6 +26,8 @@
  *   allocs-per-get    allocations per uncontended get_async round trip,
  *   allocs-per-lock   and lock_async + release, against the bare GTask's
  *
+ * --only=NAME [N] runs one figure alone, for callgrind: see run_only().
+ *
  * Every value must be a finite number, or the program fails: the smoke
  * test (--smoke: small sizes, a few seconds) relies on that to keep the
  * benchmark from rotting. Its figures are not meaningful.
@@ -208,7 +210,10 @@ time_gobject (guint n)
 
 /* 4. Scale ------------------------------------------------------------ */
 
-static guint granted;
+static guint    granted;
+static guint    grant_limit;     /* the grant that stops the chain */
+static SpGuard *stopped;         /* its guard, kept until the window ends */
+static guint    window_grants, window_callbacks;
 
 static void
 chain_locked (GObject *source, GAsyncResult *result, gpointer data)
@@ -217,45 +222,89 @@ chain_locked (GObject *source, GAsyncResult *result, gpointer data)
 
   if (guard != NULL)
     {
-      granted++;
-      sp_guard_release (guard);
-      g_object_unref (guard);
+      /* Holding the grant_limit-th guard stops the chain right there, so
+       * that the window runs exactly that many grants at every size. */
+      if (++granted == grant_limit)
+        {
+          stopped = guard;
+        }
+      else
+        {
+          sp_guard_release (guard);
+          g_object_unref (guard);
+        }
     }
   remaining--;
 }
 
+/* The measured part of scale(): releasing @holder starts the chain of
+ * grants (each callback's release grants the next waiter; the dispatcher
+ * delivers up to 64 of them per dispatch), and the loop runs until the
+ * @grants-th grant, which holds on to its guard. Not inlined, so that
+ * callgrind can count it alone: --toggle-collect='scale_grants*' (see
+ * scripts/bench). */
+G_GNUC_NO_INLINE static void
+scale_grants (SpGuard *holder,
+              guint    grants)
+{
+  grant_limit = grants;
+  sp_guard_release (holder);
+  g_object_unref (holder);
+  while (granted < grants)
+    g_main_context_iteration (NULL, TRUE);
+}
+
 /* With N exclusive waiters queued: ns to cancel one of them (50 from the
- * middle of the queue), and ns per grant of the release chain (the first
- * 40 grants). */
+ * middle of the queue), and ns per grant of the release chain (exactly
+ * the first 40 grants, after the cancelled calls were delivered). An
+ * earlier version's window also delivered the 50 cancellations and ran to
+ * the end of a 64-callback dispatch: 100 callbacks at N = 100 but 128 at
+ * N >= 10,000, all divided by 40, which made the larger sizes look 1.28x
+ * dearer; docs/performance.md has the numbers. */
 static void
-scale (guint n, double *per_grant, double *per_cancel)
+scale_full (guint n, double *per_grant, double *per_cancel, double *bytes_per_waiter)
 {
   const guint cancels = 50, grants = 40;
   SpSharedObject *o = sp_shared_object_new (G_TYPE_INT);
   SpGuard *holder = sp_shared_object_try_lock (o, SP_LOCK_MODE_EXCLUSIVE);
   GCancellable **cancellables = g_new0 (GCancellable *, n);
+  struct mallinfo2 before, after;
   gint64 t0;
 
+  g_assert (n >= cancels + grants);
+  before = mallinfo2 ();
   for (guint i = 0; i < n; i++)
     {
       cancellables[i] = g_cancellable_new ();
       sp_shared_object_lock_async (o, SP_LOCK_MODE_EXCLUSIVE, 0, cancellables[i], chain_locked, NULL);
     }
+  after = mallinfo2 ();
+  if (bytes_per_waiter != NULL)
+    *bytes_per_waiter = (double) (after.uordblks - before.uordblks) / n;
   remaining = n;
   granted = 0;
+  grant_limit = 0;
 
   t0 = g_get_monotonic_time ();
   for (guint i = 0; i < cancels; i++)
     g_cancellable_cancel (cancellables[n / 2 - cancels / 2 + i]);
   *per_cancel = (g_get_monotonic_time () - t0) * 1000.0 / cancels;
-
-  sp_guard_release (holder);
-  g_object_unref (holder);
-  t0 = g_get_monotonic_time ();
-  while (granted < grants)
+  /* Their CANCELLED deliveries, before the window. */
+  while (remaining > n - cancels)
     g_main_context_iteration (NULL, TRUE);
-  *per_grant = (g_get_monotonic_time () - t0) * 1000.0 / grants;
 
+  t0 = g_get_monotonic_time ();
+  scale_grants (holder, grants);
+  *per_grant = (g_get_monotonic_time () - t0) * 1000.0 / grants;
+  window_grants = granted;
+  window_callbacks = n - cancels - remaining;
+  if (window_grants != grants || window_callbacks != grants)
+    g_error ("scale-%u: %u grants and %u callbacks in the window, not %u",
+             n, window_grants, window_callbacks, grants);
+
+  grant_limit = 0;
+  sp_guard_release (stopped);
+  g_clear_object (&stopped);
   while (remaining > 0)
     g_main_context_iteration (NULL, TRUE);
   for (guint i = 0; i < n; i++)
@@ -264,6 +313,12 @@ scale (guint n, double *per_grant, double *per_cancel)
   g_object_unref (o);
   while (g_main_context_iteration (NULL, FALSE))
     ;
+}
+
+static void
+scale (guint n, double *per_grant, double *per_cancel)
+{
+  scale_full (n, per_grant, per_cancel, NULL);
 }
 
 /* 5. Threads ---------------------------------------------------------- */
@@ -454,6 +509,61 @@ allocs_per (void (*start) (void), guint n)
   return (double) n_allocs / n;
 }
 
+/* 7. One figure alone ------------------------------------------------ */
+
+/* The measured part of --only=roundtrip-*: callgrind --toggle-collect=
+ * measured_chain counts it alone, without the start-up and warm-up. */
+G_GNUC_NO_INLINE static double
+measured_chain (void (*start) (void), guint n)
+{
+  return run_chain (start, n);
+}
+
+/* --only=NAME [N]: one figure alone, for counting its instructions and
+ * cache misses under callgrind (scripts/bench):
+ *   roundtrip-get, roundtrip-lock, roundtrip-floor (the bare GTask)
+ *       N round trips (default 20000) after a warm-up of 1000, measured
+ *       in measured_chain()
+ *   scale-N  N waiters queued, then the 40 grants of scale(), measured in
+ *       scale_grants(); also prints "bytes-per-waiter-N", the heap bytes
+ *       per queued waiter (its GCancellable included; with
+ *       G_SLICE=always-malloc) */
+static int
+run_only (const char *only, guint n)
+{
+  void (*start) (void) = NULL;
+  double value;
+
+  if (g_str_has_prefix (only, "scale-"))
+    {
+      guint size = (guint) atoi (only + strlen ("scale-"));
+      double cancel, bytes;
+      char name[48];
+
+      if (size < 100)
+        g_error ("--only=scale-N needs N >= 100");
+      scale_full (size, &value, &cancel, &bytes);
+      report (only, value, value);
+      g_snprintf (name, sizeof name, "bytes-per-waiter-%u", size);
+      report (name, bytes, bytes);
+      return 0;
+    }
+
+  if (g_str_equal (only, "roundtrip-get"))
+    start = get_next;
+  else if (g_str_equal (only, "roundtrip-lock"))
+    start = lock_next;
+  else if (g_str_equal (only, "roundtrip-floor"))
+    start = bare_next;
+  else
+    g_error ("--only=%s: unknown figure", only);
+
+  run_chain (start, 1000);
+  value = measured_chain (start, n);
+  report (only, value, value);
+  return 0;
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -465,6 +575,19 @@ main (int argc, char *argv[])
 
   g_value_init (&zero, G_TYPE_INT);
   object = sp_shared_object_new_with_value (&zero);
+
+  if (argc > 1 && g_str_has_prefix (argv[1], "--only="))
+    {
+      int status = run_only (argv[1] + strlen ("--only="),
+                             argc > 2 ? (guint) atoi (argv[2]) : 20000);
+
+      g_object_unref (object);
+      return status;
+    }
+  else if (argc > 1 && !smoke)
+    {
+      g_error ("usage: bench-suite [--smoke | --only=NAME [N]]");
+    }
 
   /* Warm-up. */
   run_chain (bare_next, 1000);
