@@ -20,4 +20,10 @@
 # include "sp-deleter.h"
 # include "sp-updater.h"
 # include "sp-shared-object.h"
+# include "sp-set-query.h"
+# include "sp-set-setter.h"
+# include "sp-set-deleter.h"
+# include "sp-set-updater.h"
+# include "sp-set-scanner.h"
+# include "sp-shared-set.h"
 #undef SHAREDPOTATO_INSIDE
