@@ -1155,9 +1155,9 @@ sp_shared_set_add_async (SpSharedSet         *self,
  * Finishes [method@Sharedpotato.SharedSet.add_async].
  *
  * The return value says whether the call succeeded and @added what it
- * did, so that a C caller can tell "already there" from a failure the
- * GIO way, while bindings, which turn @error into an exception, return
- * @added alone.
+ * did, so that a C caller tells "already there" from a failure the GIO
+ * way (%FALSE always comes with @error), while bindings, which turn @error
+ * into an exception, are left with @added: PyGObject returns it alone.
  *
  * Returns: (skip): %TRUE on success, %FALSE with @error set
  *
