@@ -1219,6 +1219,75 @@ test_views_results (void)
     g_main_context_iteration (NULL, TRUE);
 }
 
+/* Tracing ----------------------------------------------------------- */
+
+static GString *trace_log;
+
+/* Installed for the whole program: records "event:operation" of the
+ * Sharedpotato records while a test collects them. */
+static GLogWriterOutput
+trace_writer (GLogLevelFlags   log_level,
+              const GLogField *fields,
+              gsize            n_fields,
+              gpointer         user_data)
+{
+  const char *event = NULL, *operation = NULL, *object = NULL;
+
+  for (gsize i = 0; i < n_fields; i++)
+    {
+      if (g_str_equal (fields[i].key, "SP_EVENT"))
+        event = fields[i].value;
+      else if (g_str_equal (fields[i].key, "SP_OPERATION"))
+        operation = fields[i].value;
+      else if (g_str_equal (fields[i].key, "SP_OBJECT"))
+        object = fields[i].value;
+    }
+
+  if (event == NULL)
+    return g_log_writer_default (log_level, fields, n_fields, user_data);
+
+  if (trace_log != NULL)
+    {
+      g_assert_cmpstr (object, ==, "traced");
+      g_string_append_printf (trace_log, "%s%s%s ", event,
+                              operation ? ":" : "", operation ? operation : "");
+    }
+
+  return G_LOG_WRITER_HANDLED;
+}
+
+static void
+test_tracing (void)
+{
+  g_autoptr(SpSharedSet) set = NULL;
+
+  g_log_set_debug_enabled (TRUE);
+  trace_log = g_string_new (NULL);
+  set = sp_shared_set_new_full (G_TYPE_STRING, "traced", NULL, NULL);
+  g_log_set_debug_enabled (FALSE);
+  if (trace_log->len == 0)
+    {
+      g_string_free (g_steal_pointer (&trace_log), TRUE);
+      g_test_skip ("built with -Dtracing=false");
+      return;
+    }
+
+  add_str (set, "a");
+  g_assert_false (add_str (set, "a"));
+  drain ();
+  /* The set's own calls and announcements, and its lock's records, all
+   * under the set's name. */
+  g_assert_nonnull (strstr (trace_log->str, "created "));
+  g_assert_nonnull (strstr (trace_log->str, "call:add call:lock acquired:lock released:exclusive "));
+  g_assert_nonnull (strstr (trace_log->str, "changed:item-added "));
+  /* Once: the second add changed nothing. */
+  g_assert_null (strstr (strstr (trace_log->str, "changed:item-added ") + 1, "changed:item-added"));
+  g_clear_object (&set);
+  drain ();
+  g_assert_nonnull (strstr (trace_log->str, "finalized "));
+  g_string_free (g_steal_pointer (&trace_log), TRUE);
+}
+
 /* Bad input --------------------------------------------------------- */
 
 static void
@@ -1275,6 +1344,7 @@ int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  g_log_set_writer_func (trace_writer, NULL, NULL);
 
   g_test_add_func ("/Sharedpotato/SharedSet/properties", test_properties);
   g_test_add_func ("/Sharedpotato/SharedSet/ops/basic", test_basic_ops);
@@ -1296,6 +1366,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/Sharedpotato/SharedSet/close/auto-close", test_auto_close);
   g_test_add_func ("/Sharedpotato/SharedSet/views", test_views);
   g_test_add_func ("/Sharedpotato/SharedSet/views/results", test_views_results);
+  g_test_add_func ("/Sharedpotato/SharedSet/tracing", test_tracing);
   g_test_add_func ("/Sharedpotato/SharedSet/bad-input", test_bad_input);
 
   return g_test_run ();
