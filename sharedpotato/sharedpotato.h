@@ -23,4 +23,10 @@
 # include "sp-queue-producer.h"
 # include "sp-queue-consumer.h"
 # include "sp-shared-queue.h"
+# include "sp-set-query.h"
+# include "sp-set-setter.h"
+# include "sp-set-deleter.h"
+# include "sp-set-updater.h"
+# include "sp-set-scanner.h"
+# include "sp-shared-set.h"
 #undef SHAREDPOTATO_INSIDE
