@@ -362,7 +362,7 @@ sp_guard_get_value (SpGuard *self,
  * waiting for a value receive it when the guard is released.
  *
  * Returns: %TRUE if stored; %FALSE with
- *   [error@Gio.IOErrorEnum.INVALID_ARGUMENT] if @value cannot be
+ *   %G_IO_ERROR_INVALID_ARGUMENT if @value cannot be
  *   converted, in which case nothing changed
  *
  * Since: 1.0

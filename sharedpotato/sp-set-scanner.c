@@ -18,7 +18,7 @@
  * its set alive, but offers no way back to it and no way to close it: its
  * callbacks receive the view as their source object. Calls follow the
  * set's conventions and errors; on a closed set they fail with
- * [error@Gio.IOErrorEnum.CLOSED].
+ * %G_IO_ERROR_CLOSED.
  *
  * Since: 1.0
  */

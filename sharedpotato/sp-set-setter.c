@@ -18,7 +18,7 @@
  * its set alive, but offers no way back to it and no way to close it: its
  * callbacks receive the view as their source object. Calls follow the
  * set's conventions and errors; on a closed set they fail with
- * [error@Gio.IOErrorEnum.CLOSED].
+ * %G_IO_ERROR_CLOSED.
  *
  * Since: 1.0
  */
@@ -137,9 +137,9 @@ sp_set_setter_add_finish (SpSetSetter   *self,
  * needs no waiting.
  *
  * Returns: (skip): %TRUE on success; %FALSE with
- *   [error@Gio.IOErrorEnum.WOULD_BLOCK] when it would have to wait,
- *   [error@Gio.IOErrorEnum.CLOSED] or
- *   [error@Gio.IOErrorEnum.INVALID_ARGUMENT]
+ *   %G_IO_ERROR_WOULD_BLOCK when it would have to wait,
+ *   %G_IO_ERROR_CLOSED or
+ *   %G_IO_ERROR_INVALID_ARGUMENT
  *
  * Since: 1.0
  */

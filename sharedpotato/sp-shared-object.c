@@ -1299,7 +1299,7 @@ sp_shared_object_class_init (SpSharedObjectClass *klass)
    *
    * The type of the value the object holds. Values of other types are
    * converted with g_value_transform() when they are stored, or refused
-   * with [error@Gio.IOErrorEnum.INVALID_ARGUMENT].
+   * with %G_IO_ERROR_INVALID_ARGUMENT.
    *
    * Since: 1.0
    */
@@ -1367,7 +1367,7 @@ sp_shared_object_class_init (SpSharedObjectClass *klass)
    *
    * Whether [method@Sharedpotato.SharedObject.close_async] was called.
    * From then on every new call fails with
-   * [error@Gio.IOErrorEnum.CLOSED]. Notified in the owner context.
+   * %G_IO_ERROR_CLOSED. Notified in the owner context.
    *
    * Since: 1.0
    */
@@ -1816,8 +1816,8 @@ result_is_valid (SpSharedObject *self,
  *
  * @callback runs in the thread-default main context of the caller, after
  * this function has returned. It fails with
- * [error@Gio.IOErrorEnum.TIMED_OUT], [error@Gio.IOErrorEnum.CANCELLED] or
- * [error@Gio.IOErrorEnum.CLOSED].
+ * %G_IO_ERROR_TIMED_OUT, %G_IO_ERROR_CANCELLED or
+ * %G_IO_ERROR_CLOSED.
  *
  * Since: 1.0
  */
@@ -1977,7 +1977,7 @@ sp_shared_object_peek_finish (SpSharedObject  *self,
  * [method@Sharedpotato.SharedObject.get_async] waiting for a value.
  *
  * A value that cannot be converted fails with
- * [error@Gio.IOErrorEnum.INVALID_ARGUMENT] and changes nothing. If
+ * %G_IO_ERROR_INVALID_ARGUMENT and changes nothing. If
  * @cancellable is cancelled after the value was stored, the call still
  * reports success.
  *
@@ -2106,7 +2106,7 @@ sp_shared_object_clear_finish (SpSharedObject  *self,
  *
  * If @cancellable is cancelled after the lock was granted but before the
  * callback runs, the lock passes on and the call reports
- * [error@Gio.IOErrorEnum.CANCELLED]: a grant is never lost.
+ * %G_IO_ERROR_CANCELLED: a grant is never lost.
  *
  * Since: 1.0
  */
@@ -2165,7 +2165,7 @@ sp_shared_object_lock_finish (SpSharedObject  *self,
  * @user_data: data for @callback
  *
  * Closes the object. At once, every new call and every queued call fails
- * with [error@Gio.IOErrorEnum.CLOSED]. Guards already granted stay valid;
+ * with %G_IO_ERROR_CLOSED. Guards already granted stay valid;
  * when the last is released, [signal@Sharedpotato.SharedObject::closed] is
  * emitted with the final value and the close completes.
  *
@@ -2371,7 +2371,7 @@ sp_shared_object_set_initializer (SpSharedObject   *self,
  * Each hold keeps a reference on @self until it is released.
  * [method@Sharedpotato.SharedObject.close_async] completes when every hold
  * is released with [method@Sharedpotato.SharedObject.release_close], or
- * fails with [error@Gio.IOErrorEnum.TIMED_OUT] when its timeout runs out
+ * fails with %G_IO_ERROR_TIMED_OUT when its timeout runs out
  * first (the object stays closed either way).
  *
  * Since: 1.0

@@ -75,7 +75,7 @@
  * [ctor@Sharedpotato.SharedSet.new_full], any boxed type given a
  * hash/equal pair. Items of another type are converted with
  * g_value_transform() when that is possible, and refused with
- * [error@Gio.IOErrorEnum.INVALID_ARGUMENT] otherwise.
+ * %G_IO_ERROR_INVALID_ARGUMENT otherwise.
  *
  * Every operation is a GIO-style asynchronous call with a timeout and a
  * [class@Gio.Cancellable], ordered by the same fair readers-writer lock
@@ -775,7 +775,7 @@ sp_shared_set_class_init (SpSharedSetClass *klass)
    *
    * The type of the items. Items of other types are converted with
    * g_value_transform() when they are added or looked up, or refused with
-   * [error@Gio.IOErrorEnum.INVALID_ARGUMENT].
+   * %G_IO_ERROR_INVALID_ARGUMENT.
    *
    * Since: 1.0
    */
@@ -813,7 +813,7 @@ sp_shared_set_class_init (SpSharedSetClass *klass)
    * SpSharedSet:closed:
    *
    * Whether [method@Sharedpotato.SharedSet.close_async] was called. From
-   * then on every new call fails with [error@Gio.IOErrorEnum.CLOSED].
+   * then on every new call fails with %G_IO_ERROR_CLOSED.
    * Notified in the owner context.
    *
    * Since: 1.0
@@ -1122,9 +1122,9 @@ sp_set_snapshot_free (GValue *items,
  * context.
  *
  * An item that cannot be converted, or %NULL, fails with
- * [error@Gio.IOErrorEnum.INVALID_ARGUMENT]; the call also fails with
- * [error@Gio.IOErrorEnum.TIMED_OUT], [error@Gio.IOErrorEnum.CANCELLED] or
- * [error@Gio.IOErrorEnum.CLOSED], and then changes nothing.
+ * %G_IO_ERROR_INVALID_ARGUMENT; the call also fails with
+ * %G_IO_ERROR_TIMED_OUT, %G_IO_ERROR_CANCELLED or
+ * %G_IO_ERROR_CLOSED, and then changes nothing.
  *
  * Since: 1.0
  */
@@ -1508,7 +1508,7 @@ close_done (GObject      *source,
  *
  * Closes the set, as [method@Sharedpotato.SharedObject.close_async] closes
  * an object. At once, every new call and every queued call fails with
- * [error@Gio.IOErrorEnum.CLOSED]. When the operations already granted
+ * %G_IO_ERROR_CLOSED. When the operations already granted
  * have finished, [signal@Sharedpotato.SharedSet::item-removed] is emitted
  * for every item left, then [signal@Sharedpotato.SharedSet::closed], and
  * the close completes when every close hold is released.
@@ -1644,9 +1644,9 @@ sp_shared_set_release_close (SpSharedSet *self)
  * the owner context.
  *
  * Returns: (skip): %TRUE on success; %FALSE with
- *   [error@Gio.IOErrorEnum.WOULD_BLOCK] when it would have to wait,
- *   [error@Gio.IOErrorEnum.CLOSED] or
- *   [error@Gio.IOErrorEnum.INVALID_ARGUMENT]
+ *   %G_IO_ERROR_WOULD_BLOCK when it would have to wait,
+ *   %G_IO_ERROR_CLOSED or
+ *   %G_IO_ERROR_INVALID_ARGUMENT
  *
  * Since: 1.0
  */

@@ -18,7 +18,7 @@
  * keeps its object alive, but offers no way back to it and no way to
  * close it: its callbacks receive the view as their source object.
  * Calls follow the object's conventions and errors; on a closed object
- * they fail with [error@Gio.IOErrorEnum.CLOSED].
+ * they fail with %G_IO_ERROR_CLOSED.
  *
  * Since: 1.0
  */
