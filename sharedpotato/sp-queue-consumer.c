@@ -64,7 +64,7 @@ _sp_queue_consumer_new (SpSharedQueue *queue)
  *   -1 for the queue's default timeout
  * @cancellable: (nullable): a #GCancellable
  * @callback: (scope async): called with the oldest item, or when the call
- *   failed
+ *   failed; required, since an item nobody finishes would be lost
  * @user_data: data for @callback
  *
  * Takes the oldest item; see [method@Sharedpotato.SharedQueue.pop_async].
@@ -81,6 +81,7 @@ sp_queue_consumer_pop_async (SpQueueConsumer     *self,
   g_return_if_fail (SP_IS_QUEUE_CONSUMER (self));
   g_return_if_fail (timeout_ms >= -1);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  g_return_if_fail (callback != NULL);
 
   _sp_shared_queue_pop_async (self->queue, self, timeout_ms, cancellable,
                               callback, user_data, sp_queue_consumer_pop_async);

@@ -642,7 +642,7 @@ sp_shared_queue_constructed (GObject *object)
 
   self->owner_context = g_main_context_ref_thread_default ();
   self->owner_dispatcher = sp_dispatcher_get_for_context (self->owner_context);
-  self->owner_thread = g_thread_self ();
+  self->owner_thread = g_thread_ref (g_thread_self ());
 #ifdef SP_ENABLE_TRACING
   self->trace = sp_trace_wanted ();
 #endif
@@ -685,6 +685,7 @@ sp_shared_queue_finalize (GObject *object)
   g_free (self->stats);
   g_free (self->name);
   g_main_context_unref (self->owner_context);
+  g_thread_unref (self->owner_thread);
   g_mutex_clear (&self->mutex);
 
   G_OBJECT_CLASS (sp_shared_queue_parent_class)->finalize (object);
@@ -1280,7 +1281,7 @@ sp_shared_queue_push_finish (SpSharedQueue  *self,
  *   -1 for [property@Sharedpotato.SharedQueue:default-timeout]
  * @cancellable: (nullable): a #GCancellable
  * @callback: (scope async): called with the oldest item, or when the call
- *   failed
+ *   failed; required, since an item nobody finishes would be lost
  * @user_data: data for @callback
  *
  * Takes the oldest item, waiting while the queue is empty. Pops wait in
@@ -1302,6 +1303,7 @@ sp_shared_queue_pop_async (SpSharedQueue       *self,
   g_return_if_fail (SP_IS_SHARED_QUEUE (self));
   g_return_if_fail (timeout_ms >= -1);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  g_return_if_fail (callback != NULL);
 
   _sp_shared_queue_pop_async (self, self, timeout_ms, cancellable, callback, user_data,
                               sp_shared_queue_pop_async);

@@ -824,6 +824,7 @@ test_bad_input (void)
   g_autoptr(SpSharedQueue) queue = sp_shared_queue_new (G_TYPE_INT, 0);
   GValue value = G_VALUE_INIT;
   GValue filled = G_VALUE_INIT;
+  SpQueueConsumer *consumer;
   SpSharedQueue *none;
 
   EXPECT_CRITICAL (none = sp_shared_queue_new (G_TYPE_NONE, 0));
@@ -856,6 +857,14 @@ test_bad_input (void)
   g_assert_cmpint (g_value_get_int (&filled), ==, 5);
   g_assert_cmpuint (sp_shared_queue_get_length (queue), ==, 1);
   g_value_unset (&filled);
+
+  /* A pop nobody finishes would lose its item: refused, item kept. */
+  consumer = sp_shared_queue_get_consumer (queue);
+  EXPECT_CRITICAL (sp_shared_queue_pop_async (queue, 0, NULL, NULL, NULL));
+  EXPECT_CRITICAL (sp_queue_consumer_pop_async (consumer, 0, NULL, NULL, NULL));
+  g_clear_object (&consumer);
+  drain ();
+  g_assert_cmpuint (sp_shared_queue_get_length (queue), ==, 1);
 
   /* Blocking in the owner context would deadlock: refused. */
   g_value_init (&value, G_TYPE_INT);
