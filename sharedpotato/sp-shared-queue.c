@@ -72,8 +72,10 @@
  * Signals run in the owner context (the thread-default context at
  * construction), in the order of the changes, after them.
  *
- * Lock order: self->mutex, then a dispatcher's mutex. No user code runs
- * with self->mutex held.
+ * Lock order: self->mutex, then a dispatcher's mutex. No user code
+ * (callbacks, signal handlers, value copy functions other than the item
+ * type's, which peek runs to copy the head item) runs with self->mutex
+ * held. Items move in and out of the ring without being copied.
  */
 
 #include "config.h"
@@ -1109,6 +1111,9 @@ sp_shared_queue_get_stats (SpSharedQueue *self)
  *
  * Looks at the item the next pop would take, without taking it. With an
  * empty queue, @item holds the zero of the item type.
+ *
+ * The copy is made while the queue is locked, so the copy function of a
+ * boxed item type must not call into the queue.
  *
  * Returns: %TRUE if the queue had an item
  *

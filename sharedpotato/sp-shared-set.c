@@ -400,6 +400,8 @@ _sp_shared_set_call_async (SpSharedSet         *self,
   if (op_takes_item (op) &&
       !_sp_set_items_make_item (self->items, item, &call->payload, &error))
     {
+      if (SP_TRACING (self))
+        sp_trace_emit_failed (self->inner, self->name, op_name (op), -1, error);
       /* Created in this iteration, so GTask completes it from an idle,
        * after this function returned. */
       g_task_return_error (task, error);
@@ -472,6 +474,7 @@ _sp_shared_set_call_sync (SpSharedSet   *self,
                           SpSetOutcome  *outcome,
                           GError       **error)
 {
+  GError *local_error = NULL;
   gpointer payload;
   SpGuard *guard;
 
@@ -480,8 +483,13 @@ _sp_shared_set_call_sync (SpSharedSet   *self,
   if (SP_TRACING (self))
     sp_trace_emit (self->inner, self->name, SP_TRACE_CALL, op_name (op), -1, -1);
 
-  if (!make_payload (self, op, item, &payload, error))
-    return FALSE;
+  if (!make_payload (self, op, item, &payload, &local_error))
+    {
+      if (SP_TRACING (self))
+        sp_trace_emit_failed (self->inner, self->name, op_name (op), -1, local_error);
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
 
   guard = sp_shared_object_lock_sync (self->inner, op_lock_mode (op), timeout_ms,
                                       cancellable, error);

@@ -21,6 +21,7 @@ typedef enum
   SP_TRACE_CLEARED,
   SP_TRACE_TIMEOUT,
   SP_TRACE_CANCELLED,
+  SP_TRACE_FAILED,
   SP_TRACE_CLOSE_STARTED,
   SP_TRACE_CLOSED,
   SP_TRACE_FINALIZED,
@@ -38,6 +39,14 @@ void     sp_trace_emit   (gconstpointer  object,
                           const char    *operation,
                           gint64         wait_us,
                           gint64         hold_us);
+
+/* The end of a call that failed for another reason than a timeout or a
+ * cancellation (closed, invalid argument…), with the error's message. */
+void     sp_trace_emit_failed (gconstpointer  object,
+                               const char    *name,
+                               const char    *operation,
+                               gint64         wait_us,
+                               const GError  *error);
 
 #ifdef SP_ENABLE_TRACING
 # define SP_TRACING(self) G_UNLIKELY ((self)->trace)

@@ -31,6 +31,7 @@ static const char * const event_names[] = {
   [SP_TRACE_CLEARED]       = "cleared",
   [SP_TRACE_TIMEOUT]       = "timeout",
   [SP_TRACE_CANCELLED]     = "cancelled",
+  [SP_TRACE_FAILED]        = "failed",
   [SP_TRACE_CLOSE_STARTED] = "close-started",
   [SP_TRACE_CLOSED]        = "closed",
   [SP_TRACE_FINALIZED]     = "finalized",
@@ -46,19 +47,20 @@ sp_trace_wanted (void)
 #endif
 }
 
-void
-sp_trace_emit (gconstpointer  object,
-               const char    *name,
-               SpTraceEvent   event,
-               const char    *operation,
-               gint64         wait_us,
-               gint64         hold_us)
+static void
+trace_emit_record (gconstpointer  object,
+                   const char    *name,
+                   SpTraceEvent   event,
+                   const char    *operation,
+                   gint64         wait_us,
+                   gint64         hold_us,
+                   const char    *error_message)
 {
   g_autofree char *address = NULL;
-  g_autofree char *message = NULL;
   g_autofree char *wait_text = NULL;
   g_autofree char *hold_text = NULL;
-  GLogField fields[8];
+  GString *message = g_string_new (NULL);
+  GLogField fields[9];
   gsize n = 0;
   const char *event_name = event_names[event];
 
@@ -70,23 +72,19 @@ sp_trace_emit (gconstpointer  object,
   if (hold_us >= 0)
     hold_text = g_strdup_printf ("%" G_GINT64_FORMAT, hold_us);
 
-  message = g_strdup_printf ("%s: %s%s%s%s%s%s%s%s",
-                             name, event_name,
-                             operation ? " " : "", operation ? operation : "",
-                             wait_text ? ", waited " : "", wait_text ? wait_text : "",
-                             wait_text ? " us" : "",
-                             hold_text ? ", held " : "",
-                             hold_text ? hold_text : "");
+  g_string_append_printf (message, "%s: %s", name, event_name);
+  if (operation != NULL)
+    g_string_append_printf (message, " %s", operation);
+  if (wait_text != NULL)
+    g_string_append_printf (message, ", waited %s us", wait_text);
   if (hold_text != NULL)
-    {
-      char *with_unit = g_strconcat (message, " us", NULL);
-      g_free (message);
-      message = with_unit;
-    }
+    g_string_append_printf (message, ", held %s us", hold_text);
+  if (error_message != NULL)
+    g_string_append_printf (message, ": %s", error_message);
 
   fields[n++] = (GLogField) { "GLIB_DOMAIN", G_LOG_DOMAIN, -1 };
   fields[n++] = (GLogField) { "PRIORITY", "7", -1 };
-  fields[n++] = (GLogField) { "MESSAGE", message, -1 };
+  fields[n++] = (GLogField) { "MESSAGE", message->str, -1 };
   fields[n++] = (GLogField) { "SP_OBJECT", name, -1 };
   fields[n++] = (GLogField) { "SP_EVENT", event_name, -1 };
   if (operation != NULL)
@@ -95,6 +93,30 @@ sp_trace_emit (gconstpointer  object,
     fields[n++] = (GLogField) { "SP_WAIT_US", wait_text, -1 };
   if (hold_text != NULL)
     fields[n++] = (GLogField) { "SP_HOLD_US", hold_text, -1 };
+  if (error_message != NULL)
+    fields[n++] = (GLogField) { "SP_ERROR", error_message, -1 };
 
   g_log_structured_array (G_LOG_LEVEL_DEBUG, fields, n);
+  g_string_free (message, TRUE);
+}
+
+void
+sp_trace_emit (gconstpointer  object,
+               const char    *name,
+               SpTraceEvent   event,
+               const char    *operation,
+               gint64         wait_us,
+               gint64         hold_us)
+{
+  trace_emit_record (object, name, event, operation, wait_us, hold_us, NULL);
+}
+
+void
+sp_trace_emit_failed (gconstpointer  object,
+                      const char    *name,
+                      const char    *operation,
+                      gint64         wait_us,
+                      const GError  *error)
+{
+  trace_emit_record (object, name, SP_TRACE_FAILED, operation, wait_us, -1, error->message);
 }

@@ -72,6 +72,7 @@ struct _SpWaiter
   GError              *error;
   gint64               enqueued_at;   /* µs, monotonic */
   gint64               wait_us;       /* -1 until granted */
+  GMutex               trace_lock;    /* when tracing: "wait" before the outcome */
   int                  ref_count;     /* inline atomics, which TSan sees */
   guint8               state;         /* SpWaiterState */
   guint8               starting;      /* a grant now is a grant without waiting */

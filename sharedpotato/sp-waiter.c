@@ -44,6 +44,15 @@
  *   its own, out of order with the other completions, and would report
  *   CANCELLED for something already granted.
  *
+ * Tracing
+ *
+ *   Records are written outside the owner's mutex (a log writer is user
+ *   code). A waiter that queues writes "wait" after the mutex is released,
+ *   when another thread may already deliver it; the waiter's trace_lock,
+ *   taken before the release and dropped after the record, makes its
+ *   delivery write the outcome (acquired, timeout, cancelled, failed)
+ *   after "wait", never before.
+ *
  * References: the task owns the waiter (task data); a connected
  * cancellable handler owns another, because a "cancelled" emission in
  * another thread may still be running when the task is gone.
@@ -70,6 +79,8 @@ waiter_unref (gpointer data)
     return;
 
   g_assert (waiter->timeout_source == NULL);
+  if (waiter->trace)
+    g_mutex_clear (&waiter->trace_lock);
   if (waiter->klass->finalize != NULL)
     waiter->klass->finalize (waiter);
   g_clear_error (&waiter->error);
@@ -90,6 +101,10 @@ trace_outcome (SpWaiter *waiter)
   else if (g_error_matches (waiter->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     sp_trace_emit (waiter->owner, waiter->name, SP_TRACE_CANCELLED, waiter->operation,
                    g_get_monotonic_time () - waiter->enqueued_at, -1);
+  else
+    sp_trace_emit_failed (waiter->owner, waiter->name, waiter->operation,
+                          waiter->starting ? -1 : g_get_monotonic_time () - waiter->enqueued_at,
+                          waiter->error);
 }
 
 static void
@@ -118,7 +133,13 @@ waiter_deliver (SpDispatchItem *item)
     }
 
   if (SP_TRACING (waiter))
-    trace_outcome (waiter);
+    {
+      /* The thread that queued the waiter may still be writing its "wait"
+       * record (see sp_waiter_start()): the outcome comes after it. */
+      sp_mutex_lock (&waiter->trace_lock);
+      sp_mutex_unlock (&waiter->trace_lock);
+      trace_outcome (waiter);
+    }
 
   if (waiter->error != NULL)
     g_task_return_error (task, g_steal_pointer (&waiter->error));
@@ -286,6 +307,8 @@ sp_waiter_new (const SpWaiterClass *klass,
   waiter->name = host->name;
   waiter->operation = operation;
   waiter->trace = host->trace;
+  if (waiter->trace)
+    g_mutex_init (&waiter->trace_lock);
   waiter->wait_us = -1;
   waiter->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
   waiter->task = g_task_new (host->task_source != NULL ? host->task_source : host->owner,
@@ -353,10 +376,20 @@ sp_waiter_start (SpWaiter *waiter,
       g_source_attach (waiter->timeout_source, g_task_get_context (waiter->task));
     }
 
+  /* The "wait" record is written outside the mutex, since a log writer is
+   * user code; but once the mutex is released the waiter can be granted
+   * and delivered by another thread. Taking trace_lock before releasing
+   * makes that delivery write its outcome after this record. */
+  if (waits && SP_TRACING (waiter))
+    sp_mutex_lock (&waiter->trace_lock);
+
   sp_mutex_unlock (mutex);
 
   if (waits && SP_TRACING (waiter))
-    sp_trace_emit (waiter->owner, waiter->name, SP_TRACE_WAIT, waiter->operation, -1, -1);
+    {
+      sp_trace_emit (waiter->owner, waiter->name, SP_TRACE_WAIT, waiter->operation, -1, -1);
+      sp_mutex_unlock (&waiter->trace_lock);
+    }
 
   waiter_unref (waiter);
 }

@@ -7,6 +7,9 @@
  * order, with which fields.
  */
 
+#include <pthread.h>
+#include <time.h>
+
 #include <sharedpotato.h>
 
 #include "sp-test-util.h"
@@ -19,9 +22,23 @@ typedef struct
   char *message;
   char *wait_us;
   char *hold_us;
+  char *error;
 } Record;
 
+/* Records may come from several threads (see test_wait_before_outcome).
+ * pthread rather than GMutex: ThreadSanitizer sees its ordering. */
 static GPtrArray *records;
+static pthread_mutex_t records_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* A "wait" record of the object named "raced" written by another thread
+ * than the main one is held back, for a while, until an "acquired" record
+ * of it is written: the widest window there is for the outcome to overtake
+ * the wait. */
+static pthread_mutex_t race_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t race_cond = PTHREAD_COND_INITIALIZER;
+static gboolean race_in_wait;
+static gboolean race_acquired_written;
+static GThread *main_thread;
 
 static void
 record_free (gpointer data)
@@ -34,6 +51,7 @@ record_free (gpointer data)
   g_free (r->message);
   g_free (r->wait_us);
   g_free (r->hold_us);
+  g_free (r->error);
   g_free (r);
 }
 
@@ -42,6 +60,35 @@ field_dup (const GLogField *field)
 {
   return field->length < 0 ? g_strdup (field->value)
                            : g_strndup (field->value, field->length);
+}
+
+static void
+hold_back_raced_wait (const Record *r)
+{
+  struct timespec deadline;
+
+  clock_gettime (CLOCK_REALTIME, &deadline);
+  deadline.tv_nsec += 200 * 1000 * 1000;
+  deadline.tv_sec += deadline.tv_nsec / (1000 * 1000 * 1000);
+  deadline.tv_nsec %= 1000 * 1000 * 1000;
+
+  pthread_mutex_lock (&race_lock);
+  if (g_str_equal (r->event, "wait") && g_thread_self () != main_thread)
+    {
+      race_in_wait = TRUE;
+      pthread_cond_broadcast (&race_cond);
+      /* Not a sleep standing in for an event: the event waited for must
+       * not happen, and this bounds how long the test gives it. */
+      while (!race_acquired_written)
+        if (pthread_cond_timedwait (&race_cond, &race_lock, &deadline) != 0)
+          break;
+    }
+  else if (g_str_equal (r->event, "acquired"))
+    {
+      race_acquired_written = TRUE;
+      pthread_cond_broadcast (&race_cond);
+    }
+  pthread_mutex_unlock (&race_lock);
 }
 
 static GLogWriterOutput
@@ -79,10 +126,18 @@ capture_writer (GLogLevelFlags   log_level,
         r->wait_us = field_dup (&fields[i]);
       else if (g_str_equal (key, "SP_HOLD_US"))
         r->hold_us = field_dup (&fields[i]);
+      else if (g_str_equal (key, "SP_ERROR"))
+        r->error = field_dup (&fields[i]);
       else if (g_str_equal (key, "GLIB_DOMAIN"))
         g_assert_cmpstr (fields[i].value, ==, "Sharedpotato");
     }
+
+  if (g_strcmp0 (r->object, "raced") == 0)
+    hold_back_raced_wait (r);
+
+  pthread_mutex_lock (&records_lock);
   g_ptr_array_add (records, r);
+  pthread_mutex_unlock (&records_lock);
 
   return G_LOG_WRITER_HANDLED;
 }
@@ -274,6 +329,120 @@ test_queue_sequence (void)
   g_assert_cmpint (g_ascii_strtoll (r->wait_us, NULL, 10), >=, 5000);
 }
 
+/* Calls that fail for another reason than a timeout or a cancellation
+ * still end with a record, which says why. */
+static void
+test_failed_calls (void)
+{
+  g_autofree char *summary = NULL;
+  SpSharedObject *object;
+  SpSharedQueue *queue;
+  GValue text = G_VALUE_INIT;
+  Result set = { 0 }, close = { 0 }, push = { 0 };
+  Record *r;
+
+  g_setenv ("G_MESSAGES_DEBUG", "Sharedpotato", TRUE);
+  g_ptr_array_set_size (records, 0);
+
+  object = sp_shared_object_new_full (G_TYPE_INT, "failing", NULL, NULL);
+  g_value_init (&text, G_TYPE_STRING);
+  g_value_set_static_string (&text, "not a number");
+  sp_shared_object_set_async (object, &text, 0, NULL, set_cb, &set);
+  iterate_until (&set.done);
+  g_assert_error (set.error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_object_unref (object);
+
+  queue = sp_shared_queue_new_full (G_TYPE_STRING, 0, "failing-queue");
+  sp_shared_queue_close_async (queue, SP_QUEUE_CLOSE_NONE, 0, NULL, queue_cb, &close);
+  iterate_until (&close.done);
+  sp_shared_queue_push_async (queue, &text, 0, NULL, queue_cb, &push);
+  iterate_until (&push.done);
+  g_assert_error (push.error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+  g_object_unref (queue);
+  g_value_unset (&text);
+  result_clear (&set);
+  result_clear (&close);
+  result_clear (&push);
+  g_unsetenv ("G_MESSAGES_DEBUG");
+
+  summary = events_summary ();
+  g_assert_cmpstr (summary, ==,
+                   "created,call:set,failed:set,finalized,"
+                   "created,call:close,wait:close,close-started,closed,acquired:close,"
+                   "call:push,failed:push,finalized");
+
+  r = find_record ("failed", "set");
+  g_assert_nonnull (r->error);
+  g_assert_null (r->wait_us);
+  g_assert_nonnull (strstr (r->message, r->error));
+  r = find_record ("failed", "push");
+  g_assert_cmpstr (r->object, ==, "failing-queue");
+  g_assert_nonnull (r->error);
+}
+
+static gpointer
+lock_from_worker (gpointer data)
+{
+  Result *r = g_object_get_data (data, "result");
+
+  /* No thread-default context here: the call completes in the global
+   * default one, which the main thread runs. */
+  sp_shared_object_lock_async (data, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb, r);
+
+  return NULL;
+}
+
+/* A waiter queued by a thread can be granted and delivered by another one
+ * before the queuing thread has written its "wait" record: the record of
+ * the outcome still comes after it. */
+static void
+test_wait_before_outcome (void)
+{
+  SpSharedObject *object;
+  SpGuard *holder;
+  GThread *worker;
+  Result r = { 0 };
+  int wait_at = -1, acquired_at = -1;
+
+  g_setenv ("G_MESSAGES_DEBUG", "Sharedpotato", TRUE);
+  g_ptr_array_set_size (records, 0);
+  race_in_wait = race_acquired_written = FALSE;
+
+  object = sp_shared_object_new_full (G_TYPE_INT, "raced", NULL, NULL);
+  holder = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
+  g_object_set_data (G_OBJECT (object), "result", &r);
+  worker = g_thread_new ("worker", lock_from_worker, object);
+
+  /* The worker is writing its "wait" record: grant it now and deliver. */
+  pthread_mutex_lock (&race_lock);
+  while (!race_in_wait)
+    pthread_cond_wait (&race_cond, &race_lock);
+  pthread_mutex_unlock (&race_lock);
+  sp_guard_release (holder);
+  g_object_unref (holder);
+  iterate_until (&r.done);
+  g_thread_join (worker);
+
+  g_assert_true (r.ok);
+  result_clear (&r);
+  g_object_unref (object);
+  g_unsetenv ("G_MESSAGES_DEBUG");
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      Record *rec = records->pdata[i];
+
+      if (g_strcmp0 (rec->operation, "lock") != 0)
+        continue;
+      if (g_str_equal (rec->event, "wait"))
+        wait_at = i;
+      else if (g_str_equal (rec->event, "acquired"))
+        acquired_at = i;
+    }
+  g_assert_cmpint (wait_at, >=, 0);
+  g_assert_cmpint (acquired_at, >, wait_at);
+}
+
 static void
 test_unnamed_object_uses_address (void)
 {
@@ -298,6 +467,7 @@ main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
+  main_thread = g_thread_self ();
   records = g_ptr_array_new_with_free_func (record_free);
   g_log_set_writer_func (capture_writer, NULL, NULL);
 
@@ -305,6 +475,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/Sharedpotato/Trace/scripted-sequence", test_scripted_sequence);
   g_test_add_func ("/Sharedpotato/Trace/unnamed-object-uses-address", test_unnamed_object_uses_address);
   g_test_add_func ("/Sharedpotato/Trace/queue-sequence", test_queue_sequence);
+  g_test_add_func ("/Sharedpotato/Trace/failed-calls", test_failed_calls);
+  g_test_add_func ("/Sharedpotato/Trace/wait-before-outcome", test_wait_before_outcome);
 
   return g_test_run ();
 }
