@@ -371,9 +371,6 @@ emission_run (SpDispatchItem *item)
 
       if (SP_TRACING (self))
         sp_trace_emit (self, self->name, SP_TRACE_CLOSED, NULL, -1, -1);
-
-      sp_mutex_lock (&self->mutex);
-      sp_mutex_unlock (&self->mutex);
     }
 
   if (G_IS_VALUE (&emission->old_value))

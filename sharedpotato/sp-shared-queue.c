@@ -843,7 +843,10 @@ sp_shared_queue_class_init (SpSharedQueueClass *klass)
    *
    * Emitted in the owner context for each item a close with
    * %SP_QUEUE_CLOSE_DROP_ITEMS removed, oldest first: the place to clean
-   * up an item nobody will pop.
+   * up an item nobody will pop. The items are announced before
+   * [signal@Sharedpotato.SharedQueue::closed], except when a queue already
+   * closed is closed again with %SP_QUEUE_CLOSE_DROP_ITEMS: they are
+   * dropped then, after it.
    *
    * Since: 1.0
    */
@@ -1542,7 +1545,7 @@ sp_shared_queue_close_finish (SpSharedQueue  *self,
 
 /**
  * sp_shared_queue_hold_close:
- * @self: a #SpSharedQueue
+ * @self: a #SpSharedQueue that has not finished closing
  *
  * Keeps a close from completing until the matching
  * [method@Sharedpotato.SharedQueue.release_close], the way
@@ -1555,12 +1558,25 @@ sp_shared_queue_close_finish (SpSharedQueue  *self,
 void
 sp_shared_queue_hold_close (SpSharedQueue *self)
 {
+  gboolean completed;
+
   g_return_if_fail (SP_IS_SHARED_QUEUE (self));
 
-  g_object_ref (self);
   sp_mutex_lock (&self->mutex);
-  self->close_holds++;
+  completed = self->close_state == CLOSE_STATE_CLOSED;
+  if (!completed)
+    self->close_holds++;
   sp_mutex_unlock (&self->mutex);
+
+  if (completed)
+    {
+      g_critical ("%s: shared queue “%s” has already finished closing",
+                  G_STRFUNC, queue_display_name (self));
+      return;
+    }
+
+  /* Whoever releases it needs the queue alive until then. */
+  g_object_ref (self);
 }
 
 /**
@@ -1595,8 +1611,8 @@ sp_shared_queue_release_close (SpSharedQueue *self)
 
 static gboolean
 shared_queue_sync_begin (SpSharedQueue *self,
-                             SpSyncCall    *call,
-                             const char    *function)
+                         SpSyncCall    *call,
+                         const char    *function)
 {
   return sp_sync_call_begin (call, self->owner_context, self->owner_thread,
                              function, "shared queue", queue_display_name (self));
@@ -1613,8 +1629,9 @@ shared_queue_sync_begin (SpSharedQueue *self,
  *
  * The blocking twin of [method@Sharedpotato.SharedQueue.push_async], for
  * worker threads: it blocks the calling thread only. Like
- * [method@Sharedpotato.SharedObject.get_sync], it is refused with a
- * critical in the queue's owner context, which it could deadlock.
+ * [method@Sharedpotato.SharedObject.get_sync], it is refused in the
+ * queue's owner context, which it could deadlock: it logs a critical and
+ * returns %FALSE without setting @error.
  *
  * Returns: %TRUE if the item was appended
  *

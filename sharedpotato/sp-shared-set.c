@@ -343,6 +343,18 @@ set_call_free (gpointer data)
 
 /* Runs in the caller's context, from the inner object's delivery: the
  * task was created in an earlier iteration, so it completes right here. */
+/* The set's lock is an object of its own, which the caller never sees:
+ * its CLOSED error speaks of the set. */
+static void
+name_set_in_closed_error (GError *error)
+{
+  if (error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED))
+    {
+      g_free (error->message);
+      error->message = g_strdup ("The shared set is closed");
+    }
+}
+
 static void
 set_call_locked (GObject      *source,
                  GAsyncResult *result,
@@ -356,6 +368,7 @@ set_call_locked (GObject      *source,
   guard = sp_shared_object_lock_finish (SP_SHARED_OBJECT (source), result, &error);
   if (guard == NULL)
     {
+      name_set_in_closed_error (error);
       g_task_return_error (task, error);
       return;
     }
@@ -492,9 +505,15 @@ _sp_shared_set_call_sync (SpSharedSet   *self,
     }
 
   guard = sp_shared_object_lock_sync (self->inner, op_lock_mode (op), timeout_ms,
-                                      cancellable, error);
+                                      cancellable, &local_error);
   if (guard == NULL)
     {
+      /* No error when refused in the owner context. */
+      if (local_error != NULL)
+        {
+          name_set_in_closed_error (local_error);
+          g_propagate_error (error, local_error);
+        }
       if (payload != NULL)
         _sp_set_items_free_item (self->items, payload);
       return FALSE;
@@ -526,7 +545,7 @@ _sp_shared_set_call_try (SpSharedSet   *self,
       if (payload != NULL)
         _sp_set_items_free_item (self->items, payload);
       if (sp_shared_object_is_closed (self->inner))
-        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, "The set is closed");
+        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, "The shared set is closed");
       else
         g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK,
                              "The set is locked or others are waiting for it");
@@ -1768,7 +1787,8 @@ sp_shared_set_try_contains (SpSharedSet   *self,
  * worker threads: it blocks the calling thread only. Like the blocking
  * twins of [class@Sharedpotato.SharedObject] (see
  * [method@Sharedpotato.SharedObject.get_sync]), it must not be called from
- * the set's owner context, and is refused there with a critical.
+ * the set's owner context: there it logs a critical and returns %FALSE
+ * without setting @error.
  *
  * Returns: (skip): %TRUE on success, %FALSE with @error set
  *

@@ -26,8 +26,9 @@ typedef struct _SpStats SpStats;
  * @writes_granted: exclusive grants: sets, clears, exclusive locks,
  *   exclusive try_lock successes and initializer runs
  * @waited_grants: grants that were not immediate (the call had to queue)
- * @timeouts: calls that timed out
- * @cancellations: calls that were cancelled
+ * @timeouts: calls that timed out, close calls included
+ * @cancellations: calls that were cancelled, before or while they waited,
+ *   close calls included
  * @current_readers: shared holders now
  * @current_writer: whether an exclusive holder exists now
  * @queue_length: calls waiting now, for the lock or for a value

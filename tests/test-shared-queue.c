@@ -534,9 +534,14 @@ test_close_hold (void)
   g_assert_nonnull (queue);
   g_object_unref (queue);
 
+  g_object_ref (queue);
   sp_shared_queue_release_close (queue);
   drain ();
   g_assert_true (close.ok);
+
+  /* Finished closing: nothing left to hold, and no reference taken. */
+  EXPECT_CRITICAL (sp_shared_queue_hold_close (queue));
+  g_object_unref (queue);
   g_assert_null (g_weak_ref_get (&weak));
   g_weak_ref_clear (&weak);
 

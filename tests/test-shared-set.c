@@ -880,12 +880,15 @@ test_close (void)
   g_assert_true (sp_shared_set_is_closed (set));
   iterate_until (&queued.done);
   g_assert_error (queued.error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+  /* The set's lock is private: errors speak of the set. */
+  g_assert_cmpstr (queued.error->message, ==, "The shared set is closed");
   sp_shared_set_size_async (set, 0, NULL, size_cb, &after);
   iterate_until (&after.done);
   g_assert_error (after.error, G_IO_ERROR, G_IO_ERROR_CLOSED);
   g_clear_error (&after.error);
   g_assert_false (sp_shared_set_try_add (set, &v, NULL, &after.error));
   g_assert_true (g_error_matches (after.error, G_IO_ERROR, G_IO_ERROR_CLOSED));
+  g_assert_cmpstr (after.error->message, ==, "The shared set is closed");
   g_assert_cmpuint (notified, ==, 1);
 
   /* The holder keeps the close waiting: no ::closed yet. */
