@@ -83,7 +83,7 @@ locked (GObject *source, GAsyncResult *result, gpointer data)
   sp_guard_set_value (guard, &value, NULL);
   g_value_unset (&value);
   sp_guard_release (guard);
-  g_object_unref (guard);
+  sp_guard_unref (guard);
   client_done_one (bench);
 }
 

@@ -149,7 +149,7 @@ lock_done (GObject *source, GAsyncResult *result, gpointer data)
   if (guard == NULL)
     g_error ("lock failed");
   sp_guard_release (guard);
-  g_object_unref (guard);
+  sp_guard_unref (guard);
   chain_step_done (data);
 }
 
@@ -284,7 +284,7 @@ time_try_lock (SpLockMode mode, guint n)
       SpGuard *guard = sp_shared_object_try_lock (object, mode);
 
       sp_guard_release (guard);
-      g_object_unref (guard);
+      sp_guard_unref (guard);
     }
   return (g_get_monotonic_time () - t0) * 1000.0 / n;
 }
@@ -484,7 +484,7 @@ c_locked (GObject *source, GAsyncResult *result, gpointer data)
       g_value_unset (&value);
     }
   sp_guard_release (guard);
-  g_object_unref (guard);
+  sp_guard_unref (guard);
   contended_one_done (c);
 }
 

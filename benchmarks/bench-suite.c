@@ -101,7 +101,7 @@ lock_done (GObject *source, GAsyncResult *result, gpointer data)
   SpGuard *guard = sp_shared_object_lock_finish (object, result, NULL);
 
   sp_guard_release (guard);
-  g_object_unref (guard);
+  sp_guard_unref (guard);
   if (--remaining == 0)
     done_flag = TRUE;
   else
@@ -154,7 +154,7 @@ time_try_lock (guint n)
       SpGuard *guard = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
 
       sp_guard_release (guard);
-      g_object_unref (guard);
+      sp_guard_unref (guard);
     }
   return (g_get_monotonic_time () - t0) * 1000.0 / n;
 }
@@ -231,7 +231,7 @@ chain_locked (GObject *source, GAsyncResult *result, gpointer data)
       else
         {
           sp_guard_release (guard);
-          g_object_unref (guard);
+          sp_guard_unref (guard);
         }
     }
   remaining--;
@@ -249,7 +249,7 @@ scale_grants (SpGuard *holder,
 {
   grant_limit = grants;
   sp_guard_release (holder);
-  g_object_unref (holder);
+  sp_guard_unref (holder);
   while (granted < grants)
     g_main_context_iteration (NULL, TRUE);
 }
@@ -304,7 +304,7 @@ scale_full (guint n, double *per_grant, double *per_cancel, double *bytes_per_wa
 
   grant_limit = 0;
   sp_guard_release (stopped);
-  g_clear_object (&stopped);
+  g_clear_pointer (&stopped, sp_guard_unref);
   while (remaining > 0)
     g_main_context_iteration (NULL, TRUE);
   for (guint i = 0; i < n; i++)

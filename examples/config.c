@@ -23,7 +23,7 @@ finish_loading (gpointer user_data)
   g_value_set_static_string (&value, "theme=light");
   sp_guard_set_value (guard, &value, NULL);
   g_print ("initializer: loaded \"theme=light\"\n");
-  g_object_unref (guard); /* releases it */
+  sp_guard_unref (guard); /* releases it */
 
   return G_SOURCE_REMOVE;
 }

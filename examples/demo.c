@@ -69,7 +69,7 @@ loader_finish (gpointer user_data)
   g_value_unset (&value);
   say ("loader", "stored the configuration, releasing the write lock");
   sp_guard_release (guard);
-  g_object_unref (guard);
+  sp_guard_unref (guard);
   client_done ();
 
   return G_SOURCE_REMOVE;

@@ -79,7 +79,7 @@ hold (Target *t, SpGuard *guard)
     t->writers--;
   else
     t->readers--;
-  g_object_unref (guard);
+  sp_guard_unref (guard);
 }
 
 static void
@@ -94,7 +94,7 @@ release_slot (guint i)
   else
     slot->target->readers--;
   sp_guard_release (slot->guard);
-  g_clear_object (&slot->guard);
+  g_clear_pointer (&slot->guard, sp_guard_unref);
 }
 
 static void

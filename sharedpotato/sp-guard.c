@@ -6,10 +6,21 @@
 /* A guard is the hold itself: it is created only for a hold its object
  * has already counted (a granted lock_async, a successful try_lock, an
  * initializer run), and gives it back exactly once, on sp_guard_release()
- * or on dispose, whichever comes first. `hold` changes only under the
- * object's mutex (see SpHold), so two threads racing to release, or to
- * release and downgrade, cannot both act on it; lock-free readers use
- * atomic loads.
+ * or when its last reference goes, whichever comes first. `hold` changes
+ * only under the object's mutex (see SpHold), so two threads racing to
+ * release, or to release and downgrade, cannot both act on it; lock-free
+ * readers use atomic loads.
+ *
+ * A refcounted boxed type, like GBytes or GMainContext, not a GObject:
+ * one is created per lock, and a GObject's life cycle alone costs more
+ * than taking the lock (see docs/performance.md).
+ *
+ * The held-too-long timer runs in the owner context while the guard may
+ * be released and freed in any thread: it reaches the guard through an
+ * SpHoldWarning whose `guard` pointer label_mutex guards, and which the
+ * guard clears before it goes. The guard and the source's callback data
+ * each hold a reference on the warning, so whichever goes last frees it,
+ * even while the callback runs in another thread.
  */
 
 #include "config.h"
@@ -32,8 +43,9 @@
  * behind it see only the final value.
  *
  * The lock is released by [method@Sharedpotato.Guard.release] or, if that
- * was never called, when the last reference to the guard is dropped, so
- * `g_autoptr(SpGuard)` releases at scope exit:
+ * was never called, when the last reference to the guard is dropped
+ * ([method@Sharedpotato.Guard.unref]), so `g_autoptr(SpGuard)` releases
+ * at scope exit:
  *
  * ```c
  * g_autoptr(SpGuard) guard = sp_shared_object_lock_finish (object, result, &error);
@@ -42,16 +54,28 @@
  * sp_guard_set_value (guard, &new_value, &error);
  * ```
  *
+ * A guard is a reference-counted boxed type (one is made for every lock,
+ * so it is lighter than a #GObject); in Python and JavaScript it is
+ * released when it is garbage-collected, if it was not released before.
+ *
  * Releasing a guard twice, or writing through a shared guard, is a
  * programmer error reported with a critical.
  *
  * Since: 1.0
  */
 
+typedef struct _SpHoldWarning SpHoldWarning;
+
+/* Catches a pointer to something else, or to a freed guard, passed for a
+ * guard: what G_TYPE_CHECK_INSTANCE_TYPE () did for the GObject it was. */
+#define SP_GUARD_MAGIC 0x53704775u /* "SpGu" */
+#define SP_IS_GUARD(g) ((g) != NULL && (g)->magic == SP_GUARD_MAGIC)
+
 struct _SpGuard
 {
-  GObject         parent_instance;
-  SpSharedObject *object;
+  guint32         magic;
+  int             ref_count;
+  SpSharedObject *object;      /* a reference */
   int             hold;        /* SpHold */
   int             mode;        /* SpLockMode, as last held */
   gint64          acquired_at; /* µs, monotonic */
@@ -59,59 +83,90 @@ struct _SpGuard
    * copied: most guards are never labelled nor warned about. */
   const char     *static_label;
   char           *label;
-  GSource        *warning;     /* the held-too-long timer, if any */
+  SpHoldWarning  *warning;     /* a reference, while the timer is armed */
+  GSource        *warning_source;
   int             warned;
+};
+
+/* An atomic reference-counted box shared by the guard and the timer
+ * source's callback, which GLib may drop in another thread. */
+struct _SpHoldWarning
+{
+  SpGuard *guard;              /* label_mutex; NULL once the guard ended */
 };
 
 /* Labels are set by the holder and read by the warning timer in the owner
  * context; both are rare, so one lock for all guards is enough. */
 static GMutex label_mutex;
 
-G_DEFINE_FINAL_TYPE (SpGuard, sp_guard, G_TYPE_OBJECT)
+G_DEFINE_BOXED_TYPE (SpGuard, sp_guard, sp_guard_ref, sp_guard_unref)
 
 static gboolean
 sp_guard_warn_held_too_long (gpointer data)
 {
-  g_autoptr(SpGuard) self = g_weak_ref_get (data);
+  SpHoldWarning *warning = data;
+  g_autoptr(SpSharedObject) object = NULL;
   g_autofree char *label = NULL;
-
-  if (self == NULL || sp_guard_is_released (self))
-    return G_SOURCE_REMOVE;
+  gint64 acquired_at;
+  SpLockMode mode;
 
   sp_mutex_lock (&label_mutex);
-  label = g_strdup (self->label != NULL ? self->label : self->static_label);
+  if (warning->guard == NULL || sp_guard_is_released (warning->guard))
+    {
+      sp_mutex_unlock (&label_mutex);
+      return G_SOURCE_REMOVE;
+    }
+  label = g_strdup (warning->guard->label != NULL ? warning->guard->label
+                                                  : warning->guard->static_label);
+  object = g_object_ref (warning->guard->object);
+  acquired_at = warning->guard->acquired_at;
+  mode = g_atomic_int_get (&warning->guard->mode);
+  g_atomic_int_set (&warning->guard->warned, TRUE);
   sp_mutex_unlock (&label_mutex);
 
-  g_atomic_int_set (&self->warned, TRUE);
   g_warning ("Shared object “%s”: %s lock taken by %s held for %" G_GINT64_FORMAT " ms",
-             _sp_shared_object_get_display_name (self->object),
-             sp_guard_get_mode (self) == SP_LOCK_MODE_EXCLUSIVE ? "exclusive" : "shared",
+             _sp_shared_object_get_display_name (object),
+             mode == SP_LOCK_MODE_EXCLUSIVE ? "exclusive" : "shared",
              label ? label : "(unlabelled)",
-             (g_get_monotonic_time () - self->acquired_at) / 1000);
+             (g_get_monotonic_time () - acquired_at) / 1000);
 
   return G_SOURCE_REMOVE;
-}
-
-static void
-weak_ref_free (gpointer data)
-{
-  g_weak_ref_clear (data);
-  g_free (data);
 }
 
 static void
 sp_guard_arm_warning (SpGuard *self,
                       int      after_ms)
 {
-  GWeakRef *ref = g_new0 (GWeakRef, 1);
+  SpHoldWarning *warning = g_atomic_rc_box_new0 (SpHoldWarning);
 
-  /* A weak reference: the timer must not keep the guard, and so the
-   * lock, alive. */
-  g_weak_ref_init (ref, self);
-  self->warning = g_timeout_source_new (after_ms);
-  g_source_set_static_name (self->warning, "[sharedpotato] hold warning");
-  g_source_set_callback (self->warning, sp_guard_warn_held_too_long, ref, weak_ref_free);
-  g_source_attach (self->warning, _sp_shared_object_get_owner_context (self->object));
+  /* The timer must not keep the guard, and so the lock, alive: it sees
+   * the guard only while the guard lets it. */
+  warning->guard = self;
+  self->warning = warning;
+  self->warning_source = g_timeout_source_new (after_ms);
+  g_source_set_static_name (self->warning_source, "[sharedpotato] hold warning");
+  g_source_set_callback (self->warning_source, sp_guard_warn_held_too_long,
+                         g_atomic_rc_box_acquire (warning), g_atomic_rc_box_release);
+  g_source_attach (self->warning_source, _sp_shared_object_get_owner_context (self->object));
+}
+
+/* Once the guard has ended: the timer no longer sees it, and will not
+ * run. */
+static void
+sp_guard_disarm_warning (SpGuard *self)
+{
+  SpHoldWarning *warning = g_steal_pointer (&self->warning);
+
+  if (warning == NULL)
+    return;
+
+  sp_mutex_lock (&label_mutex);
+  warning->guard = NULL;
+  sp_mutex_unlock (&label_mutex);
+  g_atomic_rc_box_release (warning);
+
+  g_source_destroy (self->warning_source);
+  g_clear_pointer (&self->warning_source, g_source_unref);
 }
 
 SpGuard *
@@ -119,9 +174,11 @@ _sp_guard_new (SpSharedObject *object,
                SpLockMode      mode,
                const char     *label)
 {
-  SpGuard *self = g_object_new (SP_TYPE_GUARD, NULL);
+  SpGuard *self = g_new0 (SpGuard, 1);
   int warning_ms = _sp_shared_object_get_hold_warning_ms (object);
 
+  self->magic = SP_GUARD_MAGIC;
+  self->ref_count = 1;
   self->object = g_object_ref (object);
   self->mode = mode;
   self->hold = mode == SP_LOCK_MODE_EXCLUSIVE ? SP_HOLD_EXCLUSIVE : SP_HOLD_SHARED;
@@ -142,8 +199,8 @@ sp_guard_end (SpGuard      *self,
   if (!_sp_shared_object_end_hold (self->object, &self->hold, self->acquired_at, error))
     return FALSE;
 
-  if (self->warning != NULL)
-    g_source_destroy (self->warning);
+  /* Only the one call that ended the hold gets here. */
+  sp_guard_disarm_warning (self);
 
   if (g_atomic_int_get (&self->warned))
     g_message ("Shared object “%s”: lock held too long was released after %" G_GINT64_FORMAT " ms",
@@ -163,54 +220,62 @@ _sp_guard_new_initializer (SpSharedObject *object)
   return self;
 }
 
-static void
-sp_guard_dispose (GObject *object)
+/**
+ * sp_guard_ref:
+ * @self: a #SpGuard
+ *
+ * Takes a reference on @self. The lock is held until
+ * [method@Sharedpotato.Guard.release], or until the last reference is
+ * dropped.
+ *
+ * Returns: (transfer full): @self
+ *
+ * Since: 1.0
+ */
+SpGuard *
+sp_guard_ref (SpGuard *self)
 {
-  SpGuard *self = (SpGuard *) object;
+  g_return_val_if_fail (SP_IS_GUARD (self), NULL);
+  g_return_val_if_fail (g_atomic_int_get (&self->ref_count) > 0, NULL);
 
-  if (self->object != NULL)
+  g_atomic_int_inc (&self->ref_count);
+
+  return self;
+}
+
+/**
+ * sp_guard_unref:
+ * @self: (transfer full): a #SpGuard
+ *
+ * Drops a reference on @self. Dropping the last one releases the lock if
+ * [method@Sharedpotato.Guard.release] was not called.
+ *
+ * Since: 1.0
+ */
+void
+sp_guard_unref (SpGuard *self)
+{
+  g_return_if_fail (SP_IS_GUARD (self));
+  g_return_if_fail (g_atomic_int_get (&self->ref_count) > 0);
+
+  if (!g_atomic_int_dec_and_test (&self->ref_count))
+    return;
+
+  /* The last reference: nobody else can release it now. */
+  if (g_atomic_int_get (&self->hold) != SP_HOLD_NONE)
     sp_guard_end (self, NULL);
+  sp_guard_disarm_warning (self);
 
-  G_OBJECT_CLASS (sp_guard_parent_class)->dispose (object);
-}
-
-static void
-sp_guard_finalize (GObject *object)
-{
-  SpGuard *self = (SpGuard *) object;
-
-  g_clear_object (&self->object);
-  g_clear_pointer (&self->warning, g_source_unref);
-  g_clear_pointer (&self->label, g_free);
-
-  G_OBJECT_CLASS (sp_guard_parent_class)->finalize (object);
-}
-
-static void
-sp_guard_class_init (SpGuardClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->dispose = sp_guard_dispose;
-  object_class->finalize = sp_guard_finalize;
-}
-
-static void
-sp_guard_init (SpGuard *self)
-{
+  g_object_unref (self->object);
+  g_free (self->label);
+  self->magic = 0;
+  g_free (self);
 }
 
 static gboolean
 sp_guard_check_held (SpGuard    *self,
                      const char *function)
 {
-  if (self->object == NULL)
-    {
-      g_critical ("%s: guard %p holds no lock (it was not returned by sharedpotato)",
-                  function, self);
-      return FALSE;
-    }
-
   if (g_atomic_int_get (&self->hold) == SP_HOLD_NONE)
     {
       g_critical ("%s: guard %p was already released", function, self);

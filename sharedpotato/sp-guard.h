@@ -18,8 +18,14 @@ G_BEGIN_DECLS
 
 #define SP_TYPE_GUARD (sp_guard_get_type ())
 
+typedef struct _SpGuard SpGuard;
+
 SP_AVAILABLE_IN_ALL
-G_DECLARE_FINAL_TYPE (SpGuard, sp_guard, SP, GUARD, GObject)
+GType       sp_guard_get_type       (void) G_GNUC_CONST;
+SP_AVAILABLE_IN_ALL
+SpGuard    *sp_guard_ref            (SpGuard      *self);
+SP_AVAILABLE_IN_ALL
+void        sp_guard_unref          (SpGuard      *self);
 
 SP_AVAILABLE_IN_ALL
 SpLockMode  sp_guard_get_mode       (SpGuard      *self);
@@ -46,5 +52,7 @@ void        sp_guard_release        (SpGuard      *self);
 SP_AVAILABLE_IN_ALL
 void        sp_guard_release_with_error (SpGuard      *self,
                                          const GError *error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SpGuard, sp_guard_unref)
 
 G_END_DECLS

@@ -117,7 +117,7 @@
  * [method@Sharedpotato.SharedObject.set_async] and
  * [method@Sharedpotato.SharedObject.clear_async] change it, and
  * [method@Sharedpotato.SharedObject.lock_async] returns a
- * [class@Sharedpotato.Guard] that holds the lock across any asynchronous
+ * [struct@Sharedpotato.Guard] that holds the lock across any asynchronous
  * work. [method@Sharedpotato.SharedObject.try_get] and
  * [method@Sharedpotato.SharedObject.try_lock] never wait.
  *
@@ -512,7 +512,7 @@ object_waiter_return_task (SpWaiter *base,
     g_task_return_pointer (task,
                            _sp_guard_new (SP_SHARED_OBJECT (base->owner), waiter->mode,
                                           base->task_name),
-                           g_object_unref);
+                           (GDestroyNotify) sp_guard_unref);
   else
     g_task_return_boolean (task, TRUE);
 }
@@ -2096,7 +2096,7 @@ sp_shared_object_clear_finish (SpSharedObject  *self,
  * queued writer makes readers that arrive after it wait (no writer
  * starvation). Readers at the head of the queue are granted together.
  *
- * The lock is held through the [class@Sharedpotato.Guard] that
+ * The lock is held through the [struct@Sharedpotato.Guard] that
  * [method@Sharedpotato.SharedObject.lock_finish] returns, across any
  * asynchronous work, until [method@Sharedpotato.Guard.release] or its last
  * reference goes.
@@ -2301,7 +2301,7 @@ sp_shared_object_try_lock (SpSharedObject *self,
  * Installs a lazy initializer. The first
  * [method@Sharedpotato.SharedObject.get_async] that finds the object
  * uninitialized starts it, exactly once however many gets are waiting; it
- * runs in the owner context, with an exclusive [class@Sharedpotato.Guard]
+ * runs in the owner context, with an exclusive [struct@Sharedpotato.Guard]
  * that it may hold across asynchronous work. Gets that arrive meanwhile
  * wait for it like any other get, with their own timeouts and
  * cancellables, which never cancel the initializer for the others.

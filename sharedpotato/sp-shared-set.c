@@ -375,7 +375,7 @@ set_call_locked (GObject      *source,
 
   perform_held (call->self, call->op, &call->payload, &call->outcome);
   sp_guard_release (guard);
-  g_object_unref (guard);
+  sp_guard_unref (guard);
 
   g_task_return_boolean (task, TRUE);
 }
@@ -472,7 +472,7 @@ perform_and_release (SpSharedSet  *self,
 {
   perform_held (self, op, &payload, outcome);
   sp_guard_release (guard);
-  g_object_unref (guard);
+  sp_guard_unref (guard);
 
   if (payload != NULL)
     _sp_set_items_free_item (self->items, payload);

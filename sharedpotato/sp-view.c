@@ -100,7 +100,7 @@ view_call_done (GObject      *source,
     case VIEW_LOCK:
       guard = sp_shared_object_lock_finish (object, result, &error);
       if (guard != NULL)
-        g_task_return_pointer (task, guard, g_object_unref);
+        g_task_return_pointer (task, guard, (GDestroyNotify) sp_guard_unref);
       else
         g_task_return_error (task, error);
       break;

@@ -31,7 +31,7 @@ result_clear (Result *r)
 {
   if (G_IS_VALUE (&r->value))
     g_value_unset (&r->value);
-  g_clear_object (&r->guard);
+  g_clear_pointer (&r->guard, sp_guard_unref);
   g_clear_error (&r->error);
   memset (r, 0, sizeof *r);
 }

@@ -357,7 +357,7 @@ test_try_get (void)
   g_assert_true (sp_shared_object_try_get (object, NULL));
   sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb, &l);
   g_assert_false (sp_shared_object_try_get (object, NULL));
-  g_clear_object (&reader);
+  g_clear_pointer (&reader, sp_guard_unref);
   iterate_until (&l.done);
   g_assert_false (sp_shared_object_try_get (object, NULL));
   result_clear (&l);
@@ -381,16 +381,16 @@ test_try_lock (void)
   /* A queued writer is not jumped, not even by a reader. */
   sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb, &l);
   g_assert_null (sp_shared_object_try_lock (object, SP_LOCK_MODE_SHARED));
-  g_object_unref (r1);
+  sp_guard_unref (r1);
   sp_guard_release (r2);
-  g_object_unref (r2);
+  sp_guard_unref (r2);
   iterate_until (&l.done);
   g_assert_null (sp_shared_object_try_lock (object, SP_LOCK_MODE_SHARED));
   result_clear (&l);
 
   w = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
   g_assert_nonnull (w);
-  g_object_unref (w);
+  sp_guard_unref (w);
 }
 
 /* R R W R: the last reader waits for the writer. */
@@ -563,14 +563,14 @@ test_timeout_racing_grant (void)
   sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 1, NULL, lock_cb, &w);
   sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb, &next);
   sp_guard_release (holder);
-  g_object_unref (holder);
+  sp_guard_unref (holder);
   /* Both the timeout and the delivery are ready now. */
   wait_until_monotonic (deadline);
   drain ();
   g_assert_true (w.ok);
   g_assert_no_error (w.error);
   g_assert_false (next.done);
-  g_clear_object (&w.guard);
+  g_clear_pointer (&w.guard, sp_guard_unref);
   iterate_until (&next.done);
   g_assert_true (next.ok);
 
@@ -594,7 +594,7 @@ test_timeout_before_grant (void)
   drain ();
   g_assert_error (w.error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
   sp_guard_release (holder);
-  g_object_unref (holder);
+  sp_guard_unref (holder);
   iterate_until (&next.done);
   g_assert_true (next.ok);
 
@@ -676,7 +676,7 @@ test_cancel_racing_grant (void)
   sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, cancellable, lock_cb, &w);
   sp_shared_object_lock_async (object, SP_LOCK_MODE_SHARED, 0, NULL, lock_cb, &next);
   sp_guard_release (holder);
-  g_object_unref (holder);
+  sp_guard_unref (holder);
   g_cancellable_cancel (cancellable);
   iterate_until (&w.done);
   g_assert_error (w.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
@@ -778,7 +778,7 @@ test_close_with_queued_waiters (void)
   g_assert_false (c.done);
   g_assert_cmpuint (log.emitted, ==, 0);
   sp_guard_release (holder);
-  g_object_unref (holder);
+  sp_guard_unref (holder);
   iterate_until (&c.done);
   g_assert_true (c.ok);
   g_assert_cmpuint (log.emitted, ==, 1);
@@ -809,7 +809,7 @@ test_close_with_held_guard (void)
   g_value_set_int (&value, 99);
   g_assert_true (sp_guard_set_value (holder, &value, NULL));
   g_value_unset (&value);
-  g_object_unref (holder);
+  sp_guard_unref (holder);
   iterate_until (&c.done);
   g_assert_true (c.ok);
   g_assert_cmpint (log.final, ==, 99);
@@ -829,7 +829,7 @@ test_close_twice (void)
   sp_shared_object_close_async (object, 0, NULL, close_cb, &c2);
   drain ();
   g_assert_false (c1.done || c2.done);
-  g_object_unref (holder);
+  sp_guard_unref (holder);
   iterate_until (&c2.done);
   g_assert_true (c1.ok && c2.ok);
 
@@ -861,7 +861,7 @@ test_close_timeout (void)
 
   /* The object still finishes closing when the holder leaves. */
   sp_shared_object_close_async (object, 0, NULL, close_cb, &c2);
-  g_object_unref (holder);
+  sp_guard_unref (holder);
   iterate_until (&c2.done);
   g_assert_true (c2.ok);
   g_assert_cmpuint (log.emitted, ==, 1);
@@ -1008,7 +1008,7 @@ chain_locked (GObject *source, GAsyncResult *res, gpointer data)
   chain->highest = MAX (chain->highest, here);
   chain->granted++;
   sp_guard_release (guard);
-  g_object_unref (guard);
+  sp_guard_unref (guard);
 }
 
 static void
@@ -1021,7 +1021,7 @@ test_chain_bounded_stack (void)
   for (guint i = 0; i < CHAIN_LENGTH; i++)
     sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, chain_locked, &chain);
   sp_guard_release (holder);
-  g_object_unref (holder);
+  sp_guard_unref (holder);
 
   while (chain.granted < CHAIN_LENGTH)
     g_main_context_iteration (NULL, TRUE);
@@ -1181,7 +1181,7 @@ init_finish (Init *init)
     {
       sp_guard_release (guard);
     }
-  g_object_unref (guard);
+  sp_guard_unref (guard);
 }
 
 static void
@@ -1269,7 +1269,7 @@ init_drop_guard (SpSharedObject *object, SpGuard *guard, gpointer user_data)
 {
   (*(guint *) user_data)++;
   /* As a binding does when its function raised: the guard just goes. */
-  g_object_unref (guard);
+  sp_guard_unref (guard);
 }
 
 static void
@@ -1374,7 +1374,7 @@ test_init_waits_for_readers (void)
   g_assert_cmpuint (init.runs, ==, 0);
   g_assert_false (later.done);
 
-  g_object_unref (reader);
+  sp_guard_unref (reader);
   drain ();
   g_assert_cmpuint (init.runs, ==, 1);
   g_assert_false (later.done);
@@ -1581,7 +1581,7 @@ test_sync_get_from_worker (void)
   g_value_set_int (&value, 42);
   g_assert_true (sp_guard_set_value (writer, &value, NULL));
   g_value_unset (&value);
-  g_object_unref (writer);
+  sp_guard_unref (writer);
   g_thread_join (thread);
 
   g_assert_no_error (sg.error);
@@ -1712,7 +1712,7 @@ second_reader_releases (GObject *source, GAsyncResult *res, gpointer data)
   SpGuard *guard = sp_shared_object_lock_finish (n->object, res, NULL);
 
   n->ran++;
-  g_object_unref (guard);
+  sp_guard_unref (guard);
 }
 
 static void
@@ -1770,7 +1770,7 @@ test_review_initializer_removed_while_pending (void)
   sp_shared_object_get_async (object, 0, NULL, get_cb, &g);
   drain ();
   sp_shared_object_set_initializer (object, NULL, NULL, NULL);
-  g_object_unref (reader);
+  sp_guard_unref (reader);
   drain ();
   g_assert_cmpuint (init.runs, ==, 0);
   /* The get waits for a value as it would without an initializer. */
@@ -1876,12 +1876,12 @@ test_review_downgrade_races_release (void)
       g_atomic_int_set (&race.go, 1);
       sp_guard_downgrade (race.guard);
       g_thread_join (thread);
-      g_object_unref (race.guard);
+      sp_guard_unref (race.guard);
 
       /* Whatever the interleaving, nothing is left held. */
       writer = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
       g_assert_nonnull (writer);
-      g_object_unref (writer);
+      sp_guard_unref (writer);
     }
   g_log_remove_handler ("Sharedpotato", handler);
   g_test_log_set_fatal_handler (NULL, NULL);
@@ -1960,7 +1960,7 @@ test_review_try_lock_does_not_jump_initializer (void)
   sp_shared_object_set_initializer (object, init_hold_guard, &init, NULL);
   sp_shared_object_get_async (object, 0, NULL, get_cb, &g);
   g_assert_null (sp_shared_object_try_lock (object, SP_LOCK_MODE_SHARED));
-  g_object_unref (reader);
+  sp_guard_unref (reader);
   drain ();
   g_assert_cmpuint (init.runs, ==, 1);
   init_finish (&init);
@@ -1979,7 +1979,7 @@ set_then_fail (SpSharedObject *object, SpGuard *guard, gpointer user_data)
   sp_guard_set_value (guard, &value, NULL);
   g_value_unset (&value);
   sp_guard_release_with_error (guard, error);
-  g_object_unref (guard);
+  sp_guard_unref (guard);
 }
 
 static void
@@ -2085,7 +2085,7 @@ test_bad_input_more (void)
   sp_shared_object_close_async (object, G_MAXINT, NULL, close_cb, &c);
   iterate_until (&huge.done);
   g_assert_error (huge.error, G_IO_ERROR, G_IO_ERROR_CLOSED);
-  g_object_unref (holder);
+  sp_guard_unref (holder);
   iterate_until (&c.done);
   g_assert_true (c.ok);
 

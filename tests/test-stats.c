@@ -42,7 +42,7 @@ test_scripted (void)
   g_assert_cmpuint (mid->peak_queue_length, ==, 3);
 
   sp_guard_release (holder);
-  g_object_unref (holder);
+  sp_guard_unref (holder);
   iterate_until (&g2.done);
   reader = sp_shared_object_try_lock (object, SP_LOCK_MODE_SHARED); /* read */
 
@@ -65,7 +65,7 @@ test_scripted (void)
   copy = sp_stats_copy (end);
   g_assert_cmpmem (copy, sizeof *copy, end, sizeof *end);
 
-  g_object_unref (reader);
+  sp_guard_unref (reader);
   result_clear (&s);
   result_clear (&g1);
   result_clear (&g2);
@@ -220,7 +220,7 @@ test_hold_warning (void)
 
   /* Released in time: never a warning, even after the threshold passed. */
   quick = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
-  g_object_unref (quick);
+  sp_guard_unref (quick);
   g_timeout_add (20, set_flag, &passed);
   iterate_until (&passed);
   g_assert_cmpuint (caught.warnings, ==, 0);
@@ -239,7 +239,7 @@ test_hold_warning (void)
   g_assert_cmpuint (caught.warnings, ==, 1);
   g_assert_cmpuint (caught.messages, ==, 1);
   g_assert_nonnull (strstr (caught.last, "released after"));
-  g_object_unref (guard);
+  sp_guard_unref (guard);
 
   /* Off again: nothing. */
   sp_shared_object_set_hold_warning_ms (object, 0);
@@ -247,7 +247,7 @@ test_hold_warning (void)
   passed = FALSE;
   g_timeout_add (20, set_flag, &passed);
   iterate_until (&passed);
-  g_object_unref (guard);
+  sp_guard_unref (guard);
   g_assert_cmpuint (caught.warnings, ==, 1);
 
   g_log_remove_handler ("Sharedpotato", handler);

@@ -159,7 +159,7 @@ leave_shared (Counter *c, SpGuard *guard)
 {
   g_atomic_int_add (&c->readers, -1);
   sp_guard_release (guard);
-  g_object_unref (guard);
+  sp_guard_unref (guard);
 }
 
 static void
@@ -185,7 +185,7 @@ leave_exclusive (Counter *c, SpGuard *guard)
 {
   g_atomic_int_add (&c->writers, -1);
   sp_guard_release (guard);
-  g_object_unref (guard);
+  sp_guard_unref (guard);
 }
 
 static void worker_issue (Worker *w);
@@ -597,7 +597,7 @@ test_stress (void)
       g_assert_nonnull (guard);
       /* None doubled, none lost: the value counts the successful writes. */
       g_assert_cmpint (read_int (guard), ==, counters[i].succeeded);
-      g_object_unref (guard);
+      sp_guard_unref (guard);
     }
 
   g_test_message ("%u operations: %d succeeded, %d timed out, %d cancelled, %d closed",

@@ -215,7 +215,7 @@ test_scripted_sequence (void)
   iterate_until (&l.done);
   set_int (object, 1, &s);
   sp_guard_release (holder);
-  g_object_unref (holder);
+  sp_guard_unref (holder);
   iterate_until (&s.done);
   sp_shared_object_close_async (object, 0, NULL, close_cb, &c);
   iterate_until (&c.done);
@@ -419,7 +419,7 @@ test_wait_before_outcome (void)
     pthread_cond_wait (&race_cond, &race_lock);
   pthread_mutex_unlock (&race_lock);
   sp_guard_release (holder);
-  g_object_unref (holder);
+  sp_guard_unref (holder);
   iterate_until (&r.done);
   g_thread_join (worker);
 

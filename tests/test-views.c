@@ -26,7 +26,7 @@ view_result_clear (ViewResult *r)
 {
   if (G_IS_VALUE (&r->value))
     g_value_unset (&r->value);
-  g_clear_object (&r->guard);
+  g_clear_pointer (&r->guard, sp_guard_unref);
   g_clear_error (&r->error);
   r->source = NULL;
   memset (r, 0, sizeof *r);
@@ -232,7 +232,7 @@ test_updater (void)
   g_value_set_int (&value, g_value_get_int (&value) + 1);
   g_assert_true (sp_guard_set_value (l.guard, &value, NULL));
   g_value_unset (&value);
-  g_clear_object (&l.guard);
+  g_clear_pointer (&l.guard, sp_guard_unref);
 
   sp_updater_get_async (updater, 0, NULL, updater_get_cb, &g);
   iterate_until (&g.done);

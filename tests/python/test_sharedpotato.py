@@ -148,6 +148,7 @@ class SharedObjectTest(unittest.TestCase):
     def test_lock_and_guard(self):
         obj = int_object(1)
         guard = run(obj.lock_async, obj.lock_finish, EXCLUSIVE, 0)
+        self.assertIsInstance(guard, Sharedpotato.Guard)
         self.assertEqual(guard.get_mode(), EXCLUSIVE)
         self.assertTrue(guard.is_initialized())
         self.assertEqual(guard.get_value(), (True, 1))
