@@ -1,4 +1,5 @@
-/* sp-shared-object-private.h: what SpGuard needs from its object
+/* sp-shared-object-private.h: what SpGuard and SpSharedSet need from an
+ * SpSharedObject
  *
  * SPDX-License-Identifier: MIT
  */
@@ -6,6 +7,7 @@
 #pragma once
 
 #include "sp-shared-object.h"
+#include "sp-waiter-private.h"
 
 G_BEGIN_DECLS
 
@@ -39,6 +41,41 @@ gboolean _sp_shared_object_write_value  (SpSharedObject *self,
                                          const GValue   *value,
                                          GError        **error);
 void     _sp_shared_object_write_clear  (SpSharedObject *self);
+
+/* Another type's asynchronous call built on this object's lock, with a
+ * single GTask: when the lock is granted, @func runs with it held in
+ * @mode, in the task's context, at delivery; the lock is then released
+ * and the task (whose source object is @task_source) returns TRUE. As for
+ * lock_async, a cancellation between grant and delivery passes the lock
+ * on and reports CANCELLED, without running @func. @operation (static)
+ * names the call in traces. The caller's finish propagates the boolean;
+ * _sp_shared_object_run_held_get_data() gives @data back after a success.
+ * @data_free runs when the task is finalized. */
+typedef void (*SpHeldFunc) (gpointer data);
+
+void     _sp_shared_object_run_held_async    (SpSharedObject      *self,
+                                              SpLockMode           mode,
+                                              int                  timeout_ms,
+                                              GCancellable        *cancellable,
+                                              GObject             *task_source,
+                                              const char          *operation,
+                                              SpHeldFunc           func,
+                                              gpointer             data,
+                                              GDestroyNotify       data_free,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data,
+                                              gpointer             source_tag,
+                                              const char          *task_name);
+gpointer _sp_shared_object_run_held_get_data (GAsyncResult        *result);
+
+/* sp_sync_call_begin() against this object's owner context, for the
+ * blocking twins of a type built on it (@kind and @display_name name that
+ * type's instance in the critical). */
+gboolean _sp_shared_object_sync_call_begin   (SpSharedObject      *self,
+                                              SpSyncCall          *call,
+                                              const char          *function,
+                                              const char          *kind,
+                                              const char          *display_name);
 
 /* For the held-too-long warning; these need no mutex. */
 int           _sp_shared_object_get_hold_warning_ms (SpSharedObject *self);

@@ -185,6 +185,7 @@ typedef enum
   OP_CLEAR,
   OP_LOCK,
   OP_CLOSE,
+  OP_RUN_HELD,   /* private: another type's call run under the lock */
 } WaiterOp;
 
 typedef struct
@@ -194,6 +195,9 @@ typedef struct
   SpLockMode      mode;
   gboolean        initialized;
   GValue          value;
+  SpHeldFunc      held_func;      /* OP_RUN_HELD */
+  gpointer        held_data;
+  GDestroyNotify  held_data_free;
 } SpObjectWaiter;
 
 typedef enum
@@ -299,6 +303,7 @@ op_name (WaiterOp op)
   static const char * const names[] = {
     [OP_GET] = "get", [OP_PEEK] = "peek", [OP_SET] = "set",
     [OP_CLEAR] = "clear", [OP_LOCK] = "lock", [OP_CLOSE] = "close",
+    [OP_RUN_HELD] = "run",
   };
 
   return names[op];
@@ -480,6 +485,8 @@ object_waiter_finalize (SpWaiter *base)
 
   if (G_IS_VALUE (&waiter->value))
     g_value_unset (&waiter->value);
+  if (waiter->held_data_free != NULL)
+    waiter->held_data_free (waiter->held_data);
 }
 
 static void
@@ -488,7 +495,7 @@ object_waiter_settle (SpWaiter *base)
   SpObjectWaiter *waiter = (SpObjectWaiter *) base;
   SpSharedObject *self = SP_SHARED_OBJECT (base->owner);
 
-  if (waiter->op == OP_LOCK &&
+  if ((waiter->op == OP_LOCK || waiter->op == OP_RUN_HELD) &&
       base->error == NULL &&
       g_cancellable_is_cancelled (base->cancellable))
     {
@@ -513,6 +520,17 @@ object_waiter_return_task (SpWaiter *base,
                            _sp_guard_new (SP_SHARED_OBJECT (base->owner), waiter->mode,
                                           base->task_name),
                            (GDestroyNotify) sp_guard_unref);
+  else if (waiter->op == OP_RUN_HELD)
+    {
+      SpSharedObject *self = SP_SHARED_OBJECT (base->owner);
+      int hold = waiter->mode == SP_LOCK_MODE_EXCLUSIVE ? SP_HOLD_EXCLUSIVE : SP_HOLD_SHARED;
+      gint64 acquired_at = g_get_monotonic_time ();
+
+      /* What a guard's holder would do, without the guard. */
+      waiter->held_func (waiter->held_data);
+      _sp_shared_object_end_hold (self, &hold, acquired_at, NULL);
+      g_task_return_boolean (task, TRUE);
+    }
   else
     g_task_return_boolean (task, TRUE);
 }
@@ -639,6 +657,7 @@ waiter_is_exclusive (SpObjectWaiter *waiter)
     case OP_CLEAR:
       return TRUE;
     case OP_LOCK:
+    case OP_RUN_HELD:
       return waiter->mode == SP_LOCK_MODE_EXCLUSIVE;
     case OP_GET:
     case OP_PEEK:
@@ -773,6 +792,7 @@ grant_waiter_locked (SpSharedObject *self,
       break;
 
     case OP_LOCK:
+    case OP_RUN_HELD:
       take_hold_locked (self, waiter->mode);
       break;
 
@@ -2128,6 +2148,53 @@ sp_shared_object_lock_async (SpSharedObject      *self,
   waiter_start (waiter, timeout_ms);
 }
 
+void
+_sp_shared_object_run_held_async (SpSharedObject      *self,
+                                  SpLockMode           mode,
+                                  int                  timeout_ms,
+                                  GCancellable        *cancellable,
+                                  GObject             *task_source,
+                                  const char          *operation,
+                                  SpHeldFunc           func,
+                                  gpointer             data,
+                                  GDestroyNotify       data_free,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data,
+                                  gpointer             source_tag,
+                                  const char          *task_name)
+{
+  SpWaiterHost host = {
+    .owner            = G_OBJECT (self),
+    .mutex            = &self->mutex,
+    .name             = self->name,
+    .owner_context    = self->owner_context,
+    .owner_dispatcher = self->owner_dispatcher,
+    .trace            = self->trace,
+    .task_source      = task_source,
+  };
+  SpObjectWaiter *waiter;
+
+  waiter = sp_waiter_new (&object_waiter_class, sizeof (SpObjectWaiter), &host,
+                          operation, cancellable, callback, user_data,
+                          source_tag, task_name);
+  waiter->op = OP_RUN_HELD;
+  waiter->mode = mode;
+  waiter->held_func = func;
+  waiter->held_data = data;
+  waiter->held_data_free = data_free;
+  waiter_start (waiter, timeout_ms);
+}
+
+gpointer
+_sp_shared_object_run_held_get_data (GAsyncResult *result)
+{
+  SpObjectWaiter *waiter = g_task_get_task_data (G_TASK (result));
+
+  g_assert (waiter->op == OP_RUN_HELD);
+
+  return waiter->held_data;
+}
+
 /**
  * sp_shared_object_lock_finish:
  * @self: a #SpSharedObject
@@ -2439,6 +2506,17 @@ sync_call_begin (SpSharedObject *self,
 {
   return sp_sync_call_begin (call, self->owner_context, self->owner_thread,
                              function, "shared object", object_display_name (self));
+}
+
+gboolean
+_sp_shared_object_sync_call_begin (SpSharedObject *self,
+                                   SpSyncCall     *call,
+                                   const char     *function,
+                                   const char     *kind,
+                                   const char     *display_name)
+{
+  return sp_sync_call_begin (call, self->owner_context, self->owner_thread,
+                             function, kind, display_name);
 }
 
 #define sync_call_done sp_sync_call_done

@@ -49,12 +49,15 @@ gboolean  _sp_shared_set_call_finish (gpointer              source,
                                       gpointer              source_tag,
                                       SpSetOutcome         *outcome,
                                       GError              **error);
+/* Blocks the calling thread; @function (static) names the call in the
+ * critical that refuses it in the owner context, and its task. */
 gboolean  _sp_shared_set_call_sync   (SpSharedSet          *self,
                                       SpSetOp               op,
                                       const GValue         *item,
                                       int                   timeout_ms,
                                       GCancellable         *cancellable,
                                       SpSetOutcome         *outcome,
+                                      const char           *function,
                                       GError              **error);
 /* Never waits: G_IO_ERROR_WOULD_BLOCK when the lock is not free. */
 gboolean  _sp_shared_set_call_try    (SpSharedSet          *self,

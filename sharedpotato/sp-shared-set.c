@@ -17,28 +17,31 @@
  *
  *   1. converts its item into a payload (sp-set-items.c) in the caller's
  *      thread, so a refused item never takes a place in the queue;
- *   2. takes the inner object's lock with sp_shared_object_lock_async():
- *      shared for contains, size and snapshot, exclusive for add, discard
- *      and clear. The timeout, cancellable and CLOSED errors are the inner
- *      object's;
- *   3. performs the operation on self->items when the guard arrives (in
- *      the caller's context: the lock callback), pushes the announcements
- *      of what changed to the owner context's dispatcher while it still
- *      holds the guard, so they keep the order of the changes;
- *   4. releases the guard and completes its own GTask, whose source
- *      object is the set or the view it was called through.
+ *   2. takes the inner object's lock, shared for contains, size and
+ *      snapshot, exclusive for add, discard and clear, through
+ *      _sp_shared_object_run_held_async(): a waiter of the inner object
+ *      whose GTask is the set's own call (its source object is the set or
+ *      the view it was called through), so a call costs one GTask, not a
+ *      lock call's and a set call's. The timeout, cancellable and CLOSED
+ *      errors are the inner object's (CLOSED reworded for the set);
+ *   3. performs the operation on self->items when the grant is delivered
+ *      (in the caller's context, where a lock callback would run), and
+ *      pushes the announcements of what changed to the owner context's
+ *      dispatcher while it still holds the lock, so they keep the order
+ *      of the changes;
+ *   4. the inner object then releases the lock and returns the task.
  *
  *   self->items is the very container the inner object holds as its
  *   value (copying an SpSetItems takes a reference): the set keeps a
  *   pointer to it rather than reading it through the guard on every
  *   call, and touches it only while holding a guard of the right mode.
- *   The guard is granted and released under the inner object's mutex,
+ *   The lock is granted and released under the inner object's mutex,
  *   which orders every change before every later reader.
  *
  *   try_add, try_discard and try_contains take the lock with
- *   sp_shared_object_try_lock(); the _sync twins with
- *   sp_shared_object_lock_sync(), which also refuses to block the owner
- *   context.
+ *   sp_shared_object_try_lock(); the _sync twins make the asynchronous
+ *   call on a context of their own and wait for it, after the inner
+ *   object's check that the thread may block.
  *
  * Close
  *
@@ -61,7 +64,7 @@
 #include "sp-dispatcher-private.h"
 #include "sp-mutex-private.h"
 #include "sp-set-items-private.h"
-#include "sp-shared-object.h"
+#include "sp-shared-object-private.h"
 #include "sp-shared-set-private.h"
 #include "sp-trace-private.h"
 
@@ -163,6 +166,12 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 static guint       signals[N_SIGNALS];
+
+static const char *
+set_display_name (SpSharedSet *self)
+{
+  return self->name != NULL ? self->name : G_OBJECT_TYPE_NAME (self);
+}
 
 static const char *
 op_name (SpSetOp op)
@@ -341,8 +350,6 @@ set_call_free (gpointer data)
   g_free (call);
 }
 
-/* Runs in the caller's context, from the inner object's delivery: the
- * task was created in an earlier iteration, so it completes right here. */
 /* The set's lock is an object of its own, which the caller never sees:
  * its CLOSED error speaks of the set. */
 static void
@@ -355,29 +362,14 @@ name_set_in_closed_error (GError *error)
     }
 }
 
+/* Runs in the caller's context, at the delivery of the inner object's
+ * grant, with its lock held. */
 static void
-set_call_locked (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+set_call_run_held (gpointer data)
 {
-  g_autoptr(GTask) task = user_data;
-  SetCall *call = g_task_get_task_data (task);
-  GError *error = NULL;
-  SpGuard *guard;
-
-  guard = sp_shared_object_lock_finish (SP_SHARED_OBJECT (source), result, &error);
-  if (guard == NULL)
-    {
-      name_set_in_closed_error (error);
-      g_task_return_error (task, error);
-      return;
-    }
+  SetCall *call = data;
 
   perform_held (call->self, call->op, &call->payload, &call->outcome);
-  sp_guard_release (guard);
-  sp_guard_unref (guard);
-
-  g_task_return_boolean (task, TRUE);
 }
 
 void
@@ -393,28 +385,21 @@ _sp_shared_set_call_async (SpSharedSet         *self,
                            const char          *name)
 {
   GError *error = NULL;
+  gpointer payload = NULL;
   SetCall *call;
-  GTask *task;
-
-  /* No cancellable for the task: the inner object's call handles it, and
-   * GTask would complete a cancelled task out of order. */
-  task = g_task_new (source, NULL, callback, user_data);
-  g_task_set_source_tag (task, source_tag);
-  g_task_set_name (task, name);
-
-  call = g_new0 (SetCall, 1);
-  call->self = g_object_ref (self);
-  call->op = op;
-  g_task_set_task_data (task, call, set_call_free);
-
-  if (SP_TRACING (self))
-    sp_trace_emit (self->inner, self->name, SP_TRACE_CALL, op_name (op), -1, -1);
 
   if (op_takes_item (op) &&
-      !_sp_set_items_make_item (self->items, item, &call->payload, &error))
+      !_sp_set_items_make_item (self->items, item, &payload, &error))
     {
+      GTask *task = g_task_new (source, NULL, callback, user_data);
+
+      g_task_set_source_tag (task, source_tag);
+      g_task_set_name (task, name);
       if (SP_TRACING (self))
-        sp_trace_emit_failed (self->inner, self->name, op_name (op), -1, error);
+        {
+          sp_trace_emit (self->inner, self->name, SP_TRACE_CALL, op_name (op), -1, -1);
+          sp_trace_emit_failed (self->inner, self->name, op_name (op), -1, error);
+        }
       /* Created in this iteration, so GTask completes it from an idle,
        * after this function returned. */
       g_task_return_error (task, error);
@@ -422,8 +407,17 @@ _sp_shared_set_call_async (SpSharedSet         *self,
       return;
     }
 
-  sp_shared_object_lock_async (self->inner, op_lock_mode (op), timeout_ms, cancellable,
-                               set_call_locked, task);
+  call = g_new0 (SetCall, 1);
+  call->self = g_object_ref (self);
+  call->op = op;
+  call->payload = payload;
+
+  /* One GTask, the inner object's waiter's, whose source is ours: the
+   * work is done where a lock_async callback would do it. */
+  _sp_shared_object_run_held_async (self->inner, op_lock_mode (op), timeout_ms, cancellable,
+                                    source, op_name (op), set_call_run_held,
+                                    call, set_call_free, callback, user_data,
+                                    source_tag, name);
 }
 
 gboolean
@@ -433,16 +427,21 @@ _sp_shared_set_call_finish (gpointer       source,
                             SpSetOutcome  *outcome,
                             GError       **error)
 {
+  GError *local_error = NULL;
   SetCall *call;
 
   memset (outcome, 0, sizeof *outcome);
 
   g_return_val_if_fail (g_task_is_valid (result, source), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, FALSE);
-  if (!g_task_propagate_boolean (G_TASK (result), error))
-    return FALSE;
+  if (!g_task_propagate_boolean (G_TASK (result), &local_error))
+    {
+      name_set_in_closed_error (local_error);
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
 
-  call = g_task_get_task_data (G_TASK (result));
+  call = _sp_shared_object_run_held_get_data (result);
   *outcome = call->outcome;
   call->outcome.snapshot = NULL;
   call->outcome.size = 0;
@@ -450,7 +449,7 @@ _sp_shared_set_call_finish (gpointer       source,
   return TRUE;
 }
 
-/* For the calls that take their guard in the calling thread. */
+/* For the try_ calls, which take their guard in the calling thread. */
 static gboolean
 make_payload (SpSharedSet   *self,
               SpSetOp        op,
@@ -485,43 +484,26 @@ _sp_shared_set_call_sync (SpSharedSet   *self,
                           int            timeout_ms,
                           GCancellable  *cancellable,
                           SpSetOutcome  *outcome,
+                          const char    *function,
                           GError       **error)
 {
-  GError *local_error = NULL;
-  gpointer payload;
-  SpGuard *guard;
+  SpSyncCall call;
+  gboolean ok;
 
   memset (outcome, 0, sizeof *outcome);
 
-  if (SP_TRACING (self))
-    sp_trace_emit (self->inner, self->name, SP_TRACE_CALL, op_name (op), -1, -1);
+  /* Blocks only this thread, on a context of its own, where the call is
+   * delivered; refused, with a critical, where it could deadlock. */
+  if (!_sp_shared_object_sync_call_begin (self->inner, &call, function, "shared set",
+                                          set_display_name (self)))
+    return FALSE;
+  _sp_shared_set_call_async (self, self, op, item, timeout_ms, cancellable,
+                             sp_sync_call_done, &call, _sp_shared_set_call_sync, function);
+  sp_sync_call_wait (&call);
+  ok = _sp_shared_set_call_finish (self, call.result, _sp_shared_set_call_sync, outcome, error);
+  sp_sync_call_end (&call);
 
-  if (!make_payload (self, op, item, &payload, &local_error))
-    {
-      if (SP_TRACING (self))
-        sp_trace_emit_failed (self->inner, self->name, op_name (op), -1, local_error);
-      g_propagate_error (error, local_error);
-      return FALSE;
-    }
-
-  guard = sp_shared_object_lock_sync (self->inner, op_lock_mode (op), timeout_ms,
-                                      cancellable, &local_error);
-  if (guard == NULL)
-    {
-      /* No error when refused in the owner context. */
-      if (local_error != NULL)
-        {
-          name_set_in_closed_error (local_error);
-          g_propagate_error (error, local_error);
-        }
-      if (payload != NULL)
-        _sp_set_items_free_item (self->items, payload);
-      return FALSE;
-    }
-
-  perform_and_release (self, guard, op, payload, outcome);
-
-  return TRUE;
+  return ok;
 }
 
 gboolean
@@ -1809,7 +1791,7 @@ sp_shared_set_add_sync (SpSharedSet   *self,
   g_return_val_if_fail (G_IS_VALUE (item), FALSE);
 
   ok = _sp_shared_set_call_sync (self, SP_SET_OP_ADD, item, timeout_ms, cancellable,
-                                 &outcome, error);
+                                 &outcome, G_STRFUNC, error);
   if (added != NULL)
     *added = outcome.flag;
 
@@ -1848,7 +1830,7 @@ sp_shared_set_discard_sync (SpSharedSet   *self,
   g_return_val_if_fail (G_IS_VALUE (item), FALSE);
 
   ok = _sp_shared_set_call_sync (self, SP_SET_OP_DISCARD, item, timeout_ms, cancellable,
-                                 &outcome, error);
+                                 &outcome, G_STRFUNC, error);
   if (removed != NULL)
     *removed = outcome.flag;
 
@@ -1887,7 +1869,7 @@ sp_shared_set_contains_sync (SpSharedSet   *self,
   g_return_val_if_fail (G_IS_VALUE (item), FALSE);
 
   ok = _sp_shared_set_call_sync (self, SP_SET_OP_CONTAINS, item, timeout_ms, cancellable,
-                                 &outcome, error);
+                                 &outcome, G_STRFUNC, error);
   if (contains != NULL)
     *contains = outcome.flag;
 
@@ -1923,7 +1905,7 @@ sp_shared_set_size_sync (SpSharedSet   *self,
   CHECK_SYNC (self, timeout_ms, cancellable, error, FALSE);
 
   ok = _sp_shared_set_call_sync (self, SP_SET_OP_SIZE, NULL, timeout_ms, cancellable,
-                                 &outcome, error);
+                                 &outcome, G_STRFUNC, error);
   if (size != NULL)
     *size = outcome.size;
 
@@ -1960,7 +1942,7 @@ sp_shared_set_snapshot_sync (SpSharedSet   *self,
   g_return_val_if_fail (n_items != NULL, NULL);
 
   _sp_shared_set_call_sync (self, SP_SET_OP_SNAPSHOT, NULL, timeout_ms, cancellable,
-                            &outcome, error);
+                            &outcome, G_STRFUNC, error);
   *n_items = outcome.size;
 
   return outcome.snapshot;
@@ -1992,7 +1974,7 @@ sp_shared_set_clear_sync (SpSharedSet   *self,
   CHECK_SYNC (self, timeout_ms, cancellable, error, FALSE);
 
   return _sp_shared_set_call_sync (self, SP_SET_OP_CLEAR, NULL, timeout_ms, cancellable,
-                                   &outcome, error);
+                                   &outcome, G_STRFUNC, error);
 }
 
 /**

@@ -848,6 +848,20 @@ test_cancellation (void)
   set_result_clear (&add);
   set_result_clear (&discard);
   set_result_clear (&pre);
+
+  /* Granted, then cancelled before its callback could run: the add is
+   * not performed, reports CANCELLED, and the lock passes on. */
+  g_cancellable_reset (cancellable);
+  holder_start (&h, set, TRUE);
+  g_value_set_static_string (&v, "late");
+  sp_shared_set_add_async (set, &v, 0, cancellable, add_cb, &add);
+  holder_finish (&h);
+  g_assert_false (add.done);
+  g_cancellable_cancel (cancellable);
+  iterate_until (&add.done);
+  g_assert_error (add.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_false (contains_str (set, "late"));
+  set_result_clear (&add);
 }
 
 static void
@@ -1278,10 +1292,11 @@ test_tracing (void)
   add_str (set, "a");
   g_assert_false (add_str (set, "a"));
   drain ();
-  /* The set's own calls and announcements, and its lock's records, all
-   * under the set's name. */
+  /* The set's calls are its lock's waiters, named after the set's
+   * operations; its announcements too; all under the set's name. */
   g_assert_nonnull (strstr (trace_log->str, "created "));
-  g_assert_nonnull (strstr (trace_log->str, "call:add call:lock acquired:lock released:exclusive "));
+  g_assert_nonnull (strstr (trace_log->str, "call:add acquired:add released:exclusive "));
+  g_assert_null (strstr (trace_log->str, ":lock"));
   g_assert_nonnull (strstr (trace_log->str, "changed:item-added "));
   /* Once: the second add changed nothing. */
   g_assert_null (strstr (strstr (trace_log->str, "changed:item-added ") + 1, "changed:item-added"));
