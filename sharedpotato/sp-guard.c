@@ -55,8 +55,12 @@
  * ```
  *
  * A guard is a reference-counted boxed type (one is made for every lock,
- * so it is lighter than a #GObject); in Python and JavaScript it is
- * released when it is garbage-collected, if it was not released before.
+ * so it is lighter than a #GObject). A guard returned by a call is
+ * released when it is garbage-collected in Python and JavaScript, if it
+ * was not released before; but release the guard an initializer is given
+ * explicitly: GJS 1.74 keeps the reference a callback receives, so a
+ * JavaScript initializer's guard would never be released by the
+ * collector.
  *
  * Releasing a guard twice, or writing through a shared guard, is a
  * programmer error reported with a critical.
@@ -66,8 +70,11 @@
 
 typedef struct _SpHoldWarning SpHoldWarning;
 
-/* Catches a pointer to something else, or to a freed guard, passed for a
- * guard: what G_TYPE_CHECK_INSTANCE_TYPE () did for the GObject it was. */
+/* Catches a pointer to something else passed for a guard, as
+ * G_TYPE_CHECK_INSTANCE_TYPE () did for the GObject it was: the value is
+ * odd, so no aligned class pointer at the start of a GTypeInstance can
+ * match it. Cleared at free, it may also catch a freed guard, but only
+ * by chance: reading freed memory is undefined. */
 #define SP_GUARD_MAGIC 0x53704775u /* "SpGu" */
 #define SP_IS_GUARD(g) ((g) != NULL && (g)->magic == SP_GUARD_MAGIC)
 
@@ -124,6 +131,9 @@ sp_guard_warn_held_too_long (gpointer data)
   g_atomic_int_set (&warning->guard->warned, TRUE);
   sp_mutex_unlock (&label_mutex);
 
+  /* Outside the mutex: a release in another thread may print its
+   * "released after" message first, which is only the order of two log
+   * lines. */
   g_warning ("Shared object “%s”: %s lock taken by %s held for %" G_GINT64_FORMAT " ms",
              _sp_shared_object_get_display_name (object),
              mode == SP_LOCK_MODE_EXCLUSIVE ? "exclusive" : "shared",
@@ -140,8 +150,13 @@ sp_guard_arm_warning (SpGuard *self,
   SpHoldWarning *warning = g_atomic_rc_box_new0 (SpHoldWarning);
 
   /* The timer must not keep the guard, and so the lock, alive: it sees
-   * the guard only while the guard lets it. */
+   * the guard only while the guard lets it. Set under the mutex the
+   * callback reads it under: the guard's fields then reach the owner
+   * thread through a lock ThreadSanitizer sees, not only through
+   * g_source_attach()'s. */
+  sp_mutex_lock (&label_mutex);
   warning->guard = self;
+  sp_mutex_unlock (&label_mutex);
   self->warning = warning;
   self->warning_source = g_timeout_source_new (after_ms);
   g_source_set_static_name (self->warning_source, "[sharedpotato] hold warning");
@@ -169,10 +184,11 @@ sp_guard_disarm_warning (SpGuard *self)
   g_clear_pointer (&self->warning_source, g_source_unref);
 }
 
-SpGuard *
-_sp_guard_new (SpSharedObject *object,
-               SpLockMode      mode,
-               const char     *label)
+static SpGuard *
+sp_guard_new_with_hold (SpSharedObject *object,
+                        SpLockMode      mode,
+                        SpHold          hold,
+                        const char     *label)
 {
   SpGuard *self = g_new0 (SpGuard, 1);
   int warning_ms = _sp_shared_object_get_hold_warning_ms (object);
@@ -181,14 +197,25 @@ _sp_guard_new (SpSharedObject *object,
   self->ref_count = 1;
   self->object = g_object_ref (object);
   self->mode = mode;
-  self->hold = mode == SP_LOCK_MODE_EXCLUSIVE ? SP_HOLD_EXCLUSIVE : SP_HOLD_SHARED;
+  self->hold = hold;
   self->acquired_at = g_get_monotonic_time ();
   self->static_label = label;
 
+  /* Last: from here on the timer may read the guard. */
   if (warning_ms > 0)
     sp_guard_arm_warning (self, warning_ms);
 
   return self;
+}
+
+SpGuard *
+_sp_guard_new (SpSharedObject *object,
+               SpLockMode      mode,
+               const char     *label)
+{
+  return sp_guard_new_with_hold (object, mode,
+                                 mode == SP_LOCK_MODE_EXCLUSIVE ? SP_HOLD_EXCLUSIVE : SP_HOLD_SHARED,
+                                 label);
 }
 
 /* Gives the hold back, once; says so if it had been held too long. */
@@ -213,11 +240,8 @@ sp_guard_end (SpGuard      *self,
 SpGuard *
 _sp_guard_new_initializer (SpSharedObject *object)
 {
-  SpGuard *self = _sp_guard_new (object, SP_LOCK_MODE_EXCLUSIVE, "the initializer");
-
-  self->hold = SP_HOLD_INITIALIZER;
-
-  return self;
+  return sp_guard_new_with_hold (object, SP_LOCK_MODE_EXCLUSIVE, SP_HOLD_INITIALIZER,
+                                 "the initializer");
 }
 
 /**

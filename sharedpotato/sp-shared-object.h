@@ -37,7 +37,9 @@ G_DECLARE_FINAL_TYPE (SpSharedObject, sp_shared_object, SP, SHARED_OBJECT, GObje
  * the object uninitialized. It owns @guard: it stores a value with
  * [method@Sharedpotato.Guard.set_value], now or after asynchronous work,
  * and releases the guard; or reports a failure with
- * [method@Sharedpotato.Guard.release_with_error].
+ * [method@Sharedpotato.Guard.release_with_error]. End the guard
+ * explicitly in bindings too: GJS 1.74 keeps the reference a JavaScript
+ * callback receives, so garbage collection never releases it there.
  *
  * Since: 1.0
  */

@@ -398,7 +398,7 @@ _sp_shared_set_call_async (SpSharedSet         *self,
       if (SP_TRACING (self))
         {
           sp_trace_emit (self->inner, self->name, SP_TRACE_CALL, op_name (op), -1, -1);
-          sp_trace_emit_failed (self->inner, self->name, op_name (op), -1, error);
+          sp_trace_emit_failed (self->inner, self->name, op_name (op), -1, error->message);
         }
       /* Created in this iteration, so GTask completes it from an idle,
        * after this function returned. */

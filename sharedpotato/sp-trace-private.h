@@ -46,7 +46,7 @@ void     sp_trace_emit_failed (gconstpointer  object,
                                const char    *name,
                                const char    *operation,
                                gint64         wait_us,
-                               const GError  *error);
+                               const char    *error_message);
 
 #ifdef SP_ENABLE_TRACING
 # define SP_TRACING(self) G_UNLIKELY ((self)->trace)

@@ -116,7 +116,7 @@ sp_trace_emit_failed (gconstpointer  object,
                       const char    *name,
                       const char    *operation,
                       gint64         wait_us,
-                      const GError  *error)
+                      const char    *error_message)
 {
-  trace_emit_record (object, name, SP_TRACE_FAILED, operation, wait_us, -1, error->message);
+  trace_emit_record (object, name, SP_TRACE_FAILED, operation, wait_us, -1, error_message);
 }

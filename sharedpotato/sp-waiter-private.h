@@ -72,7 +72,12 @@ struct _SpWaiter
   GError              *error;
   gint64               enqueued_at;   /* µs, monotonic */
   gint64               wait_us;       /* -1 until granted */
-  GMutex               trace_lock;    /* when tracing: "wait" before the outcome */
+  /* When tracing: the "wait" record and the outcome's, in that order,
+   * without blocking either thread (see sp-waiter.c). */
+  int                  wait_record;   /* WaitRecord, atomic */
+  int                  outcome_event; /* SpTraceEvent, deferred outcome */
+  gint64               outcome_wait_us;
+  char                *outcome_error;
   int                  ref_count;     /* inline atomics, which TSan sees */
   guint8               state;         /* SpWaiterState */
   guint8               starting;      /* a grant now is a grant without waiting */

@@ -46,12 +46,21 @@
  *
  * Tracing
  *
- *   Records are written outside the owner's mutex (a log writer is user
- *   code). A waiter that queues writes "wait" after the mutex is released,
- *   when another thread may already deliver it; the waiter's trace_lock,
- *   taken before the release and dropped after the record, makes its
- *   delivery write the outcome (acquired, timeout, cancelled, failed)
- *   after "wait", never before.
+ *   Records are written outside the owner's mutex: a log writer is user
+ *   code, which may block, iterate a context or wait for another thread.
+ *   A waiter that queues writes "wait" after the mutex is released, when
+ *   another thread (or this one, from inside the writer) may already
+ *   deliver it. Neither side waits for the other; wait_record decides,
+ *   by compare-and-exchange, who writes the outcome (acquired, timeout,
+ *   cancelled, failed):
+ *
+ *     PENDING   set under the mutex when the waiter queues; the starting
+ *               thread has not finished writing "wait"
+ *     NONE      "wait" is written (or there is none): the delivery writes
+ *               the outcome itself
+ *     DEFERRED  the delivery came first: it stored the outcome in the
+ *               waiter, and the starting thread writes it after "wait"
+ *               (it holds a reference until then)
  *
  * References: the task owns the waiter (task data); a connected
  * cancellable handler owns another, because a "cancelled" emission in
@@ -79,8 +88,7 @@ waiter_unref (gpointer data)
     return;
 
   g_assert (waiter->timeout_source == NULL);
-  if (waiter->trace)
-    g_mutex_clear (&waiter->trace_lock);
+  g_free (waiter->outcome_error);
   if (waiter->klass->finalize != NULL)
     waiter->klass->finalize (waiter);
   g_clear_error (&waiter->error);
@@ -89,22 +97,73 @@ waiter_unref (gpointer data)
   g_free (waiter);
 }
 
+typedef enum
+{
+  WAIT_RECORD_NONE,
+  WAIT_RECORD_PENDING,
+  WAIT_RECORD_DEFERRED,
+} WaitRecord;
+
+static void
+emit_outcome (SpWaiter   *waiter,
+              int         event,
+              gint64      wait_us,
+              const char *error_message)
+{
+  if (event == SP_TRACE_FAILED)
+    sp_trace_emit_failed (waiter->owner, waiter->name, waiter->operation, wait_us,
+                          error_message);
+  else
+    sp_trace_emit (waiter->owner, waiter->name, event, waiter->operation, wait_us, -1);
+}
+
+static int
+outcome_event (SpWaiter *waiter,
+               gint64   *wait_us)
+{
+  gint64 since_queued = g_get_monotonic_time () - waiter->enqueued_at;
+
+  if (waiter->error == NULL)
+    {
+      *wait_us = MAX (waiter->wait_us, 0);
+      return SP_TRACE_ACQUIRED;
+    }
+  if (g_error_matches (waiter->error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    {
+      *wait_us = since_queued;
+      return SP_TRACE_TIMEOUT;
+    }
+  if (g_error_matches (waiter->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      *wait_us = since_queued;
+      return SP_TRACE_CANCELLED;
+    }
+  *wait_us = waiter->starting ? -1 : since_queued;
+  return SP_TRACE_FAILED;
+}
+
+/* At delivery: writes the outcome, or leaves it to the thread still
+ * writing the waiter's "wait" record. */
 static void
 trace_outcome (SpWaiter *waiter)
 {
-  if (waiter->error == NULL)
-    sp_trace_emit (waiter->owner, waiter->name, SP_TRACE_ACQUIRED, waiter->operation,
-                   MAX (waiter->wait_us, 0), -1);
-  else if (g_error_matches (waiter->error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-    sp_trace_emit (waiter->owner, waiter->name, SP_TRACE_TIMEOUT, waiter->operation,
-                   g_get_monotonic_time () - waiter->enqueued_at, -1);
-  else if (g_error_matches (waiter->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    sp_trace_emit (waiter->owner, waiter->name, SP_TRACE_CANCELLED, waiter->operation,
-                   g_get_monotonic_time () - waiter->enqueued_at, -1);
-  else
-    sp_trace_emit_failed (waiter->owner, waiter->name, waiter->operation,
-                          waiter->starting ? -1 : g_get_monotonic_time () - waiter->enqueued_at,
-                          waiter->error);
+  gint64 wait_us;
+  int event = outcome_event (waiter, &wait_us);
+  const char *message = waiter->error != NULL ? waiter->error->message : NULL;
+
+  if (g_atomic_int_get (&waiter->wait_record) == WAIT_RECORD_PENDING)
+    {
+      waiter->outcome_event = event;
+      waiter->outcome_wait_us = wait_us;
+      waiter->outcome_error = g_strdup (message);
+      if (g_atomic_int_compare_and_exchange (&waiter->wait_record, WAIT_RECORD_PENDING,
+                                             WAIT_RECORD_DEFERRED))
+        return;
+      /* "wait" was written in between. */
+      g_clear_pointer (&waiter->outcome_error, g_free);
+    }
+
+  emit_outcome (waiter, event, wait_us, message);
 }
 
 static void
@@ -133,13 +192,7 @@ waiter_deliver (SpDispatchItem *item)
     }
 
   if (SP_TRACING (waiter))
-    {
-      /* The thread that queued the waiter may still be writing its "wait"
-       * record (see sp_waiter_start()): the outcome comes after it. */
-      sp_mutex_lock (&waiter->trace_lock);
-      sp_mutex_unlock (&waiter->trace_lock);
-      trace_outcome (waiter);
-    }
+    trace_outcome (waiter);
 
   if (waiter->error != NULL)
     g_task_return_error (task, g_steal_pointer (&waiter->error));
@@ -307,8 +360,6 @@ sp_waiter_new (const SpWaiterClass *klass,
   waiter->name = host->name;
   waiter->operation = operation;
   waiter->trace = host->trace;
-  if (waiter->trace)
-    g_mutex_init (&waiter->trace_lock);
   waiter->wait_us = -1;
   waiter->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
   waiter->task = g_task_new (host->task_source != NULL ? host->task_source : host->owner,
@@ -376,19 +427,20 @@ sp_waiter_start (SpWaiter *waiter,
       g_source_attach (waiter->timeout_source, g_task_get_context (waiter->task));
     }
 
-  /* The "wait" record is written outside the mutex, since a log writer is
-   * user code; but once the mutex is released the waiter can be granted
-   * and delivered by another thread. Taking trace_lock before releasing
-   * makes that delivery write its outcome after this record. */
+  /* Once the mutex is released, the waiter can be delivered while its
+   * "wait" record is being written: see "Tracing" above. */
   if (waits && SP_TRACING (waiter))
-    sp_mutex_lock (&waiter->trace_lock);
+    g_atomic_int_set (&waiter->wait_record, WAIT_RECORD_PENDING);
 
   sp_mutex_unlock (mutex);
 
   if (waits && SP_TRACING (waiter))
     {
       sp_trace_emit (waiter->owner, waiter->name, SP_TRACE_WAIT, waiter->operation, -1, -1);
-      sp_mutex_unlock (&waiter->trace_lock);
+      if (!g_atomic_int_compare_and_exchange (&waiter->wait_record, WAIT_RECORD_PENDING,
+                                              WAIT_RECORD_NONE))
+        emit_outcome (waiter, waiter->outcome_event, waiter->outcome_wait_us,
+                      waiter->outcome_error);
     }
 
   waiter_unref (waiter);

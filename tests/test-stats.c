@@ -3,6 +3,8 @@
  * SPDX-License-Identifier: MIT
  */
 
+#include <pthread.h>
+
 #include <sharedpotato.h>
 
 #include "sp-test-util.h"
@@ -201,9 +203,40 @@ set_flag (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* pthread rather than GMutex: ThreadSanitizer sees its ordering. */
+typedef struct
+{
+  SpSharedObject  *object;
+  pthread_mutex_t  lock;
+  pthread_cond_t   cond;
+  gboolean         locked;
+  gboolean         warned;
+} HoldThread;
+
+static gpointer
+hold_in_thread (gpointer data)
+{
+  HoldThread *h = data;
+  SpGuard *guard = sp_shared_object_try_lock (h->object, SP_LOCK_MODE_EXCLUSIVE);
+
+  g_assert_nonnull (guard);
+  pthread_mutex_lock (&h->lock);
+  h->locked = TRUE;
+  pthread_cond_broadcast (&h->cond);
+  while (!h->warned)
+    pthread_cond_wait (&h->cond, &h->lock);
+  pthread_mutex_unlock (&h->lock);
+  sp_guard_release (guard);
+  sp_guard_unref (guard);
+
+  return NULL;
+}
+
 static void
 test_hold_warning (void)
 {
+  HoldThread hold_thread = { NULL, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, FALSE, FALSE };
+  GThread *worker;
   g_autoptr(SpSharedObject) object = sp_shared_object_new_full (G_TYPE_INT, "slow", NULL, NULL);
   guint handler;
   SpGuard *guard, *quick;
@@ -249,6 +282,26 @@ test_hold_warning (void)
   iterate_until (&passed);
   sp_guard_unref (guard);
   g_assert_cmpuint (caught.warnings, ==, 1);
+
+  /* A guard taken and released in another thread: the warning still
+   * comes from the owner context, and the release says so in its thread. */
+  sp_shared_object_set_hold_warning_ms (object, 1);
+  hold_thread.object = object;
+  worker = g_thread_new ("holder", hold_in_thread, &hold_thread);
+  pthread_mutex_lock (&hold_thread.lock);
+  while (!hold_thread.locked)
+    pthread_cond_wait (&hold_thread.cond, &hold_thread.lock);
+  pthread_mutex_unlock (&hold_thread.lock);
+  while (caught.warnings == 1)
+    g_main_context_iteration (NULL, TRUE);
+  pthread_mutex_lock (&hold_thread.lock);
+  hold_thread.warned = TRUE;
+  pthread_cond_broadcast (&hold_thread.cond);
+  pthread_mutex_unlock (&hold_thread.lock);
+  g_thread_join (worker);
+  g_assert_cmpuint (caught.warnings, ==, 2);
+  g_assert_cmpuint (caught.messages, ==, 2);
+  g_assert_nonnull (strstr (caught.last, "released after"));
 
   g_log_remove_handler ("Sharedpotato", handler);
   g_test_log_set_fatal_handler (NULL, NULL);

@@ -8,7 +8,6 @@
  */
 
 #include <pthread.h>
-#include <time.h>
 
 #include <sharedpotato.h>
 
@@ -31,13 +30,21 @@ static GPtrArray *records;
 static pthread_mutex_t records_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* A "wait" record of the object named "raced" written by another thread
- * than the main one is held back, for a while, until an "acquired" record
- * of it is written: the widest window there is for the outcome to overtake
- * the wait. */
+ * than the main one is held back, inside the log writer, until the main
+ * thread has delivered that call and run its callback: a writer that
+ * waits for another thread, which must not deadlock, and the widest
+ * window there is for the outcome's record to overtake the wait's. */
 static pthread_mutex_t race_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t race_cond = PTHREAD_COND_INITIALIZER;
 static gboolean race_in_wait;
-static gboolean race_acquired_written;
+static gboolean race_delivered;
+
+/* A log writer that, on the "wait" record of the object named
+ * "reentrant", releases the lock that call waits for and runs the
+ * context until the call's callback ran: the call is delivered from
+ * inside the writer, in the thread writing its "wait". */
+static SpGuard *reentrant_holder;
+static Result *reentrant_result;
 static GThread *main_thread;
 
 static void
@@ -65,29 +72,14 @@ field_dup (const GLogField *field)
 static void
 hold_back_raced_wait (const Record *r)
 {
-  struct timespec deadline;
-
-  clock_gettime (CLOCK_REALTIME, &deadline);
-  deadline.tv_nsec += 200 * 1000 * 1000;
-  deadline.tv_sec += deadline.tv_nsec / (1000 * 1000 * 1000);
-  deadline.tv_nsec %= 1000 * 1000 * 1000;
+  if (!g_str_equal (r->event, "wait") || g_thread_self () == main_thread)
+    return;
 
   pthread_mutex_lock (&race_lock);
-  if (g_str_equal (r->event, "wait") && g_thread_self () != main_thread)
-    {
-      race_in_wait = TRUE;
-      pthread_cond_broadcast (&race_cond);
-      /* Not a sleep standing in for an event: the event waited for must
-       * not happen, and this bounds how long the test gives it. */
-      while (!race_acquired_written)
-        if (pthread_cond_timedwait (&race_cond, &race_lock, &deadline) != 0)
-          break;
-    }
-  else if (g_str_equal (r->event, "acquired"))
-    {
-      race_acquired_written = TRUE;
-      pthread_cond_broadcast (&race_cond);
-    }
+  race_in_wait = TRUE;
+  pthread_cond_broadcast (&race_cond);
+  while (!race_delivered)
+    pthread_cond_wait (&race_cond, &race_lock);
   pthread_mutex_unlock (&race_lock);
 }
 
@@ -134,6 +126,11 @@ capture_writer (GLogLevelFlags   log_level,
 
   if (g_strcmp0 (r->object, "raced") == 0)
     hold_back_raced_wait (r);
+  if (g_strcmp0 (r->object, "reentrant") == 0 && g_str_equal (r->event, "wait"))
+    {
+      sp_guard_release (reentrant_holder);
+      iterate_until (&reentrant_result->done);
+    }
 
   pthread_mutex_lock (&records_lock);
   g_ptr_array_add (records, r);
@@ -393,8 +390,9 @@ lock_from_worker (gpointer data)
 }
 
 /* A waiter queued by a thread can be granted and delivered by another one
- * before the queuing thread has written its "wait" record: the record of
- * the outcome still comes after it. */
+ * while the queuing thread is still writing its "wait" record, here held
+ * back until the callback has run. Neither thread waits for the other,
+ * and the outcome's record still comes after the wait's. */
 static void
 test_wait_before_outcome (void)
 {
@@ -406,7 +404,7 @@ test_wait_before_outcome (void)
 
   g_setenv ("G_MESSAGES_DEBUG", "Sharedpotato", TRUE);
   g_ptr_array_set_size (records, 0);
-  race_in_wait = race_acquired_written = FALSE;
+  race_in_wait = race_delivered = FALSE;
 
   object = sp_shared_object_new_full (G_TYPE_INT, "raced", NULL, NULL);
   holder = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
@@ -421,9 +419,50 @@ test_wait_before_outcome (void)
   sp_guard_release (holder);
   sp_guard_unref (holder);
   iterate_until (&r.done);
+  g_assert_true (r.ok);
+
+  pthread_mutex_lock (&race_lock);
+  race_delivered = TRUE;
+  pthread_cond_broadcast (&race_cond);
+  pthread_mutex_unlock (&race_lock);
   g_thread_join (worker);
 
-  g_assert_true (r.ok);
+  result_clear (&r);
+  g_object_unref (object);
+  g_unsetenv ("G_MESSAGES_DEBUG");
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      Record *rec = records->pdata[i];
+
+      if (g_strcmp0 (rec->operation, "lock") != 0)
+        continue;
+      if (g_str_equal (rec->event, "wait"))
+        wait_at = i;
+      else if (g_str_equal (rec->event, "acquired"))
+        acquired_at = i;
+    }
+  g_assert_cmpint (wait_at, >=, 0);
+  g_assert_cmpint (acquired_at, >, wait_at);
+}
+
+static void
+test_writer_delivers_waiter (void)
+{
+  SpSharedObject *object;
+  Result r = { 0 };
+  int wait_at = -1, acquired_at = -1;
+
+  g_setenv ("G_MESSAGES_DEBUG", "Sharedpotato", TRUE);
+  g_ptr_array_set_size (records, 0);
+
+  object = sp_shared_object_new_full (G_TYPE_INT, "reentrant", NULL, NULL);
+  reentrant_holder = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
+  reentrant_result = &r;
+  sp_shared_object_lock_async (object, SP_LOCK_MODE_SHARED, 0, NULL, lock_cb, &r);
+  /* The writer ran the callback before lock_async returned. */
+  g_assert_true (r.done && r.ok);
+  g_clear_pointer (&reentrant_holder, sp_guard_unref);
   result_clear (&r);
   g_object_unref (object);
   g_unsetenv ("G_MESSAGES_DEBUG");
@@ -477,6 +516,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/Sharedpotato/Trace/queue-sequence", test_queue_sequence);
   g_test_add_func ("/Sharedpotato/Trace/failed-calls", test_failed_calls);
   g_test_add_func ("/Sharedpotato/Trace/wait-before-outcome", test_wait_before_outcome);
+  g_test_add_func ("/Sharedpotato/Trace/writer-delivers-waiter", test_writer_delivers_waiter);
 
   return g_test_run ();
 }
