@@ -194,11 +194,21 @@ typedef struct
   WaiterOp        op;
   SpLockMode      mode;
   gboolean        initialized;
-  GValue          value;
-  SpHeldFunc      held_func;      /* OP_RUN_HELD */
-  gpointer        held_data;
-  GDestroyNotify  held_data_free;
+  /* A waiter is allocated, and zeroed, per call: kept at most 248 bytes,
+   * the largest a 256-byte malloc chunk holds (calloc clears more above). */
+  union
+  {
+    GValue        value;          /* OP_GET, OP_PEEK, OP_SET */
+    struct                        /* OP_RUN_HELD */
+    {
+      SpHeldFunc      held_func;
+      gpointer        held_data;
+      GDestroyNotify  held_data_free;
+    };
+  };
 } SpObjectWaiter;
+
+G_STATIC_ASSERT (sizeof (SpObjectWaiter) <= 248);
 
 typedef enum
 {
@@ -483,10 +493,13 @@ object_waiter_finalize (SpWaiter *base)
 {
   SpObjectWaiter *waiter = (SpObjectWaiter *) base;
 
-  if (G_IS_VALUE (&waiter->value))
+  if (waiter->op == OP_RUN_HELD)
+    {
+      if (waiter->held_data_free != NULL)
+        waiter->held_data_free (waiter->held_data);
+    }
+  else if (G_IS_VALUE (&waiter->value))
     g_value_unset (&waiter->value);
-  if (waiter->held_data_free != NULL)
-    waiter->held_data_free (waiter->held_data);
 }
 
 static void

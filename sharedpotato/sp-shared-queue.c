@@ -148,6 +148,9 @@ typedef struct
   GValue            item;
 } SpQueueWaiter;
 
+/* Allocated and zeroed per call: see SpObjectWaiter. */
+G_STATIC_ASSERT (sizeof (SpQueueWaiter) <= 248);
+
 typedef enum
 {
   EMIT_CLOSING = 1 << 0,
