@@ -28,6 +28,25 @@ test_release_on_last_unref (void)
   result_clear (&next);
 }
 
+/* Every reference keeps the lock; the last one gives it back. */
+static void
+test_references (void)
+{
+  g_autoptr(SpSharedObject) object = new_int_object (0);
+  SpGuard *guard = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
+  SpGuard *other;
+
+  g_assert_true (sp_guard_ref (guard) == guard);
+  sp_guard_unref (guard);
+  g_assert_false (sp_guard_is_released (guard));
+  g_assert_null (sp_shared_object_try_lock (object, SP_LOCK_MODE_SHARED));
+  sp_guard_unref (guard);
+
+  other = sp_shared_object_try_lock (object, SP_LOCK_MODE_SHARED);
+  g_assert_nonnull (other);
+  sp_guard_unref (other);
+}
+
 static void
 test_released_twice (void)
 {
@@ -287,6 +306,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/Sharedpotato/Guard/release/last-unref", test_release_on_last_unref);
   g_test_add_func ("/Sharedpotato/Guard/release/twice", test_released_twice);
+  g_test_add_func ("/Sharedpotato/Guard/references", test_references);
   g_test_add_func ("/Sharedpotato/Guard/release/use-after", test_use_after_release);
   g_test_add_func ("/Sharedpotato/Guard/shared/refuses-writes", test_shared_refuses_writes);
   g_test_add_func ("/Sharedpotato/Guard/set/wrong-type", test_set_wrong_type);

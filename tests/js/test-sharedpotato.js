@@ -172,7 +172,17 @@ const tests = {
         writer.clear();
         assert(!writer.is_initialized());
         assertEqual(writer.get_value(), [false, 0]);
-        writer.release();
+        // A boxed, reference-counted guard: ref() gives another handle on
+        // the same lock, and unref() from JS drops only a copy's reference.
+        const other = writer.ref();
+        assert(other instanceof Sp.Guard);
+        other.unref();
+        assert(!writer.is_released());
+        other.release();
+        assert(writer.is_released());
+        const reader2 = obj.try_lock(SHARED);
+        assert(reader2 !== null);
+        reader2.release();
     },
 
     async signals() {

@@ -173,6 +173,16 @@ class SharedObjectTest(unittest.TestCase):
         del writer  # the last reference releases it
         self.assertIsNotNone(obj.try_lock(EXCLUSIVE))
 
+        # A guard is a reference-counted boxed type: each wrapper owns a
+        # reference, and the lock is held until the last one goes.
+        writer = obj.try_lock(EXCLUSIVE)
+        other = writer.ref()
+        del writer
+        self.assertIsNone(obj.try_lock(SHARED))
+        self.assertFalse(other.is_released())
+        del other
+        self.assertIsNotNone(obj.try_lock(SHARED))
+
     def test_shared_guard_refuses_writes(self):
         obj = int_object(1)
         reader = obj.try_lock(SHARED)
