@@ -90,8 +90,9 @@
  *   changes happened, after them.
  *
  * Lock order: self->mutex, then a dispatcher's mutex. No user code
- * (callbacks, signal handlers, value copy functions other than
- * g_value_copy() of the stored type) runs with self->mutex held.
+ * (callbacks, signal handlers, value copy functions other than the
+ * stored type's value_copy, called through its cached value table) runs
+ * with self->mutex held.
  */
 
 #include "config.h"
@@ -239,6 +240,7 @@ struct _SpSharedObject
   GMutex        mutex;
 
   GType         value_type;
+  const GTypeValueTable *value_table;   /* value_type's; NULL if invalid */
   char         *name;
   GValue       *default_value;   /* NULL: clear makes it uninitialized */
   GMainContext *owner_context;
@@ -306,6 +308,23 @@ convert_value (GType          value_type,
 }
 
 #define move_value sp_value_move
+
+/* convert_value() to the object's type; a value of that very type, the
+ * common case, is copied without GLib's table lookups. */
+static gboolean
+convert_value_for (SpSharedObject  *self,
+                   const GValue    *src,
+                   GValue          *dest,
+                   GError         **error)
+{
+  if (self->value_table != NULL && G_VALUE_TYPE (src) == self->value_type)
+    {
+      sp_value_copy_with_table (self->value_table, src, dest);
+      return TRUE;
+    }
+
+  return convert_value (self->value_type, src, dest, error);
+}
 
 static const char *
 op_name (WaiterOp op)
@@ -446,8 +465,7 @@ store_value_locked (SpSharedObject *self,
   if (!G_IS_VALUE (&old_value))
     flags |= EMIT_INITIALIZED;
 
-  g_value_init (&announced, self->value_type);
-  g_value_copy (&self->value, &announced);
+  sp_value_copy_with_table (self->value_table, &self->value, &announced);
   emit_later_locked (self, flags, &old_value, &announced);
 }
 
@@ -468,10 +486,8 @@ clear_value_locked (SpSharedObject *self)
 
   if (self->default_value != NULL)
     {
-      g_value_init (&self->value, self->value_type);
-      g_value_copy (self->default_value, &self->value);
-      g_value_init (&announced, self->value_type);
-      g_value_copy (&self->value, &announced);
+      sp_value_copy_with_table (self->value_table, self->default_value, &self->value);
+      sp_value_copy_with_table (self->value_table, &self->value, &announced);
       if (!G_IS_VALUE (&old_value))
         flags |= EMIT_INITIALIZED;
     }
@@ -742,8 +758,7 @@ static void
 copy_value_locked (SpSharedObject *self,
                    GValue         *dest)
 {
-  g_value_init (dest, self->value_type);
-  g_value_copy (&self->value, dest);
+  sp_value_copy_with_table (self->value_table, &self->value, dest);
 }
 
 /* What an out value holds when there is no value to copy: the zero of the
@@ -1126,7 +1141,7 @@ _sp_shared_object_write_value (SpSharedObject  *self,
 {
   GValue converted = G_VALUE_INIT;
 
-  if (!convert_value (self->value_type, value, &converted, error))
+  if (!convert_value_for (self, value, &converted, error))
     return FALSE;
 
   sp_mutex_lock (&self->mutex);
@@ -1159,6 +1174,9 @@ sp_shared_object_constructed (GObject *object)
   if (!G_TYPE_IS_VALUE_TYPE (self->value_type))
     g_critical ("SpSharedObject “%s” constructed without a valid value-type",
                 object_display_name (self));
+
+  else
+    self->value_table = g_type_value_table_peek (self->value_type);
 
   self->owner_context = g_main_context_ref_thread_default ();
   self->owner_dispatcher = sp_dispatcher_get_for_context (self->owner_context);
@@ -2033,7 +2051,7 @@ sp_shared_object_set_async (SpSharedObject      *self,
 
   /* Convert before queueing, so the grant under the mutex is only a move
    * and a refused value never takes a place in the queue. */
-  convert_value (self->value_type, value, &waiter->value, &waiter->base.error);
+  convert_value_for (self, value, &waiter->value, &waiter->base.error);
 
   waiter_start (waiter, timeout_ms);
 }

@@ -1782,6 +1782,76 @@ test_review_initializer_removed_while_pending (void)
   result_clear (&s);
 }
 
+/* Values that own something (a reference on an object, a string, a
+ * floating variant sunk on copy) are copied into and out of the object,
+ * and the copies given to ::changed, without leaking or losing a
+ * reference: every copy made is freed, and the stored value goes with the
+ * object. */
+static void
+test_value_ownership (void)
+{
+  SpSharedObject *object = sp_shared_object_new (G_TYPE_OBJECT);
+  GObject *thing = g_object_new (G_TYPE_OBJECT, NULL);
+  GObject *other = g_object_new (G_TYPE_OBJECT, NULL);
+  GValue value = G_VALUE_INIT, out = G_VALUE_INIT;
+  SpSharedObject *variants;
+  Result s = { 0 }, g = { 0 };
+
+  g_object_add_weak_pointer (thing, (gpointer *) &thing);
+  g_value_init (&value, G_TYPE_OBJECT);
+  g_value_set_object (&value, thing);
+  sp_shared_object_set_async (object, &value, 0, NULL, set_cb, &s);
+  g_value_unset (&value);
+  iterate_until (&s.done);
+  drain ();
+  /* Ours and the stored one: the announcement's copy is gone. */
+  g_assert_cmpuint (G_OBJECT (thing)->ref_count, ==, 2);
+
+  sp_shared_object_get_async (object, 0, NULL, get_cb, &g);
+  iterate_until (&g.done);
+  g_assert_true (g_value_get_object (&g.value) == thing);
+  g_assert_true (sp_shared_object_try_get (object, &out));
+  g_assert_true (g_value_get_object (&out) == thing);
+  g_assert_cmpuint (G_OBJECT (thing)->ref_count, ==, 4);
+  g_value_unset (&out);
+  result_clear (&g);
+  result_clear (&s);
+
+  /* Replaced: the old value leaves with its announcement. */
+  g_value_init (&value, G_TYPE_OBJECT);
+  g_value_set_object (&value, other);
+  sp_shared_object_set_async (object, &value, 0, NULL, set_cb, &s);
+  g_value_unset (&value);
+  iterate_until (&s.done);
+  drain ();
+  g_assert_cmpuint (G_OBJECT (thing)->ref_count, ==, 1);
+  g_object_unref (thing);
+  g_assert_null (thing);
+  result_clear (&s);
+
+  g_object_add_weak_pointer (other, (gpointer *) &other);
+  g_object_unref (other);
+  g_assert_nonnull (other);
+  g_object_unref (object);
+  drain ();
+  g_assert_null (other);
+
+  /* A floating variant is sunk once, by the copy that stores it. */
+  variants = sp_shared_object_new (G_TYPE_VARIANT);
+  g_value_init (&value, G_TYPE_VARIANT);
+  g_value_set_variant (&value, g_variant_new_string ("floating"));
+  sp_shared_object_set_async (variants, &value, 0, NULL, set_cb, &s);
+  g_value_unset (&value);
+  iterate_until (&s.done);
+  g_assert_true (sp_shared_object_try_get (variants, &out));
+  g_assert_cmpstr (g_variant_get_string (g_value_get_variant (&out), NULL), ==, "floating");
+  g_assert_false (g_variant_is_floating (g_value_get_variant (&out)));
+  g_value_unset (&out);
+  result_clear (&s);
+  g_object_unref (variants);
+  drain ();
+}
+
 static void
 test_review_refused_value_and_cancelled (void)
 {
@@ -2120,6 +2190,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/Sharedpotato/SharedObject/properties/default-timeout-notify", test_default_timeout_notify);
   g_test_add_func ("/Sharedpotato/SharedObject/construct/without-type", test_constructed_without_type);
   g_test_add_func ("/Sharedpotato/SharedObject/get/initialized", test_get_initialized);
+  g_test_add_func ("/Sharedpotato/SharedObject/values/ownership", test_value_ownership);
   g_test_add_func ("/Sharedpotato/SharedObject/get/waits-for-set", test_get_waits_for_set);
   g_test_add_func ("/Sharedpotato/SharedObject/peek", test_peek);
   g_test_add_func ("/Sharedpotato/SharedObject/set/transforms", test_set_transforms);
