@@ -634,6 +634,38 @@ static const SpWaiterClass object_waiter_class = {
   .finalize         = object_waiter_finalize,
 };
 
+/* @task_source: the task's source object, NULL for the object itself;
+ * @operation: the name in traces, NULL for the op's. */
+static SpObjectWaiter *
+waiter_new_full (SpSharedObject      *self,
+                 WaiterOp             op,
+                 const char          *operation,
+                 GObject             *task_source,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data,
+                 gpointer             source_tag,
+                 const char          *task_name)
+{
+  SpWaiterHost host = {
+    .owner            = G_OBJECT (self),
+    .mutex            = &self->mutex,
+    .name             = self->name,
+    .owner_context    = self->owner_context,
+    .owner_dispatcher = self->owner_dispatcher,
+    .trace            = self->trace,
+    .task_source      = task_source,
+  };
+  SpObjectWaiter *waiter;
+
+  waiter = sp_waiter_new (&object_waiter_class, sizeof (SpObjectWaiter), &host,
+                          operation != NULL ? operation : op_name (op),
+                          cancellable, callback, user_data, source_tag, task_name);
+  waiter->op = op;
+
+  return waiter;
+}
+
 static SpObjectWaiter *
 waiter_new (SpSharedObject      *self,
             WaiterOp             op,
@@ -643,22 +675,8 @@ waiter_new (SpSharedObject      *self,
             gpointer             source_tag,
             const char          *task_name)
 {
-  SpWaiterHost host = {
-    .owner            = G_OBJECT (self),
-    .mutex            = &self->mutex,
-    .name             = self->name,
-    .owner_context    = self->owner_context,
-    .owner_dispatcher = self->owner_dispatcher,
-    .trace            = self->trace,
-  };
-  SpObjectWaiter *waiter;
-
-  waiter = sp_waiter_new (&object_waiter_class, sizeof (SpObjectWaiter), &host,
-                          op_name (op), cancellable, callback, user_data,
+  return waiter_new_full (self, op, NULL, NULL, cancellable, callback, user_data,
                           source_tag, task_name);
-  waiter->op = op;
-
-  return waiter;
 }
 
 static int
@@ -2194,21 +2212,10 @@ _sp_shared_object_run_held_async (SpSharedObject      *self,
                                   gpointer             source_tag,
                                   const char          *task_name)
 {
-  SpWaiterHost host = {
-    .owner            = G_OBJECT (self),
-    .mutex            = &self->mutex,
-    .name             = self->name,
-    .owner_context    = self->owner_context,
-    .owner_dispatcher = self->owner_dispatcher,
-    .trace            = self->trace,
-    .task_source      = task_source,
-  };
   SpObjectWaiter *waiter;
 
-  waiter = sp_waiter_new (&object_waiter_class, sizeof (SpObjectWaiter), &host,
-                          operation, cancellable, callback, user_data,
-                          source_tag, task_name);
-  waiter->op = OP_RUN_HELD;
+  waiter = waiter_new_full (self, OP_RUN_HELD, operation, task_source, cancellable,
+                            callback, user_data, source_tag, task_name);
   waiter->mode = mode;
   waiter->held_func = func;
   waiter->held_data = data;

@@ -377,6 +377,28 @@ test_failed_calls (void)
   g_assert_nonnull (r->error);
 }
 
+/* The records of @operation include a "wait" and, after it, an
+ * "acquired". */
+static void
+assert_wait_before_acquired (const char *operation)
+{
+  int wait_at = -1, acquired_at = -1;
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      Record *rec = records->pdata[i];
+
+      if (g_strcmp0 (rec->operation, operation) != 0)
+        continue;
+      if (g_str_equal (rec->event, "wait"))
+        wait_at = i;
+      else if (g_str_equal (rec->event, "acquired"))
+        acquired_at = i;
+    }
+  g_assert_cmpint (wait_at, >=, 0);
+  g_assert_cmpint (acquired_at, >, wait_at);
+}
+
 static gpointer
 lock_from_worker (gpointer data)
 {
@@ -400,7 +422,6 @@ test_wait_before_outcome (void)
   SpGuard *holder;
   GThread *worker;
   Result r = { 0 };
-  int wait_at = -1, acquired_at = -1;
 
   g_setenv ("G_MESSAGES_DEBUG", "Sharedpotato", TRUE);
   g_ptr_array_set_size (records, 0);
@@ -431,19 +452,7 @@ test_wait_before_outcome (void)
   g_object_unref (object);
   g_unsetenv ("G_MESSAGES_DEBUG");
 
-  for (guint i = 0; i < records->len; i++)
-    {
-      Record *rec = records->pdata[i];
-
-      if (g_strcmp0 (rec->operation, "lock") != 0)
-        continue;
-      if (g_str_equal (rec->event, "wait"))
-        wait_at = i;
-      else if (g_str_equal (rec->event, "acquired"))
-        acquired_at = i;
-    }
-  g_assert_cmpint (wait_at, >=, 0);
-  g_assert_cmpint (acquired_at, >, wait_at);
+  assert_wait_before_acquired ("lock");
 }
 
 static void
@@ -451,7 +460,6 @@ test_writer_delivers_waiter (void)
 {
   SpSharedObject *object;
   Result r = { 0 };
-  int wait_at = -1, acquired_at = -1;
 
   g_setenv ("G_MESSAGES_DEBUG", "Sharedpotato", TRUE);
   g_ptr_array_set_size (records, 0);
@@ -467,19 +475,7 @@ test_writer_delivers_waiter (void)
   g_object_unref (object);
   g_unsetenv ("G_MESSAGES_DEBUG");
 
-  for (guint i = 0; i < records->len; i++)
-    {
-      Record *rec = records->pdata[i];
-
-      if (g_strcmp0 (rec->operation, "lock") != 0)
-        continue;
-      if (g_str_equal (rec->event, "wait"))
-        wait_at = i;
-      else if (g_str_equal (rec->event, "acquired"))
-        acquired_at = i;
-    }
-  g_assert_cmpint (wait_at, >=, 0);
-  g_assert_cmpint (acquired_at, >, wait_at);
+  assert_wait_before_acquired ("lock");
 }
 
 static void
