@@ -78,6 +78,8 @@
 
 #include <sharedpotato.h>
 
+#include "bench-common.h"
+
 #define N_ITEMS 16
 
 static GValue items[N_ITEMS];
@@ -93,14 +95,6 @@ init_items (void)
       g_value_init (&items[i], G_TYPE_STRING);
       g_value_set_string (&items[i], name);
     }
-}
-
-static void
-report (const char *name, double value, double floor)
-{
-  if (!isfinite (value) || value < 0 || !isfinite (floor) || floor < 0)
-    g_error ("%s: value %f, floor %f", name, value, floor);
-  g_print ("%s %.2f %.2f %.3f\n", name, value, floor, floor > 0 ? value / floor : 0.0);
 }
 
 /* 1. Sequential round trips ------------------------------------------- */
@@ -259,22 +253,6 @@ measured_chain (void (*start) (void), guint n)
 /* 2. Fast paths ------------------------------------------------------- */
 
 static double
-time_mutex (guint n)
-{
-  static GMutex mutex;
-  static volatile int sink;
-  gint64 t0 = g_get_monotonic_time ();
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_mutex_lock (&mutex);
-      sink++;
-      g_mutex_unlock (&mutex);
-    }
-  return (g_get_monotonic_time () - t0) * 1000.0 / n;
-}
-
-static double
 time_try_lock (SpLockMode mode, guint n)
 {
   gint64 t0 = g_get_monotonic_time ();
@@ -346,21 +324,21 @@ run_sequential (guint n)
   lock_s = run_chain (lock_shared_next, n);
 
   value = run_chain (set_add_next, n);
-  report ("roundtrip-set-add", value, floor);
-  report ("roundtrip-set-add-vs-lock", value, lock_x);
+  bench_report ("roundtrip-set-add", value, floor);
+  bench_report ("roundtrip-set-add-vs-lock", value, lock_x);
   value = run_chain (set_contains_next, n);
-  report ("roundtrip-set-contains", value, floor);
-  report ("roundtrip-set-contains-vs-lock", value, lock_s);
+  bench_report ("roundtrip-set-contains", value, floor);
+  bench_report ("roundtrip-set-contains-vs-lock", value, lock_s);
 
-  mutex = time_mutex (n * 10);
+  mutex = bench_time_mutex (n * 10);
   lock_x = time_try_lock (SP_LOCK_MODE_EXCLUSIVE, n * 10);
   lock_s = time_try_lock (SP_LOCK_MODE_SHARED, n * 10);
   value = time_try_add (n * 10);
-  report ("try-set-add", value, mutex);
-  report ("try-set-add-vs-try-lock", value, lock_x);
+  bench_report ("try-set-add", value, mutex);
+  bench_report ("try-set-add-vs-try-lock", value, lock_x);
   value = time_try_contains (n * 10);
-  report ("try-set-contains", value, mutex);
-  report ("try-set-contains-vs-try-lock", value, lock_s);
+  bench_report ("try-set-contains", value, mutex);
+  bench_report ("try-set-contains-vs-try-lock", value, lock_s);
 }
 
 static void
@@ -384,7 +362,7 @@ run_only (const char *only, guint n)
 
   run_chain (start, 1000);
   value = measured_chain (start, n);
-  report (only, value, value);
+  bench_report (only, value, value);
 }
 
 /* 3. Contended -------------------------------------------------------- */

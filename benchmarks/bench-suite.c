@@ -39,16 +39,10 @@
 
 #include <sharedpotato.h>
 
+#include "bench-common.h"
+
 static gboolean done_flag;
 static guint    remaining;
-
-static void
-report (const char *name, double value, double floor)
-{
-  if (!isfinite (value) || value < 0 || !isfinite (floor) || floor < 0)
-    g_error ("%s: value %f, floor %f", name, value, floor);
-  g_print ("%s %.2f %.2f %.3f\n", name, value, floor, floor > 0 ? value / floor : 0.0);
-}
 
 /* 1. Sequential round trips ------------------------------------------- */
 
@@ -155,22 +149,6 @@ time_try_lock (guint n)
 
       sp_guard_release (guard);
       sp_guard_unref (guard);
-    }
-  return (g_get_monotonic_time () - t0) * 1000.0 / n;
-}
-
-static double
-time_mutex (guint n)
-{
-  static GMutex mutex;
-  static volatile int sink;
-  gint64 t0 = g_get_monotonic_time ();
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_mutex_lock (&mutex);
-      sink++;
-      g_mutex_unlock (&mutex);
     }
   return (g_get_monotonic_time () - t0) * 1000.0 / n;
 }
@@ -545,9 +523,9 @@ run_only (const char *only, guint n)
       if (size < 100)
         g_error ("--only=scale-N needs N >= 100");
       scale_full (size, &value, &cancel, &bytes);
-      report (only, value, value);
+      bench_report (only, value, value);
       g_snprintf (name, sizeof name, "bytes-per-waiter-%u", size);
-      report (name, bytes, bytes);
+      bench_report (name, bytes, bytes);
       return 0;
     }
 
@@ -562,7 +540,7 @@ run_only (const char *only, guint n)
 
   run_chain (start, 1000);
   value = measured_chain (start, n);
-  report (only, value, value);
+  bench_report (only, value, value);
   return 0;
 }
 
@@ -597,19 +575,19 @@ main (int argc, char *argv[])
 
   floor = run_chain (bare_next, n);
   value = run_chain (get_next, n);
-  report ("roundtrip-get", value, floor);
+  bench_report ("roundtrip-get", value, floor);
   value = run_chain (lock_next, n);
-  report ("roundtrip-lock", value, floor);
+  bench_report ("roundtrip-lock", value, floor);
 
-  floor = time_mutex (n * 10);
-  report ("try-get", time_try_get (n * 10), floor);
+  floor = bench_time_mutex (n * 10);
+  bench_report ("try-get", time_try_get (n * 10), floor);
   try_lock = time_try_lock (n * 10);
-  report ("try-lock", try_lock, floor);
-  report ("try-lock-vs-parts", try_lock, time_try_lock_parts (n * 10));
+  bench_report ("try-lock", try_lock, floor);
+  bench_report ("try-lock-vs-parts", try_lock, time_try_lock_parts (n * 10));
 
   scale (100, &grant100, &cancel100);
-  report ("scale-100", grant100, grant100);
-  report ("cancel-100", cancel100, cancel100);
+  bench_report ("scale-100", grant100, grant100);
+  bench_report ("cancel-100", cancel100, cancel100);
   /* Sizes in one process disturb each other's caches; the ratio is the
    * point. */
   for (guint size = max_queued / 10; size <= max_queued; size *= 10)
@@ -619,19 +597,19 @@ main (int argc, char *argv[])
 
       scale (size, &grant, &cancel);
       g_snprintf (name, sizeof name, "scale-%u", size);
-      report (name, grant, grant100);
+      bench_report (name, grant, grant100);
       g_snprintf (name, sizeof name, "cancel-%u", size);
-      report (name, cancel, cancel100);
+      bench_report (name, cancel, cancel100);
     }
 
   threads (n / 10, &value, &floor);
-  report ("threads", value, floor);
+  bench_report ("threads", value, floor);
 
-  report ("bytes-per-object", bytes_per_object (), 256);
-  report ("bytes-per-used-object", bytes_per_object_full (TRUE), 256);
+  bench_report ("bytes-per-object", bytes_per_object (), 256);
+  bench_report ("bytes-per-used-object", bytes_per_object_full (TRUE), 256);
   floor = allocs_per (bare_next, n / 20);
-  report ("allocs-per-get", allocs_per (get_next, n / 20), floor);
-  report ("allocs-per-lock", allocs_per (lock_next, n / 20), floor);
+  bench_report ("allocs-per-get", allocs_per (get_next, n / 20), floor);
+  bench_report ("allocs-per-lock", allocs_per (lock_next, n / 20), floor);
 
   g_object_unref (object);
   return 0;

@@ -34,6 +34,8 @@ import random
 import sys
 import time
 
+from peer_common import acquire_taking_turns, must_wait, parse_args
+
 
 class SharedValue:
     def __init__(self, value):
@@ -51,23 +53,11 @@ class SharedValue:
             self._condition.notify_all()
 
 
-def must_wait(condition):
-    """Whether acquiring @condition's lock will suspend: when it is held
-    or others already wait for it (asyncio.Lock is FIFO-fair). Its private
-    _waiters is the only way to tell without changing the lock."""
-    lock = condition._lock
-    return lock.locked() or bool(lock._waiters)
-
-
 class TakingTurns(SharedValue):
     """SharedValue whose clients take turns (--turns, see above)."""
 
     async def _acquire(self):
-        free = not must_wait(self._condition)
-        await self._condition.acquire()
-        if free:
-            # The grant of a free lock is delivered through the loop too.
-            await asyncio.sleep(0)
+        await acquire_taking_turns(self._condition._lock, self._condition)
 
     async def get(self):
         await self._acquire()
@@ -100,7 +90,7 @@ async def main(clients, operations, read_percent, turns, stats):
             remaining -= 1
             if stats:
                 ran.add(i)
-                waited += must_wait(shared._condition)
+                waited += must_wait(shared._condition._lock)
             if read_percent and rand.randrange(100) < read_percent:
                 await shared.get()
             else:
@@ -120,9 +110,5 @@ async def main(clients, operations, read_percent, turns, stats):
 
 
 if __name__ == "__main__":
-    flags = [a for a in sys.argv[1:] if a.startswith("--")]
-    if set(flags) - {"--turns", "--stats"}:
-        sys.exit(__doc__)
-    numbers = [int(a) for a in sys.argv[1:] if not a.startswith("--")]
-    args = numbers + [100, 200000, 0][len(numbers):]
-    asyncio.run(main(*args[:3], "--turns" in flags, "--stats" in flags))
+    args, turns, stats = parse_args(__doc__, [100, 200000, 0])
+    asyncio.run(main(*args, turns, stats))

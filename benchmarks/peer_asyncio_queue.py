@@ -36,6 +36,8 @@ import asyncio
 import sys
 import time
 
+from peer_common import parse_args
+
 
 async def main(producers, consumers, capacity, items, turns, stats):
     queue = asyncio.Queue(maxsize=capacity)
@@ -94,9 +96,5 @@ async def main(producers, consumers, capacity, items, turns, stats):
 
 
 if __name__ == "__main__":
-    flags = [a for a in sys.argv[1:] if a.startswith("--")]
-    if set(flags) - {"--turns", "--stats"}:
-        sys.exit(__doc__)
-    numbers = [int(a) for a in sys.argv[1:] if not a.startswith("--")]
-    args = numbers + [4, 4, 64, 200000][len(numbers):]
-    asyncio.run(main(*args[:4], "--turns" in flags, "--stats" in flags))
+    args, turns, stats = parse_args(__doc__, [4, 4, 64, 200000])
+    asyncio.run(main(*args, turns, stats))

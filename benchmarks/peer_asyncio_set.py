@@ -44,14 +44,9 @@ import random
 import sys
 import time
 
+from peer_common import acquire_taking_turns, must_wait, parse_args
+
 N_ITEMS = 16
-
-
-def must_wait(lock):
-    """Whether acquiring @lock will suspend: when it is held or others
-    already wait for it (asyncio.Lock is FIFO-fair). Its private _waiters
-    is the only way to tell without changing the lock."""
-    return lock.locked() or bool(lock._waiters)
 
 
 class SharedSet:
@@ -94,11 +89,7 @@ class TakingTurns(SharedSet):
     """SharedSet whose clients take turns (--turns, see above)."""
 
     async def _acquire(self):
-        free = not must_wait(self._lock)
-        await self._lock.acquire()
-        if free:
-            # The grant of a free lock is delivered through the loop too.
-            await asyncio.sleep(0)
+        await acquire_taking_turns(self._lock)
 
 
 async def main(clients, operations, read_percent, turns, stats):
@@ -146,9 +137,5 @@ async def main(clients, operations, read_percent, turns, stats):
 
 
 if __name__ == "__main__":
-    flags = [a for a in sys.argv[1:] if a.startswith("--")]
-    if set(flags) - {"--turns", "--stats"}:
-        sys.exit(__doc__)
-    numbers = [int(a) for a in sys.argv[1:] if not a.startswith("--")]
-    args = numbers + [100, 200000, 90][len(numbers):]
-    asyncio.run(main(*args[:3], "--turns" in flags, "--stats" in flags))
+    args, turns, stats = parse_args(__doc__, [100, 200000, 90])
+    asyncio.run(main(*args, turns, stats))
