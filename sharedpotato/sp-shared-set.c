@@ -33,8 +33,8 @@
  *
  *   self->items is the very container the inner object holds as its
  *   value (copying an SpSetItems takes a reference): the set keeps a
- *   pointer to it rather than reading it through the guard on every
- *   call, and touches it only while holding a guard of the right mode.
+ *   pointer to it rather than reading it through a guard on every
+ *   call, and touches it only while holding the lock in the right mode.
  *   The lock is granted and released under the inner object's mutex,
  *   which orders every change before every later reader.
  *
@@ -257,8 +257,9 @@ emission_new (SpSharedSet *self,
 
 /* Operations ----------------------------------------------------------- */
 
-/* Performs @op with a guard of its mode held, and pushes what it changed
- * to the owner context before the guard goes. Takes *payload if stored. */
+/* Performs @op with the lock held in its mode, and pushes what it changed
+ * to the owner context before the lock is released. Takes *payload if
+ * stored. */
 static void
 perform_held (SpSharedSet  *self,
               SpSetOp       op,
