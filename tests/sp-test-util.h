@@ -148,10 +148,13 @@ wait_until_monotonic (gint64 deadline)
     ;
 }
 
-/* A programmer error: the call must log exactly one critical of ours. */
-#define EXPECT_CRITICAL(call) \
+/* A programmer error: the call must log exactly one critical of ours,
+ * the one its precondition names (@message, a g_pattern_match_simple()
+ * pattern; the whole text, so that another check failing first, or a
+ * different precondition, does not pass for it). */
+#define EXPECT_CRITICAL(message, call) \
   G_STMT_START { \
-    g_test_expect_message ("Sharedpotato", G_LOG_LEVEL_CRITICAL, "*"); \
+    g_test_expect_message ("Sharedpotato", G_LOG_LEVEL_CRITICAL, message); \
     call; \
     g_test_assert_expected_messages (); \
   } G_STMT_END

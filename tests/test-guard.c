@@ -168,20 +168,33 @@ test_bad_input (void)
   g_autoptr(SpGuard) guard = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
   GValue value = G_VALUE_INIT;
 
-  EXPECT_CRITICAL (sp_guard_get_mode (NULL));
-  EXPECT_CRITICAL (sp_guard_is_released (NULL));
-  EXPECT_CRITICAL (sp_guard_is_initialized (NULL));
-  EXPECT_CRITICAL (sp_guard_get_value (NULL, &value));
-  EXPECT_CRITICAL (sp_guard_get_value ((SpGuard *) object, &value));
-  EXPECT_CRITICAL (sp_guard_ref ((SpGuard *) object));
-  EXPECT_CRITICAL (sp_guard_unref (NULL));
-  EXPECT_CRITICAL (sp_guard_set_value (NULL, &value, NULL));
-  EXPECT_CRITICAL (sp_guard_set_value (guard, NULL, NULL));
-  EXPECT_CRITICAL (sp_guard_set_value (guard, &value, NULL));
-  EXPECT_CRITICAL (sp_guard_clear (NULL));
-  EXPECT_CRITICAL (sp_guard_release (NULL));
+  EXPECT_CRITICAL ("sp_guard_get_mode: assertion 'SP_IS_GUARD (self)' failed",
+                   sp_guard_get_mode (NULL));
+  EXPECT_CRITICAL ("sp_guard_is_released: assertion 'SP_IS_GUARD (self)' failed",
+                   sp_guard_is_released (NULL));
+  EXPECT_CRITICAL ("sp_guard_is_initialized: assertion 'SP_IS_GUARD (self)' failed",
+                   sp_guard_is_initialized (NULL));
+  EXPECT_CRITICAL ("sp_guard_get_value: assertion 'SP_IS_GUARD (self)' failed",
+                   sp_guard_get_value (NULL, &value));
+  EXPECT_CRITICAL ("sp_guard_get_value: assertion 'SP_IS_GUARD (self)' failed",
+                   sp_guard_get_value ((SpGuard *) object, &value));
+  EXPECT_CRITICAL ("sp_guard_ref: assertion 'SP_IS_GUARD (self)' failed",
+                   sp_guard_ref ((SpGuard *) object));
+  EXPECT_CRITICAL ("sp_guard_unref: assertion 'SP_IS_GUARD (self)' failed",
+                   sp_guard_unref (NULL));
+  EXPECT_CRITICAL ("sp_guard_set_value: assertion 'SP_IS_GUARD (self)' failed",
+                   sp_guard_set_value (NULL, &value, NULL));
+  EXPECT_CRITICAL ("sp_guard_set_value: assertion 'G_IS_VALUE (value)' failed",
+                   sp_guard_set_value (guard, NULL, NULL));
+  EXPECT_CRITICAL ("sp_guard_set_value: assertion 'G_IS_VALUE (value)' failed",
+                   sp_guard_set_value (guard, &value, NULL));
+  EXPECT_CRITICAL ("sp_guard_clear: assertion 'SP_IS_GUARD (self)' failed",
+                   sp_guard_clear (NULL));
+  EXPECT_CRITICAL ("sp_guard_release: assertion 'SP_IS_GUARD (self)' failed",
+                   sp_guard_release (NULL));
   g_value_init (&value, G_TYPE_INT);
-  EXPECT_CRITICAL (sp_guard_get_value (guard, &value));
+  EXPECT_CRITICAL ("sp_guard_get_value: assertion 'value == NULL || !G_IS_VALUE (value)' failed",
+                   sp_guard_get_value (guard, &value));
   g_value_unset (&value);
 
   g_assert_false (sp_guard_is_released (guard));

@@ -1039,43 +1039,77 @@ test_bad_input (void)
   g_autoptr(GCancellable) not_an_object = g_cancellable_new ();
   Result never = { 0 };
 
-  EXPECT_CRITICAL (g_assert_null (sp_shared_object_new (G_TYPE_NONE)));
-  EXPECT_CRITICAL (g_assert_null (sp_shared_object_new_with_value (NULL)));
-  EXPECT_CRITICAL (g_assert_null (sp_shared_object_new_with_value (&value)));
+  EXPECT_CRITICAL ("sp_shared_object_new: assertion 'G_TYPE_IS_VALUE_TYPE (value_type)' failed",
+                   g_assert_null (sp_shared_object_new (G_TYPE_NONE)));
+  EXPECT_CRITICAL ("sp_shared_object_new_with_value: assertion 'G_IS_VALUE (value)' failed",
+                   g_assert_null (sp_shared_object_new_with_value (NULL)));
+  EXPECT_CRITICAL ("sp_shared_object_new_with_value: assertion 'G_IS_VALUE (value)' failed",
+                   g_assert_null (sp_shared_object_new_with_value (&value)));
   g_value_init (&holder, G_TYPE_STRING);
   g_value_set_static_string (&holder, "x");
-  EXPECT_CRITICAL (g_assert_null (sp_shared_object_new_full (G_TYPE_INT, NULL, &holder, NULL)));
-  EXPECT_CRITICAL (g_assert_null (sp_shared_object_new_full (G_TYPE_INT, NULL, NULL, &holder)));
+  EXPECT_CRITICAL ("sp_shared_object_new_full: A value of type gchararray cannot be stored in a shared object of type gint",
+                   g_assert_null (sp_shared_object_new_full (G_TYPE_INT, NULL, &holder, NULL)));
+  EXPECT_CRITICAL ("sp_shared_object_new_full: A value of type gchararray cannot be stored in a shared object of type gint",
+                   g_assert_null (sp_shared_object_new_full (G_TYPE_INT, NULL, NULL, &holder)));
 
-  EXPECT_CRITICAL (sp_shared_object_get_value_type (NULL));
-  EXPECT_CRITICAL (sp_shared_object_get_name (NULL));
-  EXPECT_CRITICAL (sp_shared_object_get_default_timeout (NULL));
-  EXPECT_CRITICAL (sp_shared_object_set_default_timeout (NULL, 1));
-  EXPECT_CRITICAL (sp_shared_object_set_default_timeout (object, -5));
-  EXPECT_CRITICAL (sp_shared_object_is_initialized (NULL));
-  EXPECT_CRITICAL (sp_shared_object_is_closed (NULL));
-  EXPECT_CRITICAL (sp_shared_object_get_async (NULL, 0, NULL, get_cb, &never));
-  EXPECT_CRITICAL (sp_shared_object_get_async ((SpSharedObject *) not_an_object, 0, NULL, get_cb, &never));
-  EXPECT_CRITICAL (sp_shared_object_get_async (object, -2, NULL, get_cb, &never));
-  EXPECT_CRITICAL (sp_shared_object_get_async (object, 0, (GCancellable *) object, get_cb, &never));
-  EXPECT_CRITICAL (sp_shared_object_peek_async (NULL, 0, NULL, peek_cb, &never));
-  EXPECT_CRITICAL (sp_shared_object_set_async (NULL, &holder, 0, NULL, set_cb, &never));
-  EXPECT_CRITICAL (sp_shared_object_set_async (object, NULL, 0, NULL, set_cb, &never));
-  EXPECT_CRITICAL (sp_shared_object_set_async (object, &value, 0, NULL, set_cb, &never));
-  EXPECT_CRITICAL (sp_shared_object_clear_async (NULL, 0, NULL, clear_cb, &never));
-  EXPECT_CRITICAL (sp_shared_object_lock_async (NULL, SP_LOCK_MODE_SHARED, 0, NULL, lock_cb, &never));
-  EXPECT_CRITICAL (sp_shared_object_lock_async (object, 7, 0, NULL, lock_cb, &never));
-  EXPECT_CRITICAL (sp_shared_object_close_async (NULL, 0, NULL, close_cb, &never));
-  EXPECT_CRITICAL (sp_shared_object_try_get (NULL, NULL));
-  EXPECT_CRITICAL (sp_shared_object_try_get (object, &holder));
-  EXPECT_CRITICAL (sp_shared_object_try_lock (NULL, SP_LOCK_MODE_SHARED));
-  EXPECT_CRITICAL (sp_shared_object_try_lock (object, 7));
-  EXPECT_CRITICAL (sp_shared_object_get_finish (NULL, NULL, NULL, NULL));
-  EXPECT_CRITICAL (sp_shared_object_peek_finish (NULL, NULL, NULL, NULL, NULL));
-  EXPECT_CRITICAL (sp_shared_object_set_finish (NULL, NULL, NULL));
-  EXPECT_CRITICAL (sp_shared_object_clear_finish (NULL, NULL, NULL));
-  EXPECT_CRITICAL (sp_shared_object_lock_finish (NULL, NULL, NULL));
-  EXPECT_CRITICAL (sp_shared_object_close_finish (NULL, NULL, NULL));
+  EXPECT_CRITICAL ("sp_shared_object_get_value_type: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
+                   sp_shared_object_get_value_type (NULL));
+  EXPECT_CRITICAL ("sp_shared_object_get_name: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
+                   sp_shared_object_get_name (NULL));
+  EXPECT_CRITICAL ("sp_shared_object_get_default_timeout: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
+                   sp_shared_object_get_default_timeout (NULL));
+  EXPECT_CRITICAL ("sp_shared_object_set_default_timeout: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
+                   sp_shared_object_set_default_timeout (NULL, 1));
+  EXPECT_CRITICAL ("sp_shared_object_set_default_timeout: assertion 'timeout_ms >= 0' failed",
+                   sp_shared_object_set_default_timeout (object, -5));
+  EXPECT_CRITICAL ("sp_shared_object_is_initialized: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
+                   sp_shared_object_is_initialized (NULL));
+  EXPECT_CRITICAL ("sp_shared_object_is_closed: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
+                   sp_shared_object_is_closed (NULL));
+  EXPECT_CRITICAL ("sp_shared_object_get_async: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
+                   sp_shared_object_get_async (NULL, 0, NULL, get_cb, &never));
+  EXPECT_CRITICAL ("sp_shared_object_get_async: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
+                   sp_shared_object_get_async ((SpSharedObject *) not_an_object, 0, NULL, get_cb, &never));
+  EXPECT_CRITICAL ("sp_shared_object_get_async: assertion 'timeout_ms >= -1' failed",
+                   sp_shared_object_get_async (object, -2, NULL, get_cb, &never));
+  EXPECT_CRITICAL ("sp_shared_object_get_async: assertion 'cancellable == NULL || G_IS_CANCELLABLE (cancellable)' failed",
+                   sp_shared_object_get_async (object, 0, (GCancellable *) object, get_cb, &never));
+  EXPECT_CRITICAL ("sp_shared_object_peek_async: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
+                   sp_shared_object_peek_async (NULL, 0, NULL, peek_cb, &never));
+  EXPECT_CRITICAL ("sp_shared_object_set_async: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
+                   sp_shared_object_set_async (NULL, &holder, 0, NULL, set_cb, &never));
+  EXPECT_CRITICAL ("sp_shared_object_set_async: assertion 'G_IS_VALUE (value)' failed",
+                   sp_shared_object_set_async (object, NULL, 0, NULL, set_cb, &never));
+  EXPECT_CRITICAL ("sp_shared_object_set_async: assertion 'G_IS_VALUE (value)' failed",
+                   sp_shared_object_set_async (object, &value, 0, NULL, set_cb, &never));
+  EXPECT_CRITICAL ("sp_shared_object_clear_async: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
+                   sp_shared_object_clear_async (NULL, 0, NULL, clear_cb, &never));
+  EXPECT_CRITICAL ("sp_shared_object_lock_async: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
+                   sp_shared_object_lock_async (NULL, SP_LOCK_MODE_SHARED, 0, NULL, lock_cb, &never));
+  EXPECT_CRITICAL ("sp_shared_object_lock_async: assertion 'mode == SP_LOCK_MODE_SHARED || mode == SP_LOCK_MODE_EXCLUSIVE' failed",
+                   sp_shared_object_lock_async (object, 7, 0, NULL, lock_cb, &never));
+  EXPECT_CRITICAL ("sp_shared_object_close_async: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
+                   sp_shared_object_close_async (NULL, 0, NULL, close_cb, &never));
+  EXPECT_CRITICAL ("sp_shared_object_try_get: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
+                   sp_shared_object_try_get (NULL, NULL));
+  EXPECT_CRITICAL ("sp_shared_object_try_get: assertion 'value == NULL || !G_IS_VALUE (value)' failed",
+                   sp_shared_object_try_get (object, &holder));
+  EXPECT_CRITICAL ("sp_shared_object_try_lock: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
+                   sp_shared_object_try_lock (NULL, SP_LOCK_MODE_SHARED));
+  EXPECT_CRITICAL ("sp_shared_object_try_lock: assertion 'mode == SP_LOCK_MODE_SHARED || mode == SP_LOCK_MODE_EXCLUSIVE' failed",
+                   sp_shared_object_try_lock (object, 7));
+  EXPECT_CRITICAL ("sp_shared_object_get_finish: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
+                   sp_shared_object_get_finish (NULL, NULL, NULL, NULL));
+  EXPECT_CRITICAL ("sp_shared_object_peek_finish: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
+                   sp_shared_object_peek_finish (NULL, NULL, NULL, NULL, NULL));
+  EXPECT_CRITICAL ("sp_shared_object_set_finish: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
+                   sp_shared_object_set_finish (NULL, NULL, NULL));
+  EXPECT_CRITICAL ("sp_shared_object_clear_finish: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
+                   sp_shared_object_clear_finish (NULL, NULL, NULL));
+  EXPECT_CRITICAL ("sp_shared_object_lock_finish: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
+                   sp_shared_object_lock_finish (NULL, NULL, NULL));
+  EXPECT_CRITICAL ("sp_shared_object_close_finish: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
+                   sp_shared_object_close_finish (NULL, NULL, NULL));
 
   /* None of it reached a callback, and the object still works. */
   drain ();
@@ -2131,18 +2165,30 @@ test_bad_input_more (void)
   Result huge = { 0 }, c = { 0 }, pre = { 0 };
   SpGuard *holder;
 
-  EXPECT_CRITICAL (sp_shared_object_set_initializer (NULL, NULL, NULL, NULL));
-  EXPECT_CRITICAL (sp_shared_object_hold_close (NULL));
-  EXPECT_CRITICAL (sp_shared_object_release_close (NULL));
-  EXPECT_CRITICAL (sp_shared_object_get_sync (NULL, 0, NULL, NULL, NULL));
-  EXPECT_CRITICAL (sp_shared_object_get_sync (object, -7, NULL, NULL, NULL));
-  EXPECT_CRITICAL (sp_shared_object_set_sync (object, NULL, 0, NULL, NULL));
-  EXPECT_CRITICAL (sp_shared_object_set_sync (NULL, &value, 0, NULL, NULL));
-  EXPECT_CRITICAL (sp_shared_object_clear_sync (NULL, 0, NULL, NULL));
-  EXPECT_CRITICAL (sp_shared_object_lock_sync (NULL, SP_LOCK_MODE_SHARED, 0, NULL, NULL));
-  EXPECT_CRITICAL (sp_shared_object_lock_sync (object, 5, 0, NULL, NULL));
-  EXPECT_CRITICAL (sp_shared_object_get_hold_warning_ms (NULL));
-  EXPECT_CRITICAL (sp_shared_object_get_stats ((SpSharedObject *) cancelled));
+  EXPECT_CRITICAL ("sp_shared_object_set_initializer: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
+                   sp_shared_object_set_initializer (NULL, NULL, NULL, NULL));
+  EXPECT_CRITICAL ("sp_shared_object_hold_close: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
+                   sp_shared_object_hold_close (NULL));
+  EXPECT_CRITICAL ("sp_shared_object_release_close: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
+                   sp_shared_object_release_close (NULL));
+  EXPECT_CRITICAL ("sp_shared_object_get_sync: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
+                   sp_shared_object_get_sync (NULL, 0, NULL, NULL, NULL));
+  EXPECT_CRITICAL ("sp_shared_object_get_sync: assertion 'timeout_ms >= -1' failed",
+                   sp_shared_object_get_sync (object, -7, NULL, NULL, NULL));
+  EXPECT_CRITICAL ("sp_shared_object_set_sync: assertion 'G_IS_VALUE (value)' failed",
+                   sp_shared_object_set_sync (object, NULL, 0, NULL, NULL));
+  EXPECT_CRITICAL ("sp_shared_object_set_sync: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
+                   sp_shared_object_set_sync (NULL, &value, 0, NULL, NULL));
+  EXPECT_CRITICAL ("sp_shared_object_clear_sync: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
+                   sp_shared_object_clear_sync (NULL, 0, NULL, NULL));
+  EXPECT_CRITICAL ("sp_shared_object_lock_sync: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
+                   sp_shared_object_lock_sync (NULL, SP_LOCK_MODE_SHARED, 0, NULL, NULL));
+  EXPECT_CRITICAL ("sp_shared_object_lock_sync: assertion 'mode == SP_LOCK_MODE_SHARED || mode == SP_LOCK_MODE_EXCLUSIVE' failed",
+                   sp_shared_object_lock_sync (object, 5, 0, NULL, NULL));
+  EXPECT_CRITICAL ("sp_shared_object_get_hold_warning_ms: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
+                   sp_shared_object_get_hold_warning_ms (NULL));
+  EXPECT_CRITICAL ("sp_shared_object_get_stats: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
+                   sp_shared_object_get_stats ((SpSharedObject *) cancelled));
 
   /* A huge timeout is a timeout like any other. */
   holder = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);

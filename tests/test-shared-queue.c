@@ -540,7 +540,8 @@ test_close_hold (void)
   g_assert_true (close.ok);
 
   /* Finished closing: nothing left to hold, and no reference taken. */
-  EXPECT_CRITICAL (sp_shared_queue_hold_close (queue));
+  EXPECT_CRITICAL ("sp_shared_queue_hold_close: shared queue “SpSharedQueue” has already finished closing",
+                   sp_shared_queue_hold_close (queue));
   g_object_unref (queue);
   g_assert_null (g_weak_ref_get (&weak));
   g_weak_ref_clear (&weak);
@@ -832,12 +833,14 @@ test_bad_input (void)
   SpQueueConsumer *consumer;
   SpSharedQueue *none;
 
-  EXPECT_CRITICAL (none = sp_shared_queue_new (G_TYPE_NONE, 0));
+  EXPECT_CRITICAL ("sp_shared_queue_new_full: assertion 'G_TYPE_IS_VALUE_TYPE (item_type)' failed",
+                   none = sp_shared_queue_new (G_TYPE_NONE, 0));
   g_assert_null (none);
 
   /* Bindings construct through properties: a missing item type is
    * reported, and the queue stays safe, refusing every item. */
-  EXPECT_CRITICAL (none = g_object_new (SP_TYPE_SHARED_QUEUE, NULL));
+  EXPECT_CRITICAL ("SpSharedQueue “SpSharedQueue” constructed without a valid item-type",
+                   none = g_object_new (SP_TYPE_SHARED_QUEUE, NULL));
   g_assert_false (sp_shared_queue_peek (none, &value));
   g_assert_false (G_IS_VALUE (&value));
   g_value_init (&filled, G_TYPE_INT);
@@ -845,37 +848,50 @@ test_bad_input (void)
   g_value_unset (&filled);
   g_assert_false (sp_shared_queue_try_pop (none, NULL, NULL));
   g_object_unref (none);
-  EXPECT_CRITICAL (sp_shared_queue_push_async (queue, NULL, 0, NULL, NULL, NULL));
-  EXPECT_CRITICAL (sp_shared_queue_push_async (queue, &value, 0, NULL, NULL, NULL));
-  EXPECT_CRITICAL (sp_shared_queue_pop_async (queue, -2, NULL, NULL, NULL));
-  EXPECT_CRITICAL (sp_shared_queue_pop_async (NULL, 0, NULL, NULL, NULL));
-  EXPECT_CRITICAL (sp_shared_queue_try_push (queue, NULL, NULL));
-  EXPECT_CRITICAL (sp_shared_queue_close_async (queue, 1 << 5, 0, NULL, NULL, NULL));
-  EXPECT_CRITICAL (sp_shared_queue_release_close (queue));
-  EXPECT_CRITICAL (sp_shared_queue_set_default_timeout (queue, -1));
+  EXPECT_CRITICAL ("sp_shared_queue_push_async: assertion 'G_IS_VALUE (item)' failed",
+                   sp_shared_queue_push_async (queue, NULL, 0, NULL, NULL, NULL));
+  EXPECT_CRITICAL ("sp_shared_queue_push_async: assertion 'G_IS_VALUE (item)' failed",
+                   sp_shared_queue_push_async (queue, &value, 0, NULL, NULL, NULL));
+  EXPECT_CRITICAL ("sp_shared_queue_pop_async: assertion 'timeout_ms >= -1' failed",
+                   sp_shared_queue_pop_async (queue, -2, NULL, NULL, NULL));
+  EXPECT_CRITICAL ("sp_shared_queue_pop_async: assertion 'SP_IS_SHARED_QUEUE (self)' failed",
+                   sp_shared_queue_pop_async (NULL, 0, NULL, NULL, NULL));
+  EXPECT_CRITICAL ("sp_shared_queue_try_push: assertion 'G_IS_VALUE (item)' failed",
+                   sp_shared_queue_try_push (queue, NULL, NULL));
+  EXPECT_CRITICAL ("sp_shared_queue_close_async: assertion '(flags & ~SP_QUEUE_CLOSE_DROP_ITEMS) == 0' failed",
+                   sp_shared_queue_close_async (queue, 1 << 5, 0, NULL, NULL, NULL));
+  EXPECT_CRITICAL ("sp_shared_queue_release_close: shared queue “SpSharedQueue” has no close hold to release",
+                   sp_shared_queue_release_close (queue));
+  EXPECT_CRITICAL ("sp_shared_queue_set_default_timeout: assertion 'timeout_ms >= 0' failed",
+                   sp_shared_queue_set_default_timeout (queue, -1));
 
   /* An out value must be empty; a filled one is not overwritten. */
   g_value_init (&filled, G_TYPE_INT);
   g_value_set_int (&filled, 5);
   g_assert_true (try_push_int (queue, 1, NULL));
-  EXPECT_CRITICAL (sp_shared_queue_try_pop (queue, &filled, NULL));
+  EXPECT_CRITICAL ("sp_shared_queue_try_pop: assertion 'item == NULL || !G_IS_VALUE (item)' failed",
+                   sp_shared_queue_try_pop (queue, &filled, NULL));
   g_assert_cmpint (g_value_get_int (&filled), ==, 5);
   g_assert_cmpuint (sp_shared_queue_get_length (queue), ==, 1);
   g_value_unset (&filled);
 
   /* A pop nobody finishes would lose its item: refused, item kept. */
   consumer = sp_shared_queue_get_consumer (queue);
-  EXPECT_CRITICAL (sp_shared_queue_pop_async (queue, 0, NULL, NULL, NULL));
-  EXPECT_CRITICAL (sp_queue_consumer_pop_async (consumer, 0, NULL, NULL, NULL));
+  EXPECT_CRITICAL ("sp_shared_queue_pop_async: assertion 'callback != NULL' failed",
+                   sp_shared_queue_pop_async (queue, 0, NULL, NULL, NULL));
+  EXPECT_CRITICAL ("sp_queue_consumer_pop_async: assertion 'callback != NULL' failed",
+                   sp_queue_consumer_pop_async (consumer, 0, NULL, NULL, NULL));
   g_clear_object (&consumer);
   drain ();
   g_assert_cmpuint (sp_shared_queue_get_length (queue), ==, 1);
 
   /* Blocking in the owner context would deadlock: refused. */
   g_value_init (&value, G_TYPE_INT);
-  EXPECT_CRITICAL (g_assert_false (sp_shared_queue_pop_sync (queue, 0, NULL, &filled, NULL)));
+  EXPECT_CRITICAL ("sp_shared_queue_pop_sync: called from the owner context of shared queue “SpSharedQueue”, where it could deadlock; use the _async variant there",
+                   g_assert_false (sp_shared_queue_pop_sync (queue, 0, NULL, &filled, NULL)));
   g_value_unset (&filled);
-  EXPECT_CRITICAL (g_assert_false (sp_shared_queue_push_sync (queue, &value, 0, NULL, NULL)));
+  EXPECT_CRITICAL ("sp_shared_queue_push_sync: called from the owner context of shared queue “SpSharedQueue”, where it could deadlock; use the _async variant there",
+                   g_assert_false (sp_shared_queue_push_sync (queue, &value, 0, NULL, NULL)));
   g_value_unset (&value);
   g_assert_cmpuint (sp_shared_queue_get_length (queue), ==, 1);
 }

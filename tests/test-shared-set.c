@@ -922,8 +922,10 @@ test_close (void)
   sp_shared_set_close_async (set, 0, NULL, close_set_cb, &close3);
   iterate_until (&close3.done);
   g_assert_true (close3.ok);
-  EXPECT_CRITICAL (sp_shared_set_hold_close (set));
-  EXPECT_CRITICAL (sp_shared_set_release_close (set));
+  EXPECT_CRITICAL ("sp_shared_set_hold_close: set “” has already finished closing",
+                   sp_shared_set_hold_close (set));
+  EXPECT_CRITICAL ("sp_shared_set_release_close: set “” has no close hold to release",
+                   sp_shared_set_release_close (set));
 
   set_result_clear (&queued);
   set_result_clear (&close1);
@@ -1218,8 +1220,10 @@ mismatched_finish_cb (GObject *source, GAsyncResult *res, gpointer data)
   guint size = 7;
 
   /* A result belongs to the view and the call it came from. */
-  EXPECT_CRITICAL (g_assert_false (sp_shared_set_size_finish (set, res, &size, NULL)));
-  EXPECT_CRITICAL (g_assert_false (sp_set_query_contains_finish (query, res, NULL, NULL)));
+  EXPECT_CRITICAL ("_sp_shared_set_call_finish: assertion 'g_task_is_valid (result, source)' failed",
+                   g_assert_false (sp_shared_set_size_finish (set, res, &size, NULL)));
+  EXPECT_CRITICAL ("_sp_shared_set_call_finish: assertion 'g_task_get_source_tag (G_TASK (result)) == source_tag' failed",
+                   g_assert_false (sp_set_query_contains_finish (query, res, NULL, NULL)));
   g_assert_cmpuint (size, ==, 0);
   g_assert_true (sp_set_query_size_finish (query, res, &size, NULL));
   g_object_set_data (G_OBJECT (set), "done", GINT_TO_POINTER (TRUE));
@@ -1318,32 +1322,56 @@ test_bad_input (void)
   guint n = 0;
 
   str_value (&v, "x");
-  EXPECT_CRITICAL (g_assert_null (sp_shared_set_new (G_TYPE_DOUBLE)));
-  EXPECT_CRITICAL (g_assert_null (sp_shared_set_new (G_TYPE_POINTER)));
-  EXPECT_CRITICAL (g_assert_null (sp_shared_set_new (point_get_type ())));
-  EXPECT_CRITICAL (g_assert_null (sp_shared_set_new_full (G_TYPE_INT, NULL, point_hash, point_equal)));
-  EXPECT_CRITICAL (g_assert_null (sp_shared_set_new_full (point_get_type (), NULL, point_hash, NULL)));
+  EXPECT_CRITICAL ("sp_shared_set_new: assertion '_sp_set_kind_has_defaults (item_type)' failed",
+                   g_assert_null (sp_shared_set_new (G_TYPE_DOUBLE)));
+  EXPECT_CRITICAL ("sp_shared_set_new: assertion '_sp_set_kind_has_defaults (item_type)' failed",
+                   g_assert_null (sp_shared_set_new (G_TYPE_POINTER)));
+  EXPECT_CRITICAL ("sp_shared_set_new: assertion '_sp_set_kind_has_defaults (item_type)' failed",
+                   g_assert_null (sp_shared_set_new (point_get_type ())));
+  EXPECT_CRITICAL ("sp_shared_set_new_full: assertion 'hash_func == NULL || kind != SP_SET_KIND_INTEGER' failed",
+                   g_assert_null (sp_shared_set_new_full (G_TYPE_INT, NULL, point_hash, point_equal)));
+  EXPECT_CRITICAL ("sp_shared_set_new_full: assertion '(hash_func == NULL) == (equal_func == NULL)' failed",
+                   g_assert_null (sp_shared_set_new_full (point_get_type (), NULL, point_hash, NULL)));
 
-  EXPECT_CRITICAL (sp_shared_set_add_async (NULL, &v, 0, NULL, add_cb, NULL));
-  EXPECT_CRITICAL (sp_shared_set_add_async ((SpSharedSet *) not_a_set, &v, 0, NULL, add_cb, NULL));
-  EXPECT_CRITICAL (sp_shared_set_add_async (set, NULL, 0, NULL, add_cb, NULL));
-  EXPECT_CRITICAL (sp_shared_set_add_async (set, &unset, 0, NULL, add_cb, NULL));
-  EXPECT_CRITICAL (sp_shared_set_discard_async (set, &v, -2, NULL, add_cb, NULL));
-  EXPECT_CRITICAL (sp_shared_set_contains_async (set, &v, 0, (GCancellable *) not_a_set,
+  EXPECT_CRITICAL ("sp_shared_set_add_async: assertion 'SP_IS_SHARED_SET (self)' failed",
+                   sp_shared_set_add_async (NULL, &v, 0, NULL, add_cb, NULL));
+  EXPECT_CRITICAL ("sp_shared_set_add_async: assertion 'SP_IS_SHARED_SET (self)' failed",
+                   sp_shared_set_add_async ((SpSharedSet *) not_a_set, &v, 0, NULL, add_cb, NULL));
+  EXPECT_CRITICAL ("sp_shared_set_add_async: assertion 'G_IS_VALUE (item)' failed",
+                   sp_shared_set_add_async (set, NULL, 0, NULL, add_cb, NULL));
+  EXPECT_CRITICAL ("sp_shared_set_add_async: assertion 'G_IS_VALUE (item)' failed",
+                   sp_shared_set_add_async (set, &unset, 0, NULL, add_cb, NULL));
+  EXPECT_CRITICAL ("sp_shared_set_discard_async: assertion 'timeout_ms >= -1' failed",
+                   sp_shared_set_discard_async (set, &v, -2, NULL, add_cb, NULL));
+  EXPECT_CRITICAL ("sp_shared_set_contains_async: assertion 'cancellable == NULL || G_IS_CANCELLABLE (cancellable)' failed",
+                   sp_shared_set_contains_async (set, &v, 0, (GCancellable *) not_a_set,
                                                  add_cb, NULL));
-  EXPECT_CRITICAL (sp_shared_set_size_async (NULL, 0, NULL, size_cb, NULL));
-  EXPECT_CRITICAL (sp_shared_set_snapshot_async (NULL, 0, NULL, size_cb, NULL));
-  EXPECT_CRITICAL (sp_shared_set_clear_async (NULL, 0, NULL, size_cb, NULL));
-  EXPECT_CRITICAL (sp_shared_set_close_async (NULL, 0, NULL, size_cb, NULL));
-  EXPECT_CRITICAL (sp_shared_set_try_add (set, NULL, NULL, NULL));
-  EXPECT_CRITICAL (sp_shared_set_try_contains (NULL, &v, NULL, NULL));
-  EXPECT_CRITICAL (sp_shared_set_snapshot_sync (set, 0, NULL, NULL, NULL));
-  EXPECT_CRITICAL (sp_shared_set_size_sync (set, -7, NULL, &n, NULL));
-  EXPECT_CRITICAL (sp_shared_set_get_query (NULL));
-  EXPECT_CRITICAL (sp_shared_set_set_default_timeout (set, -1));
-  EXPECT_CRITICAL (sp_shared_set_release_close (set));
-  EXPECT_CRITICAL (sp_set_query_contains_async (NULL, &v, 0, NULL, add_cb, NULL));
-  EXPECT_CRITICAL (sp_set_setter_try_add (NULL, &v, NULL, NULL));
+  EXPECT_CRITICAL ("sp_shared_set_size_async: assertion 'SP_IS_SHARED_SET (self)' failed",
+                   sp_shared_set_size_async (NULL, 0, NULL, size_cb, NULL));
+  EXPECT_CRITICAL ("sp_shared_set_snapshot_async: assertion 'SP_IS_SHARED_SET (self)' failed",
+                   sp_shared_set_snapshot_async (NULL, 0, NULL, size_cb, NULL));
+  EXPECT_CRITICAL ("sp_shared_set_clear_async: assertion 'SP_IS_SHARED_SET (self)' failed",
+                   sp_shared_set_clear_async (NULL, 0, NULL, size_cb, NULL));
+  EXPECT_CRITICAL ("sp_shared_set_close_async: assertion 'SP_IS_SHARED_SET (self)' failed",
+                   sp_shared_set_close_async (NULL, 0, NULL, size_cb, NULL));
+  EXPECT_CRITICAL ("sp_shared_set_try_add: assertion 'G_IS_VALUE (item)' failed",
+                   sp_shared_set_try_add (set, NULL, NULL, NULL));
+  EXPECT_CRITICAL ("sp_shared_set_try_contains: assertion 'SP_IS_SHARED_SET (self)' failed",
+                   sp_shared_set_try_contains (NULL, &v, NULL, NULL));
+  EXPECT_CRITICAL ("sp_shared_set_snapshot_sync: assertion 'n_items != NULL' failed",
+                   sp_shared_set_snapshot_sync (set, 0, NULL, NULL, NULL));
+  EXPECT_CRITICAL ("sp_shared_set_size_sync: assertion 'timeout_ms >= -1' failed",
+                   sp_shared_set_size_sync (set, -7, NULL, &n, NULL));
+  EXPECT_CRITICAL ("sp_shared_set_get_query: assertion 'SP_IS_SHARED_SET (self)' failed",
+                   sp_shared_set_get_query (NULL));
+  EXPECT_CRITICAL ("sp_shared_set_set_default_timeout: assertion 'timeout_ms >= 0' failed",
+                   sp_shared_set_set_default_timeout (set, -1));
+  EXPECT_CRITICAL ("sp_shared_set_release_close: set “” has no close hold to release",
+                   sp_shared_set_release_close (set));
+  EXPECT_CRITICAL ("sp_set_query_contains_async: assertion 'SP_IS_SET_QUERY (self)' failed",
+                   sp_set_query_contains_async (NULL, &v, 0, NULL, add_cb, NULL));
+  EXPECT_CRITICAL ("sp_set_setter_try_add: assertion 'SP_IS_SET_SETTER (self)' failed",
+                   sp_set_setter_try_add (NULL, &v, NULL, NULL));
 
   /* Bindings construct through properties: the set is refused loudly but
    * stays safe, refusing every item. */
@@ -1351,7 +1379,8 @@ test_bad_input (void)
     g_autoptr(SpSharedSet) doubles = NULL;
     g_autoptr(GError) error = NULL;
 
-    EXPECT_CRITICAL (doubles = g_object_new (SP_TYPE_SHARED_SET, "item-type", G_TYPE_DOUBLE, NULL));
+    EXPECT_CRITICAL ("SpSharedSet “” constructed with item type gdouble, which a set cannot hold",
+                     doubles = g_object_new (SP_TYPE_SHARED_SET, "item-type", G_TYPE_DOUBLE, NULL));
     g_assert_false (sp_shared_set_try_add (doubles, &v, NULL, &error));
     g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
   }

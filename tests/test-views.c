@@ -312,33 +312,60 @@ test_bad_input (void)
   GValue unset = G_VALUE_INIT;
   ViewResult never = { 0 };
 
-  EXPECT_CRITICAL (sp_shared_object_get_getter (NULL));
-  EXPECT_CRITICAL (sp_shared_object_get_setter (NULL));
-  EXPECT_CRITICAL (sp_shared_object_get_deleter (NULL));
-  EXPECT_CRITICAL (sp_shared_object_get_updater (NULL));
-  EXPECT_CRITICAL (sp_getter_get_async (NULL, 0, NULL, getter_get_cb, &never));
-  EXPECT_CRITICAL (sp_getter_get_async ((SpGetter *) updater, 0, NULL, getter_get_cb, &never));
-  EXPECT_CRITICAL (sp_getter_get_async (getter, -3, NULL, getter_get_cb, &never));
-  EXPECT_CRITICAL (sp_getter_peek_async (NULL, 0, NULL, getter_peek_cb, &never));
-  EXPECT_CRITICAL (sp_getter_try_get (NULL, NULL));
-  EXPECT_CRITICAL (sp_getter_get_finish (NULL, NULL, NULL, NULL));
-  EXPECT_CRITICAL (sp_getter_peek_finish (NULL, NULL, NULL, NULL, NULL));
-  EXPECT_CRITICAL (sp_setter_set_async (NULL, &unset, 0, NULL, setter_set_cb, &never));
-  EXPECT_CRITICAL (sp_setter_get_async (NULL, 0, NULL, setter_get_cb, &never));
-  EXPECT_CRITICAL (sp_setter_set_finish (NULL, NULL, NULL));
-  EXPECT_CRITICAL (sp_setter_get_finish (NULL, NULL, NULL, NULL));
-  EXPECT_CRITICAL (sp_deleter_clear_async (NULL, 0, NULL, deleter_clear_cb, &never));
-  EXPECT_CRITICAL (sp_deleter_clear_finish (NULL, NULL, NULL));
-  EXPECT_CRITICAL (sp_updater_set_async (updater, &unset, 0, NULL, updater_set_cb, &never));
-  EXPECT_CRITICAL (sp_updater_set_async (updater, NULL, 0, NULL, updater_set_cb, &never));
-  EXPECT_CRITICAL (sp_updater_lock_async (updater, 9, 0, NULL, updater_lock_cb, &never));
-  EXPECT_CRITICAL (sp_updater_lock_async (NULL, SP_LOCK_MODE_SHARED, 0, NULL, updater_lock_cb, &never));
-  EXPECT_CRITICAL (sp_updater_get_async (NULL, 0, NULL, updater_get_cb, &never));
-  EXPECT_CRITICAL (sp_updater_clear_async (NULL, 0, NULL, updater_clear_cb, &never));
-  EXPECT_CRITICAL (sp_updater_get_finish (NULL, NULL, NULL, NULL));
-  EXPECT_CRITICAL (sp_updater_set_finish (NULL, NULL, NULL));
-  EXPECT_CRITICAL (sp_updater_clear_finish (NULL, NULL, NULL));
-  EXPECT_CRITICAL (sp_updater_lock_finish (NULL, NULL, NULL));
+  EXPECT_CRITICAL ("sp_shared_object_get_getter: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
+                   sp_shared_object_get_getter (NULL));
+  EXPECT_CRITICAL ("sp_shared_object_get_setter: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
+                   sp_shared_object_get_setter (NULL));
+  EXPECT_CRITICAL ("sp_shared_object_get_deleter: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
+                   sp_shared_object_get_deleter (NULL));
+  EXPECT_CRITICAL ("sp_shared_object_get_updater: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
+                   sp_shared_object_get_updater (NULL));
+  EXPECT_CRITICAL ("sp_getter_get_async: assertion 'SP_IS_GETTER (self)' failed",
+                   sp_getter_get_async (NULL, 0, NULL, getter_get_cb, &never));
+  EXPECT_CRITICAL ("sp_getter_get_async: assertion 'SP_IS_GETTER (self)' failed",
+                   sp_getter_get_async ((SpGetter *) updater, 0, NULL, getter_get_cb, &never));
+  EXPECT_CRITICAL ("sp_getter_get_async: assertion 'timeout_ms >= -1' failed",
+                   sp_getter_get_async (getter, -3, NULL, getter_get_cb, &never));
+  EXPECT_CRITICAL ("sp_getter_peek_async: assertion 'SP_IS_GETTER (self)' failed",
+                   sp_getter_peek_async (NULL, 0, NULL, getter_peek_cb, &never));
+  EXPECT_CRITICAL ("sp_getter_try_get: assertion 'SP_IS_GETTER (self)' failed",
+                   sp_getter_try_get (NULL, NULL));
+  EXPECT_CRITICAL ("sp_getter_get_finish: assertion 'SP_IS_GETTER (self)' failed",
+                   sp_getter_get_finish (NULL, NULL, NULL, NULL));
+  EXPECT_CRITICAL ("sp_getter_peek_finish: assertion 'SP_IS_GETTER (self)' failed",
+                   sp_getter_peek_finish (NULL, NULL, NULL, NULL, NULL));
+  EXPECT_CRITICAL ("sp_setter_set_async: assertion 'SP_IS_SETTER (self)' failed",
+                   sp_setter_set_async (NULL, &unset, 0, NULL, setter_set_cb, &never));
+  EXPECT_CRITICAL ("sp_setter_get_async: assertion 'SP_IS_SETTER (self)' failed",
+                   sp_setter_get_async (NULL, 0, NULL, setter_get_cb, &never));
+  EXPECT_CRITICAL ("sp_setter_set_finish: assertion 'SP_IS_SETTER (self)' failed",
+                   sp_setter_set_finish (NULL, NULL, NULL));
+  EXPECT_CRITICAL ("sp_setter_get_finish: assertion 'SP_IS_SETTER (self)' failed",
+                   sp_setter_get_finish (NULL, NULL, NULL, NULL));
+  EXPECT_CRITICAL ("sp_deleter_clear_async: assertion 'SP_IS_DELETER (self)' failed",
+                   sp_deleter_clear_async (NULL, 0, NULL, deleter_clear_cb, &never));
+  EXPECT_CRITICAL ("sp_deleter_clear_finish: assertion 'SP_IS_DELETER (self)' failed",
+                   sp_deleter_clear_finish (NULL, NULL, NULL));
+  EXPECT_CRITICAL ("sp_updater_set_async: assertion 'G_IS_VALUE (value)' failed",
+                   sp_updater_set_async (updater, &unset, 0, NULL, updater_set_cb, &never));
+  EXPECT_CRITICAL ("sp_updater_set_async: assertion 'G_IS_VALUE (value)' failed",
+                   sp_updater_set_async (updater, NULL, 0, NULL, updater_set_cb, &never));
+  EXPECT_CRITICAL ("sp_updater_lock_async: assertion 'mode == SP_LOCK_MODE_SHARED || mode == SP_LOCK_MODE_EXCLUSIVE' failed",
+                   sp_updater_lock_async (updater, 9, 0, NULL, updater_lock_cb, &never));
+  EXPECT_CRITICAL ("sp_updater_lock_async: assertion 'SP_IS_UPDATER (self)' failed",
+                   sp_updater_lock_async (NULL, SP_LOCK_MODE_SHARED, 0, NULL, updater_lock_cb, &never));
+  EXPECT_CRITICAL ("sp_updater_get_async: assertion 'SP_IS_UPDATER (self)' failed",
+                   sp_updater_get_async (NULL, 0, NULL, updater_get_cb, &never));
+  EXPECT_CRITICAL ("sp_updater_clear_async: assertion 'SP_IS_UPDATER (self)' failed",
+                   sp_updater_clear_async (NULL, 0, NULL, updater_clear_cb, &never));
+  EXPECT_CRITICAL ("sp_updater_get_finish: assertion 'SP_IS_UPDATER (self)' failed",
+                   sp_updater_get_finish (NULL, NULL, NULL, NULL));
+  EXPECT_CRITICAL ("sp_updater_set_finish: assertion 'SP_IS_UPDATER (self)' failed",
+                   sp_updater_set_finish (NULL, NULL, NULL));
+  EXPECT_CRITICAL ("sp_updater_clear_finish: assertion 'SP_IS_UPDATER (self)' failed",
+                   sp_updater_clear_finish (NULL, NULL, NULL));
+  EXPECT_CRITICAL ("sp_updater_lock_finish: assertion 'SP_IS_UPDATER (self)' failed",
+                   sp_updater_lock_finish (NULL, NULL, NULL));
 
   drain ();
   g_assert_false (never.done);
