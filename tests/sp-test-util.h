@@ -148,6 +148,42 @@ wait_until_monotonic (gint64 deadline)
     ;
 }
 
+/* Counts dispatches of sharedpotato's timeout sources, so that a race
+ * test can assert that the timeout really ran in the interleaving it
+ * names. GLib makes every g_timeout_source_new() with its exported
+ * g_timeout_funcs; the first call wraps their dispatch. */
+static inline guint *
+timeout_dispatch_counter (void)
+{
+  static guint count;
+
+  return &count;
+}
+
+static gboolean (*real_timeout_dispatch) (GSource *, GSourceFunc, gpointer);
+
+static inline gboolean
+counting_timeout_dispatch (GSource     *source,
+                           GSourceFunc  callback,
+                           gpointer     user_data)
+{
+  if (g_strcmp0 (g_source_get_name (source), "[sharedpotato] timeout") == 0)
+    g_atomic_int_inc (timeout_dispatch_counter ());
+  return real_timeout_dispatch (source, callback, user_data);
+}
+
+/* Call from the test's thread before any other thread runs. */
+static inline guint
+count_timeout_dispatches (void)
+{
+  if (real_timeout_dispatch == NULL)
+    {
+      real_timeout_dispatch = g_timeout_funcs.dispatch;
+      g_timeout_funcs.dispatch = counting_timeout_dispatch;
+    }
+  return g_atomic_int_get (timeout_dispatch_counter ());
+}
+
 /* A programmer error: the call must log exactly one critical of ours,
  * the one its precondition names (@message, a g_pattern_match_simple()
  * pattern; the whole text, so that another check failing first, or a

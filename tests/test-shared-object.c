@@ -11,6 +11,12 @@
 
 #include "sp-test-util.h"
 
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#else
+#define RUNNING_ON_VALGRIND 0
+#endif
+
 static void
 test_properties (void)
 {
@@ -493,6 +499,60 @@ test_fairness_get_waiting_does_not_block_writers (void)
   result_clear (&r);
 }
 
+/* A get waiting for a value is a reader: the value an exclusive holder
+ * sets reaches it only when the holder releases the lock, so it never
+ * sees a value its writer may still change or clear. */
+static void
+test_fairness_get_waiting_waits_for_writer_release (void)
+{
+  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  Result g = { 0 }, p = { 0 }, cancelled = { 0 };
+  GValue value = G_VALUE_INIT;
+  SpGuard *writer;
+
+  sp_shared_object_get_async (object, 0, NULL, get_cb, &g);
+  drain ();
+  writer = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
+  g_assert_nonnull (writer);
+
+  g_value_init (&value, G_TYPE_INT);
+  g_value_set_int (&value, 4);
+  g_assert_true (sp_guard_set_value (writer, &value, NULL));
+  drain ();
+  g_assert_false (g.done);
+
+  /* Every change that makes the object look at its waiters again: a call
+   * that queues, one that leaves the queue. */
+  sp_shared_object_peek_async (object, 0, NULL, peek_cb, &p);
+  sp_shared_object_lock_async (object, SP_LOCK_MODE_SHARED, 0, cancellable, lock_cb, &cancelled);
+  drain ();
+  g_cancellable_cancel (cancellable);
+  iterate_until (&cancelled.done);
+  g_assert_error (cancelled.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_false (g.done);
+  g_assert_false (p.done);
+
+  g_value_set_int (&value, 5);
+  g_assert_true (sp_guard_set_value (writer, &value, NULL));
+  g_value_unset (&value);
+  drain ();
+  g_assert_false (g.done);
+
+  sp_guard_release (writer);
+  sp_guard_unref (writer);
+  iterate_until (&g.done);
+  iterate_until (&p.done);
+  g_assert_true (g.ok);
+  g_assert_cmpint (g_value_get_int (&g.value), ==, 5);
+  /* The get was waiting first. */
+  g_assert_cmpuint (g.order, <, p.order);
+
+  result_clear (&g);
+  result_clear (&p);
+  result_clear (&cancelled);
+}
+
 static void
 test_timeout_queued (void)
 {
@@ -550,53 +610,95 @@ test_timeout_default (void)
   result_clear (&g);
 }
 
-/* The timeout is due, but the grant came first: the waiter keeps it. */
+static gboolean
+release_holder_cb (gpointer data)
+{
+  sp_guard_release (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* The timeout and the release are ready in the same iteration, and the
+ * release is dispatched first (it was attached first): the grant wins,
+ * and the timeout, which GLib dispatches next in that iteration, finds
+ * the waiter served and does nothing. */
 static void
 test_timeout_racing_grant (void)
 {
   g_autoptr(SpSharedObject) object = new_int_object (0);
   SpGuard *holder = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
   Result w = { 0 }, next = { 0 };
-  gint64 deadline;
+  GSource *release;
+  SpStats *stats;
+  guint timeouts_run;
+  gint64 due;
 
-  deadline = g_get_monotonic_time () + 2 * G_TIME_SPAN_MILLISECOND;
+  /* Nothing left over may take the iteration below. */
+  drain ();
+  timeouts_run = count_timeout_dispatches ();
+  release = g_idle_source_new ();
+  g_source_set_priority (release, G_PRIORITY_DEFAULT);
+  g_source_set_callback (release, release_holder_cb, holder, NULL);
+  g_source_attach (release, NULL);
+  g_source_unref (release);
+
   sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 1, NULL, lock_cb, &w);
+  /* Taken after the call, so the waiter's timeout is due by then however
+   * late the call ran. */
+  due = g_get_monotonic_time () + G_TIME_SPAN_MILLISECOND + 1;
   sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb, &next);
-  sp_guard_release (holder);
-  sp_guard_unref (holder);
-  /* Both the timeout and the delivery are ready now. */
-  wait_until_monotonic (deadline);
+  wait_until_monotonic (due);
+
+  /* One iteration: the release, then the timeout. The delivery comes in
+   * the next one. */
+  g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (count_timeout_dispatches (), ==, timeouts_run + 1);
+  g_assert_false (w.done);
+
   drain ();
   g_assert_true (w.ok);
   g_assert_no_error (w.error);
   g_assert_false (next.done);
+  stats = sp_shared_object_get_stats (object);
+  g_assert_cmpuint (stats->timeouts, ==, 0);
+  sp_stats_free (stats);
+
   g_clear_pointer (&w.guard, sp_guard_unref);
   iterate_until (&next.done);
   g_assert_true (next.ok);
 
+  sp_guard_unref (holder);
   result_clear (&w);
   result_clear (&next);
 }
 
-/* The timeout is due before the release: the lock passes over it. */
+/* The timeout fires while the holder still holds: the lock passes over
+ * the timed-out waiter to the next one. */
 static void
 test_timeout_before_grant (void)
 {
   g_autoptr(SpSharedObject) object = new_int_object (0);
   SpGuard *holder = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
   Result w = { 0 }, next = { 0 };
-  gint64 deadline;
+  SpStats *stats;
+  guint timeouts_run;
 
-  deadline = g_get_monotonic_time () + 2 * G_TIME_SPAN_MILLISECOND;
+  timeouts_run = count_timeout_dispatches ();
   sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 1, NULL, lock_cb, &w);
   sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb, &next);
-  wait_until_monotonic (deadline);
-  drain ();
+  /* Only the timeout can end it while the holder holds. */
+  iterate_until (&w.done);
   g_assert_error (w.error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  g_assert_null (w.guard);
+  g_assert_cmpuint (count_timeout_dispatches (), ==, timeouts_run + 1);
+  g_assert_false (next.done);
+
   sp_guard_release (holder);
   sp_guard_unref (holder);
   iterate_until (&next.done);
   g_assert_true (next.ok);
+  stats = sp_shared_object_get_stats (object);
+  g_assert_cmpuint (stats->timeouts, ==, 1);
+  sp_stats_free (stats);
 
   result_clear (&w);
   result_clear (&next);
@@ -666,12 +768,13 @@ test_cancel_before_call (void)
 
 /* Granted, then cancelled before the callback: the lock passes on. */
 static void
-test_cancel_racing_grant (void)
+test_cancel_between_grant_and_delivery (void)
 {
   g_autoptr(SpSharedObject) object = new_int_object (0);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   SpGuard *holder = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
   Result w = { 0 }, next = { 0 };
+  g_autoptr(SpStats) stats = NULL;
 
   sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, cancellable, lock_cb, &w);
   sp_shared_object_lock_async (object, SP_LOCK_MODE_SHARED, 0, NULL, lock_cb, &next);
@@ -684,8 +787,113 @@ test_cancel_racing_grant (void)
   iterate_until (&next.done);
   g_assert_true (next.ok);
 
+  /* The grant did happen before the cancel: it was given back. */
+  stats = sp_shared_object_get_stats (object);
+  g_assert_cmpuint (stats->waited_grants, ==, 2);
+  g_assert_cmpuint (stats->cancellations, ==, 1);
+
   result_clear (&w);
   result_clear (&next);
+}
+
+typedef struct
+{
+  GCancellable *cancellable;
+  int           ready;   /* atomics: both threads spin on them */
+  int           go;
+} CancelRace;
+
+static void
+spin (guint n)
+{
+  for (volatile guint i = 0; i < n; i++)
+    ;
+}
+
+static gpointer
+cancel_when_told (gpointer data)
+{
+  CancelRace *race = data;
+
+  g_atomic_int_set (&race->ready, 1);
+  while (!g_atomic_int_get (&race->go))
+    g_thread_yield ();
+  g_cancellable_cancel (race->cancellable);
+
+  return NULL;
+}
+
+/* A cancel in another thread races the release that grants the lock.
+ * Whichever wins, the waiter reports CANCELLED and the lock is free
+ * afterwards. Both threads start from the same instant; the releasing
+ * one first spins a seeded random number of times, up to a bound that
+ * doubles after each win of the release and halves after each win of
+ * the cancel, so both paths keep coming up however fast either side is
+ * on this machine, at this load. The waited_grants statistic tells the
+ * paths apart; the test runs until each was seen often enough.
+ * cancel/between-grant-and-delivery and cancel/queued are the
+ * deterministic versions of each. */
+static void
+test_cancel_racing_release (void)
+{
+  const guint wanted = 20;
+  guint grant_first = 0, cancel_first = 0, runs = 0;
+  guint delay_bound = 1024;
+
+  while (runs < 100 || (!RUNNING_ON_VALGRIND && (grant_first < wanted || cancel_first < wanted)))
+    {
+      g_autoptr(SpSharedObject) object = new_int_object (0);
+      SpGuard *holder = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
+      CancelRace race = { .cancellable = g_cancellable_new () };
+      g_autoptr(SpStats) stats = NULL;
+      g_autoptr(SpGuard) after = NULL;
+      guint release_delay = g_test_rand_int_range (0, delay_bound);
+      Result w = { 0 };
+      GThread *thread;
+
+      /* A bug that loses one path for good fails here, not by hanging. */
+      g_assert_cmpuint (runs, <, 20000);
+      runs++;
+
+      sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, race.cancellable,
+                                   lock_cb, &w);
+      thread = g_thread_new ("cancel", cancel_when_told, &race);
+      while (!g_atomic_int_get (&race.ready))
+        g_thread_yield ();
+      g_atomic_int_set (&race.go, 1);
+      spin (release_delay);
+      sp_guard_release (holder);
+      sp_guard_unref (holder);
+      g_thread_join (thread);
+
+      iterate_until (&w.done);
+      g_assert_error (w.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_assert_null (w.guard);
+      after = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
+      g_assert_nonnull (after);
+
+      stats = sp_shared_object_get_stats (object);
+      g_assert_cmpuint (stats->cancellations, ==, 1);
+      if (stats->waited_grants == 1)
+        {
+          grant_first++;
+          delay_bound = MIN (delay_bound * 2, 1u << 26);
+        }
+      else
+        {
+          g_assert_cmpuint (stats->waited_grants, ==, 0);
+          cancel_first++;
+          delay_bound = MAX (delay_bound / 2, 16);
+        }
+
+      g_object_unref (race.cancellable);
+      result_clear (&w);
+    }
+
+  /* valgrind runs one thread at a time, and the releasing one keeps
+   * running: only the correctness of each run is checked there. */
+  g_test_message ("%u runs: grant first %u times, cancel first %u times",
+                  runs, grant_first, cancel_first);
 }
 
 /* Delivered, then cancelled: the caller holds the lock and releases it. */
@@ -789,6 +997,81 @@ test_close_with_queued_waiters (void)
   result_clear (&l);
   result_clear (&c);
   result_clear (&after);
+}
+
+/* A get waiting for a value holds no lock and sits outside the queue,
+ * but a close must end it like any queued call. */
+static void
+test_close_fails_gets_waiting_for_value (void)
+{
+  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  Result g = { 0 }, queued = { 0 }, c = { 0 };
+  SpGuard *holder;
+
+  sp_shared_object_get_async (object, 0, NULL, get_cb, &g);
+  drain ();
+  g_assert_false (g.done);
+  /* It blocks nobody: a writer takes the lock, and keeps it across the
+   * close without setting a value. */
+  holder = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
+  g_assert_nonnull (holder);
+  sp_shared_object_get_async (object, 0, NULL, get_cb, &queued);
+
+  sp_shared_object_close_async (object, 0, NULL, close_cb, &c);
+  drain ();
+  g_assert_true (g.done);
+  g_assert_error (g.error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+  g_assert_true (queued.done);
+  g_assert_error (queued.error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+  g_assert_false (c.done);
+
+  sp_guard_release (holder);
+  sp_guard_unref (holder);
+  iterate_until (&c.done);
+  g_assert_true (c.ok);
+
+  result_clear (&g);
+  result_clear (&queued);
+  result_clear (&c);
+}
+
+static void
+init_never_called (SpSharedObject *object,
+                   SpGuard        *guard,
+                   gpointer        user_data)
+{
+  g_assert_not_reached ();
+}
+
+/* The same with an initializer that has not run yet: the close fails
+ * the get that was waiting for it. */
+static void
+test_close_fails_gets_waiting_for_initializer (void)
+{
+  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  Result g = { 0 }, c = { 0 };
+  SpGuard *holder;
+
+  /* A reader holds the lock, so the initializer cannot start. */
+  holder = sp_shared_object_try_lock (object, SP_LOCK_MODE_SHARED);
+  g_assert_nonnull (holder);
+  sp_shared_object_set_initializer (object, init_never_called, NULL, NULL);
+  sp_shared_object_get_async (object, 0, NULL, get_cb, &g);
+  drain ();
+  g_assert_false (g.done);
+
+  sp_shared_object_close_async (object, 0, NULL, close_cb, &c);
+  drain ();
+  g_assert_true (g.done);
+  g_assert_error (g.error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+
+  sp_guard_release (holder);
+  sp_guard_unref (holder);
+  iterate_until (&c.done);
+  g_assert_true (c.ok);
+
+  result_clear (&g);
+  result_clear (&c);
 }
 
 static void
@@ -2250,6 +2533,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/Sharedpotato/SharedObject/fairness/writer-blocks-later-readers", test_fairness_writer_blocks_later_readers);
   g_test_add_func ("/Sharedpotato/SharedObject/fairness/readers-granted-together", test_fairness_readers_granted_together);
   g_test_add_func ("/Sharedpotato/SharedObject/fairness/get-waiting-does-not-block-writers", test_fairness_get_waiting_does_not_block_writers);
+  g_test_add_func ("/Sharedpotato/SharedObject/fairness/get-waiting-waits-for-writer-release", test_fairness_get_waiting_waits_for_writer_release);
   g_test_add_func ("/Sharedpotato/SharedObject/timeout/queued", test_timeout_queued);
   g_test_add_func ("/Sharedpotato/SharedObject/timeout/waiting-for-value", test_timeout_waiting_for_value);
   g_test_add_func ("/Sharedpotato/SharedObject/timeout/default", test_timeout_default);
@@ -2258,10 +2542,13 @@ main (int argc, char *argv[])
   g_test_add_func ("/Sharedpotato/SharedObject/cancel/queued", test_cancel_queued);
   g_test_add_func ("/Sharedpotato/SharedObject/cancel/waiting-for-value", test_cancel_waiting_for_value);
   g_test_add_func ("/Sharedpotato/SharedObject/cancel/before-call", test_cancel_before_call);
-  g_test_add_func ("/Sharedpotato/SharedObject/cancel/racing-grant", test_cancel_racing_grant);
+  g_test_add_func ("/Sharedpotato/SharedObject/cancel/between-grant-and-delivery", test_cancel_between_grant_and_delivery);
+  g_test_add_func ("/Sharedpotato/SharedObject/cancel/racing-release", test_cancel_racing_release);
   g_test_add_func ("/Sharedpotato/SharedObject/cancel/after-grant", test_cancel_after_grant);
   g_test_add_func ("/Sharedpotato/SharedObject/cancel/after-set-performed", test_cancel_after_set_performed);
   g_test_add_func ("/Sharedpotato/SharedObject/close/queued-waiters", test_close_with_queued_waiters);
+  g_test_add_func ("/Sharedpotato/SharedObject/close/fails-gets-waiting-for-value", test_close_fails_gets_waiting_for_value);
+  g_test_add_func ("/Sharedpotato/SharedObject/close/fails-gets-waiting-for-initializer", test_close_fails_gets_waiting_for_initializer);
   g_test_add_func ("/Sharedpotato/SharedObject/close/held-guard", test_close_with_held_guard);
   g_test_add_func ("/Sharedpotato/SharedObject/close/twice", test_close_twice);
   g_test_add_func ("/Sharedpotato/SharedObject/close/timeout", test_close_timeout);
