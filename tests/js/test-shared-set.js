@@ -252,9 +252,9 @@ const tests = {
 
     badInput() {
         const set = Sp.SharedSet.new(GObject.TYPE_STRING);
-        expectCritical('*timeout_ms*', () => set.add_async('x', -2, null, null));
-        expectCritical('*', () => set.release_close());
-        const doubles = expectCritical('*', () => new Sp.SharedSet({item_type: GObject.TYPE_DOUBLE}));
+        expectCritical('*timeout_ms >= -1*', () => set.add_async('x', -2, null, null));
+        expectCritical('*has no close hold to release*', () => set.release_close());
+        const doubles = expectCritical('*item type gdouble, which a set cannot hold*', () => new Sp.SharedSet({item_type: GObject.TYPE_DOUBLE}));
         assertThrows(() => doubles.try_add(1.5), Gio.IOErrorEnum.INVALID_ARGUMENT);
     },
 };

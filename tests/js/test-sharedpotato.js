@@ -221,6 +221,37 @@ const tests = {
         assertEqual(obj.try_lock(SHARED), null);
     },
 
+    async closeFailsGetsWaitingForAValue() {
+        const obj = intObject();
+        let outcome = null;
+        const waiting = obj.get_async(0, null).then(v => (outcome = v), e => (outcome = e));
+        await idle();
+        assertEqual(outcome, null, 'get before the close');
+        assert(await withTimeout(obj.close_async(0, null)));
+        await withTimeout(waiting, 5000, 'the waiting get');
+        assert(outcome instanceof GLib.Error && outcome.matches(Gio.IOErrorEnum, Gio.IOErrorEnum.CLOSED),
+            `expected CLOSED, got ${outcome}`);
+    },
+
+    async getWaitingForAValueWaitsForTheWritersRelease() {
+        const obj = intObject();
+        let got = null;
+        const waiting = obj.get_async(0, null).then(v => (got = v));
+        await idle();
+        const writer = obj.try_lock(EXCLUSIVE);
+        assert(writer !== null, 'a get waiting for a value blocks no writer');
+        writer.set_value(4);
+        // A call that queues makes the object look at its waiters again.
+        const peeking = obj.peek_async(0, null);
+        await idle();
+        assertEqual(got, null, 'get while the writer holds');
+        writer.set_value(5);
+        writer.release();
+        await withTimeout(waiting);
+        assertEqual(got, [5]);
+        assertEqual(await withTimeout(peeking), [true, 5]);
+    },
+
     async closeHandlerHold() {
         const obj = intObject(1);
         obj.connect('closed', o => {

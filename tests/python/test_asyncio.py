@@ -52,7 +52,7 @@ class AsyncioTest(unittest.IsolatedAsyncioTestCase):
             self.assertEqual(guard.get_value(), (True, 2))
         self.assertIsNotNone(self.obj.try_lock(EXCLUSIVE))
 
-    async def test_cancelling_the_task_loses_no_grant(self):
+    async def test_cancel_that_finds_the_calls_waiting_loses_no_grant(self):
         await aio.set(self.obj, 0)
         holder = self.obj.try_lock(EXCLUSIVE)
         waiting = asyncio.ensure_future(aio.get(self.obj))
@@ -60,12 +60,29 @@ class AsyncioTest(unittest.IsolatedAsyncioTestCase):
         await asyncio.sleep(0)  # let both tasks make their calls
         waiting.cancel()
         locking.cancel()
-        # Release while the cancellations travel: whichever wins, the lock
-        # must come back.
-        holder.release()
         for task in (waiting, locking):
             with self.assertRaises(asyncio.CancelledError):
                 await task
+        # Both cancellations reached calls that were still queued: nothing
+        # was granted to them.
+        stats = self.obj.get_stats()
+        self.assertEqual(stats.cancellations, 2)
+        self.assertEqual(stats.waited_grants, 0)
+        self.assertEqual(stats.queue_length, 0)
+        holder.release()
+        async with aio.lock(self.obj, EXCLUSIVE, timeout_ms=2000) as guard:
+            self.assertFalse(guard.is_released())
+
+    async def test_cancel_after_the_grant_gives_the_lock_back(self):
+        await aio.set(self.obj, 0)
+        holder = self.obj.try_lock(EXCLUSIVE)
+        locking = asyncio.ensure_future(aio.call(self.obj.lock_async, self.obj.lock_finish, EXCLUSIVE, 0))
+        await asyncio.sleep(0)  # let the task make its call
+        holder.release()  # grants the lock to the queued call
+        self.assertEqual(self.obj.get_stats().waited_grants, 1)
+        locking.cancel()
+        with self.assertRaises(asyncio.CancelledError):
+            await locking
         async with aio.lock(self.obj, EXCLUSIVE, timeout_ms=2000) as guard:
             self.assertFalse(guard.is_released())
 

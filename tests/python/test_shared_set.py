@@ -317,16 +317,16 @@ class SharedSetTest(unittest.TestCase):
 
     def test_bad_input(self):
         with self.assertRaises(TypeError):
-            expect_critical("*", Sp.SharedSet.new, GObject.TYPE_DOUBLE)
+            expect_critical("*_sp_set_kind_has_defaults (item_type)*", Sp.SharedSet.new, GObject.TYPE_DOUBLE)
         # Through properties the set exists, refused loudly, and refuses items.
-        doubles = expect_critical("*", lambda: Sp.SharedSet(item_type=GObject.TYPE_DOUBLE))
+        doubles = expect_critical("*item type gdouble, which a set cannot hold*", lambda: Sp.SharedSet(item_type=GObject.TYPE_DOUBLE))
         with self.assertRaises(GLib.Error) as ctx:
             doubles.try_add(1.5)
         self.assertIOError(ctx, Gio.IOErrorEnum.INVALID_ARGUMENT)
         s = Sp.SharedSet.new(GObject.TYPE_STRING)
-        expect_critical("*timeout_ms*", s.add_async, "x", -2, None, None)
-        expect_critical("*", s.release_close)
-        expect_critical("*", s.set_default_timeout, -5)
+        expect_critical("*timeout_ms >= -1*", s.add_async, "x", -2, None, None)
+        expect_critical("*has no close hold to release*", s.release_close)
+        expect_critical("*timeout_ms >= 0*", s.set_default_timeout, -5)
         drain()
 
 

@@ -249,6 +249,43 @@ class SharedObjectTest(unittest.TestCase):
         self.assertEqual(obj.try_get(), (False, 0))
         self.assertIsNone(obj.try_lock(SHARED))
 
+    def test_close_fails_gets_waiting_for_a_value(self):
+        obj = int_object()
+        outcomes = []
+
+        def got(o, r):
+            try:
+                outcomes.append(o.get_finish(r))
+            except GLib.Error as error:
+                outcomes.append(error)
+
+        obj.get_async(0, None, got)
+        drain()
+        self.assertEqual(outcomes, [])
+        self.assertTrue(run(obj.close_async, obj.close_finish, 0))
+        drain()
+        self.assertEqual(len(outcomes), 1)
+        self.assertTrue(outcomes[0].matches(Gio.io_error_quark(), Gio.IOErrorEnum.CLOSED))
+
+    def test_get_waiting_for_a_value_waits_for_the_writers_release(self):
+        obj = int_object()
+        got = []
+        obj.get_async(0, None, lambda o, r: got.append(o.get_finish(r)))
+        drain()
+        writer = obj.try_lock(EXCLUSIVE)
+        self.assertIsNotNone(writer)
+        writer.set_value(4)
+        # A call that queues makes the object look at its waiters again.
+        peeked = []
+        obj.peek_async(0, None, lambda o, r: peeked.append(tuple(o.peek_finish(r))))
+        drain()
+        self.assertEqual(got, [])
+        writer.set_value(5)
+        writer.release()
+        drain()
+        self.assertEqual(got, [5])
+        self.assertEqual(peeked, [(True, 5)])
+
     def test_close_handler_hold(self):
         obj = int_object(1)
 
