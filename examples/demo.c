@@ -6,9 +6,15 @@
  * configuration string across main-loop iterations. Meanwhile two readers
  * wait for the value to exist, an impatient reader gives up after 10 ms,
  * and a late reader arrives once it is there. Then the object is closed.
+ *
+ * The example runs as a test: an error other than the impatient reader's
+ * timeout, or a reader getting something else than what the loader
+ * stored, ends it with g_error().
  */
 
 #include <sharedpotato.h>
+
+#define CONFIGURATION "theme=dark; volume=11"
 
 static gint64     start_time;
 static GMainLoop *loop;
@@ -41,17 +47,26 @@ static void
 reader_got (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   const char *who = user_data;
+  gboolean impatient = g_str_equal (who, "impatient");
   g_autoptr(GError) error = NULL;
-  GValue value = G_VALUE_INIT;
+  g_auto(GValue) value = G_VALUE_INIT;
 
   if (sp_shared_object_get_finish (SP_SHARED_OBJECT (source), result, &value, &error))
     {
+      /* The impatient reader too, when a busy machine runs its timeout
+       * late: a timeout races with the grant. */
       say (who, "got \"%s\"", g_value_get_string (&value));
-      g_value_unset (&value);
+      if (g_strcmp0 (g_value_get_string (&value), CONFIGURATION) != 0)
+        g_error ("%s: expected \"%s\"", who, CONFIGURATION);
+    }
+  else if (impatient && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    {
+      /* The one error expected here; any other is a bug. */
+      say (who, "gave up: %s", error->message);
     }
   else
     {
-      say (who, "gave up: %s", error->message);
+      g_error ("%s: %s", who, error->message);
     }
 
   client_done ();
@@ -61,12 +76,13 @@ static gboolean
 loader_finish (gpointer user_data)
 {
   SpGuard *guard = user_data;
-  GValue value = G_VALUE_INIT;
+  g_autoptr(GError) error = NULL;
+  g_auto(GValue) value = G_VALUE_INIT;
 
   g_value_init (&value, G_TYPE_STRING);
-  g_value_set_static_string (&value, "theme=dark; volume=11");
-  sp_guard_set_value (guard, &value, NULL);
-  g_value_unset (&value);
+  g_value_set_static_string (&value, CONFIGURATION);
+  if (!sp_guard_set_value (guard, &value, &error))
+    g_error ("loader: %s", error->message);
   say ("loader", "stored the configuration, releasing the write lock");
   sp_guard_release (guard);
   sp_guard_unref (guard);

@@ -8,6 +8,9 @@
  * pop_async; a third, impatient one gives up after 1 ms, and its give-up
  * costs no job. When the scanner is done, it closes the queue: the workers
  * finish what is left, then their pops fail with G_IO_ERROR_CLOSED.
+ *
+ * The example runs as a test: any other error ends it with g_error(), and
+ * it exits 1 unless every job was done.
  */
 
 #include <sharedpotato.h>
@@ -15,7 +18,7 @@
 #define N_JOBS 8
 
 static GMainLoop *loop;
-static guint      workers_left;
+static guint      pending;     /* workers still popping, and the close */
 static guint      jobs_done;
 
 typedef struct
@@ -28,12 +31,20 @@ typedef struct
 static void worker_next (Worker *worker);
 
 static void
+one_done (void)
+{
+  if (--pending == 0)
+    g_main_loop_quit (loop);
+}
+
+static void
 closed_done (GObject *source, GAsyncResult *result, gpointer data)
 {
   g_autoptr(GError) error = NULL;
 
   if (!sp_shared_queue_close_finish (SP_SHARED_QUEUE (source), result, &error))
-    g_printerr ("close: %s\n", error->message);
+    g_error ("close: %s", error->message);
+  one_done ();
 }
 
 static gpointer
@@ -70,19 +81,21 @@ worker_popped (GObject *source, GAsyncResult *result, gpointer data)
       jobs_done++;
       worker_next (worker);
     }
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+  else if (worker->timeout_ms > 0 &&
+           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     {
       /* Nothing was taken: the next job goes to whoever asks next. */
       g_print ("%-10s gave up waiting (no job lost)\n", worker->name);
-      if (--workers_left == 0)
-        g_main_loop_quit (loop);
+      one_done ();
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED))
+    {
+      g_print ("%-10s queue closed and empty: done\n", worker->name);
+      one_done ();
     }
   else
     {
-      g_assert_true (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED));
-      g_print ("%-10s queue closed and empty: done\n", worker->name);
-      if (--workers_left == 0)
-        g_main_loop_quit (loop);
+      g_error ("%s: %s", worker->name, error->message);
     }
 }
 
@@ -109,7 +122,10 @@ scan_then_close (gpointer data)
   g_autoptr(SpQueueProducer) producer = sp_shared_queue_get_producer (queue);
 
   scanner (producer);
-  g_main_context_invoke (NULL, close_when_scanned, queue);
+  /* Back to the main context through a source attached to it: from
+   * another thread, g_main_context_invoke() may run the function right
+   * here, when the main context happens not to be iterating. */
+  g_idle_add (close_when_scanned, queue);
   return NULL;
 }
 
@@ -126,7 +142,7 @@ main (void)
   GThread *thread;
 
   loop = g_main_loop_new (NULL, FALSE);
-  workers_left = G_N_ELEMENTS (workers);
+  pending = G_N_ELEMENTS (workers) + 1;
   for (guint i = 0; i < G_N_ELEMENTS (workers); i++)
     worker_next (&workers[i]);
 
