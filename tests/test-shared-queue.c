@@ -205,8 +205,25 @@ test_push_waits_while_full (void)
   g_assert_true (pushes[3].ok);
   g_assert_cmpuint (pushes[3].order, >, pushes[2].order);
 
-  g_assert_cmpint (try_pop_int (queue), ==, 2);
+  /* An asynchronous pop admits the waiting push the same way. */
+  {
+    Result late = { 0 }, pop = { 0 };
+
+    push_int (queue, 4, 0, NULL, &late);
+    drain ();
+    g_assert_false (late.done);
+    sp_shared_queue_pop_async (queue, 0, NULL, pop_cb, &pop);
+    drain ();
+    g_assert_true (pop.done);
+    assert_popped (&pop, 2);
+    g_assert_true (late.done && late.ok);
+    g_assert_cmpuint (sp_shared_queue_get_length (queue), ==, 2);
+    result_clear (&late);
+    result_clear (&pop);
+  }
+
   g_assert_cmpint (try_pop_int (queue), ==, 3);
+  g_assert_cmpint (try_pop_int (queue), ==, 4);
   g_assert_cmpint (try_pop_int (queue), ==, -1);
 
   for (int i = 0; i < 4; i++)
