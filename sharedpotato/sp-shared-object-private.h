@@ -75,7 +75,8 @@ gboolean _sp_shared_object_sync_call_begin   (SpSharedObject      *self,
                                               SpSyncCall          *call,
                                               const char          *function,
                                               const char          *kind,
-                                              const char          *display_name);
+                                              const char          *display_name,
+                                              GError             **error);
 
 /* For the held-too-long warning; these need no mutex. */
 int           _sp_shared_object_get_hold_warning_ms (SpSharedObject *self);

@@ -2538,12 +2538,13 @@ sp_shared_object_release_close (SpSharedObject *self)
 typedef SpSyncCall SyncCall;
 
 static gboolean
-sync_call_begin (SpSharedObject *self,
-                 SyncCall       *call,
-                 const char     *function)
+sync_call_begin (SpSharedObject  *self,
+                 SyncCall        *call,
+                 const char      *function,
+                 GError         **error)
 {
   return sp_sync_call_begin (call, self->owner_context, self->owner_thread,
-                             function, "shared object", object_display_name (self));
+                             function, "shared object", object_display_name (self), error);
 }
 
 gboolean
@@ -2551,10 +2552,11 @@ _sp_shared_object_sync_call_begin (SpSharedObject *self,
                                    SpSyncCall     *call,
                                    const char     *function,
                                    const char     *kind,
-                                   const char     *display_name)
+                                   const char     *display_name,
+                                   GError        **error)
 {
   return sp_sync_call_begin (call, self->owner_context, self->owner_thread,
-                             function, kind, display_name);
+                             function, kind, display_name, error);
 }
 
 #define sync_call_done sp_sync_call_done
@@ -2578,7 +2580,7 @@ _sp_shared_object_sync_call_begin (SpSharedObject *self,
  * (from code running in it, or from a thread that made it its
  * thread-default context): they would block the very context that runs
  * the initializer and, usually, the holder they wait for. Such a call is
- * refused with a critical and returns %FALSE without an error.
+ * refused with a critical, and fails with %SP_ERROR_WOULD_DEADLOCK.
  *
  * Returns: (skip): %TRUE with @value set, or %FALSE with @error set
  *
@@ -2600,7 +2602,7 @@ sp_shared_object_get_sync (SpSharedObject  *self,
   g_return_val_if_fail (value == NULL || !G_IS_VALUE (value), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!sync_call_begin (self, &call, G_STRFUNC))
+  if (!sync_call_begin (self, &call, G_STRFUNC, error))
     {
       if (value != NULL)
         init_zero_value (self, value);
@@ -2647,7 +2649,7 @@ sp_shared_object_set_sync (SpSharedObject  *self,
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!sync_call_begin (self, &call, G_STRFUNC))
+  if (!sync_call_begin (self, &call, G_STRFUNC, error))
     return FALSE;
   sp_shared_object_set_async (self, value, timeout_ms, cancellable, sync_call_done, &call);
   sync_call_wait (&call);
@@ -2687,7 +2689,7 @@ sp_shared_object_clear_sync (SpSharedObject  *self,
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!sync_call_begin (self, &call, G_STRFUNC))
+  if (!sync_call_begin (self, &call, G_STRFUNC, error))
     return FALSE;
   sp_shared_object_clear_async (self, timeout_ms, cancellable, sync_call_done, &call);
   sync_call_wait (&call);
@@ -2732,7 +2734,7 @@ sp_shared_object_lock_sync (SpSharedObject  *self,
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!sync_call_begin (self, &call, G_STRFUNC))
+  if (!sync_call_begin (self, &call, G_STRFUNC, error))
     return NULL;
   sp_shared_object_lock_async (self, mode, timeout_ms, cancellable, sync_call_done, &call);
   sync_call_wait (&call);

@@ -1613,12 +1613,13 @@ sp_shared_queue_release_close (SpSharedQueue *self)
 /* Blocking twins --------------------------------------------------------- */
 
 static gboolean
-shared_queue_sync_begin (SpSharedQueue *self,
-                         SpSyncCall    *call,
-                         const char    *function)
+shared_queue_sync_begin (SpSharedQueue  *self,
+                         SpSyncCall     *call,
+                         const char     *function,
+                         GError        **error)
 {
   return sp_sync_call_begin (call, self->owner_context, self->owner_thread,
-                             function, "shared queue", queue_display_name (self));
+                             function, "shared queue", queue_display_name (self), error);
 }
 
 /**
@@ -1634,7 +1635,7 @@ shared_queue_sync_begin (SpSharedQueue *self,
  * worker threads: it blocks the calling thread only. Like
  * [method@Sharedpotato.SharedObject.get_sync], it is refused in the
  * queue's owner context, which it could deadlock: it logs a critical and
- * returns %FALSE without setting @error.
+ * fails with %SP_ERROR_WOULD_DEADLOCK.
  *
  * Returns: %TRUE if the item was appended
  *
@@ -1656,7 +1657,7 @@ sp_shared_queue_push_sync (SpSharedQueue  *self,
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!shared_queue_sync_begin (self, &call, G_STRFUNC))
+  if (!shared_queue_sync_begin (self, &call, G_STRFUNC, error))
     return FALSE;
   _sp_shared_queue_push_async (self, self, item, timeout_ms, cancellable,
                                sp_sync_call_done, &call, sp_shared_queue_push_async);
@@ -1701,7 +1702,7 @@ sp_shared_queue_pop_sync (SpSharedQueue  *self,
   g_return_val_if_fail (item == NULL || !G_IS_VALUE (item), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!shared_queue_sync_begin (self, &call, G_STRFUNC))
+  if (!shared_queue_sync_begin (self, &call, G_STRFUNC, error))
     {
       if (item != NULL)
         sp_value_init_zero (self->item_type, item);

@@ -496,7 +496,7 @@ _sp_shared_set_call_sync (SpSharedSet   *self,
   /* Blocks only this thread, on a context of its own, where the call is
    * delivered; refused, with a critical, where it could deadlock. */
   if (!_sp_shared_object_sync_call_begin (self->inner, &call, function, "shared set",
-                                          set_display_name (self)))
+                                          set_display_name (self), error))
     return FALSE;
   _sp_shared_set_call_async (self, self, op, item, timeout_ms, cancellable,
                              sp_sync_call_done, &call, _sp_shared_set_call_sync, function);

@@ -70,6 +70,7 @@
 #include "config.h"
 
 #include "sp-mutex-private.h"
+#include "sp-types.h"
 #include "sp-waiter-private.h"
 
 static SpWaiter *
@@ -481,15 +482,22 @@ sp_sync_call_begin (SpSyncCall   *call,
                     GThread      *owner_thread,
                     const char   *function,
                     const char   *kind,
-                    const char   *display_name)
+                    const char   *display_name,
+                    GError      **error)
 {
   /* Waiting here would stop the context that has to run the initializer,
-   * the signal handlers and, most likely, the holder we wait for. */
+   * the signal handlers and, most likely, the holder we wait for. The
+   * critical tells the programmer; the error makes every binding raise
+   * instead of returning what looks like a result. */
   if (in_owner_context (owner_context, owner_thread))
     {
       g_critical ("%s: called from the owner context of %s “%s”, "
                   "where it could deadlock; use the _async variant there",
                   function, kind, display_name);
+      g_set_error (error, SP_ERROR, SP_ERROR_WOULD_DEADLOCK,
+                   "%s was called from the owner context of %s “%s”, where "
+                   "blocking could deadlock; use the _async variant there",
+                   function, kind, display_name);
       return FALSE;
     }
 

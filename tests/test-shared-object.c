@@ -1968,10 +1968,14 @@ sync_in_callback (GObject *source, GAsyncResult *res, gpointer data)
   SpSharedObject *object = SP_SHARED_OBJECT (source);
   GValue value = G_VALUE_INIT;
 
+  g_autoptr(GError) error = NULL;
+
   r->ok = sp_shared_object_get_finish (object, res, &r->value, &r->error);
   g_test_expect_message ("Sharedpotato", G_LOG_LEVEL_CRITICAL, "*owner context*");
-  g_assert_false (sp_shared_object_get_sync (object, 0, NULL, &value, NULL));
+  g_assert_false (sp_shared_object_get_sync (object, 0, NULL, &value, &error));
   g_test_assert_expected_messages ();
+  g_assert_error (error, SP_ERROR, SP_ERROR_WOULD_DEADLOCK);
+  g_value_unset (&value);
   result_mark_done (r);
 }
 
@@ -1982,13 +1986,21 @@ test_sync_refused_in_owner_context (void)
   GValue value = G_VALUE_INIT;
   Result r = { 0 };
 
-  /* From the creating thread... */
+  g_autoptr(GError) error = NULL;
+
+  /* From the creating thread... A critical for the programmer, and an
+   * error, so that no binding mistakes the refusal for a result. */
   g_test_expect_message ("Sharedpotato", G_LOG_LEVEL_CRITICAL, "*owner context*");
-  g_assert_false (sp_shared_object_get_sync (object, 0, NULL, &value, NULL));
+  g_assert_false (sp_shared_object_get_sync (object, 0, NULL, &value, &error));
   g_test_assert_expected_messages ();
+  g_assert_error (error, SP_ERROR, SP_ERROR_WOULD_DEADLOCK);
+  g_clear_error (&error);
+  g_value_unset (&value);
   g_test_expect_message ("Sharedpotato", G_LOG_LEVEL_CRITICAL, "*owner context*");
-  g_assert_null (sp_shared_object_lock_sync (object, SP_LOCK_MODE_SHARED, 0, NULL, NULL));
+  g_assert_null (sp_shared_object_lock_sync (object, SP_LOCK_MODE_SHARED, 0, NULL, &error));
   g_test_assert_expected_messages ();
+  g_assert_error (error, SP_ERROR, SP_ERROR_WOULD_DEADLOCK);
+  g_clear_error (&error);
 
   /* ...and from a callback dispatched by the owner context. */
   sp_shared_object_get_async (object, 0, NULL, sync_in_callback, &r);

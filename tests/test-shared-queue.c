@@ -827,6 +827,7 @@ test_consumer_thread (void)
 static void
 test_bad_input (void)
 {
+  g_autoptr(GError) error = NULL;
   g_autoptr(SpSharedQueue) queue = sp_shared_queue_new (G_TYPE_INT, 0);
   GValue value = G_VALUE_INIT;
   GValue filled = G_VALUE_INIT;
@@ -885,13 +886,18 @@ test_bad_input (void)
   drain ();
   g_assert_cmpuint (sp_shared_queue_get_length (queue), ==, 1);
 
-  /* Blocking in the owner context would deadlock: refused. */
+  /* Blocking in the owner context would deadlock: refused, with an
+   * error as well as the critical. */
   g_value_init (&value, G_TYPE_INT);
   EXPECT_CRITICAL ("sp_shared_queue_pop_sync: called from the owner context of shared queue “SpSharedQueue”, where it could deadlock; use the _async variant there",
-                   g_assert_false (sp_shared_queue_pop_sync (queue, 0, NULL, &filled, NULL)));
+                   g_assert_false (sp_shared_queue_pop_sync (queue, 0, NULL, &filled, &error)));
+  g_assert_error (error, SP_ERROR, SP_ERROR_WOULD_DEADLOCK);
+  g_clear_error (&error);
   g_value_unset (&filled);
   EXPECT_CRITICAL ("sp_shared_queue_push_sync: called from the owner context of shared queue “SpSharedQueue”, where it could deadlock; use the _async variant there",
-                   g_assert_false (sp_shared_queue_push_sync (queue, &value, 0, NULL, NULL)));
+                   g_assert_false (sp_shared_queue_push_sync (queue, &value, 0, NULL, &error)));
+  g_assert_error (error, SP_ERROR, SP_ERROR_WOULD_DEADLOCK);
+  g_clear_error (&error);
   g_value_unset (&value);
   g_assert_cmpuint (sp_shared_queue_get_length (queue), ==, 1);
 }

@@ -349,14 +349,20 @@ const tests = {
 
     syncRefusedInOwnerContext() {
         const obj = intObject(1);
-        expectCritical('*owner context*', () => {
-            try {
-                obj.get_sync(0, null);
-            } catch (e) {
-                // A refused call reports nothing but the critical.
-                throw new Error(`unexpected ${e}`);
-            }
-        });
+        // A critical and an error: the refusal throws, it never looks
+        // like a result.
+        for (const call of [() => obj.get_sync(0, null), () => obj.lock_sync(SHARED, 0, null)]) {
+            let thrown = null;
+            expectCritical('*owner context*', () => {
+                try {
+                    call();
+                } catch (e) {
+                    thrown = e;
+                }
+            });
+            assert(thrown instanceof GLib.Error && thrown.matches(Sp.error_quark(), Sp.Error.WOULD_DEADLOCK),
+                `expected WOULD_DEADLOCK, got ${thrown}`);
+        }
     },
 
     badInput() {

@@ -419,7 +419,14 @@ class SharedObjectTest(unittest.TestCase):
         self.assertEqual(out["locked"], (True, 42))
         self.assertTrue(out["error"].matches(Gio.io_error_quark(), Gio.IOErrorEnum.TIMED_OUT))
 
-        self.assertFalse(expect_critical("*owner context*", obj.clear_sync, 0, None))
+        # Refused with a critical and an error: it raises, never returns
+        # something that looks like a result.
+        with self.assertRaises(GLib.Error) as ctx:
+            expect_critical("*owner context*", obj.clear_sync, 0, None)
+        self.assertTrue(ctx.exception.matches(Sp.error_quark(), Sp.Error.WOULD_DEADLOCK))
+        with self.assertRaises(GLib.Error) as ctx:
+            expect_critical("*owner context*", obj.get_sync, 0, None)
+        self.assertIn("owner context", ctx.exception.message)
 
     def test_stats_and_hold_warning(self):
         obj = int_object(1)
