@@ -1365,7 +1365,10 @@ sp_shared_object_class_init (SpSharedObjectClass *klass)
    *
    * The type of the value the object holds. Values of other types are
    * converted with g_value_transform() when they are stored, or refused
-   * with %G_IO_ERROR_INVALID_ARGUMENT.
+   * with %G_IO_ERROR_INVALID_ARGUMENT. A conversion between numbers that would lose information (a fraction
+   * into an integer, a value out of range, a negative number into an
+   * unsigned type) is refused the same way; rounding into a float is not
+   * a loss.
    *
    * Since: 1.0
    */

@@ -777,7 +777,11 @@ sp_shared_queue_class_init (SpSharedQueueClass *klass)
    * SpSharedQueue:item-type:
    *
    * The type of the items. Items of other types are converted with
-   * g_value_transform() when they are pushed.
+   * g_value_transform() when they are pushed, or refused with
+   * %G_IO_ERROR_INVALID_ARGUMENT. A conversion between numbers that would lose information (a fraction
+   * into an integer, a value out of range, a negative number into an
+   * unsigned type) is refused the same way; rounding into a float is not
+   * a loss.
    *
    * Since: 1.0
    */

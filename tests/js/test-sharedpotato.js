@@ -129,6 +129,18 @@ const tests = {
         assertEqual(obj.try_get(), [true, 4]);
     },
 
+    async lossyConversionIsRefused() {
+        const obj = intObject(5);
+        for (const lossy of [4.6, NaN, 1e10]) {
+            // eslint-disable-next-line no-await-in-loop
+            const e = await assertRejects(obj.set_async(lossy, 0, null), Gio.IOErrorEnum, Gio.IOErrorEnum.INVALID_ARGUMENT);
+            assert(e.message.includes('without losing information'), e.message);
+            assertEqual(obj.try_get(), [true, 5]);
+        }
+        assert(await withTimeout(obj.set_async(4.0, 0, null)));
+        assertEqual(obj.try_get(), [true, 4]);
+    },
+
     async errors() {
         const obj = intObject(5);
         await assertRejects(obj.set_async('not a number', 0, null), Gio.IOErrorEnum, Gio.IOErrorEnum.INVALID_ARGUMENT);

@@ -638,6 +638,11 @@ class SharedQueueTest(unittest.TestCase):
         doubles = Sp.SharedQueue.new(GObject.TYPE_DOUBLE, 0)
         doubles.try_push(4)
         self.assertEqual(doubles.try_pop(), 4.0)
+        ints = Sp.SharedQueue.new(GObject.TYPE_INT, 0)
+        with self.assertRaises(GLib.Error) as ctx:
+            ints.try_push(4.6)
+        self.assertTrue(ctx.exception.matches(Gio.io_error_quark(), Gio.IOErrorEnum.INVALID_ARGUMENT))
+        self.assertEqual(ints.get_length(), 0)
 
         # A constructor refusing its input returns NULL, which PyGObject
         # turns into a TypeError after the critical.
