@@ -47,6 +47,7 @@ async function main() {
             guard.release();
             print('initializer: loaded "theme=light"');
         });
+        return true; // keeps the guard: the promise above ends the run
     });
     config.connect('changed', (_obj, _old, value) => print(`signal changed: "${value}"`));
     config.connect('closed', (obj, finalValue) => {

@@ -30,7 +30,10 @@ typedef enum
 gboolean _sp_shared_object_end_hold     (SpSharedObject *self,
                                          int            *hold,
                                          gint64          acquired_at,
-                                         const GError   *error);
+                                         const GError   *error,
+                                         const char     *label);
+/* Whether the object writes trace records. */
+gboolean _sp_shared_object_is_tracing   (SpSharedObject *self);
 /* Exclusive (or initializer) to shared. Returns the hold it found. */
 SpHold   _sp_shared_object_downgrade_hold (SpSharedObject *self,
                                            int            *hold);

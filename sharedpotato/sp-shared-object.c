@@ -557,7 +557,7 @@ object_waiter_return_task (SpWaiter *base,
 
       /* What a guard's holder would do, without the guard. */
       waiter->held_func (waiter->held_data);
-      _sp_shared_object_end_hold (self, &hold, acquired_at, NULL);
+      _sp_shared_object_end_hold (self, &hold, acquired_at, NULL, base->operation);
       g_task_return_boolean (task, TRUE);
     }
   else
@@ -626,12 +626,20 @@ object_waiter_enter_locked (SpWaiter *base)
   grant_waiters_locked (self);
 }
 
+/* A lock's guard starts with the name of the call as its label. */
+static const char *
+object_waiter_guard_label (SpWaiter *base)
+{
+  return ((SpObjectWaiter *) base)->op == OP_LOCK ? base->task_name : NULL;
+}
+
 static const SpWaiterClass object_waiter_class = {
   .enter_locked     = object_waiter_enter_locked,
   .abandoned_locked = object_waiter_abandoned_locked,
   .settle           = object_waiter_settle,
   .return_task      = object_waiter_return_task,
   .finalize         = object_waiter_finalize,
+  .guard_label      = object_waiter_guard_label,
 };
 
 /* @task_source: the task's source object, NULL for the object itself;
@@ -873,11 +881,21 @@ static void
 init_run (SpDispatchItem *item)
 {
   SpInitRun *run = (SpInitRun *) item;
+  SpGuard *guard = _sp_guard_new_initializer (run->self);
+  gboolean kept;
 
-  run->initializer->func (run->self,
-                          _sp_guard_new_initializer (run->self),
-                          run->initializer->user_data);
+  if (SP_TRACING (run->self))
+    sp_trace_emit (run->self, run->self->name, SP_TRACE_INIT_STARTED, NULL, -1, -1);
 
+  /* The initializer owns the reference it is given (it may drop it at
+   * once); this one lets the run be ended for it when it returns FALSE,
+   * which is also what a Python or JavaScript function that raised
+   * returns. */
+  kept = run->initializer->func (run->self, sp_guard_ref (guard),
+                                 run->initializer->user_data);
+  if (!kept)
+    _sp_guard_end_initializer_run (guard);
+  sp_guard_unref (guard);
 
   initializer_unref (run->initializer);
   g_object_unref (run->self);
@@ -1076,9 +1094,11 @@ gboolean
 _sp_shared_object_end_hold (SpSharedObject *self,
                             int            *hold,
                             gint64          acquired_at,
-                            const GError   *error)
+                            const GError   *error,
+                            const char     *label)
 {
   gint64 hold_us = g_get_monotonic_time () - acquired_at;
+  gboolean initialized = FALSE;
   SpHold held;
 
   sp_mutex_lock (&self->mutex);
@@ -1090,18 +1110,38 @@ _sp_shared_object_end_hold (SpSharedObject *self,
       stats_locked (self)->total_hold_us += hold_us;
       self->stats->peak_hold_us = MAX (self->stats->peak_hold_us, (guint64) hold_us);
       if (held == SP_HOLD_INITIALIZER)
-        end_initializer_run_locked (self, error);
+        {
+          initialized = G_IS_VALUE (&self->value);
+          end_initializer_run_locked (self, error);
+        }
       release_hold_locked (self, held == SP_HOLD_SHARED ? SP_LOCK_MODE_SHARED
                                                         : SP_LOCK_MODE_EXCLUSIVE);
     }
 
   sp_mutex_unlock (&self->mutex);
 
+  if (held == SP_HOLD_INITIALIZER && SP_TRACING (self))
+    {
+      if (error != NULL)
+        sp_trace_emit_failed (self, self->name, "initializer", -1, error->message);
+      else if (!initialized)
+        sp_trace_emit_failed (self, self->name, "initializer", -1,
+                              "finished without setting a value");
+      else
+        sp_trace_emit (self, self->name, SP_TRACE_INIT_FINISHED, NULL, -1, hold_us);
+    }
   if (held != SP_HOLD_NONE && SP_TRACING (self))
-    sp_trace_emit (self, self->name, SP_TRACE_RELEASED,
-                   held == SP_HOLD_SHARED ? "shared" : "exclusive", -1, hold_us);
+    sp_trace_emit_labelled (self, self->name, SP_TRACE_RELEASED,
+                            held == SP_HOLD_SHARED ? "shared" : "exclusive", -1, hold_us,
+                            label);
 
   return held != SP_HOLD_NONE;
+}
+
+gboolean
+_sp_shared_object_is_tracing (SpSharedObject *self)
+{
+  return SP_TRACING (self);
 }
 
 SpHold

@@ -51,6 +51,9 @@ struct _SpWaiterClass
                             GTask        *task);
   /* Frees what the owner's struct adds. Optional. */
   void (*finalize)         (SpWaiter     *waiter);
+  /* The label of the guard a granted waiter will return, for its
+   * "acquired" record; NULL when it returns none. Optional. */
+  const char *(*guard_label) (SpWaiter   *waiter);
 };
 
 struct _SpWaiter

@@ -115,7 +115,9 @@ emit_outcome (SpWaiter   *waiter,
     sp_trace_emit_failed (waiter->owner, waiter->name, waiter->operation, wait_us,
                           error_message);
   else
-    sp_trace_emit (waiter->owner, waiter->name, event, waiter->operation, wait_us, -1);
+    sp_trace_emit_labelled (waiter->owner, waiter->name, event, waiter->operation, wait_us, -1,
+                            event == SP_TRACE_ACQUIRED && waiter->klass->guard_label != NULL
+                            ? waiter->klass->guard_label (waiter) : NULL);
 }
 
 static int

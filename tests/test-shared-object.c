@@ -1112,12 +1112,13 @@ test_close_fails_gets_waiting_for_value (void)
   result_clear (&c);
 }
 
-static void
+static gboolean
 init_never_called (SpSharedObject *object,
                    SpGuard        *guard,
                    gpointer        user_data)
 {
   g_assert_not_reached ();
+  return FALSE;
 }
 
 /* The same with an initializer that has not run yet: the close fails
@@ -1537,7 +1538,7 @@ typedef struct
   gboolean set_nothing;
 } Init;
 
-static void
+static gboolean
 init_hold_guard (SpSharedObject *object, SpGuard *guard, gpointer user_data)
 {
   Init *init = user_data;
@@ -1545,6 +1546,8 @@ init_hold_guard (SpSharedObject *object, SpGuard *guard, gpointer user_data)
   g_assert_null (init->guard);
   init->runs++;
   init->guard = guard;
+  /* Kept: init_finish() ends the run, as an async initializer would. */
+  return TRUE;
 }
 
 /* Completes the run that init_hold_guard began, as an async initializer
@@ -1658,12 +1661,14 @@ test_init_never_sets (void)
   result_clear (&g);
 }
 
-static void
+static gboolean
 init_drop_guard (SpSharedObject *object, SpGuard *guard, gpointer user_data)
 {
   (*(guint *) user_data)++;
-  /* As a binding does when its function raised: the guard just goes. */
+  /* As a binding does when its function raised: the guard just goes,
+   * and the default FALSE comes back. */
   sp_guard_unref (guard);
+  return FALSE;
 }
 
 static void
@@ -2444,7 +2449,7 @@ test_review_try_lock_does_not_jump_initializer (void)
   result_clear (&g);
 }
 
-static void
+static gboolean
 set_then_fail (SpSharedObject *object, SpGuard *guard, gpointer user_data)
 {
   g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "half done");
@@ -2456,6 +2461,7 @@ set_then_fail (SpSharedObject *object, SpGuard *guard, gpointer user_data)
   g_value_unset (&value);
   sp_guard_release_with_error (guard, error);
   sp_guard_unref (guard);
+  return FALSE;
 }
 
 static void

@@ -296,6 +296,7 @@ const tests = {
                 }
                 return GLib.SOURCE_REMOVE;
             });
+            return true; // keeps the guard; the timeout ends the run
         });
         const failed = await assertRejects(
             Promise.all([obj.get_async(0, null), obj.get_async(0, null)]),

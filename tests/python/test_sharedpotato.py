@@ -332,6 +332,7 @@ class SharedObjectTest(unittest.TestCase):
                 return GLib.SOURCE_REMOVE
 
             GLib.timeout_add(5, later)
+            return True  # keeps the guard; later() ends the run
 
         obj.set_initializer(initializer)
         results = []
