@@ -277,6 +277,19 @@ ring_push_locked (SpSharedQueue *self,
   self->n_items++;
 }
 
+/* Takes @item, and puts it where the next pop takes it first. */
+static void
+ring_push_front_locked (SpSharedQueue *self,
+                        GValue        *item)
+{
+  if (self->n_items == self->ring_size)
+    ring_grow (self);
+
+  self->head = (self->head + self->ring_size - 1) % self->ring_size;
+  sp_value_move (&self->ring[self->head], item);
+  self->n_items++;
+}
+
 /* Moves the oldest item into @item (empty). */
 static void
 ring_pop_locked (SpSharedQueue *self,
@@ -1386,6 +1399,69 @@ shared_queue_try_push_internal (SpSharedQueue  *self,
     }
   if (pushed)
     stats_locked (self)->writes_granted++;
+  sp_mutex_unlock (&self->mutex);
+
+  if (G_IS_VALUE (&converted))
+    g_value_unset (&converted);
+
+  return pushed;
+}
+
+/**
+ * sp_shared_queue_push_front:
+ * @self: a #SpSharedQueue
+ * @item: the item to put back
+ * @error: return location for a #GError
+ *
+ * Puts @item back at the head of the queue, where the next pop takes it,
+ * without waiting: if a pop is waiting, it receives @item at once.
+ *
+ * It is meant for an item a pop took and could not deliver, such as the
+ * result of a pop whose caller was cancelled after the pop was served (the
+ * Python asyncio layer does this for a cancelled `await queue.pop()`): the
+ * item goes back to the place it had, ahead of the others, and the
+ * queue's capacity does not refuse it, so a full queue holds one item
+ * more until the next pop.
+ *
+ * It fails with %G_IO_ERROR_CLOSED once the queue is closed, leaving the
+ * item to the caller, or with %G_IO_ERROR_INVALID_ARGUMENT for an item
+ * that cannot be converted to the item type.
+ *
+ * Returns: %TRUE if the item is back in the queue, or with a pop
+ *
+ * Since: 1.0
+ */
+gboolean
+sp_shared_queue_push_front (SpSharedQueue  *self,
+                            const GValue   *item,
+                            GError        **error)
+{
+  GValue converted = G_VALUE_INIT;
+  SpQueueWaiter *popper;
+  gboolean pushed = TRUE;
+
+  g_return_val_if_fail (SP_IS_SHARED_QUEUE (self), FALSE);
+  g_return_val_if_fail (G_IS_VALUE (item), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!sp_value_convert (self->item_type, item, &converted, "shared queue", error))
+    return FALSE;
+
+  sp_mutex_lock (&self->mutex);
+  if (self->close_state != CLOSE_STATE_OPEN)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, "The shared queue is closed");
+      pushed = FALSE;
+    }
+  else if ((popper = (SpQueueWaiter *) sp_waiter_pop_locked (&self->poppers)))
+    {
+      sp_value_move (&popper->item, &converted);
+      serve_locked (self, popper);
+    }
+  else
+    {
+      ring_push_front_locked (self, &converted);
+    }
   sp_mutex_unlock (&self->mutex);
 
   if (G_IS_VALUE (&converted))
