@@ -103,6 +103,12 @@ ANY_MARKER = re.compile(r"<!--\s*snippet\b")
 
 SOURCE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+# What the pages import the GJS module as (docs/javascript.md), and where
+# it is found instead: the source tree with --build-dir, the first data
+# directory that has it with --installed.
+JS_MODULE_URL = "file:///usr/local/share/sharedpotato-1/js/sharedpotato.js"
+JS_MODULE_PATH = os.path.join("sharedpotato-1", "js", "sharedpotato.js")
+
 
 class PageError(Exception):
     pass
@@ -341,6 +347,13 @@ class Runner:
         self.env["PYTHONDONTWRITEBYTECODE"] = "1"
         self.vapidirs = []
         self.python = "python3" if args.installed else sys.executable
+        self.js_module_url = JS_MODULE_URL
+        if args.installed:
+            data_dirs = self.env.get("XDG_DATA_DIRS") or "/usr/local/share:/usr/share"
+            for d in data_dirs.split(os.pathsep):
+                if d and os.path.exists(os.path.join(d, JS_MODULE_PATH)):
+                    self.js_module_url = "file://" + os.path.join(os.path.abspath(d), JS_MODULE_PATH)
+                    break
         if args.build_dir:
             build = os.path.abspath(args.build_dir)
             self.prepend("GI_TYPELIB_PATH", os.path.join(build, "introspection"))
@@ -348,6 +361,7 @@ class Runner:
             self.prepend("PYTHONPATH", os.path.join(SOURCE_ROOT, "introspection", "python"))
             self.prepend("PKG_CONFIG_PATH", os.path.join(build, "meson-uninstalled"))
             self.vapidirs.append(os.path.join(build, "introspection"))
+            self.js_module_url = "file://" + os.path.join(SOURCE_ROOT, "introspection", "js", "sharedpotato.js")
 
     def prepend(self, name, value):
         old = self.env.get(name)
@@ -402,7 +416,7 @@ class Runner:
                 f.write(source)
             return [self.python, "snippet.py"], source, None
         if lang == "js":
-            source = assemble_script(program)
+            source = assemble_script(program).replace(JS_MODULE_URL, self.js_module_url)
             with open(os.path.join(cwd, "snippet.js"), "w") as f:
                 f.write(source)
             return ["gjs", "-m", "snippet.js"], source, None

@@ -51,6 +51,7 @@ for f in "$libdir/pkgconfig/sharedpotato-1.pc" \
          "$prefix/share/gir-1.0/Sharedpotato-1.gir" \
          "$prefix/share/vala/vapi/sharedpotato-1.vapi" \
          "$prefix/lib/python3/dist-packages/sharedpotato_asyncio.py" \
+         "$prefix/lib/python3/dist-packages/gi/overrides/Sharedpotato.py" \
          "$prefix/share/doc/sharedpotato-1/index.html"; do
   [ -e "$f" ] || fail "$f was not installed (see docs/install.md)"
 done
