@@ -33,11 +33,13 @@ finish_loading (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static void
+static gboolean
 load_config (SpSharedObject *object, SpGuard *guard, gpointer user_data)
 {
   g_print ("initializer: loading (first get found no value)\n");
   g_timeout_add (20, finish_loading, guard);
+  /* It keeps the guard: finish_loading() ends the run. */
+  return TRUE;
 }
 
 static void

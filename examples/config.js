@@ -68,6 +68,7 @@ async function main() {
             guard.release();
             print('initializer: loaded "theme=light"');
         }).catch(fail);
+        return true; // keeps the guard: the promise above ends the run
     });
     config.connect('changed', (_obj, _old, value) => print(`signal changed: "${value}"`));
     config.connect('closed', (obj, finalValue) => {

@@ -45,6 +45,7 @@ def load_config(obj, guard):
         return GLib.SOURCE_REMOVE
 
     GLib.timeout_add(20, done)
+    return True  # keeps the guard: done() ends the run
 
 
 def reader(name):

@@ -18,5 +18,8 @@ SpGuard *_sp_guard_new             (SpSharedObject *object,
                                     const char     *label);
 /* The exclusive hold an initializer run was given. */
 SpGuard *_sp_guard_new_initializer (SpSharedObject *object);
+/* After an initializer returned FALSE: ends its run if the guard still
+ * holds the lock, as a release would. */
+void     _sp_guard_end_initializer_run (SpGuard *self);
 
 G_END_DECLS

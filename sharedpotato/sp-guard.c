@@ -223,7 +223,16 @@ static gboolean
 sp_guard_end (SpGuard      *self,
               const GError *error)
 {
-  if (!_sp_shared_object_end_hold (self->object, &self->hold, self->acquired_at, error))
+  g_autofree char *label = NULL;
+
+  if (_sp_shared_object_is_tracing (self->object))
+    {
+      sp_mutex_lock (&label_mutex);
+      label = g_strdup (self->label != NULL ? self->label : self->static_label);
+      sp_mutex_unlock (&label_mutex);
+    }
+
+  if (!_sp_shared_object_end_hold (self->object, &self->hold, self->acquired_at, error, label))
     return FALSE;
 
   /* Only the one call that ended the hold gets here. */
@@ -242,6 +251,12 @@ _sp_guard_new_initializer (SpSharedObject *object)
 {
   return sp_guard_new_with_hold (object, SP_LOCK_MODE_EXCLUSIVE, SP_HOLD_INITIALIZER,
                                  "the initializer");
+}
+
+void
+_sp_guard_end_initializer_run (SpGuard *self)
+{
+  sp_guard_end (self, NULL);
 }
 
 /**

@@ -19,6 +19,7 @@
 #include <gio/gio.h>
 
 #include "sp-set-items-private.h"
+#include "sp-value-private.h"
 
 struct _SpSetItems
 {
@@ -265,7 +266,7 @@ _sp_set_items_make_item (SpSetItems    *items,
       GValue converted = G_VALUE_INIT;
 
       g_value_init (&converted, items->item_type);
-      if (g_value_transform (value, &converted))
+      if (sp_value_transform_exactly (value, &converted))
         *payload = payload_from_value (items, &converted);
       g_value_unset (&converted);
     }

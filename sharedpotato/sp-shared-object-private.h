@@ -30,7 +30,10 @@ typedef enum
 gboolean _sp_shared_object_end_hold     (SpSharedObject *self,
                                          int            *hold,
                                          gint64          acquired_at,
-                                         const GError   *error);
+                                         const GError   *error,
+                                         const char     *label);
+/* Whether the object writes trace records. */
+gboolean _sp_shared_object_is_tracing   (SpSharedObject *self);
 /* Exclusive (or initializer) to shared. Returns the hold it found. */
 SpHold   _sp_shared_object_downgrade_hold (SpSharedObject *self,
                                            int            *hold);
@@ -75,7 +78,8 @@ gboolean _sp_shared_object_sync_call_begin   (SpSharedObject      *self,
                                               SpSyncCall          *call,
                                               const char          *function,
                                               const char          *kind,
-                                              const char          *display_name);
+                                              const char          *display_name,
+                                              GError             **error);
 
 /* For the held-too-long warning; these need no mutex. */
 int           _sp_shared_object_get_hold_warning_ms (SpSharedObject *self);

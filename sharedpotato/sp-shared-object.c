@@ -557,7 +557,7 @@ object_waiter_return_task (SpWaiter *base,
 
       /* What a guard's holder would do, without the guard. */
       waiter->held_func (waiter->held_data);
-      _sp_shared_object_end_hold (self, &hold, acquired_at, NULL);
+      _sp_shared_object_end_hold (self, &hold, acquired_at, NULL, base->operation);
       g_task_return_boolean (task, TRUE);
     }
   else
@@ -626,12 +626,20 @@ object_waiter_enter_locked (SpWaiter *base)
   grant_waiters_locked (self);
 }
 
+/* A lock's guard starts with the name of the call as its label. */
+static const char *
+object_waiter_guard_label (SpWaiter *base)
+{
+  return ((SpObjectWaiter *) base)->op == OP_LOCK ? base->task_name : NULL;
+}
+
 static const SpWaiterClass object_waiter_class = {
   .enter_locked     = object_waiter_enter_locked,
   .abandoned_locked = object_waiter_abandoned_locked,
   .settle           = object_waiter_settle,
   .return_task      = object_waiter_return_task,
   .finalize         = object_waiter_finalize,
+  .guard_label      = object_waiter_guard_label,
 };
 
 /* @task_source: the task's source object, NULL for the object itself;
@@ -873,11 +881,21 @@ static void
 init_run (SpDispatchItem *item)
 {
   SpInitRun *run = (SpInitRun *) item;
+  SpGuard *guard = _sp_guard_new_initializer (run->self);
+  gboolean kept;
 
-  run->initializer->func (run->self,
-                          _sp_guard_new_initializer (run->self),
-                          run->initializer->user_data);
+  if (SP_TRACING (run->self))
+    sp_trace_emit (run->self, run->self->name, SP_TRACE_INIT_STARTED, NULL, -1, -1);
 
+  /* The initializer owns the reference it is given (it may drop it at
+   * once); this one lets the run be ended for it when it returns FALSE,
+   * which is also what a Python or JavaScript function that raised
+   * returns. */
+  kept = run->initializer->func (run->self, sp_guard_ref (guard),
+                                 run->initializer->user_data);
+  if (!kept)
+    _sp_guard_end_initializer_run (guard);
+  sp_guard_unref (guard);
 
   initializer_unref (run->initializer);
   g_object_unref (run->self);
@@ -1076,9 +1094,11 @@ gboolean
 _sp_shared_object_end_hold (SpSharedObject *self,
                             int            *hold,
                             gint64          acquired_at,
-                            const GError   *error)
+                            const GError   *error,
+                            const char     *label)
 {
   gint64 hold_us = g_get_monotonic_time () - acquired_at;
+  gboolean initialized = FALSE;
   SpHold held;
 
   sp_mutex_lock (&self->mutex);
@@ -1090,18 +1110,38 @@ _sp_shared_object_end_hold (SpSharedObject *self,
       stats_locked (self)->total_hold_us += hold_us;
       self->stats->peak_hold_us = MAX (self->stats->peak_hold_us, (guint64) hold_us);
       if (held == SP_HOLD_INITIALIZER)
-        end_initializer_run_locked (self, error);
+        {
+          initialized = G_IS_VALUE (&self->value);
+          end_initializer_run_locked (self, error);
+        }
       release_hold_locked (self, held == SP_HOLD_SHARED ? SP_LOCK_MODE_SHARED
                                                         : SP_LOCK_MODE_EXCLUSIVE);
     }
 
   sp_mutex_unlock (&self->mutex);
 
+  if (held == SP_HOLD_INITIALIZER && SP_TRACING (self))
+    {
+      if (error != NULL)
+        sp_trace_emit_failed (self, self->name, "initializer", -1, error->message);
+      else if (!initialized)
+        sp_trace_emit_failed (self, self->name, "initializer", -1,
+                              "finished without setting a value");
+      else
+        sp_trace_emit (self, self->name, SP_TRACE_INIT_FINISHED, NULL, -1, hold_us);
+    }
   if (held != SP_HOLD_NONE && SP_TRACING (self))
-    sp_trace_emit (self, self->name, SP_TRACE_RELEASED,
-                   held == SP_HOLD_SHARED ? "shared" : "exclusive", -1, hold_us);
+    sp_trace_emit_labelled (self, self->name, SP_TRACE_RELEASED,
+                            held == SP_HOLD_SHARED ? "shared" : "exclusive", -1, hold_us,
+                            label);
 
   return held != SP_HOLD_NONE;
+}
+
+gboolean
+_sp_shared_object_is_tracing (SpSharedObject *self)
+{
+  return SP_TRACING (self);
 }
 
 SpHold
@@ -1365,7 +1405,10 @@ sp_shared_object_class_init (SpSharedObjectClass *klass)
    *
    * The type of the value the object holds. Values of other types are
    * converted with g_value_transform() when they are stored, or refused
-   * with %G_IO_ERROR_INVALID_ARGUMENT.
+   * with %G_IO_ERROR_INVALID_ARGUMENT. A conversion between numbers that would lose information (a fraction
+   * into an integer, a value out of range, a negative number into an
+   * unsigned type) is refused the same way; rounding into a float is not
+   * a loss.
    *
    * Since: 1.0
    */
@@ -2538,12 +2581,13 @@ sp_shared_object_release_close (SpSharedObject *self)
 typedef SpSyncCall SyncCall;
 
 static gboolean
-sync_call_begin (SpSharedObject *self,
-                 SyncCall       *call,
-                 const char     *function)
+sync_call_begin (SpSharedObject  *self,
+                 SyncCall        *call,
+                 const char      *function,
+                 GError         **error)
 {
   return sp_sync_call_begin (call, self->owner_context, self->owner_thread,
-                             function, "shared object", object_display_name (self));
+                             function, "shared object", object_display_name (self), error);
 }
 
 gboolean
@@ -2551,10 +2595,11 @@ _sp_shared_object_sync_call_begin (SpSharedObject *self,
                                    SpSyncCall     *call,
                                    const char     *function,
                                    const char     *kind,
-                                   const char     *display_name)
+                                   const char     *display_name,
+                                   GError        **error)
 {
   return sp_sync_call_begin (call, self->owner_context, self->owner_thread,
-                             function, kind, display_name);
+                             function, kind, display_name, error);
 }
 
 #define sync_call_done sp_sync_call_done
@@ -2578,7 +2623,7 @@ _sp_shared_object_sync_call_begin (SpSharedObject *self,
  * (from code running in it, or from a thread that made it its
  * thread-default context): they would block the very context that runs
  * the initializer and, usually, the holder they wait for. Such a call is
- * refused with a critical and returns %FALSE without an error.
+ * refused with a critical, and fails with %SP_ERROR_WOULD_DEADLOCK.
  *
  * Returns: (skip): %TRUE with @value set, or %FALSE with @error set
  *
@@ -2600,7 +2645,7 @@ sp_shared_object_get_sync (SpSharedObject  *self,
   g_return_val_if_fail (value == NULL || !G_IS_VALUE (value), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!sync_call_begin (self, &call, G_STRFUNC))
+  if (!sync_call_begin (self, &call, G_STRFUNC, error))
     {
       if (value != NULL)
         init_zero_value (self, value);
@@ -2647,7 +2692,7 @@ sp_shared_object_set_sync (SpSharedObject  *self,
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!sync_call_begin (self, &call, G_STRFUNC))
+  if (!sync_call_begin (self, &call, G_STRFUNC, error))
     return FALSE;
   sp_shared_object_set_async (self, value, timeout_ms, cancellable, sync_call_done, &call);
   sync_call_wait (&call);
@@ -2687,7 +2732,7 @@ sp_shared_object_clear_sync (SpSharedObject  *self,
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!sync_call_begin (self, &call, G_STRFUNC))
+  if (!sync_call_begin (self, &call, G_STRFUNC, error))
     return FALSE;
   sp_shared_object_clear_async (self, timeout_ms, cancellable, sync_call_done, &call);
   sync_call_wait (&call);
@@ -2732,7 +2777,7 @@ sp_shared_object_lock_sync (SpSharedObject  *self,
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!sync_call_begin (self, &call, G_STRFUNC))
+  if (!sync_call_begin (self, &call, G_STRFUNC, error))
     return NULL;
   sp_shared_object_lock_async (self, mode, timeout_ms, cancellable, sync_call_done, &call);
   sync_call_wait (&call);

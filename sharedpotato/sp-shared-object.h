@@ -34,18 +34,31 @@ G_DECLARE_FINAL_TYPE (SpSharedObject, sp_shared_object, SP, SHARED_OBJECT, GObje
  * @user_data: the data given to [method@Sharedpotato.SharedObject.set_initializer]
  *
  * A lazy initializer, run in the object's owner context when a get finds
- * the object uninitialized. It owns @guard: it stores a value with
- * [method@Sharedpotato.Guard.set_value], now or after asynchronous work,
- * and releases the guard; or reports a failure with
- * [method@Sharedpotato.Guard.release_with_error]. End the guard
- * explicitly in bindings too: GJS 1.74 keeps the reference a JavaScript
- * callback receives, so garbage collection never releases it there.
+ * the object uninitialized. It stores a value with
+ * [method@Sharedpotato.Guard.set_value], or reports a failure with
+ * [method@Sharedpotato.Guard.release_with_error].
+ *
+ * The return value says who ends the run. An initializer that finishes
+ * before it returns returns %FALSE: the guard is then released for it if
+ * it is still held, and the waiting gets receive the value it stored, or
+ * fail with %SP_ERROR_NOT_INITIALIZED if it stored none. An initializer
+ * that goes on asynchronously keeps @guard and returns %TRUE; it releases
+ * the guard when its work is done.
+ *
+ * A Python or JavaScript initializer that raises returns the default,
+ * %FALSE, so an exception never leaves the object locked, garbage
+ * collection or not. (The `Sharedpotato` Python overrides and the
+ * JavaScript module also pass the exception's message on to the waiting
+ * gets.)
+ *
+ * Returns: %TRUE if the initializer kept @guard to end the run later,
+ *   %FALSE if the run ends when it returns
  *
  * Since: 1.0
  */
-typedef void (*SpInitializeFunc) (SpSharedObject *object,
-                                  SpGuard        *guard,
-                                  gpointer        user_data);
+typedef gboolean (*SpInitializeFunc) (SpSharedObject *object,
+                                      SpGuard        *guard,
+                                      gpointer        user_data);
 
 SP_AVAILABLE_IN_ALL
 SpSharedObject *sp_shared_object_new                 (GType                value_type);

@@ -277,6 +277,19 @@ ring_push_locked (SpSharedQueue *self,
   self->n_items++;
 }
 
+/* Takes @item, and puts it where the next pop takes it first. */
+static void
+ring_push_front_locked (SpSharedQueue *self,
+                        GValue        *item)
+{
+  if (self->n_items == self->ring_size)
+    ring_grow (self);
+
+  self->head = (self->head + self->ring_size - 1) % self->ring_size;
+  sp_value_move (&self->ring[self->head], item);
+  self->n_items++;
+}
+
 /* Moves the oldest item into @item (empty). */
 static void
 ring_pop_locked (SpSharedQueue *self,
@@ -777,7 +790,11 @@ sp_shared_queue_class_init (SpSharedQueueClass *klass)
    * SpSharedQueue:item-type:
    *
    * The type of the items. Items of other types are converted with
-   * g_value_transform() when they are pushed.
+   * g_value_transform() when they are pushed, or refused with
+   * %G_IO_ERROR_INVALID_ARGUMENT. A conversion between numbers that would lose information (a fraction
+   * into an integer, a value out of range, a negative number into an
+   * unsigned type) is refused the same way; rounding into a float is not
+   * a loss.
    *
    * Since: 1.0
    */
@@ -1391,6 +1408,69 @@ shared_queue_try_push_internal (SpSharedQueue  *self,
 }
 
 /**
+ * sp_shared_queue_push_front:
+ * @self: a #SpSharedQueue
+ * @item: the item to put back
+ * @error: return location for a #GError
+ *
+ * Puts @item back at the head of the queue, where the next pop takes it,
+ * without waiting: if a pop is waiting, it receives @item at once.
+ *
+ * It is meant for an item a pop took and could not deliver, such as the
+ * result of a pop whose caller was cancelled after the pop was served (the
+ * Python asyncio layer does this for a cancelled `await queue.pop()`): the
+ * item goes back to the place it had, ahead of the others, and the
+ * queue's capacity does not refuse it, so a full queue holds one item
+ * more until the next pop.
+ *
+ * It fails with %G_IO_ERROR_CLOSED once the queue is closed, leaving the
+ * item to the caller, or with %G_IO_ERROR_INVALID_ARGUMENT for an item
+ * that cannot be converted to the item type.
+ *
+ * Returns: %TRUE if the item is back in the queue, or with a pop
+ *
+ * Since: 1.0
+ */
+gboolean
+sp_shared_queue_push_front (SpSharedQueue  *self,
+                            const GValue   *item,
+                            GError        **error)
+{
+  GValue converted = G_VALUE_INIT;
+  SpQueueWaiter *popper;
+  gboolean pushed = TRUE;
+
+  g_return_val_if_fail (SP_IS_SHARED_QUEUE (self), FALSE);
+  g_return_val_if_fail (G_IS_VALUE (item), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!sp_value_convert (self->item_type, item, &converted, "shared queue", error))
+    return FALSE;
+
+  sp_mutex_lock (&self->mutex);
+  if (self->close_state != CLOSE_STATE_OPEN)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, "The shared queue is closed");
+      pushed = FALSE;
+    }
+  else if ((popper = (SpQueueWaiter *) sp_waiter_pop_locked (&self->poppers)))
+    {
+      sp_value_move (&popper->item, &converted);
+      serve_locked (self, popper);
+    }
+  else
+    {
+      ring_push_front_locked (self, &converted);
+    }
+  sp_mutex_unlock (&self->mutex);
+
+  if (G_IS_VALUE (&converted))
+    g_value_unset (&converted);
+
+  return pushed;
+}
+
+/**
  * sp_shared_queue_try_push:
  * @self: a #SpSharedQueue
  * @item: the item to append
@@ -1613,12 +1693,13 @@ sp_shared_queue_release_close (SpSharedQueue *self)
 /* Blocking twins --------------------------------------------------------- */
 
 static gboolean
-shared_queue_sync_begin (SpSharedQueue *self,
-                         SpSyncCall    *call,
-                         const char    *function)
+shared_queue_sync_begin (SpSharedQueue  *self,
+                         SpSyncCall     *call,
+                         const char     *function,
+                         GError        **error)
 {
   return sp_sync_call_begin (call, self->owner_context, self->owner_thread,
-                             function, "shared queue", queue_display_name (self));
+                             function, "shared queue", queue_display_name (self), error);
 }
 
 /**
@@ -1634,7 +1715,7 @@ shared_queue_sync_begin (SpSharedQueue *self,
  * worker threads: it blocks the calling thread only. Like
  * [method@Sharedpotato.SharedObject.get_sync], it is refused in the
  * queue's owner context, which it could deadlock: it logs a critical and
- * returns %FALSE without setting @error.
+ * fails with %SP_ERROR_WOULD_DEADLOCK.
  *
  * Returns: %TRUE if the item was appended
  *
@@ -1656,7 +1737,7 @@ sp_shared_queue_push_sync (SpSharedQueue  *self,
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!shared_queue_sync_begin (self, &call, G_STRFUNC))
+  if (!shared_queue_sync_begin (self, &call, G_STRFUNC, error))
     return FALSE;
   _sp_shared_queue_push_async (self, self, item, timeout_ms, cancellable,
                                sp_sync_call_done, &call, sp_shared_queue_push_async);
@@ -1701,7 +1782,7 @@ sp_shared_queue_pop_sync (SpSharedQueue  *self,
   g_return_val_if_fail (item == NULL || !G_IS_VALUE (item), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!shared_queue_sync_begin (self, &call, G_STRFUNC))
+  if (!shared_queue_sync_begin (self, &call, G_STRFUNC, error))
     {
       if (item != NULL)
         sp_value_init_zero (self->item_type, item);

@@ -78,6 +78,10 @@ gboolean         sp_shared_queue_pop_finish          (SpSharedQueue       *self,
                                                       GError             **error);
 
 SP_AVAILABLE_IN_ALL
+gboolean         sp_shared_queue_push_front          (SpSharedQueue       *self,
+                                                      const GValue        *item,
+                                                      GError             **error);
+SP_AVAILABLE_IN_ALL
 gboolean         sp_shared_queue_try_push            (SpSharedQueue       *self,
                                                       const GValue        *item,
                                                       GError             **error);

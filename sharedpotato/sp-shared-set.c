@@ -77,8 +77,8 @@
  * (compared by identity), [struct@GLib.Bytes], or, with
  * [ctor@Sharedpotato.SharedSet.new_full], any boxed type given a
  * hash/equal pair. Items of another type are converted with
- * g_value_transform() when that is possible, and refused with
- * %G_IO_ERROR_INVALID_ARGUMENT otherwise.
+ * g_value_transform() when that is possible without losing information,
+ * and refused with %G_IO_ERROR_INVALID_ARGUMENT otherwise.
  *
  * Every operation is a GIO-style asynchronous call with a timeout and a
  * [class@Gio.Cancellable], ordered by the same fair readers-writer lock
@@ -496,7 +496,7 @@ _sp_shared_set_call_sync (SpSharedSet   *self,
   /* Blocks only this thread, on a context of its own, where the call is
    * delivered; refused, with a critical, where it could deadlock. */
   if (!_sp_shared_object_sync_call_begin (self->inner, &call, function, "shared set",
-                                          set_display_name (self)))
+                                          set_display_name (self), error))
     return FALSE;
   _sp_shared_set_call_async (self, self, op, item, timeout_ms, cancellable,
                              sp_sync_call_done, &call, _sp_shared_set_call_sync, function);
@@ -785,7 +785,10 @@ sp_shared_set_class_init (SpSharedSetClass *klass)
    *
    * The type of the items. Items of other types are converted with
    * g_value_transform() when they are added or looked up, or refused with
-   * %G_IO_ERROR_INVALID_ARGUMENT.
+   * %G_IO_ERROR_INVALID_ARGUMENT. A conversion between numbers that would lose information (a fraction
+   * into an integer, a value out of range, a negative number into an
+   * unsigned type) is refused the same way; rounding into a float is not
+   * a loss.
    *
    * Since: 1.0
    */

@@ -25,6 +25,8 @@ typedef enum
   SP_TRACE_CLOSE_STARTED,
   SP_TRACE_CLOSED,
   SP_TRACE_FINALIZED,
+  SP_TRACE_INIT_STARTED,
+  SP_TRACE_INIT_FINISHED,
 } SpTraceEvent;
 
 /* Whether an object created now should trace: decided once per object,
@@ -39,6 +41,16 @@ void     sp_trace_emit   (gconstpointer  object,
                           const char    *operation,
                           gint64         wait_us,
                           gint64         hold_us);
+
+/* The same, naming the guard that took or gave back the lock with its
+ * label (SP_GUARD_LABEL), which the hold warning also shows. */
+void     sp_trace_emit_labelled (gconstpointer  object,
+                                 const char    *name,
+                                 SpTraceEvent   event,
+                                 const char    *operation,
+                                 gint64         wait_us,
+                                 gint64         hold_us,
+                                 const char    *label);
 
 /* The end of a call that failed for another reason than a timeout or a
  * cancellation (closed, invalid argument…), with the error's message. */

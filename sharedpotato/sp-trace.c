@@ -35,6 +35,8 @@ static const char * const event_names[] = {
   [SP_TRACE_CLOSE_STARTED] = "close-started",
   [SP_TRACE_CLOSED]        = "closed",
   [SP_TRACE_FINALIZED]     = "finalized",
+  [SP_TRACE_INIT_STARTED]  = "initializer-started",
+  [SP_TRACE_INIT_FINISHED] = "initializer-finished",
 };
 
 gboolean
@@ -54,13 +56,14 @@ trace_emit_record (gconstpointer  object,
                    const char    *operation,
                    gint64         wait_us,
                    gint64         hold_us,
+                   const char    *label,
                    const char    *error_message)
 {
   g_autofree char *address = NULL;
   g_autofree char *wait_text = NULL;
   g_autofree char *hold_text = NULL;
   GString *message = g_string_new (NULL);
-  GLogField fields[9];
+  GLogField fields[10];
   gsize n = 0;
   const char *event_name = event_names[event];
 
@@ -75,6 +78,8 @@ trace_emit_record (gconstpointer  object,
   g_string_append_printf (message, "%s: %s", name, event_name);
   if (operation != NULL)
     g_string_append_printf (message, " %s", operation);
+  if (label != NULL)
+    g_string_append_printf (message, " (%s)", label);
   if (wait_text != NULL)
     g_string_append_printf (message, ", waited %s us", wait_text);
   if (hold_text != NULL)
@@ -93,6 +98,8 @@ trace_emit_record (gconstpointer  object,
     fields[n++] = (GLogField) { "SP_WAIT_US", wait_text, -1 };
   if (hold_text != NULL)
     fields[n++] = (GLogField) { "SP_HOLD_US", hold_text, -1 };
+  if (label != NULL)
+    fields[n++] = (GLogField) { "SP_GUARD_LABEL", label, -1 };
   if (error_message != NULL)
     fields[n++] = (GLogField) { "SP_ERROR", error_message, -1 };
 
@@ -108,7 +115,19 @@ sp_trace_emit (gconstpointer  object,
                gint64         wait_us,
                gint64         hold_us)
 {
-  trace_emit_record (object, name, event, operation, wait_us, hold_us, NULL);
+  trace_emit_record (object, name, event, operation, wait_us, hold_us, NULL, NULL);
+}
+
+void
+sp_trace_emit_labelled (gconstpointer  object,
+                        const char    *name,
+                        SpTraceEvent   event,
+                        const char    *operation,
+                        gint64         wait_us,
+                        gint64         hold_us,
+                        const char    *label)
+{
+  trace_emit_record (object, name, event, operation, wait_us, hold_us, label, NULL);
 }
 
 void
@@ -118,5 +137,5 @@ sp_trace_emit_failed (gconstpointer  object,
                       gint64         wait_us,
                       const char    *error_message)
 {
-  trace_emit_record (object, name, SP_TRACE_FAILED, operation, wait_us, -1, error_message);
+  trace_emit_record (object, name, SP_TRACE_FAILED, operation, wait_us, -1, NULL, error_message);
 }

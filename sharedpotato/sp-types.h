@@ -67,6 +67,8 @@ typedef enum /*< flags >*/
  * @SP_ERROR_FAILED: a failure with no more specific code
  * @SP_ERROR_NOT_INITIALIZED: a lazy initializer finished without setting
  *   a value and without reporting an error of its own
+ * @SP_ERROR_WOULD_DEADLOCK: a blocking (`_sync`) call was refused because
+ *   it was made from the owner context, which it would have stopped
  *
  * Errors of the [error@Sharedpotato.Error] domain.
  *
@@ -76,6 +78,7 @@ typedef enum
 {
   SP_ERROR_FAILED,
   SP_ERROR_NOT_INITIALIZED,
+  SP_ERROR_WOULD_DEADLOCK,
 } SpError;
 
 SP_AVAILABLE_IN_ALL

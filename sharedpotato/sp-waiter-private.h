@@ -51,6 +51,9 @@ struct _SpWaiterClass
                             GTask        *task);
   /* Frees what the owner's struct adds. Optional. */
   void (*finalize)         (SpWaiter     *waiter);
+  /* The label of the guard a granted waiter will return, for its
+   * "acquired" record; NULL when it returns none. Optional. */
+  const char *(*guard_label) (SpWaiter   *waiter);
 };
 
 struct _SpWaiter
@@ -129,7 +132,8 @@ void     sp_waiter_fail_all_with_error_locked (GQueue       *list,
 gint64   sp_waiter_note_grant_locked (SpWaiter           *waiter);
 
 /* The blocking twins (_sync) run their _async call on a private context.
- * sp_sync_call_begin() refuses, with a critical, a thread that could be
+ * sp_sync_call_begin() refuses, with a critical and
+ * SP_ERROR_WOULD_DEADLOCK, a thread that could be
  * the one that has to run the owner context (@kind and @display_name name
  * the owner in the message). */
 typedef struct
@@ -143,7 +147,8 @@ gboolean sp_sync_call_begin (SpSyncCall   *call,
                              GThread      *owner_thread,
                              const char   *function,
                              const char   *kind,
-                             const char   *display_name);
+                             const char   *display_name,
+                             GError      **error);
 /* The GAsyncReadyCallback to give the _async call, with @call as data. */
 void     sp_sync_call_done  (GObject      *source,
                              GAsyncResult *result,

@@ -70,6 +70,7 @@
 #include "config.h"
 
 #include "sp-mutex-private.h"
+#include "sp-types.h"
 #include "sp-waiter-private.h"
 
 static SpWaiter *
@@ -114,7 +115,9 @@ emit_outcome (SpWaiter   *waiter,
     sp_trace_emit_failed (waiter->owner, waiter->name, waiter->operation, wait_us,
                           error_message);
   else
-    sp_trace_emit (waiter->owner, waiter->name, event, waiter->operation, wait_us, -1);
+    sp_trace_emit_labelled (waiter->owner, waiter->name, event, waiter->operation, wait_us, -1,
+                            event == SP_TRACE_ACQUIRED && waiter->klass->guard_label != NULL
+                            ? waiter->klass->guard_label (waiter) : NULL);
 }
 
 static int
@@ -481,15 +484,22 @@ sp_sync_call_begin (SpSyncCall   *call,
                     GThread      *owner_thread,
                     const char   *function,
                     const char   *kind,
-                    const char   *display_name)
+                    const char   *display_name,
+                    GError      **error)
 {
   /* Waiting here would stop the context that has to run the initializer,
-   * the signal handlers and, most likely, the holder we wait for. */
+   * the signal handlers and, most likely, the holder we wait for. The
+   * critical tells the programmer; the error makes every binding raise
+   * instead of returning what looks like a result. */
   if (in_owner_context (owner_context, owner_thread))
     {
       g_critical ("%s: called from the owner context of %s “%s”, "
                   "where it could deadlock; use the _async variant there",
                   function, kind, display_name);
+      g_set_error (error, SP_ERROR, SP_ERROR_WOULD_DEADLOCK,
+                   "%s was called from the owner context of %s “%s”, where "
+                   "blocking could deadlock; use the _async variant there",
+                   function, kind, display_name);
       return FALSE;
     }
 

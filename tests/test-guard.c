@@ -264,7 +264,7 @@ test_downgrade_misuse (void)
   g_test_assert_expected_messages ();
 }
 
-static void
+static gboolean
 downgrade_in_initializer (SpSharedObject *object, SpGuard *guard, gpointer user_data)
 {
   GValue value = G_VALUE_INIT;
@@ -276,6 +276,7 @@ downgrade_in_initializer (SpSharedObject *object, SpGuard *guard, gpointer user_
   sp_guard_downgrade (guard);
   /* Keeps reading what it initialized while the waiting gets go on. */
   *(SpGuard **) user_data = guard;
+  return TRUE;
 }
 
 static void

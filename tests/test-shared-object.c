@@ -156,6 +156,83 @@ test_set_transforms (void)
   result_clear (&g);
 }
 
+typedef struct
+{
+  GType       value_type;
+  GType       given_type;
+  const char *given;     /* parsed by g_value_transform from a string */
+  gboolean    exact;
+} Conversion;
+
+static void
+set_from_string (GValue *value, GType type, const char *text)
+{
+  g_value_init (value, type);
+  switch (G_TYPE_FUNDAMENTAL (type))
+    {
+    case G_TYPE_INT:     g_value_set_int (value, (int) g_ascii_strtoll (text, NULL, 10)); break;
+    case G_TYPE_UINT:    g_value_set_uint (value, (guint) g_ascii_strtoull (text, NULL, 10)); break;
+    case G_TYPE_INT64:   g_value_set_int64 (value, g_ascii_strtoll (text, NULL, 10)); break;
+    case G_TYPE_UINT64:  g_value_set_uint64 (value, g_ascii_strtoull (text, NULL, 10)); break;
+    case G_TYPE_DOUBLE:  g_value_set_double (value, g_ascii_strtod (text, NULL)); break;
+    case G_TYPE_BOOLEAN: g_value_set_boolean (value, g_str_equal (text, "1")); break;
+    default:             g_assert_not_reached ();
+    }
+}
+
+/* A conversion that would lose information is refused and changes
+ * nothing; one that keeps the number is made. */
+static void
+test_set_refuses_lossy_conversion (void)
+{
+  const Conversion conversions[] = {
+    { G_TYPE_INT, G_TYPE_DOUBLE, "4.6", FALSE },
+    { G_TYPE_INT, G_TYPE_DOUBLE, "4", TRUE },
+    { G_TYPE_INT, G_TYPE_DOUBLE, "nan", FALSE },
+    { G_TYPE_INT, G_TYPE_DOUBLE, "1e10", FALSE },
+    { G_TYPE_INT, G_TYPE_INT64, "4294967296", FALSE },
+    { G_TYPE_INT, G_TYPE_INT64, "-7", TRUE },
+    { G_TYPE_UINT, G_TYPE_INT, "-1", FALSE },
+    { G_TYPE_INT, G_TYPE_UINT, "4294967295", FALSE },
+    { G_TYPE_UINT64, G_TYPE_INT64, "-1", FALSE },
+    { G_TYPE_DOUBLE, G_TYPE_INT64, "9007199254740993", FALSE },
+    { G_TYPE_DOUBLE, G_TYPE_INT64, "9007199254740992", TRUE },
+    { G_TYPE_BOOLEAN, G_TYPE_INT, "5", FALSE },
+    { G_TYPE_BOOLEAN, G_TYPE_INT, "1", TRUE },
+    { G_TYPE_INT, G_TYPE_BOOLEAN, "1", TRUE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (conversions); i++)
+    {
+      const Conversion *c = &conversions[i];
+      g_autoptr(SpSharedObject) object = sp_shared_object_new (c->value_type);
+      GValue given = G_VALUE_INIT;
+      Result s = { 0 };
+
+      g_test_message ("%s %s into %s", g_type_name (c->given_type), c->given,
+                      g_type_name (c->value_type));
+      set_from_string (&given, c->given_type, c->given);
+      sp_shared_object_set_async (object, &given, 0, NULL, set_cb, &s);
+      iterate_until (&s.done);
+      if (c->exact)
+        {
+          GValue back = G_VALUE_INIT;
+
+          g_assert_no_error (s.error);
+          g_assert_true (sp_shared_object_try_get (object, &back));
+          g_value_unset (&back);
+        }
+      else
+        {
+          g_assert_error (s.error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+          g_assert_nonnull (strstr (s.error->message, "without losing information"));
+          g_assert_false (sp_shared_object_is_initialized (object));
+        }
+      g_value_unset (&given);
+      result_clear (&s);
+    }
+}
+
 static void
 count_changed (SpSharedObject *object, const GValue *old_value, const GValue *new_value, gpointer data)
 {
@@ -1038,12 +1115,13 @@ test_close_fails_gets_waiting_for_value (void)
   result_clear (&c);
 }
 
-static void
+static gboolean
 init_never_called (SpSharedObject *object,
                    SpGuard        *guard,
                    gpointer        user_data)
 {
   g_assert_not_reached ();
+  return FALSE;
 }
 
 /* The same with an initializer that has not run yet: the close fails
@@ -1463,7 +1541,7 @@ typedef struct
   gboolean set_nothing;
 } Init;
 
-static void
+static gboolean
 init_hold_guard (SpSharedObject *object, SpGuard *guard, gpointer user_data)
 {
   Init *init = user_data;
@@ -1471,6 +1549,8 @@ init_hold_guard (SpSharedObject *object, SpGuard *guard, gpointer user_data)
   g_assert_null (init->guard);
   init->runs++;
   init->guard = guard;
+  /* Kept: init_finish() ends the run, as an async initializer would. */
+  return TRUE;
 }
 
 /* Completes the run that init_hold_guard began, as an async initializer
@@ -1584,12 +1664,14 @@ test_init_never_sets (void)
   result_clear (&g);
 }
 
-static void
+static gboolean
 init_drop_guard (SpSharedObject *object, SpGuard *guard, gpointer user_data)
 {
   (*(guint *) user_data)++;
-  /* As a binding does when its function raised: the guard just goes. */
+  /* As a binding does when its function raised: the guard just goes,
+   * and the default FALSE comes back. */
   sp_guard_unref (guard);
+  return FALSE;
 }
 
 static void
@@ -1971,10 +2053,14 @@ sync_in_callback (GObject *source, GAsyncResult *res, gpointer data)
   SpSharedObject *object = SP_SHARED_OBJECT (source);
   GValue value = G_VALUE_INIT;
 
+  g_autoptr(GError) error = NULL;
+
   r->ok = sp_shared_object_get_finish (object, res, &r->value, &r->error);
   g_test_expect_message ("Sharedpotato", G_LOG_LEVEL_CRITICAL, "*owner context*");
-  g_assert_false (sp_shared_object_get_sync (object, 0, NULL, &value, NULL));
+  g_assert_false (sp_shared_object_get_sync (object, 0, NULL, &value, &error));
   g_test_assert_expected_messages ();
+  g_assert_error (error, SP_ERROR, SP_ERROR_WOULD_DEADLOCK);
+  g_value_unset (&value);
   result_mark_done (r);
 }
 
@@ -1985,13 +2071,21 @@ test_sync_refused_in_owner_context (void)
   GValue value = G_VALUE_INIT;
   Result r = { 0 };
 
-  /* From the creating thread... */
+  g_autoptr(GError) error = NULL;
+
+  /* From the creating thread... A critical for the programmer, and an
+   * error, so that no binding mistakes the refusal for a result. */
   g_test_expect_message ("Sharedpotato", G_LOG_LEVEL_CRITICAL, "*owner context*");
-  g_assert_false (sp_shared_object_get_sync (object, 0, NULL, &value, NULL));
+  g_assert_false (sp_shared_object_get_sync (object, 0, NULL, &value, &error));
   g_test_assert_expected_messages ();
+  g_assert_error (error, SP_ERROR, SP_ERROR_WOULD_DEADLOCK);
+  g_clear_error (&error);
+  g_value_unset (&value);
   g_test_expect_message ("Sharedpotato", G_LOG_LEVEL_CRITICAL, "*owner context*");
-  g_assert_null (sp_shared_object_lock_sync (object, SP_LOCK_MODE_SHARED, 0, NULL, NULL));
+  g_assert_null (sp_shared_object_lock_sync (object, SP_LOCK_MODE_SHARED, 0, NULL, &error));
   g_test_assert_expected_messages ();
+  g_assert_error (error, SP_ERROR, SP_ERROR_WOULD_DEADLOCK);
+  g_clear_error (&error);
 
   /* ...and from a callback dispatched by the owner context. */
   sp_shared_object_get_async (object, 0, NULL, sync_in_callback, &r);
@@ -2358,7 +2452,7 @@ test_review_try_lock_does_not_jump_initializer (void)
   result_clear (&g);
 }
 
-static void
+static gboolean
 set_then_fail (SpSharedObject *object, SpGuard *guard, gpointer user_data)
 {
   g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "half done");
@@ -2370,6 +2464,7 @@ set_then_fail (SpSharedObject *object, SpGuard *guard, gpointer user_data)
   g_value_unset (&value);
   sp_guard_release_with_error (guard, error);
   sp_guard_unref (guard);
+  return FALSE;
 }
 
 static void
@@ -2527,6 +2622,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/Sharedpotato/SharedObject/peek", test_peek);
   g_test_add_func ("/Sharedpotato/SharedObject/set/transforms", test_set_transforms);
   g_test_add_func ("/Sharedpotato/SharedObject/set/wrong-type", test_set_wrong_type);
+  g_test_add_func ("/Sharedpotato/SharedObject/set/refuses-lossy-conversion", test_set_refuses_lossy_conversion);
   g_test_add_func ("/Sharedpotato/SharedObject/clear/to-default", test_clear_to_default);
   g_test_add_func ("/Sharedpotato/SharedObject/clear/to-uninitialized", test_clear_to_uninitialized);
   g_test_add_func ("/Sharedpotato/SharedObject/signals/order", test_signals_order);

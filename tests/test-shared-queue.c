@@ -310,6 +310,75 @@ test_served_then_cancelled_pop_keeps_item (void)
   result_clear (&pop);
 }
 
+static gboolean
+push_front_int (SpSharedQueue *queue, int v, GError **error)
+{
+  GValue value = G_VALUE_INIT;
+  gboolean ok;
+
+  g_value_init (&value, G_TYPE_INT);
+  g_value_set_int (&value, v);
+  ok = sp_shared_queue_push_front (queue, &value, error);
+  g_value_unset (&value);
+
+  return ok;
+}
+
+/* An item a pop took goes back to its place: ahead of the others, ahead
+ * of a waiting push's item, even in a full queue; or straight to a
+ * waiting pop. */
+static void
+test_push_front_gives_back (void)
+{
+  g_autoptr(SpSharedQueue) queue = sp_shared_queue_new (G_TYPE_INT, 2);
+  g_autoptr(GError) error = NULL;
+  Result waiting_push = { 0 }, pop = { 0 }, c = { 0 };
+  int taken;
+
+  g_assert_true (try_push_int (queue, 1, NULL));
+  g_assert_true (try_push_int (queue, 2, NULL));
+  push_int (queue, 3, 0, NULL, &waiting_push);
+  drain ();
+  g_assert_false (waiting_push.done);
+
+  /* The pop admits the waiting push: 2 3. The item goes back: 1 2 3. */
+  taken = try_pop_int (queue);
+  g_assert_cmpint (taken, ==, 1);
+  iterate_until (&waiting_push.done);
+  g_assert_true (waiting_push.ok);
+  g_assert_true (push_front_int (queue, taken, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (sp_shared_queue_get_length (queue), ==, 3);
+  g_assert_false (try_push_int (queue, 4, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK);
+  g_clear_error (&error);
+  g_assert_cmpint (try_pop_int (queue), ==, 1);
+  g_assert_cmpint (try_pop_int (queue), ==, 2);
+  g_assert_cmpint (try_pop_int (queue), ==, 3);
+
+  /* A waiting pop receives it. */
+  sp_shared_queue_pop_async (queue, 0, NULL, pop_cb, &pop);
+  drain ();
+  g_assert_true (push_front_int (queue, 7, NULL));
+  iterate_until (&pop.done);
+  assert_popped (&pop, 7);
+  g_assert_cmpuint (sp_shared_queue_get_length (queue), ==, 0);
+
+  /* Refused with a clear error once closed, the item left to the
+   * caller. */
+  g_assert_true (push_front_int (queue, 5, NULL));
+  g_assert_cmpint (try_pop_int (queue), ==, 5);
+  sp_shared_queue_close_async (queue, 0, 0, NULL, queue_close_cb, &c);
+  iterate_until (&c.done);
+  g_assert_false (push_front_int (queue, 6, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+  g_assert_cmpuint (sp_shared_queue_get_length (queue), ==, 0);
+
+  result_clear (&waiting_push);
+  result_clear (&pop);
+  result_clear (&c);
+}
+
 static void
 test_failed_push_inserts_nothing (void)
 {
@@ -844,6 +913,7 @@ test_consumer_thread (void)
 static void
 test_bad_input (void)
 {
+  g_autoptr(GError) error = NULL;
   g_autoptr(SpSharedQueue) queue = sp_shared_queue_new (G_TYPE_INT, 0);
   GValue value = G_VALUE_INIT;
   GValue filled = G_VALUE_INIT;
@@ -867,6 +937,10 @@ test_bad_input (void)
   g_object_unref (none);
   EXPECT_CRITICAL ("sp_shared_queue_push_async: assertion 'G_IS_VALUE (item)' failed",
                    sp_shared_queue_push_async (queue, NULL, 0, NULL, NULL, NULL));
+  EXPECT_CRITICAL ("sp_shared_queue_push_front: assertion 'G_IS_VALUE (item)' failed",
+                   sp_shared_queue_push_front (queue, NULL, NULL));
+  EXPECT_CRITICAL ("sp_shared_queue_push_front: assertion 'SP_IS_SHARED_QUEUE (self)' failed",
+                   sp_shared_queue_push_front (NULL, &value, NULL));
   EXPECT_CRITICAL ("sp_shared_queue_push_async: assertion 'G_IS_VALUE (item)' failed",
                    sp_shared_queue_push_async (queue, &value, 0, NULL, NULL, NULL));
   EXPECT_CRITICAL ("sp_shared_queue_pop_async: assertion 'timeout_ms >= -1' failed",
@@ -902,13 +976,18 @@ test_bad_input (void)
   drain ();
   g_assert_cmpuint (sp_shared_queue_get_length (queue), ==, 1);
 
-  /* Blocking in the owner context would deadlock: refused. */
+  /* Blocking in the owner context would deadlock: refused, with an
+   * error as well as the critical. */
   g_value_init (&value, G_TYPE_INT);
   EXPECT_CRITICAL ("sp_shared_queue_pop_sync: called from the owner context of shared queue “SpSharedQueue”, where it could deadlock; use the _async variant there",
-                   g_assert_false (sp_shared_queue_pop_sync (queue, 0, NULL, &filled, NULL)));
+                   g_assert_false (sp_shared_queue_pop_sync (queue, 0, NULL, &filled, &error)));
+  g_assert_error (error, SP_ERROR, SP_ERROR_WOULD_DEADLOCK);
+  g_clear_error (&error);
   g_value_unset (&filled);
   EXPECT_CRITICAL ("sp_shared_queue_push_sync: called from the owner context of shared queue “SpSharedQueue”, where it could deadlock; use the _async variant there",
-                   g_assert_false (sp_shared_queue_push_sync (queue, &value, 0, NULL, NULL)));
+                   g_assert_false (sp_shared_queue_push_sync (queue, &value, 0, NULL, &error)));
+  g_assert_error (error, SP_ERROR, SP_ERROR_WOULD_DEADLOCK);
+  g_clear_error (&error);
   g_value_unset (&value);
   g_assert_cmpuint (sp_shared_queue_get_length (queue), ==, 1);
 }
@@ -925,6 +1004,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/Sharedpotato/SharedQueue/cancelled-pop-takes-nothing", test_cancelled_pop_takes_nothing);
   g_test_add_func ("/Sharedpotato/SharedQueue/served-then-cancelled-pop-keeps-item", test_served_then_cancelled_pop_keeps_item);
   g_test_add_func ("/Sharedpotato/SharedQueue/failed-push-inserts-nothing", test_failed_push_inserts_nothing);
+  g_test_add_func ("/Sharedpotato/SharedQueue/push-front-gives-back", test_push_front_gives_back);
   g_test_add_func ("/Sharedpotato/SharedQueue/default-timeout", test_default_timeout);
   g_test_add_func ("/Sharedpotato/SharedQueue/try-and-convert", test_try_and_convert);
   g_test_add_func ("/Sharedpotato/SharedQueue/close/drains", test_close_drains);

@@ -1244,7 +1244,7 @@ init_probe_done (GObject      *source,
   creator_in_flight--;
 }
 
-static void
+static gboolean
 cell_initialize (SpSharedObject *object,
                  SpGuard        *guard,
                  gpointer        data)
@@ -1260,7 +1260,7 @@ cell_initialize (SpSharedObject *object,
   if (g_rand_boolean (init_rand))
     {
       end_init_run (t, guard, reads);
-      return;
+      return FALSE;
     }
 
   /* Asynchronous work with a tentative value stored, which the gets
@@ -1275,6 +1275,8 @@ cell_initialize (SpSharedObject *object,
   init_hold->iterations = g_rand_int_range (init_rand, 1, 4);
   init_hold->reads_at_grant = reads;
   g_idle_add (init_hold_done, init_hold);
+  /* Kept: init_hold_done ends the run. */
+  return TRUE;
 }
 
 /* The creator ------------------------------------------------------------ */

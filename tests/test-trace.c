@@ -22,6 +22,7 @@ typedef struct
   char *wait_us;
   char *hold_us;
   char *error;
+  char *label;
 } Record;
 
 /* Records may come from several threads (see test_wait_before_outcome).
@@ -59,6 +60,7 @@ record_free (gpointer data)
   g_free (r->wait_us);
   g_free (r->hold_us);
   g_free (r->error);
+  g_free (r->label);
   g_free (r);
 }
 
@@ -120,6 +122,8 @@ capture_writer (GLogLevelFlags   log_level,
         r->hold_us = field_dup (&fields[i]);
       else if (g_str_equal (key, "SP_ERROR"))
         r->error = field_dup (&fields[i]);
+      else if (g_str_equal (key, "SP_GUARD_LABEL"))
+        r->label = field_dup (&fields[i]);
       else if (g_str_equal (key, "GLIB_DOMAIN"))
         g_assert_cmpstr (fields[i].value, ==, "Sharedpotato");
     }
@@ -497,6 +501,100 @@ test_unnamed_object_uses_address (void)
   g_assert_cmpstr (((Record *) records->pdata[1])->event, ==, "finalized");
 }
 
+static gboolean
+init_sets_and_returns (SpSharedObject *object, SpGuard *guard, gpointer user_data)
+{
+  GValue value = G_VALUE_INIT;
+
+  g_value_init (&value, G_TYPE_INT);
+  g_value_set_int (&value, 7);
+  g_assert_true (sp_guard_set_value (guard, &value, NULL));
+  g_value_unset (&value);
+  sp_guard_unref (guard);
+  return FALSE;
+}
+
+static gboolean
+init_gives_up (SpSharedObject *object, SpGuard *guard, gpointer user_data)
+{
+  /* What a Python or JavaScript initializer that raised amounts to. */
+  sp_guard_unref (guard);
+  return FALSE;
+}
+
+/* An initializer's run is bracketed by records, its failure says why,
+ * and a guard's label names it where it takes and gives back the lock. */
+static void
+test_initializer_and_labels (void)
+{
+  g_autofree char *summary = NULL;
+  SpSharedObject *failing, *object;
+  Result g = { 0 }, l = { 0 };
+  Record *r;
+
+  g_setenv ("G_MESSAGES_DEBUG", "Sharedpotato", TRUE);
+
+  failing = sp_shared_object_new_full (G_TYPE_INT, "failing", NULL, NULL);
+  sp_shared_object_set_initializer (failing, init_gives_up, NULL, NULL);
+  g_ptr_array_set_size (records, 0);
+  sp_shared_object_get_async (failing, 0, NULL, get_cb, &g);
+  iterate_until (&g.done);
+  g_assert_error (g.error, SP_ERROR, SP_ERROR_NOT_INITIALIZED);
+  result_clear (&g);
+  summary = events_summary ();
+  g_assert_cmpstr (summary, ==,
+                   "call:get,wait:get,"
+                   "initializer-started,"
+                   "failed:initializer,"
+                   "released:exclusive,"
+                   "failed:get");
+  g_clear_pointer (&summary, g_free);
+  r = find_record ("failed", "initializer");
+  g_assert_cmpstr (r->error, ==, "finished without setting a value");
+  r = find_record ("released", "exclusive");
+  g_assert_cmpstr (r->label, ==, "the initializer");
+  g_object_unref (failing);
+
+  object = sp_shared_object_new_full (G_TYPE_INT, "labelled", NULL, NULL);
+  sp_shared_object_set_initializer (object, init_sets_and_returns, NULL, NULL);
+  g_ptr_array_set_size (records, 0);
+  sp_shared_object_get_async (object, 0, NULL, get_cb, &g);
+  iterate_until (&g.done);
+  g_assert_cmpint (g_value_get_int (&g.value), ==, 7);
+  sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb, &l);
+  iterate_until (&l.done);
+  sp_guard_set_label (l.guard, "saving the configuration");
+  sp_guard_release (l.guard);
+  result_clear (&g);
+  result_clear (&l);
+  g_object_unref (object);
+  drain ();
+  g_unsetenv ("G_MESSAGES_DEBUG");
+
+  summary = events_summary ();
+  g_assert_cmpstr (summary, ==,
+                   "call:get,wait:get,"
+                   "initializer-started,"
+                   "initializer-finished,"
+                   "released:exclusive,"
+                   "changed,initialized,"
+                   "acquired:get,"
+                   "call:lock,acquired:lock,"
+                   "released:exclusive,"
+                   "finalized");
+  r = find_record ("acquired", "lock");
+  g_assert_cmpstr (r->label, ==, "sp_shared_object_lock_async");
+  g_assert_nonnull (strstr (r->message, "(sp_shared_object_lock_async)"));
+  for (guint i = records->len; i-- > 0;)
+    {
+      r = records->pdata[i];
+      if (g_str_equal (r->event, "released"))
+        break;
+    }
+  g_assert_cmpstr (r->label, ==, "saving the configuration");
+  g_assert_nonnull (strstr (r->message, "released exclusive (saving the configuration)"));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -519,6 +617,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/Sharedpotato/Trace/failed-calls", test_failed_calls);
   g_test_add_func ("/Sharedpotato/Trace/wait-before-outcome", test_wait_before_outcome);
   g_test_add_func ("/Sharedpotato/Trace/writer-delivers-waiter", test_writer_delivers_waiter);
+  g_test_add_func ("/Sharedpotato/Trace/initializer-and-labels", test_initializer_and_labels);
 
   return g_test_run ();
 }

@@ -45,11 +45,15 @@ function withTimeout(promise, ms = 5000, what = 'operation') {
     let id;
     const timeout = new Promise((_resolve, reject) => {
         id = GLib.timeout_add(GLib.PRIORITY_DEFAULT, ms, () => {
+            id = 0; // removed by returning SOURCE_REMOVE
             reject(new Error(`${what} did not complete in ${ms} ms`));
             return GLib.SOURCE_REMOVE;
         });
     });
-    return Promise.race([promise, timeout]).finally(() => GLib.source_remove(id));
+    return Promise.race([promise, timeout]).finally(() => {
+        if (id !== 0)
+            GLib.source_remove(id);
+    });
 }
 
 async function assertRejects(promise, domain, code) {
@@ -368,7 +372,18 @@ const tests = {
         expectCritical('*timeout_ms >= -1*', () => queue.push_async(1, -2, null, null));
         expectCritical('*timeout_ms >= 0*', () => queue.set_default_timeout(-1));
         // Blocking in the owner context would deadlock: refused.
-        expectCritical('*owner context*', () => queue.push_sync(1, 0, null));
+        for (const call of [() => queue.push_sync(1, 0, null), () => queue.pop_sync(0, null)]) {
+            let thrown = null;
+            expectCritical('*owner context*', () => {
+                try {
+                    call();
+                } catch (e) {
+                    thrown = e;
+                }
+            });
+            assert(thrown instanceof GLib.Error && thrown.matches(Sp.error_quark(), Sp.Error.WOULD_DEADLOCK),
+                `expected WOULD_DEADLOCK, got ${thrown}`);
+        }
         assertEqual(queue.get_length(), 0);
         assert(!queue.is_closed());
     },

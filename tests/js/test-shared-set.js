@@ -42,11 +42,15 @@ function withTimeout(promise, ms = 5000, what = 'operation') {
     let id;
     const timeout = new Promise((_resolve, reject) => {
         id = GLib.timeout_add(GLib.PRIORITY_DEFAULT, ms, () => {
+            id = 0; // removed by returning SOURCE_REMOVE
             reject(new Error(`${what} did not complete in ${ms} ms`));
             return GLib.SOURCE_REMOVE;
         });
     });
-    return Promise.race([promise, timeout]).finally(() => GLib.source_remove(id));
+    return Promise.race([promise, timeout]).finally(() => {
+        if (id !== 0)
+            GLib.source_remove(id);
+    });
 }
 
 async function assertRejects(promise, code) {

@@ -40,11 +40,15 @@ function withTimeout(promise, ms = 5000, what = 'operation') {
     let id;
     const timeout = new Promise((_resolve, reject) => {
         id = GLib.timeout_add(GLib.PRIORITY_DEFAULT, ms, () => {
+            id = 0; // removed by returning SOURCE_REMOVE
             reject(new Error(`${what} did not complete in ${ms} ms`));
             return GLib.SOURCE_REMOVE;
         });
     });
-    return Promise.race([promise, timeout]).finally(() => GLib.source_remove(id));
+    return Promise.race([promise, timeout]).finally(() => {
+        if (id !== 0)
+            GLib.source_remove(id);
+    });
 }
 
 async function assertRejects(promise, domain, code) {
@@ -126,6 +130,18 @@ const tests = {
         const obj = Sp.SharedObject.new_with_value(value);
         assertEqual(obj.try_get(), [true, 1.5]);
         await withTimeout(obj.set_async(4, 0, null));
+        assertEqual(obj.try_get(), [true, 4]);
+    },
+
+    async lossyConversionIsRefused() {
+        const obj = intObject(5);
+        for (const lossy of [4.6, NaN, 1e10]) {
+            // eslint-disable-next-line no-await-in-loop
+            const e = await assertRejects(obj.set_async(lossy, 0, null), Gio.IOErrorEnum, Gio.IOErrorEnum.INVALID_ARGUMENT);
+            assert(e.message.includes('without losing information'), e.message);
+            assertEqual(obj.try_get(), [true, 5]);
+        }
+        assert(await withTimeout(obj.set_async(4.0, 0, null)));
         assertEqual(obj.try_get(), [true, 4]);
     },
 
@@ -284,6 +300,7 @@ const tests = {
                 }
                 return GLib.SOURCE_REMOVE;
             });
+            return true; // keeps the guard; the timeout ends the run
         });
         const failed = await assertRejects(
             Promise.all([obj.get_async(0, null), obj.get_async(0, null)]),
@@ -349,14 +366,20 @@ const tests = {
 
     syncRefusedInOwnerContext() {
         const obj = intObject(1);
-        expectCritical('*owner context*', () => {
-            try {
-                obj.get_sync(0, null);
-            } catch (e) {
-                // A refused call reports nothing but the critical.
-                throw new Error(`unexpected ${e}`);
-            }
-        });
+        // A critical and an error: the refusal throws, it never looks
+        // like a result.
+        for (const call of [() => obj.get_sync(0, null), () => obj.lock_sync(SHARED, 0, null)]) {
+            let thrown = null;
+            expectCritical('*owner context*', () => {
+                try {
+                    call();
+                } catch (e) {
+                    thrown = e;
+                }
+            });
+            assert(thrown instanceof GLib.Error && thrown.matches(Sp.error_quark(), Sp.Error.WOULD_DEADLOCK),
+                `expected WOULD_DEADLOCK, got ${thrown}`);
+        }
     },
 
     badInput() {

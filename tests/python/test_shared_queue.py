@@ -544,10 +544,11 @@ class SharedQueueTest(unittest.TestCase):
     def test_sync_refused_in_owner_context(self):
         queue = Sp.SharedQueue.new(GObject.TYPE_INT, 0)
         queue.try_push(1)
-        self.assertFalse(expect_critical("*owner context*", queue.push_sync, 2, 0, None))
-        # A refused pop_sync reports nothing but the critical, and gives
-        # the zero of the item type.
-        self.assertEqual(expect_critical("*owner context*", queue.pop_sync, 0, None), 0)
+        # Refused with a critical and an error: it raises, and nothing moves.
+        for call, args in ((queue.push_sync, (2, 0, None)), (queue.pop_sync, (0, None))):
+            with self.assertRaises(GLib.Error) as ctx:
+                expect_critical("*owner context*", call, *args)
+            self.assertTrue(ctx.exception.matches(Sp.error_quark(), Sp.Error.WOULD_DEADLOCK))
         self.assertEqual(queue.get_length(), 1)
 
     def test_object_items(self):
@@ -637,6 +638,11 @@ class SharedQueueTest(unittest.TestCase):
         doubles = Sp.SharedQueue.new(GObject.TYPE_DOUBLE, 0)
         doubles.try_push(4)
         self.assertEqual(doubles.try_pop(), 4.0)
+        ints = Sp.SharedQueue.new(GObject.TYPE_INT, 0)
+        with self.assertRaises(GLib.Error) as ctx:
+            ints.try_push(4.6)
+        self.assertTrue(ctx.exception.matches(Gio.io_error_quark(), Gio.IOErrorEnum.INVALID_ARGUMENT))
+        self.assertEqual(ints.get_length(), 0)
 
         # A constructor refusing its input returns NULL, which PyGObject
         # turns into a TypeError after the critical.

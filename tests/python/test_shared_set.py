@@ -137,6 +137,11 @@ class SharedSetTest(unittest.TestCase):
         ints = Sp.SharedSet.new(GObject.TYPE_INT)
         self.assertTrue(ints.try_add(-3))
         self.assertFalse(ints.try_add(-3))
+        # 4.6 is not an integer: refused, not added as 4.
+        with self.assertRaises(GLib.Error) as ctx:
+            ints.try_add(4.6)
+        self.assertTrue(ctx.exception.matches(Gio.io_error_quark(), Gio.IOErrorEnum.INVALID_ARGUMENT))
+        self.assertFalse(ints.try_contains(4))
         self.assertEqual(Ops(ints).snapshot(), [-3])
 
         big = Sp.SharedSet.new(GObject.TYPE_UINT64)

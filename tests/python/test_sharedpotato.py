@@ -120,6 +120,21 @@ class SharedObjectTest(unittest.TestCase):
         self.assertIOError(ctx, Gio.IOErrorEnum.INVALID_ARGUMENT)
         self.assertEqual(obj.try_get(), (True, 5))
 
+    def test_lossy_conversion_is_refused(self):
+        obj = int_object(5)
+        for lossy in (4.6, float("nan"), 1e10):
+            with self.assertRaises(GLib.Error) as ctx:
+                run(obj.set_async, obj.set_finish, lossy, 0)
+            self.assertIOError(ctx, Gio.IOErrorEnum.INVALID_ARGUMENT)
+            self.assertIn("without losing information", ctx.exception.message)
+            self.assertEqual(obj.try_get(), (True, 5))
+        self.assertTrue(run(obj.set_async, obj.set_finish, 4.0, 0))
+        self.assertEqual(obj.try_get(), (True, 4))
+        unsigned = Sp.SharedObject.new(GObject.TYPE_UINT)
+        with self.assertRaises(GLib.Error):
+            run(unsigned.set_async, unsigned.set_finish, -1, 0)
+        self.assertFalse(unsigned.is_initialized())
+
     def test_get_waits_for_set_and_times_out(self):
         obj = int_object()
         got = []
@@ -317,6 +332,7 @@ class SharedObjectTest(unittest.TestCase):
                 return GLib.SOURCE_REMOVE
 
             GLib.timeout_add(5, later)
+            return True  # keeps the guard; later() ends the run
 
         obj.set_initializer(initializer)
         results = []
@@ -419,7 +435,14 @@ class SharedObjectTest(unittest.TestCase):
         self.assertEqual(out["locked"], (True, 42))
         self.assertTrue(out["error"].matches(Gio.io_error_quark(), Gio.IOErrorEnum.TIMED_OUT))
 
-        self.assertFalse(expect_critical("*owner context*", obj.clear_sync, 0, None))
+        # Refused with a critical and an error: it raises, never returns
+        # something that looks like a result.
+        with self.assertRaises(GLib.Error) as ctx:
+            expect_critical("*owner context*", obj.clear_sync, 0, None)
+        self.assertTrue(ctx.exception.matches(Sp.error_quark(), Sp.Error.WOULD_DEADLOCK))
+        with self.assertRaises(GLib.Error) as ctx:
+            expect_critical("*owner context*", obj.get_sync, 0, None)
+        self.assertIn("owner context", ctx.exception.message)
 
     def test_stats_and_hold_warning(self):
         obj = int_object(1)
