@@ -1674,6 +1674,45 @@ init_drop_guard (SpSharedObject *object, SpGuard *guard, gpointer user_data)
   return FALSE;
 }
 
+static gboolean
+init_keeps_reference_returns_false (SpSharedObject *object, SpGuard *guard, gpointer user_data)
+{
+  GValue value = G_VALUE_INIT;
+
+  g_value_init (&value, G_TYPE_INT);
+  g_value_set_int (&value, 12);
+  g_assert_true (sp_guard_set_value (guard, &value, NULL));
+  g_value_unset (&value);
+  /* As a binding does with the guard its function received (it keeps it
+   * until a garbage collection, or for good): the reference lives on,
+   * and FALSE, the default, says the run is over. */
+  *(SpGuard **) user_data = guard;
+  return FALSE;
+}
+
+/* FALSE ends the run at once, whoever still has the guard. */
+static void
+test_init_returns_false_ends_run (void)
+{
+  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  g_autoptr(SpGuard) kept = NULL;
+  Result g = { 0 }, l = { 0 };
+
+  sp_shared_object_set_initializer (object, init_keeps_reference_returns_false, &kept, NULL);
+  sp_shared_object_get_async (object, 0, NULL, get_cb, &g);
+  sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb, &l);
+  /* Both delivered without the test touching the guard. */
+  drain ();
+  g_assert_true (g.done && l.done);
+  g_assert_cmpint (g_value_get_int (&g.value), ==, 12);
+  g_assert_true (l.ok);
+  g_assert_nonnull (kept);
+  g_assert_true (sp_guard_is_released (kept));
+
+  result_clear (&g);
+  result_clear (&l);
+}
+
 static void
 test_init_drops_guard (void)
 {
@@ -2658,6 +2697,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/Sharedpotato/SharedObject/init/failure-then-retry", test_init_failure_then_retry);
   g_test_add_func ("/Sharedpotato/SharedObject/init/never-sets", test_init_never_sets);
   g_test_add_func ("/Sharedpotato/SharedObject/init/drops-guard", test_init_drops_guard);
+  g_test_add_func ("/Sharedpotato/SharedObject/init/returns-false-ends-run", test_init_returns_false_ends_run);
   g_test_add_func ("/Sharedpotato/SharedObject/init/waiter-timeout-does-not-cancel", test_init_waiter_timeout_does_not_cancel);
   g_test_add_func ("/Sharedpotato/SharedObject/init/not-started-by-peek", test_init_not_started_by_peek);
   g_test_add_func ("/Sharedpotato/SharedObject/init/installed-while-waiting", test_init_installed_while_waiting);

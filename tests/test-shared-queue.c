@@ -356,11 +356,25 @@ test_push_front_gives_back (void)
   g_assert_cmpint (try_pop_int (queue), ==, 2);
   g_assert_cmpint (try_pop_int (queue), ==, 3);
 
+  /* In an unbounded queue too, whose ring has room on both sides. */
+  {
+    g_autoptr(SpSharedQueue) unbounded = sp_shared_queue_new (G_TYPE_INT, 0);
+
+    g_assert_true (try_push_int (unbounded, 1, NULL));
+    g_assert_true (try_push_int (unbounded, 2, NULL));
+    g_assert_true (try_push_int (unbounded, 3, NULL));
+    g_assert_cmpint (try_pop_int (unbounded), ==, 1);
+    g_assert_true (push_front_int (unbounded, 1, NULL));
+    g_assert_cmpint (try_pop_int (unbounded), ==, 1);
+    g_assert_cmpint (try_pop_int (unbounded), ==, 2);
+    g_assert_cmpint (try_pop_int (unbounded), ==, 3);
+  }
+
   /* A waiting pop receives it. */
   sp_shared_queue_pop_async (queue, 0, NULL, pop_cb, &pop);
   drain ();
   g_assert_true (push_front_int (queue, 7, NULL));
-  iterate_until (&pop.done);
+  drain ();
   assert_popped (&pop, 7);
   g_assert_cmpuint (sp_shared_queue_get_length (queue), ==, 0);
 
