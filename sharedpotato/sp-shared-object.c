@@ -533,8 +533,10 @@ object_waiter_settle (SpWaiter *base)
       stats_locked (self)->cancellations++;
       release_hold_locked (self, waiter->mode);
       sp_mutex_unlock (&self->mutex);
+      g_autofree char *call = sp_describe_call (base->operation, object_display_name (self));
+
       base->error = g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                 "Operation was cancelled");
+                                 "Cancelled while waiting to %s", call);
     }
 }
 
@@ -617,7 +619,7 @@ object_waiter_enter_locked (SpWaiter *base)
 
   if (self->close_state != CLOSE_STATE_OPEN)
     {
-      sp_waiter_fail_locked (base, G_IO_ERROR_CLOSED, "The shared object is closed");
+      sp_waiter_fail_closed_locked (base, "shared object");
       return;
     }
 
@@ -985,7 +987,7 @@ release_hold_locked (SpSharedObject *self,
 static void
 fail_all_locked (GQueue *list)
 {
-  sp_waiter_fail_all_locked (list, G_IO_ERROR_CLOSED, "The shared object is closed");
+  sp_waiter_fail_all_closed_locked (list, "shared object");
 }
 
 static void

@@ -237,6 +237,17 @@ stats_locked (SpSharedQueue *self)
   return self->stats;
 }
 
+/* For the calls that fail at once, without a waiter. */
+static void
+set_closed_error (SpSharedQueue  *self,
+                  const char     *operation,
+                  GError        **error)
+{
+  g_autofree char *call = sp_describe_call (operation, queue_display_name (self));
+
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED, "Cannot %s: the shared queue is closed", call);
+}
+
 /* The ring ----------------------------------------------------------------- */
 
 static gboolean
@@ -431,7 +442,7 @@ enter_push_locked (SpSharedQueue *self,
 
   if (self->close_state != CLOSE_STATE_OPEN)
     {
-      sp_waiter_fail_locked (&waiter->base, G_IO_ERROR_CLOSED, "The shared queue is closed");
+      sp_waiter_fail_closed_locked (&waiter->base, "shared queue");
       return;
     }
 
@@ -470,7 +481,7 @@ enter_pop_locked (SpSharedQueue *self,
 
   if (self->close_state != CLOSE_STATE_OPEN)
     {
-      sp_waiter_fail_locked (&waiter->base, G_IO_ERROR_CLOSED, "The shared queue is closed");
+      sp_waiter_fail_closed_locked (&waiter->base, "shared queue");
       return;
     }
 
@@ -505,8 +516,8 @@ begin_close_locked (SpSharedQueue     *self,
   if (self->close_state == CLOSE_STATE_OPEN)
     {
       self->close_state = CLOSE_STATE_EMITTING;
-      sp_waiter_fail_all_locked (&self->pushers, G_IO_ERROR_CLOSED, "The shared queue is closed");
-      sp_waiter_fail_all_locked (&self->poppers, G_IO_ERROR_CLOSED, "The shared queue is closed");
+      sp_waiter_fail_all_closed_locked (&self->pushers, "shared queue");
+      sp_waiter_fail_all_closed_locked (&self->poppers, "shared queue");
 
       if (flags & SP_QUEUE_CLOSE_DROP_ITEMS)
         drop_items_locked (self, EMIT_CLOSING | EMIT_CLOSED);
@@ -1380,7 +1391,7 @@ shared_queue_try_push_internal (SpSharedQueue  *self,
   sp_mutex_lock (&self->mutex);
   if (self->close_state != CLOSE_STATE_OPEN)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, "The shared queue is closed");
+      set_closed_error (self, "push", error);
       pushed = FALSE;
     }
   else if ((popper = (SpQueueWaiter *) sp_waiter_pop_locked (&self->poppers)))
@@ -1450,7 +1461,7 @@ sp_shared_queue_push_front (SpSharedQueue  *self,
   sp_mutex_lock (&self->mutex);
   if (self->close_state != CLOSE_STATE_OPEN)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, "The shared queue is closed");
+      set_closed_error (self, "push to the front of", error);
       pushed = FALSE;
     }
   else if ((popper = (SpQueueWaiter *) sp_waiter_pop_locked (&self->poppers)))
@@ -1514,7 +1525,7 @@ shared_queue_try_pop_internal (SpSharedQueue  *self,
       popped = TRUE;
     }
   else if (self->close_state != CLOSE_STATE_OPEN)
-    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, "The shared queue is closed");
+    set_closed_error (self, "pop", error);
   else
     g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK, "The shared queue is empty");
   sp_mutex_unlock (&self->mutex);

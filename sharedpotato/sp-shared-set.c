@@ -352,14 +352,20 @@ set_call_free (gpointer data)
 }
 
 /* The set's lock is an object of its own, which the caller never sees:
- * its CLOSED error speaks of the set. */
+ * its CLOSED error ("Cannot add “tags”: the shared object is closed")
+ * must speak of the set. */
 static void
 name_set_in_closed_error (GError *error)
 {
-  if (error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED))
+  if (error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED) &&
+      g_str_has_suffix (error->message, "the shared object is closed"))
     {
+      char *message = g_strdup (error->message);
+
+      message[strlen (message) - strlen ("object is closed")] = '\0';
       g_free (error->message);
-      error->message = g_strdup ("The shared set is closed");
+      error->message = g_strconcat (message, "set is closed", NULL);
+      g_free (message);
     }
 }
 
@@ -528,7 +534,12 @@ _sp_shared_set_call_try (SpSharedSet   *self,
       if (payload != NULL)
         _sp_set_items_free_item (self->items, payload);
       if (sp_shared_object_is_closed (self->inner))
-        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, "The shared set is closed");
+        {
+          g_autofree char *call = sp_describe_call (op_name (op), set_display_name (self));
+
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED, "Cannot %s: the shared set is closed",
+                       call);
+        }
       else
         g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK,
                              "The set is locked or others are waiting for it");

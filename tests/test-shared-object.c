@@ -781,6 +781,57 @@ test_timeout_before_grant (void)
   result_clear (&next);
 }
 
+/* Errors say what failed: the call, the object, and for a timeout how
+ * long it waited. */
+static void
+test_error_messages_name_the_call (void)
+{
+  g_autoptr(SpSharedObject) config = sp_shared_object_new_full (G_TYPE_STRING, "config", NULL, NULL);
+  g_autoptr(SpSharedObject) unnamed = sp_shared_object_new (G_TYPE_INT);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GCancellable) late = g_cancellable_new ();
+  SpGuard *holder = sp_shared_object_try_lock (config, SP_LOCK_MODE_EXCLUSIVE);
+  Result t = { 0 }, c = { 0 }, granted = { 0 }, closed = { 0 }, u = { 0 }, cl = { 0 };
+
+  sp_shared_object_get_async (config, 20, NULL, get_cb, &t);
+  sp_shared_object_lock_async (config, SP_LOCK_MODE_SHARED, 0, cancellable, lock_cb, &c);
+  sp_shared_object_lock_async (config, SP_LOCK_MODE_EXCLUSIVE, 0, late, lock_cb, &granted);
+  iterate_until (&t.done);
+  g_assert_error (t.error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  g_assert_cmpstr (t.error->message, ==, "Timed out after 20 ms waiting to get “config”");
+  g_cancellable_cancel (cancellable);
+  iterate_until (&c.done);
+  g_assert_error (c.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpstr (c.error->message, ==, "Cancelled while waiting to lock “config”");
+
+  /* Granted, then cancelled before its callback: the same words. */
+  sp_guard_release (holder);
+  g_cancellable_cancel (late);
+  iterate_until (&granted.done);
+  g_assert_error (granted.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpstr (granted.error->message, ==, "Cancelled while waiting to lock “config”");
+
+  sp_shared_object_close_async (config, 0, NULL, close_cb, &cl);
+  iterate_until (&cl.done);
+  sp_shared_object_peek_async (config, 0, NULL, peek_cb, &closed);
+  iterate_until (&closed.done);
+  g_assert_error (closed.error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+  g_assert_cmpstr (closed.error->message, ==, "Cannot peek at “config”: the shared object is closed");
+
+  /* An object without a name is named by its type. */
+  sp_shared_object_get_async (unnamed, 1, NULL, get_cb, &u);
+  iterate_until (&u.done);
+  g_assert_cmpstr (u.error->message, ==, "Timed out after 1 ms waiting to get “SpSharedObject”");
+
+  sp_guard_unref (holder);
+  result_clear (&t);
+  result_clear (&c);
+  result_clear (&granted);
+  result_clear (&closed);
+  result_clear (&u);
+  result_clear (&cl);
+}
+
 static void
 test_cancel_queued (void)
 {
@@ -2635,6 +2686,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/Sharedpotato/SharedObject/timeout/default", test_timeout_default);
   g_test_add_func ("/Sharedpotato/SharedObject/timeout/racing-grant", test_timeout_racing_grant);
   g_test_add_func ("/Sharedpotato/SharedObject/timeout/before-grant", test_timeout_before_grant);
+  g_test_add_func ("/Sharedpotato/SharedObject/errors/name-the-call", test_error_messages_name_the_call);
   g_test_add_func ("/Sharedpotato/SharedObject/cancel/queued", test_cancel_queued);
   g_test_add_func ("/Sharedpotato/SharedObject/cancel/waiting-for-value", test_cancel_waiting_for_value);
   g_test_add_func ("/Sharedpotato/SharedObject/cancel/before-call", test_cancel_before_call);

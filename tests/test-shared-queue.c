@@ -362,6 +362,34 @@ test_push_front_gives_back (void)
   result_clear (&c);
 }
 
+/* A queue's errors name the call and the queue. */
+static void
+test_error_messages_name_the_call (void)
+{
+  g_autoptr(SpSharedQueue) jobs = sp_shared_queue_new_full (G_TYPE_INT, 1, "jobs");
+  g_autoptr(GError) error = NULL;
+  Result pop = { 0 }, push = { 0 }, c = { 0 };
+
+  sp_shared_queue_pop_async (jobs, 3, NULL, pop_cb, &pop);
+  iterate_until (&pop.done);
+  g_assert_error (pop.error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  g_assert_cmpstr (pop.error->message, ==, "Timed out after 3 ms waiting to pop from “jobs”");
+
+  g_assert_true (try_push_int (jobs, 1, NULL));
+  push_int (jobs, 2, 0, NULL, &push);
+  sp_shared_queue_close_async (jobs, 0, 0, NULL, queue_close_cb, &c);
+  iterate_until (&push.done);
+  g_assert_error (push.error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+  g_assert_cmpstr (push.error->message, ==, "Cannot push to “jobs”: the shared queue is closed");
+  iterate_until (&c.done);
+  g_assert_false (try_push_int (jobs, 3, &error));
+  g_assert_cmpstr (error->message, ==, "Cannot push to “jobs”: the shared queue is closed");
+
+  result_clear (&pop);
+  result_clear (&push);
+  result_clear (&c);
+}
+
 static void
 test_failed_push_inserts_nothing (void)
 {
@@ -988,6 +1016,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/Sharedpotato/SharedQueue/served-then-cancelled-pop-keeps-item", test_served_then_cancelled_pop_keeps_item);
   g_test_add_func ("/Sharedpotato/SharedQueue/failed-push-inserts-nothing", test_failed_push_inserts_nothing);
   g_test_add_func ("/Sharedpotato/SharedQueue/push-front-gives-back", test_push_front_gives_back);
+  g_test_add_func ("/Sharedpotato/SharedQueue/errors/name-the-call", test_error_messages_name_the_call);
   g_test_add_func ("/Sharedpotato/SharedQueue/default-timeout", test_default_timeout);
   g_test_add_func ("/Sharedpotato/SharedQueue/try-and-convert", test_try_and_convert);
   g_test_add_func ("/Sharedpotato/SharedQueue/close/drains", test_close_drains);

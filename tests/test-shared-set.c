@@ -871,6 +871,33 @@ hold_in_closed (SpSharedSet *set, gpointer data)
   *(gboolean *) data = TRUE;
 }
 
+/* A set's errors name the call and the set, never its private lock. */
+static void
+test_error_messages_name_the_call (void)
+{
+  g_autoptr(SpSharedSet) set = sp_shared_set_new_full (G_TYPE_STRING, "tags", NULL, NULL);
+  g_auto(GValue) v = G_VALUE_INIT;
+  SetResult t = { 0 }, c = { 0 };
+  Holder h = { 0 };
+
+  holder_start (&h, set, TRUE);
+  sp_shared_set_add_async (set, str_value (&v, "x"), 5, NULL, add_cb, &t);
+  iterate_until (&t.done);
+  g_assert_error (t.error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  g_assert_cmpstr (t.error->message, ==, "Timed out after 5 ms waiting to add to “tags”");
+  holder_finish (&h);
+
+  sp_shared_set_close_async (set, 0, NULL, close_set_cb, &c);
+  iterate_until (&c.done);
+  set_result_clear (&t);
+  sp_shared_set_size_async (set, 0, NULL, size_cb, &t);
+  iterate_until (&t.done);
+  g_assert_cmpstr (t.error->message, ==, "Cannot count “tags”: the shared set is closed");
+
+  set_result_clear (&t);
+  set_result_clear (&c);
+}
+
 static void
 test_close (void)
 {
@@ -894,15 +921,17 @@ test_close (void)
   g_assert_true (sp_shared_set_is_closed (set));
   iterate_until (&queued.done);
   g_assert_error (queued.error, G_IO_ERROR, G_IO_ERROR_CLOSED);
-  /* The set's lock is private: errors speak of the set. */
-  g_assert_cmpstr (queued.error->message, ==, "The shared set is closed");
+  /* The set's lock is private: errors speak of the set, and of the call
+   * (an unnamed set is named by its type). */
+  g_assert_cmpstr (queued.error->message, ==,
+                   "Cannot look up an item in “SpSharedSet”: the shared set is closed");
   sp_shared_set_size_async (set, 0, NULL, size_cb, &after);
   iterate_until (&after.done);
   g_assert_error (after.error, G_IO_ERROR, G_IO_ERROR_CLOSED);
   g_clear_error (&after.error);
   g_assert_false (sp_shared_set_try_add (set, &v, NULL, &after.error));
   g_assert_true (g_error_matches (after.error, G_IO_ERROR, G_IO_ERROR_CLOSED));
-  g_assert_cmpstr (after.error->message, ==, "The shared set is closed");
+  g_assert_cmpstr (after.error->message, ==, "Cannot add to “SpSharedSet”: the shared set is closed");
   g_assert_cmpuint (notified, ==, 1);
 
   /* The holder keeps the close waiting: no ::closed yet. */
@@ -1419,6 +1448,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/Sharedpotato/SharedSet/lock/shared-holder", test_shared_holder);
   g_test_add_func ("/Sharedpotato/SharedSet/lock/cancellation", test_cancellation);
   g_test_add_func ("/Sharedpotato/SharedSet/close/rules", test_close);
+  g_test_add_func ("/Sharedpotato/SharedSet/errors/name-the-call", test_error_messages_name_the_call);
   g_test_add_func ("/Sharedpotato/SharedSet/close/auto-close", test_auto_close);
   g_test_add_func ("/Sharedpotato/SharedSet/views", test_views);
   g_test_add_func ("/Sharedpotato/SharedSet/views/results", test_views_results);
