@@ -275,6 +275,7 @@ enum {
   PROP_HOLD_WARNING_MS,
   PROP_INITIALIZED,
   PROP_CLOSED,
+  PROP_VALUE,
   N_PROPS
 };
 
@@ -373,6 +374,9 @@ emission_run (SpDispatchItem *item)
         sp_trace_emit (self, self->name, SP_TRACE_CLEARED, NULL, -1, -1);
       g_signal_emit (self, signals[SIGNAL_CLEARED], 0);
     }
+
+  if (emission->flags & (EMIT_CHANGED | EMIT_CLEARED))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALUE]);
 
   if (emission->flags & (EMIT_INITIALIZED | EMIT_UNINITIALIZED))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INITIALIZED]);
@@ -1355,6 +1359,18 @@ sp_shared_object_get_property (GObject    *object,
       g_value_set_boolean (value, sp_shared_object_is_closed (self));
       break;
 
+    case PROP_VALUE:
+      {
+        GValue *current = g_new0 (GValue, 1);
+
+        /* Uninitialized: NULL, which no value of the type is. */
+        if (_sp_shared_object_read_value (self, current))
+          g_value_take_boxed (value, current);
+        else
+          g_boxed_free (G_TYPE_VALUE, current);
+      }
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1389,6 +1405,40 @@ sp_shared_object_set_property (GObject      *object,
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
+}
+
+/* From a boxed GValue (the :value property) to @dest's type, converting
+ * the content; NULL (uninitialized) leaves @dest at its default. */
+static void
+transform_boxed_value (const GValue *src,
+                       GValue       *dest)
+{
+  const GValue *content = g_value_get_boxed (src);
+
+  if (content == NULL)
+    return;
+  if (G_VALUE_HOLDS (content, G_VALUE_TYPE (dest)))
+    g_value_copy (content, dest);
+  else if (g_value_type_transformable (G_VALUE_TYPE (content), G_VALUE_TYPE (dest)))
+    g_value_transform (content, dest);
+}
+
+/* So that g_object_bind_property() from :value works without a
+ * transform function. GLib has no conversion from G_TYPE_VALUE at all;
+ * none is replaced. */
+static void
+register_boxed_value_transforms (void)
+{
+  const GType targets[] = {
+    G_TYPE_CHAR, G_TYPE_UCHAR, G_TYPE_BOOLEAN, G_TYPE_INT, G_TYPE_UINT,
+    G_TYPE_LONG, G_TYPE_ULONG, G_TYPE_INT64, G_TYPE_UINT64, G_TYPE_FLOAT,
+    G_TYPE_DOUBLE, G_TYPE_ENUM, G_TYPE_FLAGS, G_TYPE_STRING, G_TYPE_OBJECT,
+    G_TYPE_VARIANT,
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (targets); i++)
+    if (!g_value_type_transformable (G_TYPE_VALUE, targets[i]))
+      g_value_register_transform_func (G_TYPE_VALUE, targets[i], transform_boxed_value);
 }
 
 static void
@@ -1487,7 +1537,36 @@ sp_shared_object_class_init (SpSharedObjectClass *klass)
                           FALSE,
                           (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
+  /**
+   * SpSharedObject:value: (type GValue)
+   *
+   * The value the object holds now, or %NULL while it holds none: a
+   * snapshot, read without waiting for the lock, so it also shows what an
+   * exclusive guard has stored before its release (as
+   * [signal@Sharedpotato.SharedObject::changed] does).
+   *
+   * It is notified in the owner context after each change, so a user
+   * interface can follow the object with `notify::value`, or with
+   * g_object_bind_property() into a widget's property: sharedpotato
+   * registers conversions from a boxed #GValue to the fundamental types
+   * (the content is converted as g_value_transform() would), so a binding
+   * to a `gchararray`, number, boolean, enum or object property needs no
+   * transform function.
+   *
+   * The property is read-only: a change goes through
+   * [method@Sharedpotato.SharedObject.set_async] or a guard, which wait
+   * their turn in the lock's order and can fail, neither of which a
+   * property setter can do.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_VALUE] =
+    g_param_spec_boxed ("value", NULL, NULL,
+                        G_TYPE_VALUE,
+                        (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
+  register_boxed_value_transforms ();
 
   /**
    * SpSharedObject::initialized:

@@ -781,6 +781,151 @@ test_timeout_before_grant (void)
   result_clear (&next);
 }
 
+/* A widget stand-in: one string and one double property to bind to. */
+#define TEST_TYPE_LABEL (test_label_get_type ())
+G_DECLARE_FINAL_TYPE (TestLabel, test_label, TEST, LABEL, GObject)
+
+struct _TestLabel
+{
+  GObject  parent_instance;
+  char    *text;
+  double   number;
+};
+
+G_DEFINE_FINAL_TYPE (TestLabel, test_label, G_TYPE_OBJECT)
+
+static void
+test_label_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  TestLabel *self = TEST_LABEL (object);
+
+  if (prop_id == 1)
+    {
+      g_free (self->text);
+      self->text = g_value_dup_string (value);
+    }
+  else
+    self->number = g_value_get_double (value);
+}
+
+static void
+test_label_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  TestLabel *self = TEST_LABEL (object);
+
+  if (prop_id == 1)
+    g_value_set_string (value, self->text);
+  else
+    g_value_set_double (value, self->number);
+}
+
+static void
+test_label_finalize (GObject *object)
+{
+  g_free (TEST_LABEL (object)->text);
+  G_OBJECT_CLASS (test_label_parent_class)->finalize (object);
+}
+
+static void
+test_label_class_init (TestLabelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->set_property = test_label_set_property;
+  object_class->get_property = test_label_get_property;
+  object_class->finalize = test_label_finalize;
+  g_object_class_install_property (object_class, 1,
+    g_param_spec_string ("text", NULL, NULL, NULL, G_PARAM_READWRITE));
+  g_object_class_install_property (object_class, 2,
+    g_param_spec_double ("number", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0, G_PARAM_READWRITE));
+}
+
+static void
+test_label_init (TestLabel *self)
+{
+}
+
+static void
+free_boxed_value (gpointer value)
+{
+  if (value != NULL)
+    g_boxed_free (G_TYPE_VALUE, value);
+}
+
+static void
+count_value_notify (GObject *object, GParamSpec *pspec, gpointer data)
+{
+  GPtrArray *seen = data;
+  GValue *value = NULL;
+
+  /* In the owner context: this test's thread. */
+  g_assert_true (g_main_context_is_owner (g_main_context_default ()));
+  g_object_get (object, "value", &value, NULL);
+  g_ptr_array_add (seen, value);
+}
+
+static gpointer
+set_from_worker (gpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  GValue value = G_VALUE_INIT;
+
+  g_value_init (&value, G_TYPE_INT);
+  g_value_set_int (&value, 8);
+  g_assert_true (sp_shared_object_set_sync (data, &value, 0, NULL, &error));
+  g_value_unset (&value);
+
+  return NULL;
+}
+
+/* :value follows the object, notified in the owner context after each
+ * change, and binds into another object's property of another type with
+ * no transform function. */
+static void
+test_value_property (void)
+{
+  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  g_autoptr(TestLabel) label = g_object_new (TEST_TYPE_LABEL, NULL);
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (free_boxed_value);
+  GValue *value = NULL;
+  Result s = { 0 }, c = { 0 };
+
+  g_object_get (object, "value", &value, NULL);
+  g_assert_null (value);
+
+  g_signal_connect (object, "notify::value", G_CALLBACK (count_value_notify), seen);
+  g_object_bind_property (object, "value", label, "text", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (object, "value", label, "number", G_BINDING_DEFAULT);
+  g_assert_null (label->text);
+
+  set_int (object, 42, &s);
+  /* The value changed at once; its notification comes in the owner
+   * context, after. */
+  g_assert_cmpuint (seen->len, ==, 0);
+  iterate_until (&s.done);
+  drain ();
+  g_assert_cmpuint (seen->len, ==, 1);
+  g_assert_cmpint (g_value_get_int (seen->pdata[0]), ==, 42);
+  g_assert_cmpstr (label->text, ==, "42");
+  g_assert_cmpfloat (label->number, ==, 42.0);
+
+  /* From another thread: still notified here. */
+  g_thread_join (g_thread_new ("writer", set_from_worker, object));
+  drain ();
+  g_assert_cmpuint (seen->len, ==, 2);
+  g_assert_cmpstr (label->text, ==, "8");
+
+  /* Cleared to uninitialized: notified, and NULL. */
+  sp_shared_object_clear_async (object, 0, NULL, clear_cb, &c);
+  iterate_until (&c.done);
+  drain ();
+  g_assert_cmpuint (seen->len, ==, 3);
+  g_assert_null (seen->pdata[2]);
+
+  result_clear (&s);
+  result_clear (&c);
+}
+
 /* Errors say what failed: the call, the object, and for a timeout how
  * long it waited. */
 static void
@@ -2687,6 +2832,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/Sharedpotato/SharedObject/timeout/racing-grant", test_timeout_racing_grant);
   g_test_add_func ("/Sharedpotato/SharedObject/timeout/before-grant", test_timeout_before_grant);
   g_test_add_func ("/Sharedpotato/SharedObject/errors/name-the-call", test_error_messages_name_the_call);
+  g_test_add_func ("/Sharedpotato/SharedObject/properties/value", test_value_property);
   g_test_add_func ("/Sharedpotato/SharedObject/cancel/queued", test_cancel_queued);
   g_test_add_func ("/Sharedpotato/SharedObject/cancel/waiting-for-value", test_cancel_waiting_for_value);
   g_test_add_func ("/Sharedpotato/SharedObject/cancel/before-call", test_cancel_before_call);
