@@ -23,6 +23,7 @@
 # include "sp-queue-producer.h"
 # include "sp-queue-consumer.h"
 # include "sp-shared-queue.h"
+# include "sp-set-item.h"
 # include "sp-set-query.h"
 # include "sp-set-setter.h"
 # include "sp-set-deleter.h"

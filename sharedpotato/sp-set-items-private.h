@@ -78,4 +78,8 @@ gpointer   *_sp_set_items_steal_all   (SpSetItems    *items,
 GValue     *_sp_set_items_snapshot    (SpSetItems    *items,
                                        guint         *n_items);
 
+GHashTable *_sp_set_items_new_index   (SpSetItems    *items);
+GValue     *_sp_set_items_snapshot_in_order (SpSetItems *items,
+                                             guint      *n_items);
+
 G_END_DECLS

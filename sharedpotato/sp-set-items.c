@@ -16,6 +16,8 @@
 
 #include "config.h"
 
+#include <stdlib.h>
+
 #include <gio/gio.h>
 
 #include "sp-set-items-private.h"
@@ -27,6 +29,11 @@ struct _SpSetItems
   SpSetKind   kind;
   GType       item_type;
   GHashTable *table;
+  GHashFunc   hash;
+  GEqualFunc  equal;
+  /* Each item's value in the table is its rank of insertion, for a list
+   * model that shows them in that order. */
+  gsize       next_rank;
 };
 
 G_DEFINE_BOXED_TYPE (SpSetItems, _sp_set_items, _sp_set_items_ref, _sp_set_items_unref)
@@ -124,6 +131,8 @@ _sp_set_items_new (GType      item_type,
     }
 
   items->table = g_hash_table_new (hash, equal);
+  items->hash = hash;
+  items->equal = equal;
 
   return items;
 }
@@ -381,7 +390,7 @@ _sp_set_items_add (SpSetItems *items,
   if (g_hash_table_contains (items->table, payload))
     return FALSE;
 
-  g_hash_table_add (items->table, payload);
+  g_hash_table_insert (items->table, payload, GSIZE_TO_POINTER (++items->next_rank));
   return TRUE;
 }
 
@@ -424,4 +433,50 @@ _sp_set_items_snapshot (SpSetItems *items,
 
   *n_items = n;
   return values;
+}
+
+typedef struct
+{
+  gsize         rank;
+  gconstpointer payload;
+} Ranked;
+
+static int
+compare_ranks (gconstpointer a,
+               gconstpointer b)
+{
+  gsize ra = ((const Ranked *) a)->rank, rb = ((const Ranked *) b)->rank;
+
+  return ra < rb ? -1 : ra > rb;
+}
+
+/* A snapshot in the order the items were added. */
+GValue *
+_sp_set_items_snapshot_in_order (SpSetItems *items,
+                                 guint      *n_items)
+{
+  guint n = g_hash_table_size (items->table);
+  g_autofree Ranked *ranked = g_new (Ranked, MAX (n, 1));
+  GValue *values = g_new0 (GValue, n + 1);
+  GHashTableIter iter;
+  gpointer payload, rank;
+  guint i = 0;
+
+  g_hash_table_iter_init (&iter, items->table);
+  while (g_hash_table_iter_next (&iter, &payload, &rank))
+    ranked[i++] = (Ranked) { GPOINTER_TO_SIZE (rank), payload };
+  qsort (ranked, n, sizeof *ranked, compare_ranks);
+  for (i = 0; i < n; i++)
+    _sp_set_items_copy_to_value (items, ranked[i].payload, &values[i]);
+
+  *n_items = n;
+  return values;
+}
+
+/* A table keyed by payloads of these items, compared as the set compares
+ * them. It frees nothing: its keys go with _sp_set_items_free_item(). */
+GHashTable *
+_sp_set_items_new_index (SpSetItems *items)
+{
+  return g_hash_table_new (items->hash, items->equal);
 }
