@@ -111,7 +111,10 @@
  * [property@Sharedpotato.SharedSet:n-items] are announced, before
  * ::item-added and after ::item-removed. It is built the first time it is
  * used; if the set is locked at that moment, it is empty until its turn
- * comes, then announces the items with one ::items-changed.
+ * comes, then announces the items with one ::items-changed. (Its item
+ * type is g_list_model_get_item_type()'s; in Python and JavaScript,
+ * `set.get_item_type()` is the set's own, the type of its values: call
+ * `Gio.ListModel.get_item_type(set)` for the model's.)
  *
  * Closing follows the rules of [class@Sharedpotato.SharedObject]: see
  * [method@Sharedpotato.SharedSet.close_async]. Statistics and traces are
