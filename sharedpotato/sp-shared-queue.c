@@ -81,6 +81,7 @@
 #include "config.h"
 
 #include "sp-dispatcher-private.h"
+#include "sp-lifecycle-private.h"
 #include "sp-mutex-private.h"
 #include "sp-shared-queue-private.h"
 #include "sp-trace-private.h"
@@ -125,13 +126,6 @@
  * Since: 1.0
  */
 
-typedef enum
-{
-  CLOSE_STATE_OPEN,
-  CLOSE_STATE_EMITTING,
-  CLOSE_STATE_HOLDING,
-  CLOSE_STATE_CLOSED,
-} CloseState;
 
 typedef enum
 {
@@ -176,11 +170,7 @@ struct _SpSharedQueue
 
   GType         item_type;
   guint         capacity;        /* 0: unbounded */
-  char         *name;
-  GMainContext *owner_context;
-  SpDispatcher *owner_dispatcher;
-  GThread      *owner_thread;
-  int           default_timeout;
+  SpLifecycle   life;            /* name, owner context, close, stats */
 
   GValue       *ring;
   guint         ring_size;
@@ -188,11 +178,6 @@ struct _SpSharedQueue
   guint         n_items;
   GQueue        pushers;
   GQueue        poppers;
-  GQueue        close_waiters;
-  SpStats      *stats;           /* allocated by the first call */
-  guint         close_holds;
-  guint8        close_state;     /* CloseState */
-  guint8        trace;           /* immutable after constructed() */
   int           length_notify_pending;   /* atomic */
 };
 
@@ -229,15 +214,13 @@ op_name (QueueOp op)
 static const char *
 queue_display_name (SpSharedQueue *self)
 {
-  return self->name != NULL ? self->name : G_OBJECT_TYPE_NAME (self);
+  return sp_lifecycle_display_name (&self->life, self);
 }
 
 static SpStats *
 stats_locked (SpSharedQueue *self)
 {
-  if (G_UNLIKELY (self->stats == NULL))
-    self->stats = g_new0 (SpStats, 1);
-  return self->stats;
+  return sp_lifecycle_stats_locked (&self->life);
 }
 
 /* For the calls that fail at once, without a waiter. */
@@ -318,7 +301,6 @@ ring_pop_locked (SpSharedQueue *self,
 
 /* Emissions --------------------------------------------------------------- */
 
-static void maybe_complete_close_locked (SpSharedQueue *self);
 
 static void
 emission_run (SpDispatchItem *item)
@@ -338,8 +320,8 @@ emission_run (SpDispatchItem *item)
 
   if (emission->flags & EMIT_CLOSING)
     {
-      if (SP_TRACING (self))
-        sp_trace_emit (self, self->name, SP_TRACE_CLOSE_STARTED, NULL, -1, -1);
+      if (SP_TRACING (&self->life))
+        sp_trace_emit (self, self->life.name, SP_TRACE_CLOSE_STARTED, NULL, -1, -1);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLOSED]);
     }
 
@@ -355,14 +337,10 @@ emission_run (SpDispatchItem *item)
 
       /* Handlers may have taken close holds; the close completes when the
        * last is released. */
-      sp_mutex_lock (&self->mutex);
-      g_assert (self->close_state == CLOSE_STATE_EMITTING);
-      self->close_state = CLOSE_STATE_HOLDING;
-      maybe_complete_close_locked (self);
-      sp_mutex_unlock (&self->mutex);
+      sp_lifecycle_closed_emitted (&self->life, &self->mutex);
 
-      if (SP_TRACING (self))
-        sp_trace_emit (self, self->name, SP_TRACE_CLOSED, NULL, -1, -1);
+      if (SP_TRACING (&self->life))
+        sp_trace_emit (self, self->life.name, SP_TRACE_CLOSED, NULL, -1, -1);
     }
 
   g_free (emission->dropped);
@@ -385,7 +363,7 @@ emit_later_locked (SpSharedQueue *self,
   emission->flags = flags;
   emission->dropped = dropped;
   emission->n_dropped = n_dropped;
-  sp_dispatcher_push (self->owner_dispatcher, &emission->item);
+  sp_dispatcher_push (self->life.owner_dispatcher, &emission->item);
 }
 
 /* After a call that may have changed the length, outside the mutex.
@@ -413,7 +391,7 @@ notify_length_if_observed (SpSharedQueue *self)
   emission->item.func = emission_run;
   emission->self = g_object_ref (self);
   emission->flags = EMIT_LENGTH;
-  sp_dispatcher_push (self->owner_dispatcher, &emission->item);
+  sp_dispatcher_push (self->life.owner_dispatcher, &emission->item);
 }
 
 /* Serving ---------------------------------------------------------------- */
@@ -478,7 +456,7 @@ enter_push_locked (SpSharedQueue *self,
 {
   SpQueueWaiter *popper;
 
-  if (self->close_state != CLOSE_STATE_OPEN)
+  if (self->life.close_state != SP_CLOSE_OPEN)
     {
       sp_waiter_fail_closed_locked (&waiter->base, "shared queue");
       return;
@@ -517,7 +495,7 @@ enter_pop_locked (SpSharedQueue *self,
       return;
     }
 
-  if (self->close_state != CLOSE_STATE_OPEN)
+  if (self->life.close_state != SP_CLOSE_OPEN)
     {
       sp_waiter_fail_closed_locked (&waiter->base, "shared queue");
       return;
@@ -547,13 +525,14 @@ drop_items_locked (SpSharedQueue *self,
     emit_later_locked (self, flags, dropped, n_dropped);
 }
 
+/* A queue has no holders: it goes from CLOSING to EMITTING at once. */
 static void
 begin_close_locked (SpSharedQueue     *self,
                     SpQueueCloseFlags  flags)
 {
-  if (self->close_state == CLOSE_STATE_OPEN)
+  if (sp_lifecycle_begin_close_locked (&self->life))
     {
-      self->close_state = CLOSE_STATE_EMITTING;
+      sp_lifecycle_holders_gone_locked (&self->life);
       sp_waiter_fail_all_closed_locked (&self->pushers, "shared queue");
       sp_waiter_fail_all_closed_locked (&self->poppers, "shared queue");
 
@@ -568,19 +547,6 @@ begin_close_locked (SpSharedQueue     *self,
     }
 }
 
-static void
-maybe_complete_close_locked (SpSharedQueue *self)
-{
-  SpWaiter *waiter;
-
-  if (self->close_state != CLOSE_STATE_HOLDING || self->close_holds > 0)
-    return;
-
-  self->close_state = CLOSE_STATE_CLOSED;
-  while ((waiter = sp_waiter_pop_locked (&self->close_waiters)))
-    sp_waiter_complete_locked (waiter);
-}
-
 /* Waiters ---------------------------------------------------------------- */
 
 static void
@@ -591,13 +557,8 @@ queue_waiter_enter_locked (SpWaiter *base)
 
   if (waiter->op == OP_CLOSE)
     {
-      /* A close cancelled before it was made still closes, as GIO's
-       * streams do; only the call reports the cancellation. */
       begin_close_locked (self, waiter->flags);
-      if (base->error != NULL || self->close_state == CLOSE_STATE_CLOSED)
-        sp_waiter_complete_locked (base);
-      else
-        sp_waiter_wait_locked (base, &self->close_waiters);
+      sp_lifecycle_enter_close_locked (&self->life, base);
       return;
     }
 
@@ -664,10 +625,10 @@ waiter_new (SpSharedQueue       *self,
   SpWaiterHost host = {
     .owner            = G_OBJECT (self),
     .mutex            = &self->mutex,
-    .name             = self->name,
-    .owner_context    = self->owner_context,
-    .owner_dispatcher = self->owner_dispatcher,
-    .trace            = self->trace,
+    .name             = self->life.name,
+    .owner_context    = self->life.owner_context,
+    .owner_dispatcher = self->life.owner_dispatcher,
+    .trace            = self->life.trace,
     .task_source      = source,
   };
   SpQueueWaiter *waiter;
@@ -686,8 +647,7 @@ waiter_start (SpQueueWaiter *waiter,
 {
   SpSharedQueue *self = SP_SHARED_QUEUE (waiter->base.owner);
 
-  if (timeout_ms < 0)
-    timeout_ms = g_atomic_int_get (&self->default_timeout);
+  timeout_ms = sp_lifecycle_resolve_timeout (&self->life, timeout_ms);
   sp_waiter_start (&waiter->base, timeout_ms);
   notify_length_if_observed (self);
 }
@@ -708,30 +668,35 @@ sp_shared_queue_constructed (GObject *object)
     g_critical ("SpSharedQueue “%s” constructed without a valid item-type",
                 queue_display_name (self));
 
-  self->owner_context = g_main_context_ref_thread_default ();
-  self->owner_dispatcher = sp_dispatcher_get_for_context (self->owner_context);
-  self->owner_thread = g_thread_ref (g_thread_self ());
-#ifdef SP_ENABLE_TRACING
-  self->trace = sp_trace_wanted ();
-#endif
+  sp_lifecycle_init (&self->life);
 
-  if (SP_TRACING (self))
-    sp_trace_emit (self, self->name, SP_TRACE_CREATED, NULL, -1, -1);
+  if (SP_TRACING (&self->life))
+    sp_trace_emit (self, self->life.name, SP_TRACE_CREATED, NULL, -1, -1);
 }
 
 static void
 sp_shared_queue_dispose (GObject *object)
 {
   SpSharedQueue *self = SP_SHARED_QUEUE (object);
+  gboolean closing_now;
 
-  /* Every waiter holds a reference, so nobody waits any more. */
+  /* Every waiter holds a reference, so nobody waits any more. The last
+   * reference closes the queue as a close dropping its items would, when
+   * someone observes it (::closed, notify::closed, ::item-dropped, a
+   * hold): the emission resurrects the queue until its handlers ran, and
+   * the next dispose finds it closed. GObject's own dispose, which
+   * disconnects those handlers, waits for that one. */
   sp_mutex_lock (&self->mutex);
   g_assert (self->pushers.length == 0 && self->poppers.length == 0);
-  if (self->close_state == CLOSE_STATE_OPEN)
-    self->close_state = CLOSE_STATE_CLOSED;
+  closing_now = sp_lifecycle_dispose_should_close_locked (&self->life, object,
+                                                          signals[SIGNAL_CLOSED],
+                                                          signals[SIGNAL_ITEM_DROPPED]);
+  if (closing_now)
+    begin_close_locked (self, SP_QUEUE_CLOSE_DROP_ITEMS);
   sp_mutex_unlock (&self->mutex);
 
-  G_OBJECT_CLASS (sp_shared_queue_parent_class)->dispose (object);
+  if (!closing_now)
+    G_OBJECT_CLASS (sp_shared_queue_parent_class)->dispose (object);
 }
 
 static void
@@ -739,8 +704,8 @@ sp_shared_queue_finalize (GObject *object)
 {
   SpSharedQueue *self = SP_SHARED_QUEUE (object);
 
-  if (SP_TRACING (self))
-    sp_trace_emit (self, self->name, SP_TRACE_FINALIZED, NULL, -1, -1);
+  if (SP_TRACING (&self->life))
+    sp_trace_emit (self, self->life.name, SP_TRACE_FINALIZED, NULL, -1, -1);
 
   while (self->n_items > 0)
     {
@@ -750,10 +715,7 @@ sp_shared_queue_finalize (GObject *object)
       g_value_unset (&item);
     }
   g_free (self->ring);
-  g_free (self->stats);
-  g_free (self->name);
-  g_main_context_unref (self->owner_context);
-  g_thread_unref (self->owner_thread);
+  sp_lifecycle_clear (&self->life);
   g_mutex_clear (&self->mutex);
 
   G_OBJECT_CLASS (sp_shared_queue_parent_class)->finalize (object);
@@ -778,7 +740,7 @@ sp_shared_queue_get_property (GObject    *object,
       break;
 
     case PROP_NAME:
-      g_value_set_string (value, self->name);
+      g_value_set_string (value, self->life.name);
       break;
 
     case PROP_DEFAULT_TIMEOUT:
@@ -817,7 +779,7 @@ sp_shared_queue_set_property (GObject      *object,
       break;
 
     case PROP_NAME:
-      self->name = g_value_dup_string (value);
+      self->life.name = g_value_dup_string (value);
       break;
 
     case PROP_DEFAULT_TIMEOUT:
@@ -973,7 +935,7 @@ sp_shared_queue_init (SpSharedQueue *self)
   g_mutex_init (&self->mutex);
   g_queue_init (&self->pushers);
   g_queue_init (&self->poppers);
-  g_queue_init (&self->close_waiters);
+  g_queue_init (&self->life.close_waiters);
 }
 
 /* Public API ------------------------------------------------------------- */
@@ -1074,7 +1036,7 @@ sp_shared_queue_get_name (SpSharedQueue *self)
 {
   g_return_val_if_fail (SP_IS_SHARED_QUEUE (self), NULL);
 
-  return self->name;
+  return self->life.name;
 }
 
 /**
@@ -1092,7 +1054,7 @@ sp_shared_queue_get_default_timeout (SpSharedQueue *self)
 {
   g_return_val_if_fail (SP_IS_SHARED_QUEUE (self), 0);
 
-  return g_atomic_int_get (&self->default_timeout);
+  return g_atomic_int_get (&self->life.default_timeout);
 }
 
 /**
@@ -1112,7 +1074,7 @@ sp_shared_queue_set_default_timeout (SpSharedQueue *self,
   g_return_if_fail (SP_IS_SHARED_QUEUE (self));
   g_return_if_fail (timeout_ms >= 0);
 
-  if (g_atomic_int_exchange (&self->default_timeout, timeout_ms) == timeout_ms)
+  if (g_atomic_int_exchange (&self->life.default_timeout, timeout_ms) == timeout_ms)
     return;
 
   sp_mutex_lock (&self->mutex);
@@ -1163,7 +1125,7 @@ sp_shared_queue_is_closed (SpSharedQueue *self)
   g_return_val_if_fail (SP_IS_SHARED_QUEUE (self), FALSE);
 
   sp_mutex_lock (&self->mutex);
-  closed = self->close_state != CLOSE_STATE_OPEN;
+  closed = self->life.close_state != SP_CLOSE_OPEN;
   sp_mutex_unlock (&self->mutex);
 
   return closed;
@@ -1191,7 +1153,7 @@ sp_shared_queue_get_stats (SpSharedQueue *self)
   g_return_val_if_fail (SP_IS_SHARED_QUEUE (self), NULL);
 
   sp_mutex_lock (&self->mutex);
-  stats = self->stats != NULL ? sp_stats_copy (self->stats) : g_new0 (SpStats, 1);
+  stats = sp_lifecycle_copy_stats_locked (&self->life);
   stats->queue_length = self->pushers.length + self->poppers.length;
   sp_mutex_unlock (&self->mutex);
 
@@ -1450,7 +1412,7 @@ shared_queue_try_push_internal (SpSharedQueue  *self,
     return FALSE;
 
   sp_mutex_lock (&self->mutex);
-  if (self->close_state != CLOSE_STATE_OPEN)
+  if (self->life.close_state != SP_CLOSE_OPEN)
     {
       set_closed_error (self, "push", error);
       pushed = FALSE;
@@ -1520,7 +1482,7 @@ sp_shared_queue_push_front (SpSharedQueue  *self,
     return FALSE;
 
   sp_mutex_lock (&self->mutex);
-  if (self->close_state != CLOSE_STATE_OPEN)
+  if (self->life.close_state != SP_CLOSE_OPEN)
     {
       set_closed_error (self, "push to the front of", error);
       pushed = FALSE;
@@ -1592,7 +1554,7 @@ shared_queue_try_pop_internal (SpSharedQueue  *self,
       admit_pusher_locked (self);
       popped = TRUE;
     }
-  else if (self->close_state != CLOSE_STATE_OPEN)
+  else if (self->life.close_state != SP_CLOSE_OPEN)
     set_closed_error (self, "pop", error);
   else
     g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK, "The shared queue is empty");
@@ -1725,25 +1687,9 @@ sp_shared_queue_close_finish (SpSharedQueue  *self,
 void
 sp_shared_queue_hold_close (SpSharedQueue *self)
 {
-  gboolean completed;
-
   g_return_if_fail (SP_IS_SHARED_QUEUE (self));
 
-  sp_mutex_lock (&self->mutex);
-  completed = self->close_state == CLOSE_STATE_CLOSED;
-  if (!completed)
-    self->close_holds++;
-  sp_mutex_unlock (&self->mutex);
-
-  if (completed)
-    {
-      g_critical ("%s: shared queue “%s” has already finished closing",
-                  G_STRFUNC, queue_display_name (self));
-      return;
-    }
-
-  /* Whoever releases it needs the queue alive until then. */
-  g_object_ref (self);
+  sp_lifecycle_hold_close (&self->life, G_OBJECT (self), &self->mutex, "shared queue", G_STRFUNC);
 }
 
 /**
@@ -1759,19 +1705,7 @@ sp_shared_queue_release_close (SpSharedQueue *self)
 {
   g_return_if_fail (SP_IS_SHARED_QUEUE (self));
 
-  sp_mutex_lock (&self->mutex);
-  if (self->close_holds == 0)
-    {
-      sp_mutex_unlock (&self->mutex);
-      g_critical ("%s: shared queue “%s” has no close hold to release",
-                  G_STRFUNC, queue_display_name (self));
-      return;
-    }
-  self->close_holds--;
-  maybe_complete_close_locked (self);
-  sp_mutex_unlock (&self->mutex);
-
-  g_object_unref (self);
+  sp_lifecycle_release_close (&self->life, G_OBJECT (self), &self->mutex, "shared queue", G_STRFUNC);
 }
 
 /* Blocking twins --------------------------------------------------------- */
@@ -1782,8 +1716,7 @@ shared_queue_sync_begin (SpSharedQueue  *self,
                          const char     *function,
                          GError        **error)
 {
-  return sp_sync_call_begin (call, self->owner_context, self->owner_thread,
-                             function, "shared queue", queue_display_name (self), error);
+  return sp_lifecycle_sync_call_begin (&self->life, self, call, function, "shared queue", error);
 }
 
 /**
