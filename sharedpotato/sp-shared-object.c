@@ -99,6 +99,7 @@
 
 #include "sp-dispatcher-private.h"
 #include "sp-guard-private.h"
+#include "sp-lifecycle-private.h"
 #include "sp-mutex-private.h"
 #include "sp-shared-object-private.h"
 #include "sp-trace-private.h"
@@ -145,14 +146,6 @@
  * Since: 1.0
  */
 
-typedef enum
-{
-  CLOSE_STATE_OPEN,
-  CLOSE_STATE_CLOSING,
-  CLOSE_STATE_EMITTING,
-  CLOSE_STATE_HOLDING,
-  CLOSE_STATE_CLOSED,
-} CloseState;
 
 typedef enum
 {
@@ -241,27 +234,19 @@ struct _SpSharedObject
 
   GType         value_type;
   const GTypeValueTable *value_table;   /* value_type's; NULL if invalid */
-  char         *name;
   GValue       *default_value;   /* NULL: clear makes it uninitialized */
-  GMainContext *owner_context;
-  SpDispatcher *owner_dispatcher;
-  GThread      *owner_thread;
-  int           default_timeout;
-  int           hold_warning_ms;
+  /* Name, owner context, default timeout, close, and the stats (allocated
+   * by the first call, so that an object nobody used stays small; their
+   * current_* fields are filled in by get_stats). */
+  SpLifecycle   life;
 
   GValue        value;
-  guint         n_readers;
-  guint         close_holds;
   GQueue        queue;
   GQueue        value_waiters;
-  GQueue        close_waiters;
   SpInitializer *initializer;
-  /* Allocated by the first call: an object nobody used stays small. The
-   * current_* fields are filled in by get_stats. */
-  SpStats      *stats;
+  guint         n_readers;
+  int           hold_warning_ms;
   guint8        writer;
-  guint8        trace;           /* immutable after constructed() */
-  guint8        close_state;     /* CloseState */
   guint8        init_state;      /* InitState */
 };
 
@@ -293,7 +278,6 @@ static guint       signals[N_SIGNALS];
 static void grant_waiters_locked      (SpSharedObject *self);
 static void initializer_unref         (SpInitializer  *initializer);
 
-static void maybe_complete_close_locked (SpSharedObject *self);
 static void release_hold_locked       (SpSharedObject *self,
                                        SpLockMode      mode);
 static void note_queue_length_locked  (SpSharedObject *self);
@@ -342,7 +326,7 @@ op_name (WaiterOp op)
 static const char *
 object_display_name (SpSharedObject *self)
 {
-  return self->name != NULL ? self->name : G_OBJECT_TYPE_NAME (self);
+  return sp_lifecycle_display_name (&self->life, self);
 }
 
 /* Emissions ------------------------------------------------------------ */
@@ -363,15 +347,15 @@ emission_run (SpDispatchItem *item)
 
   if (emission->flags & EMIT_CHANGED)
     {
-      if (SP_TRACING (self))
-        sp_trace_emit (self, self->name, SP_TRACE_CHANGED, NULL, -1, -1);
+      if (SP_TRACING (&self->life))
+        sp_trace_emit (self, self->life.name, SP_TRACE_CHANGED, NULL, -1, -1);
       g_signal_emit (self, signals[SIGNAL_CHANGED], 0, old_value, new_value);
     }
 
   if (emission->flags & EMIT_CLEARED)
     {
-      if (SP_TRACING (self))
-        sp_trace_emit (self, self->name, SP_TRACE_CLEARED, NULL, -1, -1);
+      if (SP_TRACING (&self->life))
+        sp_trace_emit (self, self->life.name, SP_TRACE_CLEARED, NULL, -1, -1);
       g_signal_emit (self, signals[SIGNAL_CLEARED], 0);
     }
 
@@ -383,15 +367,15 @@ emission_run (SpDispatchItem *item)
 
   if (emission->flags & EMIT_INITIALIZED)
     {
-      if (SP_TRACING (self))
-        sp_trace_emit (self, self->name, SP_TRACE_INITIALIZED, NULL, -1, -1);
+      if (SP_TRACING (&self->life))
+        sp_trace_emit (self, self->life.name, SP_TRACE_INITIALIZED, NULL, -1, -1);
       g_signal_emit (self, signals[SIGNAL_INITIALIZED], 0);
     }
 
   if (emission->flags & EMIT_CLOSING)
     {
-      if (SP_TRACING (self))
-        sp_trace_emit (self, self->name, SP_TRACE_CLOSE_STARTED, NULL, -1, -1);
+      if (SP_TRACING (&self->life))
+        sp_trace_emit (self, self->life.name, SP_TRACE_CLOSE_STARTED, NULL, -1, -1);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLOSED]);
     }
 
@@ -401,14 +385,10 @@ emission_run (SpDispatchItem *item)
 
       /* Handlers may have taken close holds; the close completes when the
        * last is released. */
-      sp_mutex_lock (&self->mutex);
-      g_assert (self->close_state == CLOSE_STATE_EMITTING);
-      self->close_state = CLOSE_STATE_HOLDING;
-      maybe_complete_close_locked (self);
-      sp_mutex_unlock (&self->mutex);
+      sp_lifecycle_closed_emitted (&self->life, &self->mutex);
 
-      if (SP_TRACING (self))
-        sp_trace_emit (self, self->name, SP_TRACE_CLOSED, NULL, -1, -1);
+      if (SP_TRACING (&self->life))
+        sp_trace_emit (self, self->life.name, SP_TRACE_CLOSED, NULL, -1, -1);
     }
 
   if (G_IS_VALUE (&emission->old_value))
@@ -449,7 +429,7 @@ emit_later_locked (SpSharedObject *self,
 {
   SpEmission *emission = emission_new (self, flags, old_value, new_value);
 
-  sp_dispatcher_push (self->owner_dispatcher, &emission->item);
+  sp_dispatcher_push (self->life.owner_dispatcher, &emission->item);
 }
 
 /* Value changes, with the lock held by whoever changes it ------------- */
@@ -600,14 +580,8 @@ object_waiter_enter_locked (SpWaiter *base)
     {
       /* A close cancelled before it was made still closes, as GIO's
        * streams do; only the call reports the cancellation. */
-      if (self->close_state == CLOSE_STATE_OPEN)
-        begin_close_locked (self);
-
-      if (base->error != NULL || self->close_state == CLOSE_STATE_CLOSED)
-        sp_waiter_complete_locked (base);
-      else
-        sp_waiter_wait_locked (base, &self->close_waiters);
-
+      begin_close_locked (self);
+      sp_lifecycle_enter_close_locked (&self->life, base);
       maybe_finish_close_locked (self);
       return;
     }
@@ -621,7 +595,7 @@ object_waiter_enter_locked (SpWaiter *base)
       return;
     }
 
-  if (self->close_state != CLOSE_STATE_OPEN)
+  if (self->life.close_state != SP_CLOSE_OPEN)
     {
       sp_waiter_fail_closed_locked (base, "shared object");
       return;
@@ -664,10 +638,10 @@ waiter_new_full (SpSharedObject      *self,
   SpWaiterHost host = {
     .owner            = G_OBJECT (self),
     .mutex            = &self->mutex,
-    .name             = self->name,
-    .owner_context    = self->owner_context,
-    .owner_dispatcher = self->owner_dispatcher,
-    .trace            = self->trace,
+    .name             = self->life.name,
+    .owner_context    = self->life.owner_context,
+    .owner_dispatcher = self->life.owner_dispatcher,
+    .trace            = self->life.trace,
     .task_source      = task_source,
   };
   SpObjectWaiter *waiter;
@@ -697,7 +671,7 @@ static int
 resolve_timeout (SpSharedObject *self,
                  int             timeout_ms)
 {
-  return timeout_ms < 0 ? g_atomic_int_get (&self->default_timeout) : timeout_ms;
+  return sp_lifecycle_resolve_timeout (&self->life, timeout_ms);
 }
 
 static void
@@ -750,10 +724,7 @@ take_hold_locked (SpSharedObject *self,
 static SpStats *
 stats_locked (SpSharedObject *self)
 {
-  if (G_UNLIKELY (self->stats == NULL))
-    self->stats = g_new0 (SpStats, 1);
-
-  return self->stats;
+  return sp_lifecycle_stats_locked (&self->life);
 }
 
 static void
@@ -890,8 +861,8 @@ init_run (SpDispatchItem *item)
   SpGuard *guard = _sp_guard_new_initializer (run->self);
   gboolean kept;
 
-  if (SP_TRACING (run->self))
-    sp_trace_emit (run->self, run->self->name, SP_TRACE_INIT_STARTED, NULL, -1, -1);
+  if (SP_TRACING (&run->self->life))
+    sp_trace_emit (run->self, run->self->life.name, SP_TRACE_INIT_STARTED, NULL, -1, -1);
 
   /* The initializer owns the reference it is given (it may drop it at
    * once); this one lets the run be ended for it when it returns FALSE,
@@ -925,7 +896,7 @@ start_initializer_locked (SpSharedObject *self)
   run->item.func = init_run;
   run->self = g_object_ref (self);
   run->initializer = initializer_ref (self->initializer);
-  sp_dispatcher_push (self->owner_dispatcher, &run->item);
+  sp_dispatcher_push (self->life.owner_dispatcher, &run->item);
 }
 
 static void
@@ -994,14 +965,16 @@ fail_all_locked (GQueue *list)
   sp_waiter_fail_all_closed_locked (list, "shared object");
 }
 
+/* OPEN → CLOSING: queued calls and gets waiting for a value fail, new
+ * ones are refused; guards still held keep the close waiting. */
 static void
 begin_close_locked (SpSharedObject *self)
 {
   SpEmission *emission;
 
-  g_assert (self->close_state == CLOSE_STATE_OPEN);
+  if (!sp_lifecycle_begin_close_locked (&self->life))
+    return;
 
-  self->close_state = CLOSE_STATE_CLOSING;
   fail_all_locked (&self->queue);
   fail_all_locked (&self->value_waiters);
   if (self->init_state == INIT_PENDING)
@@ -1012,34 +985,21 @@ begin_close_locked (SpSharedObject *self)
    * holds its own reference. */
   emission = emission_new (self, EMIT_CLOSING, NULL, NULL);
   emission->initializer = g_steal_pointer (&self->initializer);
-  sp_dispatcher_push (self->owner_dispatcher, &emission->item);
+  sp_dispatcher_push (self->life.owner_dispatcher, &emission->item);
 }
 
+/* CLOSING → EMITTING once the last guard is gone. */
 static void
 maybe_finish_close_locked (SpSharedObject *self)
 {
   GValue final_value = G_VALUE_INIT;
 
-  if (self->close_state != CLOSE_STATE_CLOSING || self->writer || self->n_readers > 0)
+  if (self->writer || self->n_readers > 0 || !sp_lifecycle_holders_gone_locked (&self->life))
     return;
 
-  self->close_state = CLOSE_STATE_EMITTING;
   if (G_IS_VALUE (&self->value))
     copy_value_locked (self, &final_value);
   emit_later_locked (self, EMIT_CLOSED, &final_value, NULL);
-}
-
-static void
-maybe_complete_close_locked (SpSharedObject *self)
-{
-  SpWaiter *waiter;
-
-  if (self->close_state != CLOSE_STATE_HOLDING || self->close_holds > 0)
-    return;
-
-  self->close_state = CLOSE_STATE_CLOSED;
-  while ((waiter = sp_waiter_pop_locked (&self->close_waiters)))
-    sp_waiter_complete_locked (waiter);
 }
 
 /* For SpGuard ---------------------------------------------------------- */
@@ -1114,7 +1074,7 @@ _sp_shared_object_end_hold (SpSharedObject *self,
     {
       g_atomic_int_set (hold, SP_HOLD_NONE);
       stats_locked (self)->total_hold_us += hold_us;
-      self->stats->peak_hold_us = MAX (self->stats->peak_hold_us, (guint64) hold_us);
+      self->life.stats->peak_hold_us = MAX (self->life.stats->peak_hold_us, (guint64) hold_us);
       if (held == SP_HOLD_INITIALIZER)
         {
           initialized = G_IS_VALUE (&self->value);
@@ -1126,18 +1086,18 @@ _sp_shared_object_end_hold (SpSharedObject *self,
 
   sp_mutex_unlock (&self->mutex);
 
-  if (held == SP_HOLD_INITIALIZER && SP_TRACING (self))
+  if (held == SP_HOLD_INITIALIZER && SP_TRACING (&self->life))
     {
       if (error != NULL)
-        sp_trace_emit_failed (self, self->name, "initializer", -1, error->message);
+        sp_trace_emit_failed (self, self->life.name, "initializer", -1, error->message);
       else if (!initialized)
-        sp_trace_emit_failed (self, self->name, "initializer", -1,
+        sp_trace_emit_failed (self, self->life.name, "initializer", -1,
                               "finished without setting a value");
       else
-        sp_trace_emit (self, self->name, SP_TRACE_INIT_FINISHED, NULL, -1, hold_us);
+        sp_trace_emit (self, self->life.name, SP_TRACE_INIT_FINISHED, NULL, -1, hold_us);
     }
-  if (held != SP_HOLD_NONE && SP_TRACING (self))
-    sp_trace_emit_labelled (self, self->name, SP_TRACE_RELEASED,
+  if (held != SP_HOLD_NONE && SP_TRACING (&self->life))
+    sp_trace_emit_labelled (self, self->life.name, SP_TRACE_RELEASED,
                             held == SP_HOLD_SHARED ? "shared" : "exclusive", -1, hold_us,
                             label);
 
@@ -1147,7 +1107,7 @@ _sp_shared_object_end_hold (SpSharedObject *self,
 gboolean
 _sp_shared_object_is_tracing (SpSharedObject *self)
 {
-  return SP_TRACING (self);
+  return SP_TRACING (&self->life);
 }
 
 SpHold
@@ -1242,51 +1202,32 @@ sp_shared_object_constructed (GObject *object)
   else
     self->value_table = g_type_value_table_peek (self->value_type);
 
-  self->owner_context = g_main_context_ref_thread_default ();
-  self->owner_dispatcher = sp_dispatcher_get_for_context (self->owner_context);
-  self->owner_thread = g_thread_ref (g_thread_self ());
-  self->trace = sp_trace_wanted ();
+  sp_lifecycle_init (&self->life);
 
-  if (SP_TRACING (self))
-    sp_trace_emit (self, self->name, SP_TRACE_CREATED, NULL, -1, -1);
-}
-
-static gboolean
-close_has_observers (SpSharedObject *self)
-{
-  return self->close_holds > 0 ||
-         g_signal_has_handler_pending (self, signals[SIGNAL_CLOSED], 0, TRUE) ||
-         g_signal_has_handler_pending (self, g_signal_lookup ("notify", G_TYPE_OBJECT),
-                                       g_quark_from_static_string ("closed"), TRUE);
+  if (SP_TRACING (&self->life))
+    sp_trace_emit (self, self->life.name, SP_TRACE_CREATED, NULL, -1, -1);
 }
 
 /* The last reference of an open object closes it, as scope exit closes
- * an `async with` block. The emissions queued by the close hold new
- * references, so the object lives on until ::closed has run in the owner
- * context; the unref that follows finds it closed and disposes of it for
- * real. Chaining up is left to that second dispose, because GObject's
- * own dispose disconnects the handlers ::closed is for. */
+ * an `async with` block (see sp-lifecycle-private.h). The emissions
+ * queued by the close hold new references, so the object lives on until
+ * ::closed has run in the owner context; the unref that follows finds it
+ * closed and disposes of it for real. Chaining up is left to that second
+ * dispose, because GObject's own dispose disconnects the handlers
+ * ::closed is for. */
 static void
 sp_shared_object_dispose (GObject *object)
 {
   SpSharedObject *self = (SpSharedObject *) object;
-  gboolean closing_now = FALSE;
+  gboolean closing_now;
 
   sp_mutex_lock (&self->mutex);
-  if (self->close_state == CLOSE_STATE_OPEN && self->owner_dispatcher != NULL)
+  closing_now = sp_lifecycle_dispose_should_close_locked (&self->life, object,
+                                                          signals[SIGNAL_CLOSED], 0);
+  if (closing_now)
     {
-      if (close_has_observers (self))
-        {
-          begin_close_locked (self);
-          maybe_finish_close_locked (self);
-          closing_now = TRUE;
-        }
-      else
-        {
-          /* Nobody to tell: close on the spot, so that an object dropped
-           * in a context that no longer runs is still freed. */
-          self->close_state = CLOSE_STATE_CLOSED;
-        }
+      begin_close_locked (self);
+      maybe_finish_close_locked (self);
     }
   sp_mutex_unlock (&self->mutex);
 
@@ -1299,13 +1240,12 @@ sp_shared_object_finalize (GObject *object)
 {
   SpSharedObject *self = (SpSharedObject *) object;
 
-  if (SP_TRACING (self))
-    sp_trace_emit (self, self->name, SP_TRACE_FINALIZED, NULL, -1, -1);
+  if (SP_TRACING (&self->life))
+    sp_trace_emit (self, self->life.name, SP_TRACE_FINALIZED, NULL, -1, -1);
 
   /* Every waiter's task and every guard holds a reference. */
   g_assert (self->queue.length == 0);
   g_assert (self->value_waiters.length == 0);
-  g_assert (self->close_waiters.length == 0);
   g_assert (!self->writer && self->n_readers == 0);
 
   if (G_IS_VALUE (&self->value))
@@ -1315,11 +1255,8 @@ sp_shared_object_finalize (GObject *object)
       g_value_unset (self->default_value);
       g_free (self->default_value);
     }
-  g_free (self->stats);
-  g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->initializer, initializer_unref);
-  g_clear_pointer (&self->owner_context, g_main_context_unref);
-  g_clear_pointer (&self->owner_thread, g_thread_unref);
+  sp_lifecycle_clear (&self->life);
   g_mutex_clear (&self->mutex);
 
   G_OBJECT_CLASS (sp_shared_object_parent_class)->finalize (object);
@@ -1340,7 +1277,7 @@ sp_shared_object_get_property (GObject    *object,
       break;
 
     case PROP_NAME:
-      g_value_set_string (value, self->name);
+      g_value_set_string (value, self->life.name);
       break;
 
     case PROP_DEFAULT_TIMEOUT:
@@ -1391,7 +1328,7 @@ sp_shared_object_set_property (GObject      *object,
       break;
 
     case PROP_NAME:
-      self->name = g_value_dup_string (value);
+      self->life.name = g_value_dup_string (value);
       break;
 
     case PROP_DEFAULT_TIMEOUT:
@@ -1799,7 +1736,7 @@ sp_shared_object_get_name (SpSharedObject *self)
 {
   g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), NULL);
 
-  return self->name;
+  return self->life.name;
 }
 
 /**
@@ -1817,7 +1754,7 @@ sp_shared_object_get_default_timeout (SpSharedObject *self)
 {
   g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), 0);
 
-  return g_atomic_int_get (&self->default_timeout);
+  return g_atomic_int_get (&self->life.default_timeout);
 }
 
 /**
@@ -1837,7 +1774,7 @@ sp_shared_object_set_default_timeout (SpSharedObject *self,
   g_return_if_fail (SP_IS_SHARED_OBJECT (self));
   g_return_if_fail (timeout_ms >= 0);
 
-  if (g_atomic_int_exchange (&self->default_timeout, timeout_ms) != timeout_ms)
+  if (g_atomic_int_exchange (&self->life.default_timeout, timeout_ms) != timeout_ms)
     {
       sp_mutex_lock (&self->mutex);
       emit_later_locked (self, EMIT_TIMEOUT, NULL, NULL);
@@ -1909,7 +1846,7 @@ sp_shared_object_get_stats (SpSharedObject *self)
   g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), NULL);
 
   sp_mutex_lock (&self->mutex);
-  stats = self->stats != NULL ? sp_stats_copy (self->stats) : g_new0 (SpStats, 1);
+  stats = sp_lifecycle_copy_stats_locked (&self->life);
   stats->current_readers = self->n_readers;
   stats->current_writer = self->writer;
   stats->queue_length = self->queue.length + self->value_waiters.length;
@@ -1927,7 +1864,7 @@ _sp_shared_object_get_hold_warning_ms (SpSharedObject *self)
 GMainContext *
 _sp_shared_object_get_owner_context (SpSharedObject *self)
 {
-  return self->owner_context;
+  return self->life.owner_context;
 }
 
 const char *
@@ -1974,7 +1911,7 @@ sp_shared_object_is_closed (SpSharedObject *self)
   g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), FALSE);
 
   sp_mutex_lock (&self->mutex);
-  closed = self->close_state != CLOSE_STATE_OPEN;
+  closed = self->life.close_state != SP_CLOSE_OPEN;
   sp_mutex_unlock (&self->mutex);
 
   return closed;
@@ -2467,7 +2404,7 @@ sp_shared_object_try_get (SpSharedObject *self,
 
   sp_mutex_lock (&self->mutex);
   /* A non-empty queue always has a writer at or before its head. */
-  available = self->close_state == CLOSE_STATE_OPEN &&
+  available = self->life.close_state == SP_CLOSE_OPEN &&
               G_IS_VALUE (&self->value) &&
               !self->writer &&
               self->queue.length == 0;
@@ -2505,7 +2442,7 @@ sp_shared_object_try_lock (SpSharedObject *self,
 
   sp_mutex_lock (&self->mutex);
   /* A pending initializer stands at the head of the queue. */
-  granted = self->close_state == CLOSE_STATE_OPEN &&
+  granted = self->life.close_state == SP_CLOSE_OPEN &&
             self->queue.length == 0 &&
             self->init_state != INIT_PENDING &&
             can_grant_locked (self, mode == SP_LOCK_MODE_EXCLUSIVE);
@@ -2605,24 +2542,9 @@ sp_shared_object_set_initializer (SpSharedObject   *self,
 void
 sp_shared_object_hold_close (SpSharedObject *self)
 {
-  gboolean completed;
-
   g_return_if_fail (SP_IS_SHARED_OBJECT (self));
 
-  sp_mutex_lock (&self->mutex);
-  completed = self->close_state == CLOSE_STATE_CLOSED;
-  if (!completed)
-    self->close_holds++;
-  sp_mutex_unlock (&self->mutex);
-
-  /* Whoever will release it needs the object: a handler of an auto-close
-   * has no reference of its own. */
-  if (!completed)
-    g_object_ref (self);
-
-  if (completed)
-    g_critical ("%s: shared object “%s” has already finished closing",
-                G_STRFUNC, object_display_name (self));
+  sp_lifecycle_hold_close (&self->life, G_OBJECT (self), &self->mutex, "shared object", G_STRFUNC);
 }
 
 /**
@@ -2637,24 +2559,10 @@ sp_shared_object_hold_close (SpSharedObject *self)
 void
 sp_shared_object_release_close (SpSharedObject *self)
 {
-  gboolean held;
-
   g_return_if_fail (SP_IS_SHARED_OBJECT (self));
 
-  sp_mutex_lock (&self->mutex);
-  held = self->close_holds > 0;
-  if (held)
-    {
-      self->close_holds--;
-      maybe_complete_close_locked (self);
-    }
-  sp_mutex_unlock (&self->mutex);
-
-  if (!held)
-    g_critical ("%s: shared object “%s” has no close hold to release",
-                G_STRFUNC, object_display_name (self));
-  else
-    g_object_unref (self);
+  sp_lifecycle_release_close (&self->life, G_OBJECT (self), &self->mutex, "shared object",
+                              G_STRFUNC);
 }
 
 /* Blocking twins ------------------------------------------------------- */
@@ -2667,8 +2575,7 @@ sync_call_begin (SpSharedObject  *self,
                  const char      *function,
                  GError         **error)
 {
-  return sp_sync_call_begin (call, self->owner_context, self->owner_thread,
-                             function, "shared object", object_display_name (self), error);
+  return sp_lifecycle_sync_call_begin (&self->life, self, call, function, "shared object", error);
 }
 
 gboolean
@@ -2679,7 +2586,7 @@ _sp_shared_object_sync_call_begin (SpSharedObject *self,
                                    const char     *display_name,
                                    GError        **error)
 {
-  return sp_sync_call_begin (call, self->owner_context, self->owner_thread,
+  return sp_sync_call_begin (call, self->life.owner_context, self->life.owner_thread,
                              function, kind, display_name, error);
 }
 
