@@ -81,6 +81,18 @@ gboolean _sp_shared_object_sync_call_begin   (SpSharedObject      *self,
                                               const char          *display_name,
                                               GError             **error);
 
+/* The close holds of a type built on this object (a set), whose
+ * instance @owner each hold keeps alive and @kind names in criticals. */
+void     _sp_shared_object_hold_close_for    (SpSharedObject *self,
+                                              GObject        *owner,
+                                              const char     *kind,
+                                              const char     *function);
+void     _sp_shared_object_release_close_for (SpSharedObject *self,
+                                              GObject        *owner,
+                                              const char     *kind,
+                                              const char     *function);
+gboolean _sp_shared_object_is_close_held     (SpSharedObject *self);
+
 /* For the held-too-long warning; these need no mutex. */
 int           _sp_shared_object_get_hold_warning_ms (SpSharedObject *self);
 GMainContext *_sp_shared_object_get_owner_context   (SpSharedObject *self);

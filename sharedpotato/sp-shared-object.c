@@ -2565,6 +2565,36 @@ sp_shared_object_release_close (SpSharedObject *self)
                               G_STRFUNC);
 }
 
+void
+_sp_shared_object_hold_close_for (SpSharedObject *self,
+                                  GObject        *owner,
+                                  const char     *kind,
+                                  const char     *function)
+{
+  sp_lifecycle_hold_close (&self->life, owner, &self->mutex, kind, function);
+}
+
+void
+_sp_shared_object_release_close_for (SpSharedObject *self,
+                                     GObject        *owner,
+                                     const char     *kind,
+                                     const char     *function)
+{
+  sp_lifecycle_release_close (&self->life, owner, &self->mutex, kind, function);
+}
+
+gboolean
+_sp_shared_object_is_close_held (SpSharedObject *self)
+{
+  gboolean held;
+
+  sp_mutex_lock (&self->mutex);
+  held = self->life.close_holds > 0;
+  sp_mutex_unlock (&self->mutex);
+
+  return held;
+}
+
 /* Blocking twins ------------------------------------------------------- */
 
 typedef SpSyncCall SyncCall;

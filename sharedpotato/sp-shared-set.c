@@ -153,9 +153,6 @@ struct _SpSharedSet
   SpDispatcher   *owner_dispatcher;
   gulong          inner_handlers[3];
 
-  GMutex          close_mutex;      /* guards close_holds, closed_emitted */
-  guint           close_holds;
-  gboolean        closed_emitted;
   gboolean        auto_closing;     /* owner context only */
   gboolean        trace;
 
@@ -858,10 +855,6 @@ inner_closed_cb (SpSharedObject *inner,
 
   g_signal_emit (self, signals[SIGNAL_CLOSED], 0);
 
-  sp_mutex_lock (&self->close_mutex);
-  self->closed_emitted = TRUE;
-  sp_mutex_unlock (&self->close_mutex);
-
   /* The reference dispose took back to close an abandoned set. */
   if (self->auto_closing)
     {
@@ -903,16 +896,13 @@ auto_close_run (SpDispatchItem *item)
   g_free (auto_close);
 }
 
+/* The lifecycle's rule for the last reference (see
+ * sp-lifecycle-private.h), with the set's signals: its close is its inner
+ * object's, whose holds are the set's. */
 static gboolean
 close_has_observers (SpSharedSet *self)
 {
-  gboolean held;
-
-  sp_mutex_lock (&self->close_mutex);
-  held = self->close_holds > 0;
-  sp_mutex_unlock (&self->close_mutex);
-
-  return held ||
+  return _sp_shared_object_is_close_held (self->inner) ||
          g_signal_has_handler_pending (self, signals[SIGNAL_CLOSED], 0, TRUE) ||
          g_signal_has_handler_pending (self, signals[SIGNAL_ITEM_REMOVED], 0, TRUE) ||
          g_signal_has_handler_pending (self, g_signal_lookup ("notify", G_TYPE_OBJECT),
@@ -1009,7 +999,6 @@ sp_shared_set_finalize (GObject *object)
   g_clear_pointer (&self->items, _sp_set_items_unref);
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->owner_context, g_main_context_unref);
-  g_mutex_clear (&self->close_mutex);
 
   G_OBJECT_CLASS (sp_shared_set_parent_class)->finalize (object);
 }
@@ -1219,7 +1208,6 @@ sp_shared_set_class_init (SpSharedSetClass *klass)
 static void
 sp_shared_set_init (SpSharedSet *self)
 {
-  g_mutex_init (&self->close_mutex);
 }
 
 /* Public API ----------------------------------------------------------- */
@@ -1911,26 +1899,10 @@ sp_shared_set_close_finish (SpSharedSet   *self,
 void
 sp_shared_set_hold_close (SpSharedSet *self)
 {
-  gboolean completed;
-
   g_return_if_fail (SP_IS_SHARED_SET (self));
 
-  sp_mutex_lock (&self->close_mutex);
-  /* Holds are only ever taken here: with none left after ::closed, the
-   * inner object has completed its close. */
-  completed = self->closed_emitted && self->close_holds == 0;
-  if (!completed)
-    {
-      self->close_holds++;
-      sp_shared_object_hold_close (self->inner);
-    }
-  sp_mutex_unlock (&self->close_mutex);
-
-  if (completed)
-    g_critical ("%s: set “%s” has already finished closing",
-                G_STRFUNC, self->name ? self->name : "");
-  else
-    g_object_ref (self);
+  /* The close is the inner object's; each hold keeps the set alive. */
+  _sp_shared_object_hold_close_for (self->inner, G_OBJECT (self), "shared set", G_STRFUNC);
 }
 
 /**
@@ -1945,24 +1917,9 @@ sp_shared_set_hold_close (SpSharedSet *self)
 void
 sp_shared_set_release_close (SpSharedSet *self)
 {
-  gboolean held;
-
   g_return_if_fail (SP_IS_SHARED_SET (self));
 
-  sp_mutex_lock (&self->close_mutex);
-  held = self->close_holds > 0;
-  if (held)
-    {
-      self->close_holds--;
-      sp_shared_object_release_close (self->inner);
-    }
-  sp_mutex_unlock (&self->close_mutex);
-
-  if (!held)
-    g_critical ("%s: set “%s” has no close hold to release",
-                G_STRFUNC, self->name ? self->name : "");
-  else
-    g_object_unref (self);
+  _sp_shared_object_release_close_for (self->inner, G_OBJECT (self), "shared set", G_STRFUNC);
 }
 
 /**

@@ -1166,9 +1166,9 @@ test_close (void)
   sp_shared_set_close_async (set, 0, NULL, close_set_cb, &close3);
   iterate_until (&close3.done);
   g_assert_true (close3.ok);
-  EXPECT_CRITICAL ("sp_shared_set_hold_close: set “” has already finished closing",
+  EXPECT_CRITICAL ("sp_shared_set_hold_close: shared set “SpSharedSet” has already finished closing",
                    sp_shared_set_hold_close (set));
-  EXPECT_CRITICAL ("sp_shared_set_release_close: set “” has no close hold to release",
+  EXPECT_CRITICAL ("sp_shared_set_release_close: shared set “SpSharedSet” has no close hold to release",
                    sp_shared_set_release_close (set));
 
   set_result_clear (&queued);
@@ -1619,7 +1619,7 @@ test_bad_input (void)
                    sp_shared_set_get_query (NULL));
   EXPECT_CRITICAL ("sp_shared_set_set_default_timeout: assertion 'timeout_ms >= 0' failed",
                    sp_shared_set_set_default_timeout (set, -1));
-  EXPECT_CRITICAL ("sp_shared_set_release_close: set “” has no close hold to release",
+  EXPECT_CRITICAL ("sp_shared_set_release_close: shared set “SpSharedSet” has no close hold to release",
                    sp_shared_set_release_close (set));
   EXPECT_CRITICAL ("sp_set_query_contains_async: assertion 'SP_IS_SET_QUERY (self)' failed",
                    sp_set_query_contains_async (NULL, &v, 0, NULL, add_cb, NULL));
