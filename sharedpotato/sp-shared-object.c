@@ -12,18 +12,19 @@
  *
  * Fields and who guards them
  *
- *   Set in constructed() and never changed: value_type, name,
- *   default_value, owner_context, owner_dispatcher.
- *   default_timeout: atomic.
- *   Everything else: self->mutex.
+ *   Set in constructed() and never changed: value_type, default_value,
+ *   and life's name, owner_context, owner_dispatcher, owner_thread.
+ *   life.default_timeout: atomic. Everything else: self->mutex.
  *
  *     value          the value; G_IS_VALUE (&value) is "initialized"
  *     n_readers      shared holders (guards and granted, undelivered locks)
  *     writer         TRUE while an exclusive holder exists
  *     queue          waiters for the lock, FIFO
  *     value_waiters  gets that reached the head and found no value
- *     close_waiters  close calls waiting for the holders to leave
- *     close_state    OPEN → CLOSING → EMITTING → CLOSED
+ *     life           the close (OPEN → CLOSING → EMITTING → HOLDING →
+ *                    CLOSED), its waiters and holds, and the stats: the
+ *                    lifecycle core shared with the queue, whose protocol
+ *                    is in sp-lifecycle-private.h
  *
  *   A waiter's own fields (error, value) are guarded by the mutex of its
  *   object until it is DONE. From then on only its delivery touches it.

@@ -14,16 +14,19 @@
  *
  * Fields and who guards them
  *
- *   Set in constructed() and never changed: item_type, capacity, name,
- *   owner_context, owner_dispatcher, owner_thread. default_timeout:
- *   atomic. Everything else: self->mutex.
+ *   Set in constructed() and never changed: item_type, capacity, and
+ *   life's name, owner_context, owner_dispatcher, owner_thread.
+ *   life.default_timeout and length_notify_pending: atomic. Everything
+ *   else: self->mutex.
  *
  *     ring, ring_size, head, n_items   the items, oldest at head
  *     pushers       push calls waiting for room, FIFO, each carrying its
  *                   item (not in the ring)
  *     poppers       pop calls waiting for an item, FIFO
- *     close_waiters close calls waiting for the close to complete
- *     close_state   OPEN → EMITTING → HOLDING → CLOSED
+ *     life          the close (OPEN → CLOSING → EMITTING → HOLDING →
+ *                   CLOSED; a queue has no holders, so CLOSING lasts no
+ *                   time), its waiters and holds, and the stats: see
+ *                   sp-lifecycle-private.h
  *
  * Invariants while OPEN: poppers wait only while the ring is empty;
  * pushers wait only while it is full (capacity 0: never). So at most one
@@ -67,7 +70,10 @@
  *   cancelled reports so; the queue still closes.
  *
  *   The last unref of an open queue cannot have waiters (each holds a
- *   reference); the queue closes silently and its items are unset.
+ *   reference). As for an object: when someone observes the close
+ *   (::closed, notify::closed, ::item-dropped, a hold) it closes as a
+ *   close dropping its items would, announcing each; otherwise it closes
+ *   on the spot and its items are unset.
  *
  * Signals run in the owner context (the thread-default context at
  * construction), in the order of the changes, after them.
