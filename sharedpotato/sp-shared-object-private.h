@@ -93,6 +93,40 @@ void     _sp_shared_object_release_close_for (SpSharedObject *self,
                                               const char     *function);
 gboolean _sp_shared_object_is_close_held     (SpSharedObject *self);
 
+/* The calls of the object and of its views: @source is the task's source
+ * object, the object itself or the view called; @task_name a literal. */
+typedef enum
+{
+  SP_OBJECT_CALL_GET,
+  SP_OBJECT_CALL_PEEK,
+  SP_OBJECT_CALL_SET,
+  SP_OBJECT_CALL_CLEAR,
+  SP_OBJECT_CALL_LOCK,
+} SpObjectCall;
+
+void     _sp_shared_object_call_async  (SpSharedObject      *self,
+                                        SpObjectCall         call,
+                                        gpointer             source,
+                                        const GValue        *value,
+                                        SpLockMode           mode,
+                                        int                  timeout_ms,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data,
+                                        gpointer             source_tag,
+                                        const char          *task_name);
+/* @guard for a lock (the result then says whether it is set); @value
+ * and @initialized for a get or a peek. @self may be NULL (a view's
+ * finish): the call knows its object. */
+gboolean _sp_shared_object_call_finish (SpSharedObject      *self,
+                                        gpointer             source,
+                                        GAsyncResult        *result,
+                                        gpointer             source_tag,
+                                        gboolean            *initialized,
+                                        GValue              *value,
+                                        SpGuard            **guard,
+                                        GError             **error);
+
 /* For the held-too-long warning; these need no mutex. */
 int           _sp_shared_object_get_hold_warning_ms (SpSharedObject *self);
 GMainContext *_sp_shared_object_get_owner_context   (SpSharedObject *self);

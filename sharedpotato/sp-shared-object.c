@@ -1927,6 +1927,97 @@ result_is_valid (SpSharedObject *self,
          g_task_get_source_tag (G_TASK (result)) == source_tag;
 }
 
+/* The calls, for the object itself and for its views: the task's source
+ * is @source (the object or the view called), so a call through a view
+ * is one GTask, as a direct one is. */
+
+static WaiterOp
+call_op (SpObjectCall call)
+{
+  switch (call)
+    {
+    case SP_OBJECT_CALL_GET:   return OP_GET;
+    case SP_OBJECT_CALL_PEEK:  return OP_PEEK;
+    case SP_OBJECT_CALL_SET:   return OP_SET;
+    case SP_OBJECT_CALL_CLEAR: return OP_CLEAR;
+    case SP_OBJECT_CALL_LOCK:  return OP_LOCK;
+    default:                   g_assert_not_reached ();
+    }
+}
+
+void
+_sp_shared_object_call_async (SpSharedObject      *self,
+                              SpObjectCall         call,
+                              gpointer             source,
+                              const GValue        *value,
+                              SpLockMode           mode,
+                              int                  timeout_ms,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data,
+                              gpointer             source_tag,
+                              const char          *task_name)
+{
+  SpObjectWaiter *waiter;
+
+  waiter = waiter_new_full (self, call_op (call), NULL, source == (gpointer) self ? NULL : source,
+                            cancellable, callback, user_data, source_tag, task_name);
+  waiter->mode = mode;
+  /* Convert before queueing, so the grant under the mutex is only a move
+   * and a refused value never takes a place in the queue. */
+  if (call == SP_OBJECT_CALL_SET)
+    convert_value_for (self, value, &waiter->value, &waiter->base.error);
+  waiter_start (waiter, timeout_ms);
+}
+
+gboolean
+_sp_shared_object_call_finish (SpSharedObject  *self,
+                               gpointer         source,
+                               GAsyncResult    *result,
+                               gpointer         source_tag,
+                               gboolean        *initialized,
+                               GValue          *value,
+                               SpGuard        **guard,
+                               GError         **error)
+{
+  SpObjectWaiter *waiter;
+
+  g_return_val_if_fail (g_task_is_valid (result, source) &&
+                        g_task_get_source_tag (G_TASK (result)) == source_tag, FALSE);
+  g_return_val_if_fail (value == NULL || !G_IS_VALUE (value), FALSE);
+
+  /* A view finishing knows only itself: the waiter knows its object. */
+  if (self == NULL)
+    self = SP_SHARED_OBJECT (((SpWaiter *) g_task_get_task_data (G_TASK (result)))->owner);
+
+  if (initialized != NULL)
+    *initialized = FALSE;
+
+  if (guard != NULL)
+    {
+      *guard = g_task_propagate_pointer (G_TASK (result), error);
+      return *guard != NULL;
+    }
+
+  waiter = g_task_get_task_data (G_TASK (result));
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    {
+      /* GJS converts out values even when the call threw. */
+      if (value != NULL)
+        init_zero_value (self, value);
+      return FALSE;
+    }
+
+  if (initialized != NULL)
+    *initialized = waiter->initialized;
+  if (value != NULL && G_IS_VALUE (&waiter->value))
+    move_value (value, &waiter->value);
+  else if (value != NULL)
+    init_zero_value (self, value);
+
+  return TRUE;
+}
+
 /**
  * sp_shared_object_get_async:
  * @self: a #SpSharedObject
@@ -1960,9 +2051,9 @@ sp_shared_object_get_async (SpSharedObject      *self,
   g_return_if_fail (timeout_ms >= -1);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  waiter_start (waiter_new (self, OP_GET, cancellable, callback, user_data,
-                            sp_shared_object_get_async, "sp_shared_object_get_async"),
-                timeout_ms);
+  _sp_shared_object_call_async (self, SP_OBJECT_CALL_GET, self, NULL, 0, timeout_ms, cancellable,
+                                callback, user_data, sp_shared_object_get_async,
+                                "sp_shared_object_get_async");
 }
 
 /**
@@ -1986,26 +2077,12 @@ sp_shared_object_get_finish (SpSharedObject  *self,
                              GValue          *value,
                              GError         **error)
 {
-  SpObjectWaiter *waiter;
-
   g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), FALSE);
   g_return_val_if_fail (value == NULL || !G_IS_VALUE (value), FALSE);
   g_return_val_if_fail (result_is_valid (self, result, sp_shared_object_get_async), FALSE);
 
-  waiter = g_task_get_task_data (G_TASK (result));
-
-  if (!g_task_propagate_boolean (G_TASK (result), error))
-    {
-      /* GJS converts out values even when the call threw. */
-      if (value != NULL)
-        init_zero_value (self, value);
-      return FALSE;
-    }
-
-  if (value != NULL)
-    move_value (value, &waiter->value);
-
-  return TRUE;
+  return _sp_shared_object_call_finish (self, self, result, sp_shared_object_get_async, NULL,
+                                        value, NULL, error);
 }
 
 /**
@@ -2035,9 +2112,9 @@ sp_shared_object_peek_async (SpSharedObject      *self,
   g_return_if_fail (timeout_ms >= -1);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  waiter_start (waiter_new (self, OP_PEEK, cancellable, callback, user_data,
-                            sp_shared_object_peek_async, "sp_shared_object_peek_async"),
-                timeout_ms);
+  _sp_shared_object_call_async (self, SP_OBJECT_CALL_PEEK, self, NULL, 0, timeout_ms, cancellable,
+                                callback, user_data, sp_shared_object_peek_async,
+                                "sp_shared_object_peek_async");
 }
 
 /**
@@ -2063,30 +2140,12 @@ sp_shared_object_peek_finish (SpSharedObject  *self,
                               GValue          *value,
                               GError         **error)
 {
-  SpObjectWaiter *waiter;
-
   g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), FALSE);
   g_return_val_if_fail (value == NULL || !G_IS_VALUE (value), FALSE);
   g_return_val_if_fail (result_is_valid (self, result, sp_shared_object_peek_async), FALSE);
 
-  waiter = g_task_get_task_data (G_TASK (result));
-
-  if (initialized != NULL)
-    *initialized = FALSE;
-
-  if (!g_task_propagate_boolean (G_TASK (result), error))
-    {
-      if (value != NULL)
-        init_zero_value (self, value);
-      return FALSE;
-    }
-
-  if (initialized != NULL)
-    *initialized = waiter->initialized;
-  if (value != NULL && G_IS_VALUE (&waiter->value))
-    move_value (value, &waiter->value);
-
-  return TRUE;
+  return _sp_shared_object_call_finish (self, self, result, sp_shared_object_peek_async,
+                                        initialized, value, NULL, error);
 }
 
 /**
@@ -2119,21 +2178,14 @@ sp_shared_object_set_async (SpSharedObject      *self,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  SpObjectWaiter *waiter;
-
   g_return_if_fail (SP_IS_SHARED_OBJECT (self));
   g_return_if_fail (G_IS_VALUE (value));
   g_return_if_fail (timeout_ms >= -1);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  waiter = waiter_new (self, OP_SET, cancellable, callback, user_data,
-                       sp_shared_object_set_async, "sp_shared_object_set_async");
-
-  /* Convert before queueing, so the grant under the mutex is only a move
-   * and a refused value never takes a place in the queue. */
-  convert_value_for (self, value, &waiter->value, &waiter->base.error);
-
-  waiter_start (waiter, timeout_ms);
+  _sp_shared_object_call_async (self, SP_OBJECT_CALL_SET, self, value, 0, timeout_ms, cancellable,
+                                callback, user_data, sp_shared_object_set_async,
+                                "sp_shared_object_set_async");
 }
 
 /**
@@ -2156,7 +2208,8 @@ sp_shared_object_set_finish (SpSharedObject  *self,
   g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), FALSE);
   g_return_val_if_fail (result_is_valid (self, result, sp_shared_object_set_async), FALSE);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return _sp_shared_object_call_finish (self, self, result, sp_shared_object_set_async, NULL,
+                                        NULL, NULL, error);
 }
 
 /**
@@ -2184,9 +2237,9 @@ sp_shared_object_clear_async (SpSharedObject      *self,
   g_return_if_fail (timeout_ms >= -1);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  waiter_start (waiter_new (self, OP_CLEAR, cancellable, callback, user_data,
-                            sp_shared_object_clear_async, "sp_shared_object_clear_async"),
-                timeout_ms);
+  _sp_shared_object_call_async (self, SP_OBJECT_CALL_CLEAR, self, NULL, 0, timeout_ms,
+                                cancellable, callback, user_data, sp_shared_object_clear_async,
+                                "sp_shared_object_clear_async");
 }
 
 /**
@@ -2209,7 +2262,8 @@ sp_shared_object_clear_finish (SpSharedObject  *self,
   g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), FALSE);
   g_return_val_if_fail (result_is_valid (self, result, sp_shared_object_clear_async), FALSE);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return _sp_shared_object_call_finish (self, self, result, sp_shared_object_clear_async, NULL,
+                                        NULL, NULL, error);
 }
 
 /**
@@ -2246,17 +2300,14 @@ sp_shared_object_lock_async (SpSharedObject      *self,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  SpObjectWaiter *waiter;
-
   g_return_if_fail (SP_IS_SHARED_OBJECT (self));
   g_return_if_fail (mode == SP_LOCK_MODE_SHARED || mode == SP_LOCK_MODE_EXCLUSIVE);
   g_return_if_fail (timeout_ms >= -1);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  waiter = waiter_new (self, OP_LOCK, cancellable, callback, user_data,
-                       sp_shared_object_lock_async, "sp_shared_object_lock_async");
-  waiter->mode = mode;
-  waiter_start (waiter, timeout_ms);
+  _sp_shared_object_call_async (self, SP_OBJECT_CALL_LOCK, self, NULL, mode, timeout_ms,
+                                cancellable, callback, user_data, sp_shared_object_lock_async,
+                                "sp_shared_object_lock_async");
 }
 
 void
@@ -2313,10 +2364,14 @@ sp_shared_object_lock_finish (SpSharedObject  *self,
                               GAsyncResult    *result,
                               GError         **error)
 {
+  SpGuard *guard = NULL;
+
   g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), NULL);
   g_return_val_if_fail (result_is_valid (self, result, sp_shared_object_lock_async), NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  _sp_shared_object_call_finish (self, self, result, sp_shared_object_lock_async, NULL, NULL,
+                                 &guard, error);
+  return guard;
 }
 
 /**
