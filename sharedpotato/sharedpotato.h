@@ -15,6 +15,7 @@
 # include "sp-enum-types.h"
 # include "sp-stats.h"
 # include "sp-guard.h"
+# include "sp-view.h"
 # include "sp-getter.h"
 # include "sp-setter.h"
 # include "sp-deleter.h"

@@ -127,6 +127,20 @@ gboolean _sp_shared_object_call_finish (SpSharedObject      *self,
                                         SpGuard            **guard,
                                         GError             **error);
 
+/* The blocking twin of _sp_shared_object_call_async(), for the views'
+ * _sync calls: @function (static) names the call in the critical that
+ * refuses it in the owner context. */
+gboolean _sp_shared_object_call_sync   (SpSharedObject      *self,
+                                        SpObjectCall         call,
+                                        const GValue        *value_in,
+                                        SpLockMode           mode,
+                                        int                  timeout_ms,
+                                        GCancellable        *cancellable,
+                                        GValue              *value,
+                                        SpGuard            **guard,
+                                        const char          *function,
+                                        GError             **error);
+
 /* For the held-too-long warning; these need no mutex. */
 int           _sp_shared_object_get_hold_warning_ms (SpSharedObject *self);
 GMainContext *_sp_shared_object_get_owner_context   (SpSharedObject *self);

@@ -2676,6 +2676,39 @@ _sp_shared_object_sync_call_begin (SpSharedObject *self,
                              function, kind, display_name, error);
 }
 
+gboolean
+_sp_shared_object_call_sync (SpSharedObject  *self,
+                             SpObjectCall     call,
+                             const GValue    *value_in,
+                             SpLockMode       mode,
+                             int              timeout_ms,
+                             GCancellable    *cancellable,
+                             GValue          *value,
+                             SpGuard        **guard,
+                             const char      *function,
+                             GError         **error)
+{
+  SyncCall sync;
+  gboolean ok;
+
+  if (guard != NULL)
+    *guard = NULL;
+  if (!sync_call_begin (self, &sync, function, error))
+    {
+      if (value != NULL)
+        init_zero_value (self, value);
+      return FALSE;
+    }
+  _sp_shared_object_call_async (self, call, self, value_in, mode, timeout_ms, cancellable,
+                                sp_sync_call_done, &sync, _sp_shared_object_call_sync, function);
+  sp_sync_call_wait (&sync);
+  ok = _sp_shared_object_call_finish (self, self, sync.result, _sp_shared_object_call_sync, NULL,
+                                      value, guard, error);
+  sp_sync_call_end (&sync);
+
+  return ok;
+}
+
 #define sync_call_done sp_sync_call_done
 #define sync_call_wait sp_sync_call_wait
 #define sync_call_end  sp_sync_call_end

@@ -1,147 +1,80 @@
-/* sp-view.c: forwarding for the capability views of SpSharedObject
+/* sp-view.c: what every capability view offers
  *
  * SPDX-License-Identifier: MIT
  */
 
-/* A view's call is the object's own call with the view as the task's
- * source object: one GTask and one waiter, the path of a direct call.
- * Queue and set views forward the same way, to their owner's internals.
- * The task names below are what a lock's guard is labelled with. */
-
 #include "config.h"
 
-#include "sp-shared-object-private.h"
-#include "sp-view-private.h"
+#include "sp-view.h"
 
-static gboolean
-view_result_is_valid (gpointer      view,
-                      GAsyncResult *result,
-                      gpointer      source_tag)
+/**
+ * SpView:
+ *
+ * What every capability view offers, whatever it views: the name of the
+ * shared instance behind it and whether that instance is closed.
+ *
+ * The views are [class@Sharedpotato.Getter], [class@Sharedpotato.Setter],
+ * [class@Sharedpotato.Deleter] and [class@Sharedpotato.Updater] of a
+ * [class@Sharedpotato.SharedObject]; [class@Sharedpotato.QueueProducer]
+ * and [class@Sharedpotato.QueueConsumer] of a
+ * [class@Sharedpotato.SharedQueue]; [class@Sharedpotato.SetQuery],
+ * [class@Sharedpotato.SetSetter], [class@Sharedpotato.SetDeleter],
+ * [class@Sharedpotato.SetUpdater] and [class@Sharedpotato.SetScanner] of a
+ * [class@Sharedpotato.SharedSet]. Beyond this interface, the rule for
+ * what a view offers is:
+ *
+ * - every view that can read offers the reads that never wait (`peek`
+ *   and `try_get` for an object, `peek` for a queue consumer,
+ *   `try_contains` for a set) along with its asynchronous reads;
+ * - every call of a type that has a blocking `_sync` twin has it on the
+ *   view too, refused in the owner context as the type's own is.
+ *
+ * A view keeps its instance alive but gives no way back to it, nor a way
+ * to close it.
+ *
+ * Since: 1.0
+ */
+
+G_DEFINE_INTERFACE (SpView, sp_view, G_TYPE_OBJECT)
+
+static void
+sp_view_default_init (SpViewInterface *iface)
 {
-  return g_task_is_valid (result, view) &&
-         g_task_get_source_tag (G_TASK (result)) == source_tag;
 }
 
-void
-_sp_view_get_async (gpointer             view,
-                    SpSharedObject      *object,
-                    int                  timeout_ms,
-                    GCancellable        *cancellable,
-                    GAsyncReadyCallback  callback,
-                    gpointer             user_data,
-                    gpointer             source_tag)
+/**
+ * sp_view_get_name:
+ * @self: a #SpView
+ *
+ * Gets the name of the shared object, queue or set behind the view.
+ *
+ * Returns: (nullable): its name, or %NULL if it has none
+ *
+ * Since: 1.0
+ */
+const char *
+sp_view_get_name (SpView *self)
 {
-  _sp_shared_object_call_async (object, SP_OBJECT_CALL_GET, view, NULL, 0, timeout_ms, cancellable,
-                                callback, user_data, source_tag, "[sharedpotato] view get");
+  g_return_val_if_fail (SP_IS_VIEW (self), NULL);
+
+  return SP_VIEW_GET_IFACE (self)->get_name (self);
 }
 
+/**
+ * sp_view_is_closed:
+ * @self: a #SpView
+ *
+ * Tells whether the shared object, queue or set behind the view is
+ * closed (or closing): its calls then fail with %G_IO_ERROR_CLOSED.
+ *
+ * Returns: %TRUE once a close began
+ *
+ * Since: 1.0
+ */
 gboolean
-_sp_view_get_finish (gpointer      view,
-                     GAsyncResult  *result,
-                     GValue        *value,
-                     GError       **error,
-                     gpointer       source_tag)
+sp_view_is_closed (SpView *self)
 {
-  g_return_val_if_fail (view_result_is_valid (view, result, source_tag), FALSE);
-  g_return_val_if_fail (value == NULL || !G_IS_VALUE (value), FALSE);
+  g_return_val_if_fail (SP_IS_VIEW (self), TRUE);
 
-  return _sp_shared_object_call_finish (NULL, view, result, source_tag, NULL, value, NULL, error);
-}
-
-void
-_sp_view_peek_async (gpointer             view,
-                     SpSharedObject      *object,
-                     int                  timeout_ms,
-                     GCancellable        *cancellable,
-                     GAsyncReadyCallback  callback,
-                     gpointer             user_data,
-                     gpointer             source_tag)
-{
-  _sp_shared_object_call_async (object, SP_OBJECT_CALL_PEEK, view, NULL, 0, timeout_ms,
-                                cancellable, callback, user_data, source_tag,
-                                "[sharedpotato] view peek");
-}
-
-gboolean
-_sp_view_peek_finish (gpointer      view,
-                      GAsyncResult  *result,
-                      gboolean      *initialized,
-                      GValue        *value,
-                      GError       **error,
-                      gpointer       source_tag)
-{
-  g_return_val_if_fail (view_result_is_valid (view, result, source_tag), FALSE);
-  g_return_val_if_fail (value == NULL || !G_IS_VALUE (value), FALSE);
-
-  return _sp_shared_object_call_finish (NULL, view, result, source_tag, initialized, value, NULL,
-                                        error);
-}
-
-void
-_sp_view_set_async (gpointer             view,
-                    SpSharedObject      *object,
-                    const GValue        *value,
-                    int                  timeout_ms,
-                    GCancellable        *cancellable,
-                    GAsyncReadyCallback  callback,
-                    gpointer             user_data,
-                    gpointer             source_tag)
-{
-  _sp_shared_object_call_async (object, SP_OBJECT_CALL_SET, view, value, 0, timeout_ms,
-                                cancellable, callback, user_data, source_tag,
-                                "[sharedpotato] view set");
-}
-
-void
-_sp_view_clear_async (gpointer             view,
-                      SpSharedObject      *object,
-                      int                  timeout_ms,
-                      GCancellable        *cancellable,
-                      GAsyncReadyCallback  callback,
-                      gpointer             user_data,
-                      gpointer             source_tag)
-{
-  _sp_shared_object_call_async (object, SP_OBJECT_CALL_CLEAR, view, NULL, 0, timeout_ms,
-                                cancellable, callback, user_data, source_tag,
-                                "[sharedpotato] view clear");
-}
-
-gboolean
-_sp_view_boolean_finish (gpointer      view,
-                         GAsyncResult  *result,
-                         GError       **error,
-                         gpointer       source_tag)
-{
-  g_return_val_if_fail (view_result_is_valid (view, result, source_tag), FALSE);
-
-  return _sp_shared_object_call_finish (NULL, view, result, source_tag, NULL, NULL, NULL, error);
-}
-
-void
-_sp_view_lock_async (gpointer             view,
-                     SpSharedObject      *object,
-                     SpLockMode           mode,
-                     int                  timeout_ms,
-                     GCancellable        *cancellable,
-                     GAsyncReadyCallback  callback,
-                     gpointer             user_data,
-                     gpointer             source_tag)
-{
-  _sp_shared_object_call_async (object, SP_OBJECT_CALL_LOCK, view, NULL, mode, timeout_ms,
-                                cancellable, callback, user_data, source_tag,
-                                "sp_updater_lock_async");
-}
-
-SpGuard *
-_sp_view_lock_finish (gpointer      view,
-                      GAsyncResult  *result,
-                      GError       **error,
-                      gpointer       source_tag)
-{
-  SpGuard *guard = NULL;
-
-  g_return_val_if_fail (view_result_is_valid (view, result, source_tag), NULL);
-
-  _sp_shared_object_call_finish (NULL, view, result, source_tag, NULL, NULL, &guard, error);
-  return guard;
+  return SP_VIEW_GET_IFACE (self)->is_closed (self);
 }
