@@ -81,6 +81,17 @@ const tests = {
         assertEqual(tags.get_item(1).value, 'apple', 'SetItem:value');
     },
 
+    everyViewIsAView() {
+        const config = Sp.SharedObject.new_full(GObject.TYPE_INT, 'config', null, null);
+        const tags = new Sp.SharedSet({item_type: GObject.TYPE_STRING, name: 'tags'});
+        for (const view of [config.get_getter(), config.get_updater(), tags.get_query(), tags.get_scanner()]) {
+            assert(view instanceof Sp.View, 'an Sp.View');
+            assert(['config', 'tags'].includes(Sp.View.prototype.get_name.call(view)), 'name');
+            assertEqual(Sp.View.prototype.is_closed.call(view), false);
+        }
+        assertEqual(config.get_updater().try_get(), [false, 0]);
+    },
+
     queueLengthIsNotified() {
         const jobs = Sp.SharedQueue.new(GObject.TYPE_INT, 0);
         const lengths = [];

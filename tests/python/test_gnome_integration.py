@@ -105,6 +105,35 @@ class GnomeIntegrationTest(unittest.TestCase):
         drain()
         self.assertEqual(lengths, [2, 1])
 
+    def test_every_view_is_a_view_with_its_types_calls(self):
+        config = Sp.SharedObject.new_full(GObject.TYPE_INT, "config", None, None)
+        jobs = Sp.SharedQueue.new_full(GObject.TYPE_INT, 0, "jobs")
+        tags = Sp.SharedSet(item_type=GObject.TYPE_STRING, name="tags")
+        views = [config.get_getter(), config.get_setter(), config.get_deleter(), config.get_updater(),
+                 jobs.get_producer(), jobs.get_consumer(), tags.get_query(), tags.get_setter(),
+                 tags.get_deleter(), tags.get_updater(), tags.get_scanner()]
+        for view in views:
+            self.assertIsInstance(view, Sp.View)
+            self.assertIn(Sp.View.get_name(view), ("config", "jobs", "tags"))
+            self.assertFalse(Sp.View.is_closed(view))
+        # Readers peek and try_get; blocking twins work from a worker thread.
+        updater = config.get_updater()
+        self.assertEqual(updater.try_get(), (False, 0))
+        results = {}
+
+        def worker():
+            results["set"] = config.get_setter().set_sync(5, 0, None)
+            results["get"] = updater.get_sync(0, None)
+            results["added"] = tags.get_updater().add_sync("x", 0, None)
+            results["contains"] = tags.get_query().contains_sync("x", 0, None)
+
+        thread = threading.Thread(target=worker)
+        thread.start()
+        thread.join()
+        self.assertEqual(results, {"set": True, "get": 5, "added": True, "contains": True})
+        self.assertEqual(config.get_setter().try_get(), (True, 5))
+        drain()
+
     def test_errors_name_the_call(self):
         config = Sp.SharedObject.new_full(GObject.TYPE_STRING, "config", None, None)
         with self.assertRaises(GLib.Error) as ctx:
