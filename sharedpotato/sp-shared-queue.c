@@ -249,7 +249,7 @@ has_room_locked (SpSharedQueue *self)
 }
 
 static void
-ring_grow (SpSharedQueue *self)
+ring_grow_locked (SpSharedQueue *self)
 {
   guint new_size = MAX (8, self->ring_size * 2);
   GValue *ring;
@@ -274,7 +274,7 @@ ring_push_locked (SpSharedQueue *self,
                   GValue        *item)
 {
   if (self->n_items == self->ring_size)
-    ring_grow (self);
+    ring_grow_locked (self);
 
   sp_value_move (&self->ring[(self->head + self->n_items) % self->ring_size], item);
   self->n_items++;
@@ -286,7 +286,7 @@ ring_push_front_locked (SpSharedQueue *self,
                         GValue        *item)
 {
   if (self->n_items == self->ring_size)
-    ring_grow (self);
+    ring_grow_locked (self);
 
   self->head = (self->head + self->ring_size - 1) % self->ring_size;
   sp_value_move (&self->ring[self->head], item);

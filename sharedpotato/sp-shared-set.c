@@ -284,7 +284,7 @@ model_forget_all (SpSharedSet *self)
   while (g_hash_table_iter_next (&iter, &payload, NULL))
     {
       g_hash_table_iter_steal (&iter);
-      _sp_set_items_free_item (self->items, payload);
+      sp_set_items_free_item (self->items, payload);
     }
 }
 
@@ -310,7 +310,7 @@ model_add (SpSharedSet  *self,
     {
       ModelEntry *entry = g_new0 (ModelEntry, 1);
 
-      if (!_sp_set_items_make_item (self->items, &values[i], &entry->payload, NULL))
+      if (!sp_set_items_make_item (self->items, &values[i], &entry->payload, NULL))
         g_assert_not_reached ();
       g_hash_table_insert (self->model_index, entry->payload,
                            g_sequence_append (self->model, entry));
@@ -343,17 +343,17 @@ model_remove (SpSharedSet  *self,
       gpointer key = NULL, payload;
       GSequenceIter *iter;
 
-      if (!_sp_set_items_make_item (self->items, &values[i], &key, NULL))
+      if (!sp_set_items_make_item (self->items, &values[i], &key, NULL))
         g_assert_not_reached ();
       if (g_hash_table_steal_extended (self->model_index, key, &payload, (gpointer *) &iter))
         {
           guint position = g_sequence_iter_get_position (iter);
 
           g_sequence_remove (iter);
-          _sp_set_items_free_item (self->items, payload);
+          sp_set_items_free_item (self->items, payload);
           model_changed (self, position, 1, 0);
         }
-      _sp_set_items_free_item (self->items, key);
+      sp_set_items_free_item (self->items, key);
     }
 }
 
@@ -365,14 +365,14 @@ model_build_locked (SpSharedSet *self)
   g_autofree GValue *values = NULL;
   guint n;
 
-  values = _sp_set_items_snapshot_in_order (self->items, &n);
+  values = sp_set_items_snapshot_in_order (self->items, &n);
   self->model = g_sequence_new (model_entry_free);
-  self->model_index = _sp_set_items_new_index (self->items);
+  self->model_index = sp_set_items_new_index (self->items);
   for (guint i = 0; i < n; i++)
     {
       ModelEntry *entry = g_new0 (ModelEntry, 1);
 
-      if (!_sp_set_items_make_item (self->items, &values[i], &entry->payload, NULL))
+      if (!sp_set_items_make_item (self->items, &values[i], &entry->payload, NULL))
         g_assert_not_reached ();
       g_hash_table_insert (self->model_index, entry->payload, g_sequence_append (self->model, entry));
       g_value_unset (&values[i]);
@@ -398,7 +398,7 @@ model_built (GObject      *source,
     {
       /* Closed first: a closed set is empty. */
       self->model = g_sequence_new (model_entry_free);
-      self->model_index = _sp_set_items_new_index (self->items);
+      self->model_index = sp_set_items_new_index (self->items);
       return;
     }
 
@@ -479,7 +479,7 @@ sp_shared_set_list_model_get_item (GListModel *model,
     {
       GValue value = G_VALUE_INIT;
 
-      _sp_set_items_copy_to_value (self->items, entry->payload, &value);
+      sp_set_items_copy_to_value (self->items, entry->payload, &value);
       if (G_VALUE_HOLDS_OBJECT (&value))
         {
           entry->object = g_value_dup_object (&value);
@@ -551,44 +551,44 @@ perform_held (SpSharedSet  *self,
   switch (op)
     {
     case SP_SET_OP_ADD:
-      outcome->flag = _sp_set_items_add (self->items, *payload);
+      outcome->flag = sp_set_items_add (self->items, *payload);
       if (outcome->flag)
         {
           emission = emission_new (self, SIGNAL_ITEM_ADDED, 1);
-          _sp_set_items_copy_to_value (self->items, *payload, &emission->values[0]);
+          sp_set_items_copy_to_value (self->items, *payload, &emission->values[0]);
           *payload = NULL;
         }
       break;
 
     case SP_SET_OP_DISCARD:
-      stored = _sp_set_items_steal (self->items, *payload);
+      stored = sp_set_items_steal (self->items, *payload);
       outcome->flag = stored != NULL;
       if (stored != NULL)
         {
           emission = emission_new (self, SIGNAL_ITEM_REMOVED, 1);
-          _sp_set_items_take_to_value (self->items, stored, &emission->values[0]);
+          sp_set_items_take_to_value (self->items, stored, &emission->values[0]);
         }
       break;
 
     case SP_SET_OP_CONTAINS:
-      outcome->flag = _sp_set_items_contains (self->items, *payload);
+      outcome->flag = sp_set_items_contains (self->items, *payload);
       break;
 
     case SP_SET_OP_SIZE:
-      outcome->size = _sp_set_items_size (self->items);
+      outcome->size = sp_set_items_size (self->items);
       break;
 
     case SP_SET_OP_SNAPSHOT:
-      outcome->snapshot = _sp_set_items_snapshot (self->items, &outcome->size);
+      outcome->snapshot = sp_set_items_snapshot (self->items, &outcome->size);
       break;
 
     case SP_SET_OP_CLEAR:
-      all = _sp_set_items_steal_all (self->items, &n);
+      all = sp_set_items_steal_all (self->items, &n);
       if (n > 0)
         {
           emission = emission_new (self, SIGNAL_ITEM_REMOVED, n);
           for (guint i = 0; i < n; i++)
-            _sp_set_items_take_to_value (self->items, all[i], &emission->values[i]);
+            sp_set_items_take_to_value (self->items, all[i], &emission->values[i]);
         }
       g_free (all);
       break;
@@ -624,7 +624,7 @@ set_call_free (gpointer data)
   SetCall *call = data;
 
   if (call->payload != NULL)
-    _sp_set_items_free_item (call->self->items, call->payload);
+    sp_set_items_free_item (call->self->items, call->payload);
   if (call->outcome.snapshot != NULL)
     sp_set_snapshot_free (call->outcome.snapshot, call->outcome.size);
   g_object_unref (call->self);
@@ -676,7 +676,7 @@ _sp_shared_set_call_async (SpSharedSet         *self,
   SetCall *call;
 
   if (op_takes_item (op) &&
-      !_sp_set_items_make_item (self->items, item, &payload, &error))
+      !sp_set_items_make_item (self->items, item, &payload, &error))
     {
       GTask *task = g_task_new (source, NULL, callback, user_data);
 
@@ -746,7 +746,7 @@ make_payload (SpSharedSet   *self,
 {
   *payload = NULL;
 
-  return !op_takes_item (op) || _sp_set_items_make_item (self->items, item, payload, error);
+  return !op_takes_item (op) || sp_set_items_make_item (self->items, item, payload, error);
 }
 
 static void
@@ -761,7 +761,7 @@ perform_and_release (SpSharedSet  *self,
   sp_guard_unref (guard);
 
   if (payload != NULL)
-    _sp_set_items_free_item (self->items, payload);
+    sp_set_items_free_item (self->items, payload);
 }
 
 gboolean
@@ -812,7 +812,7 @@ _sp_shared_set_call_try (SpSharedSet   *self,
   if (guard == NULL)
     {
       if (payload != NULL)
-        _sp_set_items_free_item (self->items, payload);
+        sp_set_items_free_item (self->items, payload);
       if (sp_shared_object_is_closed (self->inner))
         {
           g_autofree char *call = sp_describe_call (op_name (op), set_display_name (self));
@@ -845,10 +845,10 @@ inner_closed_cb (SpSharedObject *inner,
   g_autofree GValue *values = NULL;
   guint n;
 
-  all = _sp_set_items_steal_all (self->items, &n);
+  all = sp_set_items_steal_all (self->items, &n);
   values = g_new0 (GValue, MAX (n, 1));
   for (guint i = 0; i < n; i++)
-    _sp_set_items_take_to_value (self->items, all[i], &values[i]);
+    sp_set_items_take_to_value (self->items, all[i], &values[i]);
   if (self->model != NULL)
     model_remove (self, values, n);
   emit_items (self, SIGNAL_ITEM_REMOVED, values, n);
@@ -923,15 +923,15 @@ sp_shared_set_constructed (GObject *object)
   /* Bindings construct through properties. A type the set cannot hold is
    * a programmer error, but the set stays safe to use: every item is
    * then refused with INVALID_ARGUMENT. */
-  if (_sp_set_kind_for_type (self->item_type) == SP_SET_KIND_INVALID)
+  if (sp_set_kind_for_type (self->item_type) == SP_SET_KIND_INVALID)
     g_critical ("SpSharedSet “%s” constructed with item type %s, which a set cannot hold",
                 self->name ? self->name : "", g_type_name (self->item_type));
-  else if (funcs == NULL && !_sp_set_kind_has_defaults (self->item_type))
+  else if (funcs == NULL && !sp_set_kind_has_defaults (self->item_type))
     g_critical ("SpSharedSet “%s”: items of type %s need a hash/equal pair; "
                 "use sp_shared_set_new_full()",
                 self->name ? self->name : "", g_type_name (self->item_type));
 
-  self->items = _sp_set_items_new (self->item_type,
+  self->items = sp_set_items_new (self->item_type,
                                    funcs ? funcs->hash : NULL,
                                    funcs ? funcs->equal : NULL);
 
@@ -996,7 +996,7 @@ sp_shared_set_finalize (GObject *object)
       g_clear_pointer (&self->model_index, g_hash_table_unref);
     }
   g_clear_pointer (&self->model, g_sequence_free);
-  g_clear_pointer (&self->items, _sp_set_items_unref);
+  g_clear_pointer (&self->items, sp_set_items_unref);
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->owner_context, g_main_context_unref);
 
@@ -1232,7 +1232,7 @@ sp_shared_set_init (SpSharedSet *self)
 SpSharedSet *
 sp_shared_set_new (GType item_type)
 {
-  g_return_val_if_fail (_sp_set_kind_has_defaults (item_type), NULL);
+  g_return_val_if_fail (sp_set_kind_has_defaults (item_type), NULL);
 
   return g_object_new (SP_TYPE_SHARED_SET, "item-type", item_type, NULL);
 }
@@ -1268,13 +1268,13 @@ sp_shared_set_new_full (GType       item_type,
                         GEqualFunc  equal_func)
 {
   ConstructFuncs funcs = { hash_func, equal_func };
-  SpSetKind kind = _sp_set_kind_for_type (item_type);
+  SpSetKind kind = sp_set_kind_for_type (item_type);
   SpSharedSet *self;
 
   g_return_val_if_fail (kind != SP_SET_KIND_INVALID, NULL);
   g_return_val_if_fail ((hash_func == NULL) == (equal_func == NULL), NULL);
   g_return_val_if_fail (hash_func == NULL || kind != SP_SET_KIND_INTEGER, NULL);
-  g_return_val_if_fail (hash_func != NULL || _sp_set_kind_has_defaults (item_type), NULL);
+  g_return_val_if_fail (hash_func != NULL || sp_set_kind_has_defaults (item_type), NULL);
 
   g_private_set (&construct_funcs, hash_func != NULL ? &funcs : NULL);
   self = g_object_new (SP_TYPE_SHARED_SET,

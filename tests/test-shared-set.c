@@ -1575,11 +1575,11 @@ test_bad_input (void)
   guint n = 0;
 
   str_value (&v, "x");
-  EXPECT_CRITICAL ("sp_shared_set_new: assertion '_sp_set_kind_has_defaults (item_type)' failed",
+  EXPECT_CRITICAL ("sp_shared_set_new: assertion 'sp_set_kind_has_defaults (item_type)' failed",
                    g_assert_null (sp_shared_set_new (G_TYPE_DOUBLE)));
-  EXPECT_CRITICAL ("sp_shared_set_new: assertion '_sp_set_kind_has_defaults (item_type)' failed",
+  EXPECT_CRITICAL ("sp_shared_set_new: assertion 'sp_set_kind_has_defaults (item_type)' failed",
                    g_assert_null (sp_shared_set_new (G_TYPE_POINTER)));
-  EXPECT_CRITICAL ("sp_shared_set_new: assertion '_sp_set_kind_has_defaults (item_type)' failed",
+  EXPECT_CRITICAL ("sp_shared_set_new: assertion 'sp_set_kind_has_defaults (item_type)' failed",
                    g_assert_null (sp_shared_set_new (point_get_type ())));
   EXPECT_CRITICAL ("sp_shared_set_new_full: assertion 'hash_func == NULL || kind != SP_SET_KIND_INTEGER' failed",
                    g_assert_null (sp_shared_set_new_full (G_TYPE_INT, NULL, point_hash, point_equal)));
