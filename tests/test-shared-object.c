@@ -2287,7 +2287,7 @@ test_sync_refused_in_owner_context (void)
   result_clear (&r);
 }
 
-/* Found in review: each of these hung, crashed or lost something once. */
+/* Each of these hung, crashed or lost something once. */
 
 typedef struct
 {
@@ -2323,7 +2323,7 @@ second_reader_releases (GObject *source, GAsyncResult *res, gpointer data)
 }
 
 static void
-test_review_nested_loop_in_callback (void)
+test_delivery_nested_loop_in_callback (void)
 {
   g_autoptr(SpSharedObject) object = new_int_object (0);
   NestedLoop n = { object };
@@ -2349,7 +2349,7 @@ iterate_when_cancelled (GCancellable *cancellable, gpointer data)
 }
 
 static void
-test_review_cancel_handler_iterates (void)
+test_cancel_handler_iterates (void)
 {
   g_autoptr(SpSharedObject) object = new_int_object (0);
   g_autoptr(SpGuard) holder = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
@@ -2366,7 +2366,7 @@ test_review_cancel_handler_iterates (void)
 }
 
 static void
-test_review_initializer_removed_while_pending (void)
+test_init_removed_while_pending (void)
 {
   g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
   SpGuard *reader = sp_shared_object_try_lock (object, SP_LOCK_MODE_SHARED);
@@ -2460,7 +2460,7 @@ test_value_ownership (void)
 }
 
 static void
-test_review_refused_value_and_cancelled (void)
+test_set_refused_value_and_cancelled (void)
 {
   g_autoptr(SpSharedObject) object = new_int_object (0);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
@@ -2478,7 +2478,7 @@ test_review_refused_value_and_cancelled (void)
 }
 
 static void
-test_review_cancelled_close_still_closes (void)
+test_close_cancelled_still_closes (void)
 {
   g_autoptr(SpSharedObject) object = new_int_object (0);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
@@ -2496,7 +2496,7 @@ test_review_cancelled_close_still_closes (void)
   result_clear (&c);
 }
 
-/* Found in the second review. */
+/* Each of these failed once, on the paths named. */
 
 static gboolean
 allow_already_released (const char *log_domain, GLogLevelFlags log_level,
@@ -2533,7 +2533,7 @@ release_racer (gpointer data)
 }
 
 static void
-test_review_downgrade_races_release (void)
+test_lock_downgrade_races_release (void)
 {
   g_autoptr(SpSharedObject) object = new_int_object (0);
 
@@ -2572,7 +2572,7 @@ count_finalized (gpointer data, GObject *where_the_object_was)
 }
 
 static void
-test_review_auto_close_without_observers_frees_at_once (void)
+test_close_last_reference_unobserved (void)
 {
   GMainContext *context = g_main_context_new ();
   SpSharedObject *object;
@@ -2604,7 +2604,7 @@ hold_without_ref (SpSharedObject *object, const GValue *final_value, LateRelease
 }
 
 static void
-test_review_close_hold_keeps_object (void)
+test_close_hold_keeps_object (void)
 {
   LateRelease late = { 0 };
   guint finalized = 0;
@@ -2627,7 +2627,7 @@ test_review_close_hold_keeps_object (void)
 }
 
 static void
-test_review_try_lock_does_not_jump_initializer (void)
+test_try_lock_does_not_jump_initializer (void)
 {
   g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
   SpGuard *reader = sp_shared_object_try_lock (object, SP_LOCK_MODE_SHARED);
@@ -2661,7 +2661,7 @@ set_then_fail (SpSharedObject *object, SpGuard *guard, gpointer user_data)
 }
 
 static void
-test_review_release_with_error_after_set (void)
+test_init_release_with_error_after_set (void)
 {
   g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
   Result g = { 0 };
@@ -2715,7 +2715,7 @@ start_worker (gpointer data)
 }
 
 static void
-test_review_sync_allowed_when_owner_runs_elsewhere (void)
+test_sync_allowed_when_owner_runs_elsewhere (void)
 {
   WorkerOwned w = { g_main_loop_new (NULL, FALSE) };
 
@@ -2785,7 +2785,7 @@ test_bad_input_more (void)
 }
 
 static void
-test_review_handler_connected_after_set (void)
+test_signals_handler_connected_after_set (void)
 {
   g_autoptr(SpSharedObject) object = new_int_object (1);
   guint changed = 0;
@@ -2866,18 +2866,18 @@ main (int argc, char *argv[])
   g_test_add_func ("/Sharedpotato/SharedObject/sync/timeout", test_sync_timeout);
   g_test_add_func ("/Sharedpotato/SharedObject/sync/set-lock-clear", test_sync_set_lock_clear);
   g_test_add_func ("/Sharedpotato/SharedObject/sync/refused-in-owner-context", test_sync_refused_in_owner_context);
-  g_test_add_func ("/Sharedpotato/SharedObject/review/nested-loop-in-callback", test_review_nested_loop_in_callback);
-  g_test_add_func ("/Sharedpotato/SharedObject/review/cancel-handler-iterates", test_review_cancel_handler_iterates);
-  g_test_add_func ("/Sharedpotato/SharedObject/review/initializer-removed-while-pending", test_review_initializer_removed_while_pending);
-  g_test_add_func ("/Sharedpotato/SharedObject/review/refused-value-and-cancelled", test_review_refused_value_and_cancelled);
-  g_test_add_func ("/Sharedpotato/SharedObject/review/cancelled-close-still-closes", test_review_cancelled_close_still_closes);
-  g_test_add_func ("/Sharedpotato/SharedObject/review/downgrade-races-release", test_review_downgrade_races_release);
-  g_test_add_func ("/Sharedpotato/SharedObject/review/auto-close-without-observers", test_review_auto_close_without_observers_frees_at_once);
-  g_test_add_func ("/Sharedpotato/SharedObject/review/close-hold-keeps-object", test_review_close_hold_keeps_object);
-  g_test_add_func ("/Sharedpotato/SharedObject/review/try-lock-does-not-jump-initializer", test_review_try_lock_does_not_jump_initializer);
-  g_test_add_func ("/Sharedpotato/SharedObject/review/release-with-error-after-set", test_review_release_with_error_after_set);
-  g_test_add_func ("/Sharedpotato/SharedObject/review/sync-allowed-when-owner-runs-elsewhere", test_review_sync_allowed_when_owner_runs_elsewhere);
-  g_test_add_func ("/Sharedpotato/SharedObject/review/handler-connected-after-set", test_review_handler_connected_after_set);
+  g_test_add_func ("/Sharedpotato/SharedObject/delivery/nested-loop-in-callback", test_delivery_nested_loop_in_callback);
+  g_test_add_func ("/Sharedpotato/SharedObject/cancel/handler-iterates-the-context", test_cancel_handler_iterates);
+  g_test_add_func ("/Sharedpotato/SharedObject/init/removed-while-pending", test_init_removed_while_pending);
+  g_test_add_func ("/Sharedpotato/SharedObject/set/refused-value-and-cancelled", test_set_refused_value_and_cancelled);
+  g_test_add_func ("/Sharedpotato/SharedObject/close/cancelled-close-still-closes", test_close_cancelled_still_closes);
+  g_test_add_func ("/Sharedpotato/SharedObject/lock/downgrade-races-release", test_lock_downgrade_races_release);
+  g_test_add_func ("/Sharedpotato/SharedObject/close/last-reference-unobserved-frees-at-once", test_close_last_reference_unobserved);
+  g_test_add_func ("/Sharedpotato/SharedObject/close/hold-keeps-object", test_close_hold_keeps_object);
+  g_test_add_func ("/Sharedpotato/SharedObject/try-lock/does-not-jump-initializer", test_try_lock_does_not_jump_initializer);
+  g_test_add_func ("/Sharedpotato/SharedObject/init/release-with-error-after-set", test_init_release_with_error_after_set);
+  g_test_add_func ("/Sharedpotato/SharedObject/sync/allowed-when-owner-runs-elsewhere", test_sync_allowed_when_owner_runs_elsewhere);
+  g_test_add_func ("/Sharedpotato/SharedObject/signals/handler-connected-after-set", test_signals_handler_connected_after_set);
   g_test_add_func ("/Sharedpotato/SharedObject/bad-input/criticals", test_bad_input);
   g_test_add_func ("/Sharedpotato/SharedObject/bad-input/more", test_bad_input_more);
   g_test_add_func ("/Sharedpotato/SharedObject/bad-input/finish-wrong-result", test_finish_wrong_result);
