@@ -185,6 +185,7 @@ struct _SpSharedQueue
   GQueue        pushers;
   GQueue        poppers;
   int           length_notify_pending;   /* atomic */
+  int           length_changes;  /* written under the mutex, read atomically */
 };
 
 G_DEFINE_FINAL_TYPE (SpSharedQueue, sp_shared_queue, G_TYPE_OBJECT)
@@ -278,6 +279,7 @@ ring_push_locked (SpSharedQueue *self,
 
   sp_value_move (&self->ring[(self->head + self->n_items) % self->ring_size], item);
   self->n_items++;
+  g_atomic_int_inc (&self->length_changes);
 }
 
 /* Takes @item, and puts it where the next pop takes it first. */
@@ -291,6 +293,7 @@ ring_push_front_locked (SpSharedQueue *self,
   self->head = (self->head + self->ring_size - 1) % self->ring_size;
   sp_value_move (&self->ring[self->head], item);
   self->n_items++;
+  g_atomic_int_inc (&self->length_changes);
 }
 
 /* Moves the oldest item into @item (empty). */
@@ -303,6 +306,7 @@ ring_pop_locked (SpSharedQueue *self,
   sp_value_move (item, &self->ring[self->head]);
   self->head = (self->head + 1) % self->ring_size;
   self->n_items--;
+  g_atomic_int_inc (&self->length_changes);
 }
 
 /* Emissions --------------------------------------------------------------- */
@@ -382,10 +386,15 @@ static guint  notify_signal_id;   /* set in class_init */
 static GQuark length_quark;
 
 static void
-notify_length_if_observed (SpSharedQueue *self)
+notify_length_if_observed (SpSharedQueue *self,
+                           int            changes_before)
 {
   SpQueueEmission *emission;
 
+  /* Nothing entered or left the ring (a push handed straight to a
+   * waiting pop, a call that waits): no signal lookup. */
+  if (g_atomic_int_get (&self->length_changes) == changes_before)
+    return;
   if (g_atomic_int_get (&self->length_notify_pending))
     return;
   if (!g_signal_has_handler_pending (self, notify_signal_id, length_quark, FALSE))
@@ -652,10 +661,11 @@ waiter_start (SpQueueWaiter *waiter,
               int            timeout_ms)
 {
   SpSharedQueue *self = SP_SHARED_QUEUE (waiter->base.owner);
+  int changes = g_atomic_int_get (&self->length_changes);
 
   timeout_ms = sp_lifecycle_resolve_timeout (&self->life, timeout_ms);
   sp_waiter_start (&waiter->base, timeout_ms);
-  notify_length_if_observed (self);
+  notify_length_if_observed (self, changes);
 }
 
 /* GObject ---------------------------------------------------------------- */
@@ -1479,11 +1489,13 @@ sp_shared_queue_push_front (SpSharedQueue  *self,
   GValue converted = G_VALUE_INIT;
   SpQueueWaiter *popper;
   gboolean pushed = TRUE;
+  int changes;
 
   g_return_val_if_fail (SP_IS_SHARED_QUEUE (self), FALSE);
   g_return_val_if_fail (G_IS_VALUE (item), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+  changes = g_atomic_int_get (&self->length_changes);
   if (!sp_value_convert (self->item_type, item, &converted, "shared queue", error))
     return FALSE;
 
@@ -1508,7 +1520,7 @@ sp_shared_queue_push_front (SpSharedQueue  *self,
     g_value_unset (&converted);
 
   if (pushed)
-    notify_length_if_observed (self);
+    notify_length_if_observed (self, changes);
   return pushed;
 }
 
@@ -1533,14 +1545,16 @@ sp_shared_queue_try_push (SpSharedQueue  *self,
                           GError        **error)
 {
   gboolean pushed;
+  int changes;
 
   g_return_val_if_fail (SP_IS_SHARED_QUEUE (self), FALSE);
   g_return_val_if_fail (G_IS_VALUE (item), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+  changes = g_atomic_int_get (&self->length_changes);
   pushed = shared_queue_try_push_internal (self, item, error);
   if (pushed)
-    notify_length_if_observed (self);
+    notify_length_if_observed (self, changes);
   return pushed;
 }
 
@@ -1597,14 +1611,16 @@ sp_shared_queue_try_pop (SpSharedQueue  *self,
                          GError        **error)
 {
   gboolean popped;
+  int changes;
 
   g_return_val_if_fail (SP_IS_SHARED_QUEUE (self), FALSE);
   g_return_val_if_fail (item == NULL || !G_IS_VALUE (item), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+  changes = g_atomic_int_get (&self->length_changes);
   popped = shared_queue_try_pop_internal (self, item, error);
   if (popped)
-    notify_length_if_observed (self);
+    notify_length_if_observed (self, changes);
   return popped;
 }
 
