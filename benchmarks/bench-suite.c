@@ -87,6 +87,27 @@ get_next (void)
   sp_shared_object_get_async (object, 0, NULL, get_done, NULL);
 }
 
+static SpGetter *getter;
+
+static void getter_next (void);
+
+static void
+getter_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  sp_getter_get_finish (getter, result, NULL, NULL);
+  if (--remaining == 0)
+    done_flag = TRUE;
+  else
+    getter_next ();
+}
+
+/* The same round trip through a view: one task and one waiter too. */
+static void
+getter_next (void)
+{
+  sp_getter_get_async (getter, 0, NULL, getter_done, NULL);
+}
+
 static void lock_next (void);
 
 static void
@@ -501,7 +522,8 @@ measured_chain (void (*start) (void), guint n)
 
 /* --only=NAME [N]: one figure alone, for counting its instructions and
  * cache misses under callgrind (scripts/bench):
- *   roundtrip-get, roundtrip-lock, roundtrip-floor (the bare GTask)
+ *   roundtrip-get, roundtrip-get-view (through an SpGetter),
+ *   roundtrip-lock, roundtrip-floor (the bare GTask)
  *       N round trips (default 20000) after a warm-up of 1000, measured
  *       in measured_chain()
  *   scale-N  N waiters queued, then the 40 grants of scale(), measured in
@@ -531,6 +553,8 @@ run_only (const char *only, guint n)
 
   if (g_str_equal (only, "roundtrip-get"))
     start = get_next;
+  else if (g_str_equal (only, "roundtrip-get-view"))
+    start = getter_next;
   else if (g_str_equal (only, "roundtrip-lock"))
     start = lock_next;
   else if (g_str_equal (only, "roundtrip-floor"))
@@ -555,12 +579,14 @@ main (int argc, char *argv[])
 
   g_value_init (&zero, G_TYPE_INT);
   object = sp_shared_object_new_with_value (&zero);
+  getter = sp_shared_object_get_getter (object);
 
   if (argc > 1 && g_str_has_prefix (argv[1], "--only="))
     {
       int status = run_only (argv[1] + strlen ("--only="),
                              argc > 2 ? (guint) atoi (argv[2]) : 20000);
 
+      g_object_unref (getter);
       g_object_unref (object);
       return status;
     }
@@ -576,6 +602,7 @@ main (int argc, char *argv[])
   floor = run_chain (bare_next, n);
   value = run_chain (get_next, n);
   bench_report ("roundtrip-get", value, floor);
+  bench_report ("roundtrip-get-view", run_chain (getter_next, n), value);
   value = run_chain (lock_next, n);
   bench_report ("roundtrip-lock", value, floor);
 
@@ -608,9 +635,13 @@ main (int argc, char *argv[])
   bench_report ("bytes-per-object", bytes_per_object (), 256);
   bench_report ("bytes-per-used-object", bytes_per_object_full (TRUE), 256);
   floor = allocs_per (bare_next, n / 20);
-  bench_report ("allocs-per-get", allocs_per (get_next, n / 20), floor);
+  value = allocs_per (get_next, n / 20);
+  bench_report ("allocs-per-get", value, floor);
+  /* Through a view: the same, one task (target: a ratio of 1). */
+  bench_report ("allocs-per-get-view", allocs_per (getter_next, n / 20), value);
   bench_report ("allocs-per-lock", allocs_per (lock_next, n / 20), floor);
 
+  g_object_unref (getter);
   g_object_unref (object);
   return 0;
 }

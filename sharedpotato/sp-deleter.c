@@ -5,7 +5,10 @@
 
 #include "config.h"
 
+#include "sp-view.h"
+
 #include "sp-deleter.h"
+#include "sp-shared-object-private.h"
 #include "sp-view-private.h"
 
 /**
@@ -29,7 +32,27 @@ struct _SpDeleter
   SpSharedObject *object;
 };
 
-G_DEFINE_FINAL_TYPE (SpDeleter, sp_deleter, G_TYPE_OBJECT)
+static const char *
+sp_deleter_view_get_name (SpView *view)
+{
+  return sp_shared_object_get_name (((SpDeleter *) view)->object);
+}
+
+static gboolean
+sp_deleter_view_is_closed (SpView *view)
+{
+  return sp_shared_object_is_closed (((SpDeleter *) view)->object);
+}
+
+static void
+sp_deleter_view_init (SpViewInterface *iface)
+{
+  iface->get_name = sp_deleter_view_get_name;
+  iface->is_closed = sp_deleter_view_is_closed;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (SpDeleter, sp_deleter, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (SP_TYPE_VIEW, sp_deleter_view_init))
 
 SpDeleter *
 _sp_deleter_new (SpSharedObject *object)
@@ -111,4 +134,36 @@ sp_deleter_clear_finish (SpDeleter       *self,
   g_return_val_if_fail (SP_IS_DELETER (self), FALSE);
 
   return _sp_view_boolean_finish (self, result, error, sp_deleter_clear_async);
+}
+
+/**
+ * sp_deleter_clear_sync:
+ * @self: a #SpDeleter
+ * @timeout_ms: milliseconds to wait at most; 0 for no limit, -1 for the
+ *   object's [property@Sharedpotato.SharedObject:default-timeout]
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * The blocking twin of [method@Sharedpotato.Deleter.clear_async], for worker
+ * threads, as [method@Sharedpotato.SharedObject.clear_sync] is: it blocks the
+ * calling thread only, and is refused (a critical and
+ * %SP_ERROR_WOULD_DEADLOCK) in the object's owner context.
+ *
+ * Returns: %TRUE if the value was cleared
+ *
+ * Since: 1.0
+ */
+gboolean
+sp_deleter_clear_sync (SpDeleter     *self,
+                       int            timeout_ms,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
+  g_return_val_if_fail (SP_IS_DELETER (self), FALSE);
+  g_return_val_if_fail (timeout_ms >= -1, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return _sp_shared_object_call_sync (self->object, SP_OBJECT_CALL_CLEAR, NULL, 0, timeout_ms,
+                                      cancellable, NULL, NULL, G_STRFUNC, error);
 }

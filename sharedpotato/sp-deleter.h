@@ -33,4 +33,10 @@ gboolean  sp_deleter_clear_finish (SpDeleter            *self,
                                    GAsyncResult        *result,
                                    GError             **error);
 
+SP_AVAILABLE_IN_ALL
+gboolean sp_deleter_clear_sync (SpDeleter     *self,
+                                int            timeout_ms,
+                                GCancellable  *cancellable,
+                                GError       **error);
+
 G_END_DECLS

@@ -5,7 +5,10 @@
 
 #include "config.h"
 
+#include "sp-view.h"
+
 #include "sp-getter.h"
+#include "sp-shared-object-private.h"
 #include "sp-view-private.h"
 
 /**
@@ -29,7 +32,27 @@ struct _SpGetter
   SpSharedObject *object;
 };
 
-G_DEFINE_FINAL_TYPE (SpGetter, sp_getter, G_TYPE_OBJECT)
+static const char *
+sp_getter_view_get_name (SpView *view)
+{
+  return sp_shared_object_get_name (((SpGetter *) view)->object);
+}
+
+static gboolean
+sp_getter_view_is_closed (SpView *view)
+{
+  return sp_shared_object_is_closed (((SpGetter *) view)->object);
+}
+
+static void
+sp_getter_view_init (SpViewInterface *iface)
+{
+  iface->get_name = sp_getter_view_get_name;
+  iface->is_closed = sp_getter_view_is_closed;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (SpGetter, sp_getter, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (SP_TYPE_VIEW, sp_getter_view_init))
 
 SpGetter *
 _sp_getter_new (SpSharedObject *object)
@@ -195,4 +218,40 @@ sp_getter_try_get (SpGetter *self,
   g_return_val_if_fail (SP_IS_GETTER (self), FALSE);
 
   return sp_shared_object_try_get (self->object, value);
+}
+
+/**
+ * sp_getter_get_sync:
+ * @self: a #SpGetter
+ * @timeout_ms: milliseconds to wait at most; 0 for no limit, -1 for the
+ *   object's [property@Sharedpotato.SharedObject:default-timeout]
+ * @cancellable: (nullable): a #GCancellable
+ * @value: (out caller-allocates) (optional): an empty #GValue that receives
+ *   a copy of the value
+ * @error: return location for a #GError
+ *
+ * The blocking twin of [method@Sharedpotato.Getter.get_async], for worker
+ * threads, as [method@Sharedpotato.SharedObject.get_sync] is: it blocks the
+ * calling thread only, and is refused (a critical and
+ * %SP_ERROR_WOULD_DEADLOCK) in the object's owner context.
+ *
+ * Returns: (skip): %TRUE with @value set, or %FALSE with @error set
+ *
+ * Since: 1.0
+ */
+gboolean
+sp_getter_get_sync (SpGetter      *self,
+                    int            timeout_ms,
+                    GCancellable  *cancellable,
+                    GValue        *value,
+                    GError       **error)
+{
+  g_return_val_if_fail (SP_IS_GETTER (self), FALSE);
+  g_return_val_if_fail (timeout_ms >= -1, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  g_return_val_if_fail (value == NULL || !G_IS_VALUE (value), FALSE);
+
+  return _sp_shared_object_call_sync (self->object, SP_OBJECT_CALL_GET, NULL, 0, timeout_ms,
+                                      cancellable, value, NULL, G_STRFUNC, error);
 }

@@ -51,4 +51,11 @@ SP_AVAILABLE_IN_ALL
 gboolean  sp_getter_try_get     (SpGetter            *self,
                                   GValue              *value);
 
+SP_AVAILABLE_IN_ALL
+gboolean sp_getter_get_sync (SpGetter      *self,
+                             int            timeout_ms,
+                             GCancellable  *cancellable,
+                             GValue        *value,
+                             GError       **error);
+
 G_END_DECLS

@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include "sp-view.h"
+
 #include "sp-shared-queue-private.h"
 
 /**
@@ -25,7 +27,27 @@ struct _SpQueueProducer
   SpSharedQueue *queue;
 };
 
-G_DEFINE_FINAL_TYPE (SpQueueProducer, sp_queue_producer, G_TYPE_OBJECT)
+static const char *
+sp_queue_producer_view_get_name (SpView *view)
+{
+  return sp_shared_queue_get_name (((SpQueueProducer *) view)->queue);
+}
+
+static gboolean
+sp_queue_producer_view_is_closed (SpView *view)
+{
+  return sp_shared_queue_is_closed (((SpQueueProducer *) view)->queue);
+}
+
+static void
+sp_queue_producer_view_init (SpViewInterface *iface)
+{
+  iface->get_name = sp_queue_producer_view_get_name;
+  iface->is_closed = sp_queue_producer_view_is_closed;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (SpQueueProducer, sp_queue_producer, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (SP_TYPE_VIEW, sp_queue_producer_view_init))
 
 static void
 sp_queue_producer_finalize (GObject *object)

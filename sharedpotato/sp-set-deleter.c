@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include "sp-view.h"
+
 #include "sp-set-deleter.h"
 #include "sp-shared-set-private.h"
 
@@ -29,7 +31,27 @@ struct _SpSetDeleter
   SpSharedSet *set;
 };
 
-G_DEFINE_FINAL_TYPE (SpSetDeleter, sp_set_deleter, G_TYPE_OBJECT)
+static const char *
+sp_set_deleter_view_get_name (SpView *view)
+{
+  return sp_shared_set_get_name (((SpSetDeleter *) view)->set);
+}
+
+static gboolean
+sp_set_deleter_view_is_closed (SpView *view)
+{
+  return sp_shared_set_is_closed (((SpSetDeleter *) view)->set);
+}
+
+static void
+sp_set_deleter_view_init (SpViewInterface *iface)
+{
+  iface->get_name = sp_set_deleter_view_get_name;
+  iface->is_closed = sp_set_deleter_view_is_closed;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (SpSetDeleter, sp_set_deleter, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (SP_TYPE_VIEW, sp_set_deleter_view_init))
 
 SpSetDeleter *
 _sp_set_deleter_new (SpSharedSet *set)
@@ -212,6 +234,87 @@ sp_set_deleter_try_discard (SpSetDeleter  *self,
   ok = _sp_shared_set_call_try (self->set, SP_SET_OP_DISCARD, item, &outcome, error);
   if (removed != NULL)
     *removed = outcome.flag;
+
+  return ok;
+}
+
+/**
+ * sp_set_deleter_discard_sync:
+ * @self: a #SpSetDeleter
+ * @item: the item; converted to the set's item type if needed
+ * @timeout_ms: milliseconds to wait at most; 0 for no limit, -1 for the
+ *   set's [property@Sharedpotato.SharedSet:default-timeout]
+ * @cancellable: (nullable): a #GCancellable
+ * @discarded: (out) (optional): %TRUE if the item was there
+ * @error: return location for a #GError
+ *
+ * The blocking twin of [method@Sharedpotato.SetDeleter.discard_async], for worker
+ * threads, as [method@Sharedpotato.SharedSet.discard_sync] is: it blocks the
+ * calling thread only, and is refused (a critical and
+ * %SP_ERROR_WOULD_DEADLOCK) in the set's owner context.
+ *
+ * Returns: (skip): %TRUE on success, %FALSE with @error set
+ *
+ * Since: 1.0
+ */
+gboolean
+sp_set_deleter_discard_sync (SpSetDeleter  *self,
+                             const GValue  *item,
+                             int            timeout_ms,
+                             GCancellable  *cancellable,
+                             gboolean      *discarded,
+                             GError       **error)
+{
+  SpSetOutcome outcome;
+  gboolean ok;
+
+  g_return_val_if_fail (SP_IS_SET_DELETER (self), FALSE);
+  g_return_val_if_fail (timeout_ms >= -1, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  g_return_val_if_fail (G_IS_VALUE (item), FALSE);
+
+  ok = _sp_shared_set_call_sync (self->set, SP_SET_OP_DISCARD, item, timeout_ms, cancellable,
+                                 &outcome, G_STRFUNC, error);
+  if (discarded != NULL)
+    *discarded = outcome.flag;
+
+  return ok;
+}
+
+/**
+ * sp_set_deleter_clear_sync:
+ * @self: a #SpSetDeleter
+ * @timeout_ms: milliseconds to wait at most; 0 for no limit, -1 for the
+ *   set's [property@Sharedpotato.SharedSet:default-timeout]
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * The blocking twin of [method@Sharedpotato.SetDeleter.clear_async], for worker
+ * threads, as [method@Sharedpotato.SharedSet.clear_sync] is: it blocks the
+ * calling thread only, and is refused (a critical and
+ * %SP_ERROR_WOULD_DEADLOCK) in the set's owner context.
+ *
+ * Returns: %TRUE on success, %FALSE with @error set
+ *
+ * Since: 1.0
+ */
+gboolean
+sp_set_deleter_clear_sync (SpSetDeleter  *self,
+                           int            timeout_ms,
+                           GCancellable  *cancellable,
+                           GError       **error)
+{
+  SpSetOutcome outcome;
+  gboolean ok;
+
+  g_return_val_if_fail (SP_IS_SET_DELETER (self), FALSE);
+  g_return_val_if_fail (timeout_ms >= -1, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  ok = _sp_shared_set_call_sync (self->set, SP_SET_OP_CLEAR, NULL, timeout_ms, cancellable,
+                                 &outcome, G_STRFUNC, error);
 
   return ok;
 }

@@ -48,4 +48,17 @@ gboolean   sp_set_deleter_try_discard     (SpSetDeleter  *self,
                                            gboolean      *removed,
                                            GError       **error);
 
+SP_AVAILABLE_IN_ALL
+gboolean sp_set_deleter_discard_sync (SpSetDeleter  *self,
+                                      const GValue  *item,
+                                      int            timeout_ms,
+                                      GCancellable  *cancellable,
+                                      gboolean      *discarded,
+                                      GError       **error);
+SP_AVAILABLE_IN_ALL
+gboolean sp_set_deleter_clear_sync (SpSetDeleter  *self,
+                                    int            timeout_ms,
+                                    GCancellable  *cancellable,
+                                    GError       **error);
+
 G_END_DECLS

@@ -16,6 +16,8 @@
 
 #include "config.h"
 
+#include <stdlib.h>
+
 #include <gio/gio.h>
 
 #include "sp-set-items-private.h"
@@ -27,12 +29,17 @@ struct _SpSetItems
   SpSetKind   kind;
   GType       item_type;
   GHashTable *table;
+  GHashFunc   hash;
+  GEqualFunc  equal;
+  /* Each item's value in the table is its rank of insertion, for a list
+   * model that shows them in that order. */
+  gsize       next_rank;
 };
 
-G_DEFINE_BOXED_TYPE (SpSetItems, _sp_set_items, _sp_set_items_ref, _sp_set_items_unref)
+G_DEFINE_BOXED_TYPE (SpSetItems, sp_set_items, sp_set_items_ref, sp_set_items_unref)
 
 SpSetKind
-_sp_set_kind_for_type (GType item_type)
+sp_set_kind_for_type (GType item_type)
 {
   if (!G_TYPE_IS_VALUE_TYPE (item_type))
     return SP_SET_KIND_INVALID;
@@ -68,9 +75,9 @@ _sp_set_kind_for_type (GType item_type)
 
 /* Whether a set of @item_type needs no hash/equal pair from its creator. */
 gboolean
-_sp_set_kind_has_defaults (GType item_type)
+sp_set_kind_has_defaults (GType item_type)
 {
-  switch (_sp_set_kind_for_type (item_type))
+  switch (sp_set_kind_for_type (item_type))
     {
     case SP_SET_KIND_STRING:
     case SP_SET_KIND_INTEGER:
@@ -85,7 +92,7 @@ _sp_set_kind_has_defaults (GType item_type)
 }
 
 SpSetItems *
-_sp_set_items_new (GType      item_type,
+sp_set_items_new (GType      item_type,
                    GHashFunc  hash,
                    GEqualFunc equal)
 {
@@ -93,7 +100,7 @@ _sp_set_items_new (GType      item_type,
 
   items->ref_count = 1;
   items->item_type = item_type;
-  items->kind = _sp_set_kind_for_type (item_type);
+  items->kind = sp_set_kind_for_type (item_type);
 
   if (hash == NULL)
     {
@@ -124,19 +131,21 @@ _sp_set_items_new (GType      item_type,
     }
 
   items->table = g_hash_table_new (hash, equal);
+  items->hash = hash;
+  items->equal = equal;
 
   return items;
 }
 
 SpSetItems *
-_sp_set_items_ref (SpSetItems *items)
+sp_set_items_ref (SpSetItems *items)
 {
   g_atomic_int_inc (&items->ref_count);
   return items;
 }
 
 void
-_sp_set_items_unref (SpSetItems *items)
+sp_set_items_unref (SpSetItems *items)
 {
   GHashTableIter iter;
   gpointer payload;
@@ -146,7 +155,7 @@ _sp_set_items_unref (SpSetItems *items)
 
   g_hash_table_iter_init (&iter, items->table);
   while (g_hash_table_iter_next (&iter, &payload, NULL))
-    _sp_set_items_free_item (items, payload);
+    sp_set_items_free_item (items, payload);
   g_hash_table_unref (items->table);
   g_free (items);
 }
@@ -236,7 +245,7 @@ payload_from_value (SpSetItems   *items,
 }
 
 gboolean
-_sp_set_items_make_item (SpSetItems    *items,
+sp_set_items_make_item (SpSetItems    *items,
                          const GValue  *value,
                          gpointer      *payload,
                          GError       **error)
@@ -283,7 +292,7 @@ _sp_set_items_make_item (SpSetItems    *items,
 }
 
 void
-_sp_set_items_free_item (SpSetItems *items,
+sp_set_items_free_item (SpSetItems *items,
                          gpointer    payload)
 {
   switch (items->kind)
@@ -305,7 +314,7 @@ _sp_set_items_free_item (SpSetItems *items,
 }
 
 void
-_sp_set_items_copy_to_value (SpSetItems    *items,
+sp_set_items_copy_to_value (SpSetItems    *items,
                              gconstpointer  payload,
                              GValue        *dest)
 {
@@ -332,7 +341,7 @@ _sp_set_items_copy_to_value (SpSetItems    *items,
 }
 
 void
-_sp_set_items_take_to_value (SpSetItems *items,
+sp_set_items_take_to_value (SpSetItems *items,
                              gpointer    payload,
                              GValue     *dest)
 {
@@ -362,31 +371,31 @@ _sp_set_items_take_to_value (SpSetItems *items,
 /* Operations ----------------------------------------------------------- */
 
 gboolean
-_sp_set_items_contains (SpSetItems    *items,
+sp_set_items_contains (SpSetItems    *items,
                         gconstpointer  payload)
 {
   return g_hash_table_contains (items->table, payload);
 }
 
 guint
-_sp_set_items_size (SpSetItems *items)
+sp_set_items_size (SpSetItems *items)
 {
   return g_hash_table_size (items->table);
 }
 
 gboolean
-_sp_set_items_add (SpSetItems *items,
+sp_set_items_add (SpSetItems *items,
                    gpointer    payload)
 {
   if (g_hash_table_contains (items->table, payload))
     return FALSE;
 
-  g_hash_table_add (items->table, payload);
+  g_hash_table_insert (items->table, payload, GSIZE_TO_POINTER (++items->next_rank));
   return TRUE;
 }
 
 gpointer
-_sp_set_items_steal (SpSetItems    *items,
+sp_set_items_steal (SpSetItems    *items,
                      gconstpointer  payload)
 {
   gpointer stored = NULL;
@@ -398,7 +407,7 @@ _sp_set_items_steal (SpSetItems    *items,
 }
 
 gpointer *
-_sp_set_items_steal_all (SpSetItems *items,
+sp_set_items_steal_all (SpSetItems *items,
                          guint      *n_items)
 {
   gpointer *payloads = g_hash_table_get_keys_as_array (items->table, n_items);
@@ -409,7 +418,7 @@ _sp_set_items_steal_all (SpSetItems *items,
 }
 
 GValue *
-_sp_set_items_snapshot (SpSetItems *items,
+sp_set_items_snapshot (SpSetItems *items,
                         guint      *n_items)
 {
   /* One more: an empty snapshot is an empty array, not NULL. */
@@ -420,8 +429,54 @@ _sp_set_items_snapshot (SpSetItems *items,
 
   g_hash_table_iter_init (&iter, items->table);
   while (g_hash_table_iter_next (&iter, &payload, NULL))
-    _sp_set_items_copy_to_value (items, payload, &values[n++]);
+    sp_set_items_copy_to_value (items, payload, &values[n++]);
 
   *n_items = n;
   return values;
+}
+
+typedef struct
+{
+  gsize         rank;
+  gconstpointer payload;
+} Ranked;
+
+static int
+compare_ranks (gconstpointer a,
+               gconstpointer b)
+{
+  gsize ra = ((const Ranked *) a)->rank, rb = ((const Ranked *) b)->rank;
+
+  return ra < rb ? -1 : ra > rb;
+}
+
+/* A snapshot in the order the items were added. */
+GValue *
+sp_set_items_snapshot_in_order (SpSetItems *items,
+                                 guint      *n_items)
+{
+  guint n = g_hash_table_size (items->table);
+  g_autofree Ranked *ranked = g_new (Ranked, MAX (n, 1));
+  GValue *values = g_new0 (GValue, n + 1);
+  GHashTableIter iter;
+  gpointer payload, rank;
+  guint i = 0;
+
+  g_hash_table_iter_init (&iter, items->table);
+  while (g_hash_table_iter_next (&iter, &payload, &rank))
+    ranked[i++] = (Ranked) { GPOINTER_TO_SIZE (rank), payload };
+  qsort (ranked, n, sizeof *ranked, compare_ranks);
+  for (i = 0; i < n; i++)
+    sp_set_items_copy_to_value (items, ranked[i].payload, &values[i]);
+
+  *n_items = n;
+  return values;
+}
+
+/* A table keyed by payloads of these items, compared as the set compares
+ * them. It frees nothing: its keys go with sp_set_items_free_item(). */
+GHashTable *
+sp_set_items_new_index (SpSetItems *items)
+{
+  return g_hash_table_new (items->hash, items->equal);
 }

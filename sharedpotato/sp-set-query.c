@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include "sp-view.h"
+
 #include "sp-set-query.h"
 #include "sp-shared-set-private.h"
 
@@ -29,7 +31,27 @@ struct _SpSetQuery
   SpSharedSet *set;
 };
 
-G_DEFINE_FINAL_TYPE (SpSetQuery, sp_set_query, G_TYPE_OBJECT)
+static const char *
+sp_set_query_view_get_name (SpView *view)
+{
+  return sp_shared_set_get_name (((SpSetQuery *) view)->set);
+}
+
+static gboolean
+sp_set_query_view_is_closed (SpView *view)
+{
+  return sp_shared_set_is_closed (((SpSetQuery *) view)->set);
+}
+
+static void
+sp_set_query_view_init (SpViewInterface *iface)
+{
+  iface->get_name = sp_set_query_view_get_name;
+  iface->is_closed = sp_set_query_view_is_closed;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (SpSetQuery, sp_set_query, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (SP_TYPE_VIEW, sp_set_query_view_init))
 
 SpSetQuery *
 _sp_set_query_new (SpSharedSet *set)
@@ -285,4 +307,130 @@ sp_set_query_try_contains (SpSetQuery    *self,
     *contains = outcome.flag;
 
   return ok;
+}
+
+/**
+ * sp_set_query_contains_sync:
+ * @self: a #SpSetQuery
+ * @item: the item; converted to the set's item type if needed
+ * @timeout_ms: milliseconds to wait at most; 0 for no limit, -1 for the
+ *   set's [property@Sharedpotato.SharedSet:default-timeout]
+ * @cancellable: (nullable): a #GCancellable
+ * @contains: (out) (optional): whether the set holds the item
+ * @error: return location for a #GError
+ *
+ * The blocking twin of [method@Sharedpotato.SetQuery.contains_async], for worker
+ * threads, as [method@Sharedpotato.SharedSet.contains_sync] is: it blocks the
+ * calling thread only, and is refused (a critical and
+ * %SP_ERROR_WOULD_DEADLOCK) in the set's owner context.
+ *
+ * Returns: (skip): %TRUE on success, %FALSE with @error set
+ *
+ * Since: 1.0
+ */
+gboolean
+sp_set_query_contains_sync (SpSetQuery    *self,
+                            const GValue  *item,
+                            int            timeout_ms,
+                            GCancellable  *cancellable,
+                            gboolean      *contains,
+                            GError       **error)
+{
+  SpSetOutcome outcome;
+  gboolean ok;
+
+  g_return_val_if_fail (SP_IS_SET_QUERY (self), FALSE);
+  g_return_val_if_fail (timeout_ms >= -1, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  g_return_val_if_fail (G_IS_VALUE (item), FALSE);
+
+  ok = _sp_shared_set_call_sync (self->set, SP_SET_OP_CONTAINS, item, timeout_ms, cancellable,
+                                 &outcome, G_STRFUNC, error);
+  if (contains != NULL)
+    *contains = outcome.flag;
+
+  return ok;
+}
+
+/**
+ * sp_set_query_size_sync:
+ * @self: a #SpSetQuery
+ * @timeout_ms: milliseconds to wait at most; 0 for no limit, -1 for the
+ *   set's [property@Sharedpotato.SharedSet:default-timeout]
+ * @cancellable: (nullable): a #GCancellable
+ * @size: (out) (optional): the number of items
+ * @error: return location for a #GError
+ *
+ * The blocking twin of [method@Sharedpotato.SetQuery.size_async], for worker
+ * threads, as [method@Sharedpotato.SharedSet.size_sync] is: it blocks the
+ * calling thread only, and is refused (a critical and
+ * %SP_ERROR_WOULD_DEADLOCK) in the set's owner context.
+ *
+ * Returns: (skip): %TRUE on success, %FALSE with @error set
+ *
+ * Since: 1.0
+ */
+gboolean
+sp_set_query_size_sync (SpSetQuery    *self,
+                        int            timeout_ms,
+                        GCancellable  *cancellable,
+                        guint         *size,
+                        GError       **error)
+{
+  SpSetOutcome outcome;
+  gboolean ok;
+
+  g_return_val_if_fail (SP_IS_SET_QUERY (self), FALSE);
+  g_return_val_if_fail (timeout_ms >= -1, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  ok = _sp_shared_set_call_sync (self->set, SP_SET_OP_SIZE, NULL, timeout_ms, cancellable,
+                                 &outcome, G_STRFUNC, error);
+  if (size != NULL)
+    *size = outcome.size;
+
+  return ok;
+}
+
+/**
+ * sp_set_query_snapshot_sync:
+ * @self: a #SpSetQuery
+ * @timeout_ms: milliseconds to wait at most; 0 for no limit, -1 for the
+ *   set's [property@Sharedpotato.SharedSet:default-timeout]
+ * @cancellable: (nullable): a #GCancellable
+ * @n_items: (out): the number of items copied
+ * @error: return location for a #GError
+ *
+ * The blocking twin of [method@Sharedpotato.SetQuery.snapshot_async], for worker
+ * threads, as [method@Sharedpotato.SharedSet.snapshot_sync] is: it blocks the
+ * calling thread only, and is refused (a critical and
+ * %SP_ERROR_WOULD_DEADLOCK) in the set's owner context.
+ *
+ * Returns: (transfer full) (array length=n_items) (nullable): a copy of
+ *   every item, or %NULL with @error set
+ *
+ * Since: 1.0
+ */
+GValue *
+sp_set_query_snapshot_sync (SpSetQuery    *self,
+                            int            timeout_ms,
+                            GCancellable  *cancellable,
+                            guint         *n_items,
+                            GError       **error)
+{
+  SpSetOutcome outcome;
+
+  g_return_val_if_fail (SP_IS_SET_QUERY (self), NULL);
+  g_return_val_if_fail (timeout_ms >= -1, NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  g_return_val_if_fail (n_items != NULL, NULL);
+
+  _sp_shared_set_call_sync (self->set, SP_SET_OP_SNAPSHOT, NULL, timeout_ms, cancellable,
+                            &outcome, G_STRFUNC, error);
+  *n_items = outcome.size;
+
+  return outcome.snapshot;
 }

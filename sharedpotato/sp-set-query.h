@@ -60,4 +60,24 @@ gboolean   sp_set_query_try_contains     (SpSetQuery    *self,
                                           gboolean      *contains,
                                           GError       **error);
 
+SP_AVAILABLE_IN_ALL
+gboolean sp_set_query_contains_sync (SpSetQuery    *self,
+                                     const GValue  *item,
+                                     int            timeout_ms,
+                                     GCancellable  *cancellable,
+                                     gboolean      *contains,
+                                     GError       **error);
+SP_AVAILABLE_IN_ALL
+gboolean sp_set_query_size_sync (SpSetQuery    *self,
+                                 int            timeout_ms,
+                                 GCancellable  *cancellable,
+                                 guint         *size,
+                                 GError       **error);
+SP_AVAILABLE_IN_ALL
+GValue * sp_set_query_snapshot_sync (SpSetQuery    *self,
+                                     int            timeout_ms,
+                                     GCancellable  *cancellable,
+                                     guint         *n_items,
+                                     GError       **error);
+
 G_END_DECLS

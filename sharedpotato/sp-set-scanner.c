@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include "sp-view.h"
+
 #include "sp-set-scanner.h"
 #include "sp-shared-set-private.h"
 
@@ -29,7 +31,27 @@ struct _SpSetScanner
   SpSharedSet *set;
 };
 
-G_DEFINE_FINAL_TYPE (SpSetScanner, sp_set_scanner, G_TYPE_OBJECT)
+static const char *
+sp_set_scanner_view_get_name (SpView *view)
+{
+  return sp_shared_set_get_name (((SpSetScanner *) view)->set);
+}
+
+static gboolean
+sp_set_scanner_view_is_closed (SpView *view)
+{
+  return sp_shared_set_is_closed (((SpSetScanner *) view)->set);
+}
+
+static void
+sp_set_scanner_view_init (SpViewInterface *iface)
+{
+  iface->get_name = sp_set_scanner_view_get_name;
+  iface->is_closed = sp_set_scanner_view_is_closed;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (SpSetScanner, sp_set_scanner, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (SP_TYPE_VIEW, sp_set_scanner_view_init))
 
 SpSetScanner *
 _sp_set_scanner_new (SpSharedSet *set)
@@ -121,6 +143,47 @@ sp_set_scanner_snapshot_finish (SpSetScanner  *self,
   g_return_val_if_fail (n_items != NULL, NULL);
 
   _sp_shared_set_call_finish (self, result, sp_set_scanner_snapshot_async, &outcome, error);
+  *n_items = outcome.size;
+
+  return outcome.snapshot;
+}
+
+/**
+ * sp_set_scanner_snapshot_sync:
+ * @self: a #SpSetScanner
+ * @timeout_ms: milliseconds to wait at most; 0 for no limit, -1 for the
+ *   set's [property@Sharedpotato.SharedSet:default-timeout]
+ * @cancellable: (nullable): a #GCancellable
+ * @n_items: (out): the number of items copied
+ * @error: return location for a #GError
+ *
+ * The blocking twin of [method@Sharedpotato.SetScanner.snapshot_async], for worker
+ * threads, as [method@Sharedpotato.SharedSet.snapshot_sync] is: it blocks the
+ * calling thread only, and is refused (a critical and
+ * %SP_ERROR_WOULD_DEADLOCK) in the set's owner context.
+ *
+ * Returns: (transfer full) (array length=n_items) (nullable): a copy of
+ *   every item, or %NULL with @error set
+ *
+ * Since: 1.0
+ */
+GValue *
+sp_set_scanner_snapshot_sync (SpSetScanner  *self,
+                              int            timeout_ms,
+                              GCancellable  *cancellable,
+                              guint         *n_items,
+                              GError       **error)
+{
+  SpSetOutcome outcome;
+
+  g_return_val_if_fail (SP_IS_SET_SCANNER (self), NULL);
+  g_return_val_if_fail (timeout_ms >= -1, NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  g_return_val_if_fail (n_items != NULL, NULL);
+
+  _sp_shared_set_call_sync (self->set, SP_SET_OP_SNAPSHOT, NULL, timeout_ms, cancellable,
+                            &outcome, G_STRFUNC, error);
   *n_items = outcome.size;
 
   return outcome.snapshot;

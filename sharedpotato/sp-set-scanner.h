@@ -32,4 +32,11 @@ GValue *   sp_set_scanner_snapshot_finish  (SpSetScanner  *self,
                                             guint         *n_items,
                                             GError       **error);
 
+SP_AVAILABLE_IN_ALL
+GValue * sp_set_scanner_snapshot_sync (SpSetScanner  *self,
+                                       int            timeout_ms,
+                                       GCancellable  *cancellable,
+                                       guint         *n_items,
+                                       GError       **error);
+
 G_END_DECLS

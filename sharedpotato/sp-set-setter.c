@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include "sp-view.h"
+
 #include "sp-set-setter.h"
 #include "sp-shared-set-private.h"
 
@@ -29,7 +31,27 @@ struct _SpSetSetter
   SpSharedSet *set;
 };
 
-G_DEFINE_FINAL_TYPE (SpSetSetter, sp_set_setter, G_TYPE_OBJECT)
+static const char *
+sp_set_setter_view_get_name (SpView *view)
+{
+  return sp_shared_set_get_name (((SpSetSetter *) view)->set);
+}
+
+static gboolean
+sp_set_setter_view_is_closed (SpView *view)
+{
+  return sp_shared_set_is_closed (((SpSetSetter *) view)->set);
+}
+
+static void
+sp_set_setter_view_init (SpViewInterface *iface)
+{
+  iface->get_name = sp_set_setter_view_get_name;
+  iface->is_closed = sp_set_setter_view_is_closed;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (SpSetSetter, sp_set_setter, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (SP_TYPE_VIEW, sp_set_setter_view_init))
 
 SpSetSetter *
 _sp_set_setter_new (SpSharedSet *set)
@@ -157,6 +179,50 @@ sp_set_setter_try_add (SpSetSetter   *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   ok = _sp_shared_set_call_try (self->set, SP_SET_OP_ADD, item, &outcome, error);
+  if (added != NULL)
+    *added = outcome.flag;
+
+  return ok;
+}
+
+/**
+ * sp_set_setter_add_sync:
+ * @self: a #SpSetSetter
+ * @item: the item; converted to the set's item type if needed
+ * @timeout_ms: milliseconds to wait at most; 0 for no limit, -1 for the
+ *   set's [property@Sharedpotato.SharedSet:default-timeout]
+ * @cancellable: (nullable): a #GCancellable
+ * @added: (out) (optional): %TRUE if the item was new
+ * @error: return location for a #GError
+ *
+ * The blocking twin of [method@Sharedpotato.SetSetter.add_async], for worker
+ * threads, as [method@Sharedpotato.SharedSet.add_sync] is: it blocks the
+ * calling thread only, and is refused (a critical and
+ * %SP_ERROR_WOULD_DEADLOCK) in the set's owner context.
+ *
+ * Returns: (skip): %TRUE on success, %FALSE with @error set
+ *
+ * Since: 1.0
+ */
+gboolean
+sp_set_setter_add_sync (SpSetSetter   *self,
+                        const GValue  *item,
+                        int            timeout_ms,
+                        GCancellable  *cancellable,
+                        gboolean      *added,
+                        GError       **error)
+{
+  SpSetOutcome outcome;
+  gboolean ok;
+
+  g_return_val_if_fail (SP_IS_SET_SETTER (self), FALSE);
+  g_return_val_if_fail (timeout_ms >= -1, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  g_return_val_if_fail (G_IS_VALUE (item), FALSE);
+
+  ok = _sp_shared_set_call_sync (self->set, SP_SET_OP_ADD, item, timeout_ms, cancellable,
+                                 &outcome, G_STRFUNC, error);
   if (added != NULL)
     *added = outcome.flag;
 

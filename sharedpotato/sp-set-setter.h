@@ -38,4 +38,12 @@ gboolean   sp_set_setter_try_add     (SpSetSetter   *self,
                                       gboolean      *added,
                                       GError       **error);
 
+SP_AVAILABLE_IN_ALL
+gboolean sp_set_setter_add_sync (SpSetSetter   *self,
+                                 const GValue  *item,
+                                 int            timeout_ms,
+                                 GCancellable  *cancellable,
+                                 gboolean      *added,
+                                 GError       **error);
+
 G_END_DECLS

@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include "sp-view.h"
+
 #include "sp-set-updater.h"
 #include "sp-shared-set-private.h"
 
@@ -29,7 +31,27 @@ struct _SpSetUpdater
   SpSharedSet *set;
 };
 
-G_DEFINE_FINAL_TYPE (SpSetUpdater, sp_set_updater, G_TYPE_OBJECT)
+static const char *
+sp_set_updater_view_get_name (SpView *view)
+{
+  return sp_shared_set_get_name (((SpSetUpdater *) view)->set);
+}
+
+static gboolean
+sp_set_updater_view_is_closed (SpView *view)
+{
+  return sp_shared_set_is_closed (((SpSetUpdater *) view)->set);
+}
+
+static void
+sp_set_updater_view_init (SpViewInterface *iface)
+{
+  iface->get_name = sp_set_updater_view_get_name;
+  iface->is_closed = sp_set_updater_view_is_closed;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (SpSetUpdater, sp_set_updater, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (SP_TYPE_VIEW, sp_set_updater_view_init))
 
 SpSetUpdater *
 _sp_set_updater_new (SpSharedSet *set)
@@ -538,6 +560,257 @@ sp_set_updater_try_contains (SpSetUpdater  *self,
   ok = _sp_shared_set_call_try (self->set, SP_SET_OP_CONTAINS, item, &outcome, error);
   if (contains != NULL)
     *contains = outcome.flag;
+
+  return ok;
+}
+
+/**
+ * sp_set_updater_add_sync:
+ * @self: a #SpSetUpdater
+ * @item: the item; converted to the set's item type if needed
+ * @timeout_ms: milliseconds to wait at most; 0 for no limit, -1 for the
+ *   set's [property@Sharedpotato.SharedSet:default-timeout]
+ * @cancellable: (nullable): a #GCancellable
+ * @added: (out) (optional): %TRUE if the item was new
+ * @error: return location for a #GError
+ *
+ * The blocking twin of [method@Sharedpotato.SetUpdater.add_async], for worker
+ * threads, as [method@Sharedpotato.SharedSet.add_sync] is: it blocks the
+ * calling thread only, and is refused (a critical and
+ * %SP_ERROR_WOULD_DEADLOCK) in the set's owner context.
+ *
+ * Returns: (skip): %TRUE on success, %FALSE with @error set
+ *
+ * Since: 1.0
+ */
+gboolean
+sp_set_updater_add_sync (SpSetUpdater  *self,
+                         const GValue  *item,
+                         int            timeout_ms,
+                         GCancellable  *cancellable,
+                         gboolean      *added,
+                         GError       **error)
+{
+  SpSetOutcome outcome;
+  gboolean ok;
+
+  g_return_val_if_fail (SP_IS_SET_UPDATER (self), FALSE);
+  g_return_val_if_fail (timeout_ms >= -1, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  g_return_val_if_fail (G_IS_VALUE (item), FALSE);
+
+  ok = _sp_shared_set_call_sync (self->set, SP_SET_OP_ADD, item, timeout_ms, cancellable,
+                                 &outcome, G_STRFUNC, error);
+  if (added != NULL)
+    *added = outcome.flag;
+
+  return ok;
+}
+
+/**
+ * sp_set_updater_discard_sync:
+ * @self: a #SpSetUpdater
+ * @item: the item; converted to the set's item type if needed
+ * @timeout_ms: milliseconds to wait at most; 0 for no limit, -1 for the
+ *   set's [property@Sharedpotato.SharedSet:default-timeout]
+ * @cancellable: (nullable): a #GCancellable
+ * @discarded: (out) (optional): %TRUE if the item was there
+ * @error: return location for a #GError
+ *
+ * The blocking twin of [method@Sharedpotato.SetUpdater.discard_async], for worker
+ * threads, as [method@Sharedpotato.SharedSet.discard_sync] is: it blocks the
+ * calling thread only, and is refused (a critical and
+ * %SP_ERROR_WOULD_DEADLOCK) in the set's owner context.
+ *
+ * Returns: (skip): %TRUE on success, %FALSE with @error set
+ *
+ * Since: 1.0
+ */
+gboolean
+sp_set_updater_discard_sync (SpSetUpdater  *self,
+                             const GValue  *item,
+                             int            timeout_ms,
+                             GCancellable  *cancellable,
+                             gboolean      *discarded,
+                             GError       **error)
+{
+  SpSetOutcome outcome;
+  gboolean ok;
+
+  g_return_val_if_fail (SP_IS_SET_UPDATER (self), FALSE);
+  g_return_val_if_fail (timeout_ms >= -1, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  g_return_val_if_fail (G_IS_VALUE (item), FALSE);
+
+  ok = _sp_shared_set_call_sync (self->set, SP_SET_OP_DISCARD, item, timeout_ms, cancellable,
+                                 &outcome, G_STRFUNC, error);
+  if (discarded != NULL)
+    *discarded = outcome.flag;
+
+  return ok;
+}
+
+/**
+ * sp_set_updater_contains_sync:
+ * @self: a #SpSetUpdater
+ * @item: the item; converted to the set's item type if needed
+ * @timeout_ms: milliseconds to wait at most; 0 for no limit, -1 for the
+ *   set's [property@Sharedpotato.SharedSet:default-timeout]
+ * @cancellable: (nullable): a #GCancellable
+ * @contains: (out) (optional): whether the set holds the item
+ * @error: return location for a #GError
+ *
+ * The blocking twin of [method@Sharedpotato.SetUpdater.contains_async], for worker
+ * threads, as [method@Sharedpotato.SharedSet.contains_sync] is: it blocks the
+ * calling thread only, and is refused (a critical and
+ * %SP_ERROR_WOULD_DEADLOCK) in the set's owner context.
+ *
+ * Returns: (skip): %TRUE on success, %FALSE with @error set
+ *
+ * Since: 1.0
+ */
+gboolean
+sp_set_updater_contains_sync (SpSetUpdater  *self,
+                              const GValue  *item,
+                              int            timeout_ms,
+                              GCancellable  *cancellable,
+                              gboolean      *contains,
+                              GError       **error)
+{
+  SpSetOutcome outcome;
+  gboolean ok;
+
+  g_return_val_if_fail (SP_IS_SET_UPDATER (self), FALSE);
+  g_return_val_if_fail (timeout_ms >= -1, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  g_return_val_if_fail (G_IS_VALUE (item), FALSE);
+
+  ok = _sp_shared_set_call_sync (self->set, SP_SET_OP_CONTAINS, item, timeout_ms, cancellable,
+                                 &outcome, G_STRFUNC, error);
+  if (contains != NULL)
+    *contains = outcome.flag;
+
+  return ok;
+}
+
+/**
+ * sp_set_updater_size_sync:
+ * @self: a #SpSetUpdater
+ * @timeout_ms: milliseconds to wait at most; 0 for no limit, -1 for the
+ *   set's [property@Sharedpotato.SharedSet:default-timeout]
+ * @cancellable: (nullable): a #GCancellable
+ * @size: (out) (optional): the number of items
+ * @error: return location for a #GError
+ *
+ * The blocking twin of [method@Sharedpotato.SetUpdater.size_async], for worker
+ * threads, as [method@Sharedpotato.SharedSet.size_sync] is: it blocks the
+ * calling thread only, and is refused (a critical and
+ * %SP_ERROR_WOULD_DEADLOCK) in the set's owner context.
+ *
+ * Returns: (skip): %TRUE on success, %FALSE with @error set
+ *
+ * Since: 1.0
+ */
+gboolean
+sp_set_updater_size_sync (SpSetUpdater  *self,
+                          int            timeout_ms,
+                          GCancellable  *cancellable,
+                          guint         *size,
+                          GError       **error)
+{
+  SpSetOutcome outcome;
+  gboolean ok;
+
+  g_return_val_if_fail (SP_IS_SET_UPDATER (self), FALSE);
+  g_return_val_if_fail (timeout_ms >= -1, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  ok = _sp_shared_set_call_sync (self->set, SP_SET_OP_SIZE, NULL, timeout_ms, cancellable,
+                                 &outcome, G_STRFUNC, error);
+  if (size != NULL)
+    *size = outcome.size;
+
+  return ok;
+}
+
+/**
+ * sp_set_updater_snapshot_sync:
+ * @self: a #SpSetUpdater
+ * @timeout_ms: milliseconds to wait at most; 0 for no limit, -1 for the
+ *   set's [property@Sharedpotato.SharedSet:default-timeout]
+ * @cancellable: (nullable): a #GCancellable
+ * @n_items: (out): the number of items copied
+ * @error: return location for a #GError
+ *
+ * The blocking twin of [method@Sharedpotato.SetUpdater.snapshot_async], for worker
+ * threads, as [method@Sharedpotato.SharedSet.snapshot_sync] is: it blocks the
+ * calling thread only, and is refused (a critical and
+ * %SP_ERROR_WOULD_DEADLOCK) in the set's owner context.
+ *
+ * Returns: (transfer full) (array length=n_items) (nullable): a copy of
+ *   every item, or %NULL with @error set
+ *
+ * Since: 1.0
+ */
+GValue *
+sp_set_updater_snapshot_sync (SpSetUpdater  *self,
+                              int            timeout_ms,
+                              GCancellable  *cancellable,
+                              guint         *n_items,
+                              GError       **error)
+{
+  SpSetOutcome outcome;
+
+  g_return_val_if_fail (SP_IS_SET_UPDATER (self), NULL);
+  g_return_val_if_fail (timeout_ms >= -1, NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  g_return_val_if_fail (n_items != NULL, NULL);
+
+  _sp_shared_set_call_sync (self->set, SP_SET_OP_SNAPSHOT, NULL, timeout_ms, cancellable,
+                            &outcome, G_STRFUNC, error);
+  *n_items = outcome.size;
+
+  return outcome.snapshot;
+}
+
+/**
+ * sp_set_updater_clear_sync:
+ * @self: a #SpSetUpdater
+ * @timeout_ms: milliseconds to wait at most; 0 for no limit, -1 for the
+ *   set's [property@Sharedpotato.SharedSet:default-timeout]
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * The blocking twin of [method@Sharedpotato.SetUpdater.clear_async], for worker
+ * threads, as [method@Sharedpotato.SharedSet.clear_sync] is: it blocks the
+ * calling thread only, and is refused (a critical and
+ * %SP_ERROR_WOULD_DEADLOCK) in the set's owner context.
+ *
+ * Returns: %TRUE on success, %FALSE with @error set
+ *
+ * Since: 1.0
+ */
+gboolean
+sp_set_updater_clear_sync (SpSetUpdater  *self,
+                           int            timeout_ms,
+                           GCancellable  *cancellable,
+                           GError       **error)
+{
+  SpSetOutcome outcome;
+  gboolean ok;
+
+  g_return_val_if_fail (SP_IS_SET_UPDATER (self), FALSE);
+  g_return_val_if_fail (timeout_ms >= -1, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  ok = _sp_shared_set_call_sync (self->set, SP_SET_OP_CLEAR, NULL, timeout_ms, cancellable,
+                                 &outcome, G_STRFUNC, error);
 
   return ok;
 }

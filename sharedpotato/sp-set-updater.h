@@ -104,4 +104,43 @@ gboolean   sp_set_updater_try_contains     (SpSetUpdater  *self,
                                             gboolean      *contains,
                                             GError       **error);
 
+SP_AVAILABLE_IN_ALL
+gboolean sp_set_updater_add_sync (SpSetUpdater  *self,
+                                  const GValue  *item,
+                                  int            timeout_ms,
+                                  GCancellable  *cancellable,
+                                  gboolean      *added,
+                                  GError       **error);
+SP_AVAILABLE_IN_ALL
+gboolean sp_set_updater_discard_sync (SpSetUpdater  *self,
+                                      const GValue  *item,
+                                      int            timeout_ms,
+                                      GCancellable  *cancellable,
+                                      gboolean      *discarded,
+                                      GError       **error);
+SP_AVAILABLE_IN_ALL
+gboolean sp_set_updater_contains_sync (SpSetUpdater  *self,
+                                       const GValue  *item,
+                                       int            timeout_ms,
+                                       GCancellable  *cancellable,
+                                       gboolean      *contains,
+                                       GError       **error);
+SP_AVAILABLE_IN_ALL
+gboolean sp_set_updater_size_sync (SpSetUpdater  *self,
+                                   int            timeout_ms,
+                                   GCancellable  *cancellable,
+                                   guint         *size,
+                                   GError       **error);
+SP_AVAILABLE_IN_ALL
+GValue * sp_set_updater_snapshot_sync (SpSetUpdater  *self,
+                                       int            timeout_ms,
+                                       GCancellable  *cancellable,
+                                       guint         *n_items,
+                                       GError       **error);
+SP_AVAILABLE_IN_ALL
+gboolean sp_set_updater_clear_sync (SpSetUpdater  *self,
+                                    int            timeout_ms,
+                                    GCancellable  *cancellable,
+                                    GError       **error);
+
 G_END_DECLS

@@ -5,7 +5,10 @@
 
 #include "config.h"
 
+#include "sp-view.h"
+
 #include "sp-setter.h"
+#include "sp-shared-object-private.h"
 #include "sp-view-private.h"
 
 /**
@@ -29,7 +32,27 @@ struct _SpSetter
   SpSharedObject *object;
 };
 
-G_DEFINE_FINAL_TYPE (SpSetter, sp_setter, G_TYPE_OBJECT)
+static const char *
+sp_setter_view_get_name (SpView *view)
+{
+  return sp_shared_object_get_name (((SpSetter *) view)->object);
+}
+
+static gboolean
+sp_setter_view_is_closed (SpView *view)
+{
+  return sp_shared_object_is_closed (((SpSetter *) view)->object);
+}
+
+static void
+sp_setter_view_init (SpViewInterface *iface)
+{
+  iface->get_name = sp_setter_view_get_name;
+  iface->is_closed = sp_setter_view_is_closed;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (SpSetter, sp_setter, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (SP_TYPE_VIEW, sp_setter_view_init))
 
 SpSetter *
 _sp_setter_new (SpSharedObject *object)
@@ -168,4 +191,156 @@ sp_setter_get_finish (SpSetter       *self,
   g_return_val_if_fail (SP_IS_SETTER (self), FALSE);
 
   return _sp_view_get_finish (self, result, value, error, sp_setter_get_async);
+}
+
+/**
+ * sp_setter_peek_async:
+ * @self: a #SpSetter
+ * @timeout_ms: milliseconds to wait at most; 0 for no limit, -1 for the
+ *   object's [property@Sharedpotato.SharedObject:default-timeout]
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called with what the object holds
+ * @user_data: data for @callback
+ *
+ * Looks at the value without waiting for one, as
+ * [method@Sharedpotato.SharedObject.peek_async] does.
+ *
+ * Since: 1.0
+ */
+void
+sp_setter_peek_async (SpSetter            *self,
+                      int                  timeout_ms,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  g_return_if_fail (SP_IS_SETTER (self));
+  g_return_if_fail (timeout_ms >= -1);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  _sp_view_peek_async (self, self->object, timeout_ms, cancellable, callback, user_data,
+                       sp_setter_peek_async);
+}
+
+/**
+ * sp_setter_peek_finish:
+ * @self: a #SpSetter
+ * @result: the #GAsyncResult passed to the callback
+ * @initialized: (out) (optional): whether the object held a value
+ * @value: (out caller-allocates) (optional): an empty #GValue that receives
+ *   a copy of the value, or the zero of the value type if the object held
+ *   none
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Sharedpotato.Setter.peek_async].
+ *
+ * Returns: (skip): %TRUE on success, %FALSE with @error set
+ *
+ * Since: 1.0
+ */
+gboolean
+sp_setter_peek_finish (SpSetter      *self,
+                       GAsyncResult  *result,
+                       gboolean      *initialized,
+                       GValue        *value,
+                       GError       **error)
+{
+  g_return_val_if_fail (SP_IS_SETTER (self), FALSE);
+
+  return _sp_view_peek_finish (self, result, initialized, value, error, sp_setter_peek_async);
+}
+
+/**
+ * sp_setter_try_get:
+ * @self: a #SpSetter
+ * @value: (out caller-allocates) (optional): an empty #GValue that receives
+ *   a copy of the value, or the zero of the value type when this returns
+ *   %FALSE
+ *
+ * Gets the value at once if that needs no waiting, as
+ * [method@Sharedpotato.SharedObject.try_get] does.
+ *
+ * Returns: %TRUE with @value set, %FALSE if the value was not available
+ *   without waiting
+ *
+ * Since: 1.0
+ */
+gboolean
+sp_setter_try_get (SpSetter *self,
+                   GValue   *value)
+{
+  g_return_val_if_fail (SP_IS_SETTER (self), FALSE);
+
+  return sp_shared_object_try_get (self->object, value);
+}
+
+/**
+ * sp_setter_get_sync:
+ * @self: a #SpSetter
+ * @timeout_ms: milliseconds to wait at most; 0 for no limit, -1 for the
+ *   object's [property@Sharedpotato.SharedObject:default-timeout]
+ * @cancellable: (nullable): a #GCancellable
+ * @value: (out caller-allocates) (optional): an empty #GValue that receives
+ *   a copy of the value
+ * @error: return location for a #GError
+ *
+ * The blocking twin of [method@Sharedpotato.Setter.get_async], for worker
+ * threads, as [method@Sharedpotato.SharedObject.get_sync] is: it blocks the
+ * calling thread only, and is refused (a critical and
+ * %SP_ERROR_WOULD_DEADLOCK) in the object's owner context.
+ *
+ * Returns: (skip): %TRUE with @value set, or %FALSE with @error set
+ *
+ * Since: 1.0
+ */
+gboolean
+sp_setter_get_sync (SpSetter      *self,
+                    int            timeout_ms,
+                    GCancellable  *cancellable,
+                    GValue        *value,
+                    GError       **error)
+{
+  g_return_val_if_fail (SP_IS_SETTER (self), FALSE);
+  g_return_val_if_fail (timeout_ms >= -1, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  g_return_val_if_fail (value == NULL || !G_IS_VALUE (value), FALSE);
+
+  return _sp_shared_object_call_sync (self->object, SP_OBJECT_CALL_GET, NULL, 0, timeout_ms,
+                                      cancellable, value, NULL, G_STRFUNC, error);
+}
+
+/**
+ * sp_setter_set_sync:
+ * @self: a #SpSetter
+ * @value: the value to store
+ * @timeout_ms: milliseconds to wait at most; 0 for no limit, -1 for the
+ *   object's [property@Sharedpotato.SharedObject:default-timeout]
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * The blocking twin of [method@Sharedpotato.Setter.set_async], for worker
+ * threads, as [method@Sharedpotato.SharedObject.set_sync] is: it blocks the
+ * calling thread only, and is refused (a critical and
+ * %SP_ERROR_WOULD_DEADLOCK) in the object's owner context.
+ *
+ * Returns: %TRUE if the value was stored
+ *
+ * Since: 1.0
+ */
+gboolean
+sp_setter_set_sync (SpSetter      *self,
+                    const GValue  *value,
+                    int            timeout_ms,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  g_return_val_if_fail (SP_IS_SETTER (self), FALSE);
+  g_return_val_if_fail (timeout_ms >= -1, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  g_return_val_if_fail (G_IS_VALUE (value), FALSE);
+
+  return _sp_shared_object_call_sync (self->object, SP_OBJECT_CALL_SET, value, 0, timeout_ms,
+                                      cancellable, NULL, NULL, G_STRFUNC, error);
 }

@@ -81,6 +81,66 @@ gboolean _sp_shared_object_sync_call_begin   (SpSharedObject      *self,
                                               const char          *display_name,
                                               GError             **error);
 
+/* The close holds of a type built on this object (a set), whose
+ * instance @owner each hold keeps alive and @kind names in criticals. */
+void     _sp_shared_object_hold_close_for    (SpSharedObject *self,
+                                              GObject        *owner,
+                                              const char     *kind,
+                                              const char     *function);
+void     _sp_shared_object_release_close_for (SpSharedObject *self,
+                                              GObject        *owner,
+                                              const char     *kind,
+                                              const char     *function);
+gboolean _sp_shared_object_is_close_held     (SpSharedObject *self);
+
+/* The calls of the object and of its views: @source is the task's source
+ * object, the object itself or the view called; @task_name a literal. */
+typedef enum
+{
+  SP_OBJECT_CALL_GET,
+  SP_OBJECT_CALL_PEEK,
+  SP_OBJECT_CALL_SET,
+  SP_OBJECT_CALL_CLEAR,
+  SP_OBJECT_CALL_LOCK,
+} SpObjectCall;
+
+void     _sp_shared_object_call_async  (SpSharedObject      *self,
+                                        SpObjectCall         call,
+                                        gpointer             source,
+                                        const GValue        *value,
+                                        SpLockMode           mode,
+                                        int                  timeout_ms,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data,
+                                        gpointer             source_tag,
+                                        const char          *task_name);
+/* @guard for a lock (the result then says whether it is set); @value
+ * and @initialized for a get or a peek. @self may be NULL (a view's
+ * finish): the call knows its object. */
+gboolean _sp_shared_object_call_finish (SpSharedObject      *self,
+                                        gpointer             source,
+                                        GAsyncResult        *result,
+                                        gpointer             source_tag,
+                                        gboolean            *initialized,
+                                        GValue              *value,
+                                        SpGuard            **guard,
+                                        GError             **error);
+
+/* The blocking twin of _sp_shared_object_call_async(), for the views'
+ * _sync calls: @function (static) names the call in the critical that
+ * refuses it in the owner context. */
+gboolean _sp_shared_object_call_sync   (SpSharedObject      *self,
+                                        SpObjectCall         call,
+                                        const GValue        *value_in,
+                                        SpLockMode           mode,
+                                        int                  timeout_ms,
+                                        GCancellable        *cancellable,
+                                        GValue              *value,
+                                        SpGuard            **guard,
+                                        const char          *function,
+                                        GError             **error);
+
 /* For the held-too-long warning; these need no mutex. */
 int           _sp_shared_object_get_hold_warning_ms (SpSharedObject *self);
 GMainContext *_sp_shared_object_get_owner_context   (SpSharedObject *self);

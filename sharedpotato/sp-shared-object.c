@@ -12,18 +12,19 @@
  *
  * Fields and who guards them
  *
- *   Set in constructed() and never changed: value_type, name,
- *   default_value, owner_context, owner_dispatcher.
- *   default_timeout: atomic.
- *   Everything else: self->mutex.
+ *   Set in constructed() and never changed: value_type, default_value,
+ *   and life's name, owner_context, owner_dispatcher, owner_thread.
+ *   life.default_timeout: atomic. Everything else: self->mutex.
  *
  *     value          the value; G_IS_VALUE (&value) is "initialized"
  *     n_readers      shared holders (guards and granted, undelivered locks)
  *     writer         TRUE while an exclusive holder exists
  *     queue          waiters for the lock, FIFO
  *     value_waiters  gets that reached the head and found no value
- *     close_waiters  close calls waiting for the holders to leave
- *     close_state    OPEN → CLOSING → EMITTING → CLOSED
+ *     life           the close (OPEN → CLOSING → EMITTING → HOLDING →
+ *                    CLOSED), its waiters and holds, and the stats: the
+ *                    lifecycle core shared with the queue, whose protocol
+ *                    is in sp-lifecycle-private.h
  *
  *   A waiter's own fields (error, value) are guarded by the mutex of its
  *   object until it is DONE. From then on only its delivery touches it.
@@ -99,6 +100,7 @@
 
 #include "sp-dispatcher-private.h"
 #include "sp-guard-private.h"
+#include "sp-lifecycle-private.h"
 #include "sp-mutex-private.h"
 #include "sp-shared-object-private.h"
 #include "sp-trace-private.h"
@@ -145,14 +147,6 @@
  * Since: 1.0
  */
 
-typedef enum
-{
-  CLOSE_STATE_OPEN,
-  CLOSE_STATE_CLOSING,
-  CLOSE_STATE_EMITTING,
-  CLOSE_STATE_HOLDING,
-  CLOSE_STATE_CLOSED,
-} CloseState;
 
 typedef enum
 {
@@ -241,27 +235,19 @@ struct _SpSharedObject
 
   GType         value_type;
   const GTypeValueTable *value_table;   /* value_type's; NULL if invalid */
-  char         *name;
   GValue       *default_value;   /* NULL: clear makes it uninitialized */
-  GMainContext *owner_context;
-  SpDispatcher *owner_dispatcher;
-  GThread      *owner_thread;
-  int           default_timeout;
-  int           hold_warning_ms;
+  /* Name, owner context, default timeout, close, and the stats (allocated
+   * by the first call, so that an object nobody used stays small; their
+   * current_* fields are filled in by get_stats). */
+  SpLifecycle   life;
 
   GValue        value;
-  guint         n_readers;
-  guint         close_holds;
   GQueue        queue;
   GQueue        value_waiters;
-  GQueue        close_waiters;
   SpInitializer *initializer;
-  /* Allocated by the first call: an object nobody used stays small. The
-   * current_* fields are filled in by get_stats. */
-  SpStats      *stats;
+  guint         n_readers;
+  int           hold_warning_ms;
   guint8        writer;
-  guint8        trace;           /* immutable after constructed() */
-  guint8        close_state;     /* CloseState */
   guint8        init_state;      /* InitState */
 };
 
@@ -275,6 +261,7 @@ enum {
   PROP_HOLD_WARNING_MS,
   PROP_INITIALIZED,
   PROP_CLOSED,
+  PROP_VALUE,
   N_PROPS
 };
 
@@ -292,7 +279,6 @@ static guint       signals[N_SIGNALS];
 static void grant_waiters_locked      (SpSharedObject *self);
 static void initializer_unref         (SpInitializer  *initializer);
 
-static void maybe_complete_close_locked (SpSharedObject *self);
 static void release_hold_locked       (SpSharedObject *self,
                                        SpLockMode      mode);
 static void note_queue_length_locked  (SpSharedObject *self);
@@ -341,7 +327,7 @@ op_name (WaiterOp op)
 static const char *
 object_display_name (SpSharedObject *self)
 {
-  return self->name != NULL ? self->name : G_OBJECT_TYPE_NAME (self);
+  return sp_lifecycle_display_name (&self->life, self);
 }
 
 /* Emissions ------------------------------------------------------------ */
@@ -362,32 +348,35 @@ emission_run (SpDispatchItem *item)
 
   if (emission->flags & EMIT_CHANGED)
     {
-      if (SP_TRACING (self))
-        sp_trace_emit (self, self->name, SP_TRACE_CHANGED, NULL, -1, -1);
+      if (SP_TRACING (&self->life))
+        sp_trace_emit (self, self->life.name, SP_TRACE_CHANGED, NULL, -1, -1);
       g_signal_emit (self, signals[SIGNAL_CHANGED], 0, old_value, new_value);
     }
 
   if (emission->flags & EMIT_CLEARED)
     {
-      if (SP_TRACING (self))
-        sp_trace_emit (self, self->name, SP_TRACE_CLEARED, NULL, -1, -1);
+      if (SP_TRACING (&self->life))
+        sp_trace_emit (self, self->life.name, SP_TRACE_CLEARED, NULL, -1, -1);
       g_signal_emit (self, signals[SIGNAL_CLEARED], 0);
     }
+
+  if (emission->flags & (EMIT_CHANGED | EMIT_CLEARED))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALUE]);
 
   if (emission->flags & (EMIT_INITIALIZED | EMIT_UNINITIALIZED))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INITIALIZED]);
 
   if (emission->flags & EMIT_INITIALIZED)
     {
-      if (SP_TRACING (self))
-        sp_trace_emit (self, self->name, SP_TRACE_INITIALIZED, NULL, -1, -1);
+      if (SP_TRACING (&self->life))
+        sp_trace_emit (self, self->life.name, SP_TRACE_INITIALIZED, NULL, -1, -1);
       g_signal_emit (self, signals[SIGNAL_INITIALIZED], 0);
     }
 
   if (emission->flags & EMIT_CLOSING)
     {
-      if (SP_TRACING (self))
-        sp_trace_emit (self, self->name, SP_TRACE_CLOSE_STARTED, NULL, -1, -1);
+      if (SP_TRACING (&self->life))
+        sp_trace_emit (self, self->life.name, SP_TRACE_CLOSE_STARTED, NULL, -1, -1);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLOSED]);
     }
 
@@ -397,14 +386,10 @@ emission_run (SpDispatchItem *item)
 
       /* Handlers may have taken close holds; the close completes when the
        * last is released. */
-      sp_mutex_lock (&self->mutex);
-      g_assert (self->close_state == CLOSE_STATE_EMITTING);
-      self->close_state = CLOSE_STATE_HOLDING;
-      maybe_complete_close_locked (self);
-      sp_mutex_unlock (&self->mutex);
+      sp_lifecycle_closed_emitted (&self->life, &self->mutex);
 
-      if (SP_TRACING (self))
-        sp_trace_emit (self, self->name, SP_TRACE_CLOSED, NULL, -1, -1);
+      if (SP_TRACING (&self->life))
+        sp_trace_emit (self, self->life.name, SP_TRACE_CLOSED, NULL, -1, -1);
     }
 
   if (G_IS_VALUE (&emission->old_value))
@@ -445,7 +430,7 @@ emit_later_locked (SpSharedObject *self,
 {
   SpEmission *emission = emission_new (self, flags, old_value, new_value);
 
-  sp_dispatcher_push (self->owner_dispatcher, &emission->item);
+  sp_dispatcher_push (self->life.owner_dispatcher, &emission->item);
 }
 
 /* Value changes, with the lock held by whoever changes it ------------- */
@@ -533,8 +518,10 @@ object_waiter_settle (SpWaiter *base)
       stats_locked (self)->cancellations++;
       release_hold_locked (self, waiter->mode);
       sp_mutex_unlock (&self->mutex);
+      g_autofree char *call = sp_describe_call (base->operation, object_display_name (self));
+
       base->error = g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                 "Operation was cancelled");
+                                 "Cancelled while waiting to %s", call);
     }
 }
 
@@ -594,14 +581,8 @@ object_waiter_enter_locked (SpWaiter *base)
     {
       /* A close cancelled before it was made still closes, as GIO's
        * streams do; only the call reports the cancellation. */
-      if (self->close_state == CLOSE_STATE_OPEN)
-        begin_close_locked (self);
-
-      if (base->error != NULL || self->close_state == CLOSE_STATE_CLOSED)
-        sp_waiter_complete_locked (base);
-      else
-        sp_waiter_wait_locked (base, &self->close_waiters);
-
+      begin_close_locked (self);
+      sp_lifecycle_enter_close_locked (&self->life, base);
       maybe_finish_close_locked (self);
       return;
     }
@@ -615,9 +596,9 @@ object_waiter_enter_locked (SpWaiter *base)
       return;
     }
 
-  if (self->close_state != CLOSE_STATE_OPEN)
+  if (self->life.close_state != SP_CLOSE_OPEN)
     {
-      sp_waiter_fail_locked (base, G_IO_ERROR_CLOSED, "The shared object is closed");
+      sp_waiter_fail_closed_locked (base, "shared object");
       return;
     }
 
@@ -658,10 +639,10 @@ waiter_new_full (SpSharedObject      *self,
   SpWaiterHost host = {
     .owner            = G_OBJECT (self),
     .mutex            = &self->mutex,
-    .name             = self->name,
-    .owner_context    = self->owner_context,
-    .owner_dispatcher = self->owner_dispatcher,
-    .trace            = self->trace,
+    .name             = self->life.name,
+    .owner_context    = self->life.owner_context,
+    .owner_dispatcher = self->life.owner_dispatcher,
+    .trace            = self->life.trace,
     .task_source      = task_source,
   };
   SpObjectWaiter *waiter;
@@ -691,7 +672,7 @@ static int
 resolve_timeout (SpSharedObject *self,
                  int             timeout_ms)
 {
-  return timeout_ms < 0 ? g_atomic_int_get (&self->default_timeout) : timeout_ms;
+  return sp_lifecycle_resolve_timeout (&self->life, timeout_ms);
 }
 
 static void
@@ -744,10 +725,7 @@ take_hold_locked (SpSharedObject *self,
 static SpStats *
 stats_locked (SpSharedObject *self)
 {
-  if (G_UNLIKELY (self->stats == NULL))
-    self->stats = g_new0 (SpStats, 1);
-
-  return self->stats;
+  return sp_lifecycle_stats_locked (&self->life);
 }
 
 static void
@@ -884,8 +862,8 @@ init_run (SpDispatchItem *item)
   SpGuard *guard = _sp_guard_new_initializer (run->self);
   gboolean kept;
 
-  if (SP_TRACING (run->self))
-    sp_trace_emit (run->self, run->self->name, SP_TRACE_INIT_STARTED, NULL, -1, -1);
+  if (SP_TRACING (&run->self->life))
+    sp_trace_emit (run->self, run->self->life.name, SP_TRACE_INIT_STARTED, NULL, -1, -1);
 
   /* The initializer owns the reference it is given (it may drop it at
    * once); this one lets the run be ended for it when it returns FALSE,
@@ -919,7 +897,7 @@ start_initializer_locked (SpSharedObject *self)
   run->item.func = init_run;
   run->self = g_object_ref (self);
   run->initializer = initializer_ref (self->initializer);
-  sp_dispatcher_push (self->owner_dispatcher, &run->item);
+  sp_dispatcher_push (self->life.owner_dispatcher, &run->item);
 }
 
 static void
@@ -985,17 +963,19 @@ release_hold_locked (SpSharedObject *self,
 static void
 fail_all_locked (GQueue *list)
 {
-  sp_waiter_fail_all_locked (list, G_IO_ERROR_CLOSED, "The shared object is closed");
+  sp_waiter_fail_all_closed_locked (list, "shared object");
 }
 
+/* OPEN → CLOSING: queued calls and gets waiting for a value fail, new
+ * ones are refused; guards still held keep the close waiting. */
 static void
 begin_close_locked (SpSharedObject *self)
 {
   SpEmission *emission;
 
-  g_assert (self->close_state == CLOSE_STATE_OPEN);
+  if (!sp_lifecycle_begin_close_locked (&self->life))
+    return;
 
-  self->close_state = CLOSE_STATE_CLOSING;
   fail_all_locked (&self->queue);
   fail_all_locked (&self->value_waiters);
   if (self->init_state == INIT_PENDING)
@@ -1006,34 +986,21 @@ begin_close_locked (SpSharedObject *self)
    * holds its own reference. */
   emission = emission_new (self, EMIT_CLOSING, NULL, NULL);
   emission->initializer = g_steal_pointer (&self->initializer);
-  sp_dispatcher_push (self->owner_dispatcher, &emission->item);
+  sp_dispatcher_push (self->life.owner_dispatcher, &emission->item);
 }
 
+/* CLOSING → EMITTING once the last guard is gone. */
 static void
 maybe_finish_close_locked (SpSharedObject *self)
 {
   GValue final_value = G_VALUE_INIT;
 
-  if (self->close_state != CLOSE_STATE_CLOSING || self->writer || self->n_readers > 0)
+  if (self->writer || self->n_readers > 0 || !sp_lifecycle_holders_gone_locked (&self->life))
     return;
 
-  self->close_state = CLOSE_STATE_EMITTING;
   if (G_IS_VALUE (&self->value))
     copy_value_locked (self, &final_value);
   emit_later_locked (self, EMIT_CLOSED, &final_value, NULL);
-}
-
-static void
-maybe_complete_close_locked (SpSharedObject *self)
-{
-  SpWaiter *waiter;
-
-  if (self->close_state != CLOSE_STATE_HOLDING || self->close_holds > 0)
-    return;
-
-  self->close_state = CLOSE_STATE_CLOSED;
-  while ((waiter = sp_waiter_pop_locked (&self->close_waiters)))
-    sp_waiter_complete_locked (waiter);
 }
 
 /* For SpGuard ---------------------------------------------------------- */
@@ -1108,7 +1075,7 @@ _sp_shared_object_end_hold (SpSharedObject *self,
     {
       g_atomic_int_set (hold, SP_HOLD_NONE);
       stats_locked (self)->total_hold_us += hold_us;
-      self->stats->peak_hold_us = MAX (self->stats->peak_hold_us, (guint64) hold_us);
+      self->life.stats->peak_hold_us = MAX (self->life.stats->peak_hold_us, (guint64) hold_us);
       if (held == SP_HOLD_INITIALIZER)
         {
           initialized = G_IS_VALUE (&self->value);
@@ -1120,18 +1087,18 @@ _sp_shared_object_end_hold (SpSharedObject *self,
 
   sp_mutex_unlock (&self->mutex);
 
-  if (held == SP_HOLD_INITIALIZER && SP_TRACING (self))
+  if (held == SP_HOLD_INITIALIZER && SP_TRACING (&self->life))
     {
       if (error != NULL)
-        sp_trace_emit_failed (self, self->name, "initializer", -1, error->message);
+        sp_trace_emit_failed (self, self->life.name, "initializer", -1, error->message);
       else if (!initialized)
-        sp_trace_emit_failed (self, self->name, "initializer", -1,
+        sp_trace_emit_failed (self, self->life.name, "initializer", -1,
                               "finished without setting a value");
       else
-        sp_trace_emit (self, self->name, SP_TRACE_INIT_FINISHED, NULL, -1, hold_us);
+        sp_trace_emit (self, self->life.name, SP_TRACE_INIT_FINISHED, NULL, -1, hold_us);
     }
-  if (held != SP_HOLD_NONE && SP_TRACING (self))
-    sp_trace_emit_labelled (self, self->name, SP_TRACE_RELEASED,
+  if (held != SP_HOLD_NONE && SP_TRACING (&self->life))
+    sp_trace_emit_labelled (self, self->life.name, SP_TRACE_RELEASED,
                             held == SP_HOLD_SHARED ? "shared" : "exclusive", -1, hold_us,
                             label);
 
@@ -1141,7 +1108,7 @@ _sp_shared_object_end_hold (SpSharedObject *self,
 gboolean
 _sp_shared_object_is_tracing (SpSharedObject *self)
 {
-  return SP_TRACING (self);
+  return SP_TRACING (&self->life);
 }
 
 SpHold
@@ -1236,51 +1203,32 @@ sp_shared_object_constructed (GObject *object)
   else
     self->value_table = g_type_value_table_peek (self->value_type);
 
-  self->owner_context = g_main_context_ref_thread_default ();
-  self->owner_dispatcher = sp_dispatcher_get_for_context (self->owner_context);
-  self->owner_thread = g_thread_ref (g_thread_self ());
-  self->trace = sp_trace_wanted ();
+  sp_lifecycle_init (&self->life);
 
-  if (SP_TRACING (self))
-    sp_trace_emit (self, self->name, SP_TRACE_CREATED, NULL, -1, -1);
-}
-
-static gboolean
-close_has_observers (SpSharedObject *self)
-{
-  return self->close_holds > 0 ||
-         g_signal_has_handler_pending (self, signals[SIGNAL_CLOSED], 0, TRUE) ||
-         g_signal_has_handler_pending (self, g_signal_lookup ("notify", G_TYPE_OBJECT),
-                                       g_quark_from_static_string ("closed"), TRUE);
+  if (SP_TRACING (&self->life))
+    sp_trace_emit (self, self->life.name, SP_TRACE_CREATED, NULL, -1, -1);
 }
 
 /* The last reference of an open object closes it, as scope exit closes
- * an `async with` block. The emissions queued by the close hold new
- * references, so the object lives on until ::closed has run in the owner
- * context; the unref that follows finds it closed and disposes of it for
- * real. Chaining up is left to that second dispose, because GObject's
- * own dispose disconnects the handlers ::closed is for. */
+ * an `async with` block (see sp-lifecycle-private.h). The emissions
+ * queued by the close hold new references, so the object lives on until
+ * ::closed has run in the owner context; the unref that follows finds it
+ * closed and disposes of it for real. Chaining up is left to that second
+ * dispose, because GObject's own dispose disconnects the handlers
+ * ::closed is for. */
 static void
 sp_shared_object_dispose (GObject *object)
 {
   SpSharedObject *self = (SpSharedObject *) object;
-  gboolean closing_now = FALSE;
+  gboolean closing_now;
 
   sp_mutex_lock (&self->mutex);
-  if (self->close_state == CLOSE_STATE_OPEN && self->owner_dispatcher != NULL)
+  closing_now = sp_lifecycle_dispose_should_close_locked (&self->life, object,
+                                                          signals[SIGNAL_CLOSED], 0);
+  if (closing_now)
     {
-      if (close_has_observers (self))
-        {
-          begin_close_locked (self);
-          maybe_finish_close_locked (self);
-          closing_now = TRUE;
-        }
-      else
-        {
-          /* Nobody to tell: close on the spot, so that an object dropped
-           * in a context that no longer runs is still freed. */
-          self->close_state = CLOSE_STATE_CLOSED;
-        }
+      begin_close_locked (self);
+      maybe_finish_close_locked (self);
     }
   sp_mutex_unlock (&self->mutex);
 
@@ -1293,13 +1241,12 @@ sp_shared_object_finalize (GObject *object)
 {
   SpSharedObject *self = (SpSharedObject *) object;
 
-  if (SP_TRACING (self))
-    sp_trace_emit (self, self->name, SP_TRACE_FINALIZED, NULL, -1, -1);
+  if (SP_TRACING (&self->life))
+    sp_trace_emit (self, self->life.name, SP_TRACE_FINALIZED, NULL, -1, -1);
 
   /* Every waiter's task and every guard holds a reference. */
   g_assert (self->queue.length == 0);
   g_assert (self->value_waiters.length == 0);
-  g_assert (self->close_waiters.length == 0);
   g_assert (!self->writer && self->n_readers == 0);
 
   if (G_IS_VALUE (&self->value))
@@ -1309,11 +1256,8 @@ sp_shared_object_finalize (GObject *object)
       g_value_unset (self->default_value);
       g_free (self->default_value);
     }
-  g_free (self->stats);
-  g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->initializer, initializer_unref);
-  g_clear_pointer (&self->owner_context, g_main_context_unref);
-  g_clear_pointer (&self->owner_thread, g_thread_unref);
+  sp_lifecycle_clear (&self->life);
   g_mutex_clear (&self->mutex);
 
   G_OBJECT_CLASS (sp_shared_object_parent_class)->finalize (object);
@@ -1334,7 +1278,7 @@ sp_shared_object_get_property (GObject    *object,
       break;
 
     case PROP_NAME:
-      g_value_set_string (value, self->name);
+      g_value_set_string (value, self->life.name);
       break;
 
     case PROP_DEFAULT_TIMEOUT:
@@ -1351,6 +1295,18 @@ sp_shared_object_get_property (GObject    *object,
 
     case PROP_CLOSED:
       g_value_set_boolean (value, sp_shared_object_is_closed (self));
+      break;
+
+    case PROP_VALUE:
+      {
+        GValue *current = g_new0 (GValue, 1);
+
+        /* Uninitialized: NULL, which no value of the type is. */
+        if (_sp_shared_object_read_value (self, current))
+          g_value_take_boxed (value, current);
+        else
+          g_boxed_free (G_TYPE_VALUE, current);
+      }
       break;
 
     default:
@@ -1373,7 +1329,7 @@ sp_shared_object_set_property (GObject      *object,
       break;
 
     case PROP_NAME:
-      self->name = g_value_dup_string (value);
+      self->life.name = g_value_dup_string (value);
       break;
 
     case PROP_DEFAULT_TIMEOUT:
@@ -1387,6 +1343,40 @@ sp_shared_object_set_property (GObject      *object,
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
+}
+
+/* From a boxed GValue (the :value property) to @dest's type, converting
+ * the content; NULL (uninitialized) leaves @dest at its default. */
+static void
+transform_boxed_value (const GValue *src,
+                       GValue       *dest)
+{
+  const GValue *content = g_value_get_boxed (src);
+
+  if (content == NULL)
+    return;
+  if (G_VALUE_HOLDS (content, G_VALUE_TYPE (dest)))
+    g_value_copy (content, dest);
+  else if (g_value_type_transformable (G_VALUE_TYPE (content), G_VALUE_TYPE (dest)))
+    g_value_transform (content, dest);
+}
+
+/* So that g_object_bind_property() from :value works without a
+ * transform function. GLib has no conversion from G_TYPE_VALUE at all;
+ * none is replaced. */
+static void
+register_boxed_value_transforms (void)
+{
+  const GType targets[] = {
+    G_TYPE_CHAR, G_TYPE_UCHAR, G_TYPE_BOOLEAN, G_TYPE_INT, G_TYPE_UINT,
+    G_TYPE_LONG, G_TYPE_ULONG, G_TYPE_INT64, G_TYPE_UINT64, G_TYPE_FLOAT,
+    G_TYPE_DOUBLE, G_TYPE_ENUM, G_TYPE_FLAGS, G_TYPE_STRING, G_TYPE_OBJECT,
+    G_TYPE_VARIANT,
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (targets); i++)
+    if (!g_value_type_transformable (G_TYPE_VALUE, targets[i]))
+      g_value_register_transform_func (G_TYPE_VALUE, targets[i], transform_boxed_value);
 }
 
 static void
@@ -1485,7 +1475,36 @@ sp_shared_object_class_init (SpSharedObjectClass *klass)
                           FALSE,
                           (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
+  /**
+   * SpSharedObject:value: (type GValue)
+   *
+   * The value the object holds now, or %NULL while it holds none: a
+   * snapshot, read without waiting for the lock, so it also shows what an
+   * exclusive guard has stored before its release (as
+   * [signal@Sharedpotato.SharedObject::changed] does).
+   *
+   * It is notified in the owner context after each change, so a user
+   * interface can follow the object with `notify::value`, or with
+   * g_object_bind_property() into a widget's property: sharedpotato
+   * registers conversions from a boxed #GValue to the fundamental types
+   * (the content is converted as g_value_transform() would), so a binding
+   * to a `gchararray`, number, boolean, enum or object property needs no
+   * transform function.
+   *
+   * The property is read-only: a change goes through
+   * [method@Sharedpotato.SharedObject.set_async] or a guard, which wait
+   * their turn in the lock's order and can fail, neither of which a
+   * property setter can do.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_VALUE] =
+    g_param_spec_boxed ("value", NULL, NULL,
+                        G_TYPE_VALUE,
+                        (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
+  register_boxed_value_transforms ();
 
   /**
    * SpSharedObject::initialized:
@@ -1718,7 +1737,7 @@ sp_shared_object_get_name (SpSharedObject *self)
 {
   g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), NULL);
 
-  return self->name;
+  return self->life.name;
 }
 
 /**
@@ -1736,7 +1755,7 @@ sp_shared_object_get_default_timeout (SpSharedObject *self)
 {
   g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), 0);
 
-  return g_atomic_int_get (&self->default_timeout);
+  return g_atomic_int_get (&self->life.default_timeout);
 }
 
 /**
@@ -1756,7 +1775,7 @@ sp_shared_object_set_default_timeout (SpSharedObject *self,
   g_return_if_fail (SP_IS_SHARED_OBJECT (self));
   g_return_if_fail (timeout_ms >= 0);
 
-  if (g_atomic_int_exchange (&self->default_timeout, timeout_ms) != timeout_ms)
+  if (g_atomic_int_exchange (&self->life.default_timeout, timeout_ms) != timeout_ms)
     {
       sp_mutex_lock (&self->mutex);
       emit_later_locked (self, EMIT_TIMEOUT, NULL, NULL);
@@ -1828,7 +1847,7 @@ sp_shared_object_get_stats (SpSharedObject *self)
   g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), NULL);
 
   sp_mutex_lock (&self->mutex);
-  stats = self->stats != NULL ? sp_stats_copy (self->stats) : g_new0 (SpStats, 1);
+  stats = sp_lifecycle_copy_stats_locked (&self->life);
   stats->current_readers = self->n_readers;
   stats->current_writer = self->writer;
   stats->queue_length = self->queue.length + self->value_waiters.length;
@@ -1846,7 +1865,7 @@ _sp_shared_object_get_hold_warning_ms (SpSharedObject *self)
 GMainContext *
 _sp_shared_object_get_owner_context (SpSharedObject *self)
 {
-  return self->owner_context;
+  return self->life.owner_context;
 }
 
 const char *
@@ -1893,7 +1912,7 @@ sp_shared_object_is_closed (SpSharedObject *self)
   g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), FALSE);
 
   sp_mutex_lock (&self->mutex);
-  closed = self->close_state != CLOSE_STATE_OPEN;
+  closed = self->life.close_state != SP_CLOSE_OPEN;
   sp_mutex_unlock (&self->mutex);
 
   return closed;
@@ -1906,6 +1925,97 @@ result_is_valid (SpSharedObject *self,
 {
   return g_task_is_valid (result, self) &&
          g_task_get_source_tag (G_TASK (result)) == source_tag;
+}
+
+/* The calls, for the object itself and for its views: the task's source
+ * is @source (the object or the view called), so a call through a view
+ * is one GTask, as a direct one is. */
+
+static WaiterOp
+call_op (SpObjectCall call)
+{
+  switch (call)
+    {
+    case SP_OBJECT_CALL_GET:   return OP_GET;
+    case SP_OBJECT_CALL_PEEK:  return OP_PEEK;
+    case SP_OBJECT_CALL_SET:   return OP_SET;
+    case SP_OBJECT_CALL_CLEAR: return OP_CLEAR;
+    case SP_OBJECT_CALL_LOCK:  return OP_LOCK;
+    default:                   g_assert_not_reached ();
+    }
+}
+
+void
+_sp_shared_object_call_async (SpSharedObject      *self,
+                              SpObjectCall         call,
+                              gpointer             source,
+                              const GValue        *value,
+                              SpLockMode           mode,
+                              int                  timeout_ms,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data,
+                              gpointer             source_tag,
+                              const char          *task_name)
+{
+  SpObjectWaiter *waiter;
+
+  waiter = waiter_new_full (self, call_op (call), NULL, source == (gpointer) self ? NULL : source,
+                            cancellable, callback, user_data, source_tag, task_name);
+  waiter->mode = mode;
+  /* Convert before queueing, so the grant under the mutex is only a move
+   * and a refused value never takes a place in the queue. */
+  if (call == SP_OBJECT_CALL_SET)
+    convert_value_for (self, value, &waiter->value, &waiter->base.error);
+  waiter_start (waiter, timeout_ms);
+}
+
+gboolean
+_sp_shared_object_call_finish (SpSharedObject  *self,
+                               gpointer         source,
+                               GAsyncResult    *result,
+                               gpointer         source_tag,
+                               gboolean        *initialized,
+                               GValue          *value,
+                               SpGuard        **guard,
+                               GError         **error)
+{
+  SpObjectWaiter *waiter;
+
+  g_return_val_if_fail (g_task_is_valid (result, source) &&
+                        g_task_get_source_tag (G_TASK (result)) == source_tag, FALSE);
+  g_return_val_if_fail (value == NULL || !G_IS_VALUE (value), FALSE);
+
+  /* A view finishing knows only itself: the waiter knows its object. */
+  if (self == NULL)
+    self = SP_SHARED_OBJECT (((SpWaiter *) g_task_get_task_data (G_TASK (result)))->owner);
+
+  if (initialized != NULL)
+    *initialized = FALSE;
+
+  if (guard != NULL)
+    {
+      *guard = g_task_propagate_pointer (G_TASK (result), error);
+      return *guard != NULL;
+    }
+
+  waiter = g_task_get_task_data (G_TASK (result));
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    {
+      /* GJS converts out values even when the call threw. */
+      if (value != NULL)
+        init_zero_value (self, value);
+      return FALSE;
+    }
+
+  if (initialized != NULL)
+    *initialized = waiter->initialized;
+  if (value != NULL && G_IS_VALUE (&waiter->value))
+    move_value (value, &waiter->value);
+  else if (value != NULL)
+    init_zero_value (self, value);
+
+  return TRUE;
 }
 
 /**
@@ -1941,9 +2051,9 @@ sp_shared_object_get_async (SpSharedObject      *self,
   g_return_if_fail (timeout_ms >= -1);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  waiter_start (waiter_new (self, OP_GET, cancellable, callback, user_data,
-                            sp_shared_object_get_async, "sp_shared_object_get_async"),
-                timeout_ms);
+  _sp_shared_object_call_async (self, SP_OBJECT_CALL_GET, self, NULL, 0, timeout_ms, cancellable,
+                                callback, user_data, sp_shared_object_get_async,
+                                "sp_shared_object_get_async");
 }
 
 /**
@@ -1967,26 +2077,12 @@ sp_shared_object_get_finish (SpSharedObject  *self,
                              GValue          *value,
                              GError         **error)
 {
-  SpObjectWaiter *waiter;
-
   g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), FALSE);
   g_return_val_if_fail (value == NULL || !G_IS_VALUE (value), FALSE);
   g_return_val_if_fail (result_is_valid (self, result, sp_shared_object_get_async), FALSE);
 
-  waiter = g_task_get_task_data (G_TASK (result));
-
-  if (!g_task_propagate_boolean (G_TASK (result), error))
-    {
-      /* GJS converts out values even when the call threw. */
-      if (value != NULL)
-        init_zero_value (self, value);
-      return FALSE;
-    }
-
-  if (value != NULL)
-    move_value (value, &waiter->value);
-
-  return TRUE;
+  return _sp_shared_object_call_finish (self, self, result, sp_shared_object_get_async, NULL,
+                                        value, NULL, error);
 }
 
 /**
@@ -2016,9 +2112,9 @@ sp_shared_object_peek_async (SpSharedObject      *self,
   g_return_if_fail (timeout_ms >= -1);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  waiter_start (waiter_new (self, OP_PEEK, cancellable, callback, user_data,
-                            sp_shared_object_peek_async, "sp_shared_object_peek_async"),
-                timeout_ms);
+  _sp_shared_object_call_async (self, SP_OBJECT_CALL_PEEK, self, NULL, 0, timeout_ms, cancellable,
+                                callback, user_data, sp_shared_object_peek_async,
+                                "sp_shared_object_peek_async");
 }
 
 /**
@@ -2044,30 +2140,12 @@ sp_shared_object_peek_finish (SpSharedObject  *self,
                               GValue          *value,
                               GError         **error)
 {
-  SpObjectWaiter *waiter;
-
   g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), FALSE);
   g_return_val_if_fail (value == NULL || !G_IS_VALUE (value), FALSE);
   g_return_val_if_fail (result_is_valid (self, result, sp_shared_object_peek_async), FALSE);
 
-  waiter = g_task_get_task_data (G_TASK (result));
-
-  if (initialized != NULL)
-    *initialized = FALSE;
-
-  if (!g_task_propagate_boolean (G_TASK (result), error))
-    {
-      if (value != NULL)
-        init_zero_value (self, value);
-      return FALSE;
-    }
-
-  if (initialized != NULL)
-    *initialized = waiter->initialized;
-  if (value != NULL && G_IS_VALUE (&waiter->value))
-    move_value (value, &waiter->value);
-
-  return TRUE;
+  return _sp_shared_object_call_finish (self, self, result, sp_shared_object_peek_async,
+                                        initialized, value, NULL, error);
 }
 
 /**
@@ -2100,21 +2178,14 @@ sp_shared_object_set_async (SpSharedObject      *self,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  SpObjectWaiter *waiter;
-
   g_return_if_fail (SP_IS_SHARED_OBJECT (self));
   g_return_if_fail (G_IS_VALUE (value));
   g_return_if_fail (timeout_ms >= -1);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  waiter = waiter_new (self, OP_SET, cancellable, callback, user_data,
-                       sp_shared_object_set_async, "sp_shared_object_set_async");
-
-  /* Convert before queueing, so the grant under the mutex is only a move
-   * and a refused value never takes a place in the queue. */
-  convert_value_for (self, value, &waiter->value, &waiter->base.error);
-
-  waiter_start (waiter, timeout_ms);
+  _sp_shared_object_call_async (self, SP_OBJECT_CALL_SET, self, value, 0, timeout_ms, cancellable,
+                                callback, user_data, sp_shared_object_set_async,
+                                "sp_shared_object_set_async");
 }
 
 /**
@@ -2137,7 +2208,8 @@ sp_shared_object_set_finish (SpSharedObject  *self,
   g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), FALSE);
   g_return_val_if_fail (result_is_valid (self, result, sp_shared_object_set_async), FALSE);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return _sp_shared_object_call_finish (self, self, result, sp_shared_object_set_async, NULL,
+                                        NULL, NULL, error);
 }
 
 /**
@@ -2165,9 +2237,9 @@ sp_shared_object_clear_async (SpSharedObject      *self,
   g_return_if_fail (timeout_ms >= -1);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  waiter_start (waiter_new (self, OP_CLEAR, cancellable, callback, user_data,
-                            sp_shared_object_clear_async, "sp_shared_object_clear_async"),
-                timeout_ms);
+  _sp_shared_object_call_async (self, SP_OBJECT_CALL_CLEAR, self, NULL, 0, timeout_ms,
+                                cancellable, callback, user_data, sp_shared_object_clear_async,
+                                "sp_shared_object_clear_async");
 }
 
 /**
@@ -2190,7 +2262,8 @@ sp_shared_object_clear_finish (SpSharedObject  *self,
   g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), FALSE);
   g_return_val_if_fail (result_is_valid (self, result, sp_shared_object_clear_async), FALSE);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return _sp_shared_object_call_finish (self, self, result, sp_shared_object_clear_async, NULL,
+                                        NULL, NULL, error);
 }
 
 /**
@@ -2227,17 +2300,14 @@ sp_shared_object_lock_async (SpSharedObject      *self,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  SpObjectWaiter *waiter;
-
   g_return_if_fail (SP_IS_SHARED_OBJECT (self));
   g_return_if_fail (mode == SP_LOCK_MODE_SHARED || mode == SP_LOCK_MODE_EXCLUSIVE);
   g_return_if_fail (timeout_ms >= -1);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  waiter = waiter_new (self, OP_LOCK, cancellable, callback, user_data,
-                       sp_shared_object_lock_async, "sp_shared_object_lock_async");
-  waiter->mode = mode;
-  waiter_start (waiter, timeout_ms);
+  _sp_shared_object_call_async (self, SP_OBJECT_CALL_LOCK, self, NULL, mode, timeout_ms,
+                                cancellable, callback, user_data, sp_shared_object_lock_async,
+                                "sp_shared_object_lock_async");
 }
 
 void
@@ -2294,10 +2364,14 @@ sp_shared_object_lock_finish (SpSharedObject  *self,
                               GAsyncResult    *result,
                               GError         **error)
 {
+  SpGuard *guard = NULL;
+
   g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), NULL);
   g_return_val_if_fail (result_is_valid (self, result, sp_shared_object_lock_async), NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  _sp_shared_object_call_finish (self, self, result, sp_shared_object_lock_async, NULL, NULL,
+                                 &guard, error);
+  return guard;
 }
 
 /**
@@ -2386,7 +2460,7 @@ sp_shared_object_try_get (SpSharedObject *self,
 
   sp_mutex_lock (&self->mutex);
   /* A non-empty queue always has a writer at or before its head. */
-  available = self->close_state == CLOSE_STATE_OPEN &&
+  available = self->life.close_state == SP_CLOSE_OPEN &&
               G_IS_VALUE (&self->value) &&
               !self->writer &&
               self->queue.length == 0;
@@ -2424,7 +2498,7 @@ sp_shared_object_try_lock (SpSharedObject *self,
 
   sp_mutex_lock (&self->mutex);
   /* A pending initializer stands at the head of the queue. */
-  granted = self->close_state == CLOSE_STATE_OPEN &&
+  granted = self->life.close_state == SP_CLOSE_OPEN &&
             self->queue.length == 0 &&
             self->init_state != INIT_PENDING &&
             can_grant_locked (self, mode == SP_LOCK_MODE_EXCLUSIVE);
@@ -2524,24 +2598,9 @@ sp_shared_object_set_initializer (SpSharedObject   *self,
 void
 sp_shared_object_hold_close (SpSharedObject *self)
 {
-  gboolean completed;
-
   g_return_if_fail (SP_IS_SHARED_OBJECT (self));
 
-  sp_mutex_lock (&self->mutex);
-  completed = self->close_state == CLOSE_STATE_CLOSED;
-  if (!completed)
-    self->close_holds++;
-  sp_mutex_unlock (&self->mutex);
-
-  /* Whoever will release it needs the object: a handler of an auto-close
-   * has no reference of its own. */
-  if (!completed)
-    g_object_ref (self);
-
-  if (completed)
-    g_critical ("%s: shared object “%s” has already finished closing",
-                G_STRFUNC, object_display_name (self));
+  sp_lifecycle_hold_close (&self->life, G_OBJECT (self), &self->mutex, "shared object", G_STRFUNC);
 }
 
 /**
@@ -2556,24 +2615,40 @@ sp_shared_object_hold_close (SpSharedObject *self)
 void
 sp_shared_object_release_close (SpSharedObject *self)
 {
-  gboolean held;
-
   g_return_if_fail (SP_IS_SHARED_OBJECT (self));
 
+  sp_lifecycle_release_close (&self->life, G_OBJECT (self), &self->mutex, "shared object",
+                              G_STRFUNC);
+}
+
+void
+_sp_shared_object_hold_close_for (SpSharedObject *self,
+                                  GObject        *owner,
+                                  const char     *kind,
+                                  const char     *function)
+{
+  sp_lifecycle_hold_close (&self->life, owner, &self->mutex, kind, function);
+}
+
+void
+_sp_shared_object_release_close_for (SpSharedObject *self,
+                                     GObject        *owner,
+                                     const char     *kind,
+                                     const char     *function)
+{
+  sp_lifecycle_release_close (&self->life, owner, &self->mutex, kind, function);
+}
+
+gboolean
+_sp_shared_object_is_close_held (SpSharedObject *self)
+{
+  gboolean held;
+
   sp_mutex_lock (&self->mutex);
-  held = self->close_holds > 0;
-  if (held)
-    {
-      self->close_holds--;
-      maybe_complete_close_locked (self);
-    }
+  held = self->life.close_holds > 0;
   sp_mutex_unlock (&self->mutex);
 
-  if (!held)
-    g_critical ("%s: shared object “%s” has no close hold to release",
-                G_STRFUNC, object_display_name (self));
-  else
-    g_object_unref (self);
+  return held;
 }
 
 /* Blocking twins ------------------------------------------------------- */
@@ -2586,8 +2661,7 @@ sync_call_begin (SpSharedObject  *self,
                  const char      *function,
                  GError         **error)
 {
-  return sp_sync_call_begin (call, self->owner_context, self->owner_thread,
-                             function, "shared object", object_display_name (self), error);
+  return sp_lifecycle_sync_call_begin (&self->life, self, call, function, "shared object", error);
 }
 
 gboolean
@@ -2598,8 +2672,41 @@ _sp_shared_object_sync_call_begin (SpSharedObject *self,
                                    const char     *display_name,
                                    GError        **error)
 {
-  return sp_sync_call_begin (call, self->owner_context, self->owner_thread,
+  return sp_sync_call_begin (call, self->life.owner_context, self->life.owner_thread,
                              function, kind, display_name, error);
+}
+
+gboolean
+_sp_shared_object_call_sync (SpSharedObject  *self,
+                             SpObjectCall     call,
+                             const GValue    *value_in,
+                             SpLockMode       mode,
+                             int              timeout_ms,
+                             GCancellable    *cancellable,
+                             GValue          *value,
+                             SpGuard        **guard,
+                             const char      *function,
+                             GError         **error)
+{
+  SyncCall sync;
+  gboolean ok;
+
+  if (guard != NULL)
+    *guard = NULL;
+  if (!sync_call_begin (self, &sync, function, error))
+    {
+      if (value != NULL)
+        init_zero_value (self, value);
+      return FALSE;
+    }
+  _sp_shared_object_call_async (self, call, self, value_in, mode, timeout_ms, cancellable,
+                                sp_sync_call_done, &sync, _sp_shared_object_call_sync, function);
+  sp_sync_call_wait (&sync);
+  ok = _sp_shared_object_call_finish (self, self, sync.result, _sp_shared_object_call_sync, NULL,
+                                      value, guard, error);
+  sp_sync_call_end (&sync);
+
+  return ok;
 }
 
 #define sync_call_done sp_sync_call_done

@@ -14,16 +14,19 @@
  *
  * Fields and who guards them
  *
- *   Set in constructed() and never changed: item_type, capacity, name,
- *   owner_context, owner_dispatcher, owner_thread. default_timeout:
- *   atomic. Everything else: self->mutex.
+ *   Set in constructed() and never changed: item_type, capacity, and
+ *   life's name, owner_context, owner_dispatcher, owner_thread.
+ *   life.default_timeout and length_notify_pending: atomic. Everything
+ *   else: self->mutex.
  *
  *     ring, ring_size, head, n_items   the items, oldest at head
  *     pushers       push calls waiting for room, FIFO, each carrying its
  *                   item (not in the ring)
  *     poppers       pop calls waiting for an item, FIFO
- *     close_waiters close calls waiting for the close to complete
- *     close_state   OPEN → EMITTING → HOLDING → CLOSED
+ *     life          the close (OPEN → CLOSING → EMITTING → HOLDING →
+ *                   CLOSED; a queue has no holders, so CLOSING lasts no
+ *                   time), its waiters and holds, and the stats: see
+ *                   sp-lifecycle-private.h
  *
  * Invariants while OPEN: poppers wait only while the ring is empty;
  * pushers wait only while it is full (capacity 0: never). So at most one
@@ -67,7 +70,10 @@
  *   cancelled reports so; the queue still closes.
  *
  *   The last unref of an open queue cannot have waiters (each holds a
- *   reference); the queue closes silently and its items are unset.
+ *   reference). As for an object: when someone observes the close
+ *   (::closed, notify::closed, ::item-dropped, a hold) it closes as a
+ *   close dropping its items would, announcing each; otherwise it closes
+ *   on the spot and its items are unset.
  *
  * Signals run in the owner context (the thread-default context at
  * construction), in the order of the changes, after them.
@@ -81,6 +87,7 @@
 #include "config.h"
 
 #include "sp-dispatcher-private.h"
+#include "sp-lifecycle-private.h"
 #include "sp-mutex-private.h"
 #include "sp-shared-queue-private.h"
 #include "sp-trace-private.h"
@@ -125,13 +132,6 @@
  * Since: 1.0
  */
 
-typedef enum
-{
-  CLOSE_STATE_OPEN,
-  CLOSE_STATE_EMITTING,
-  CLOSE_STATE_HOLDING,
-  CLOSE_STATE_CLOSED,
-} CloseState;
 
 typedef enum
 {
@@ -156,6 +156,7 @@ typedef enum
   EMIT_CLOSING = 1 << 0,
   EMIT_CLOSED  = 1 << 1,
   EMIT_TIMEOUT = 1 << 2,
+  EMIT_LENGTH  = 1 << 3,
 } EmitFlags;
 
 typedef struct
@@ -175,11 +176,7 @@ struct _SpSharedQueue
 
   GType         item_type;
   guint         capacity;        /* 0: unbounded */
-  char         *name;
-  GMainContext *owner_context;
-  SpDispatcher *owner_dispatcher;
-  GThread      *owner_thread;
-  int           default_timeout;
+  SpLifecycle   life;            /* name, owner context, close, stats */
 
   GValue       *ring;
   guint         ring_size;
@@ -187,11 +184,8 @@ struct _SpSharedQueue
   guint         n_items;
   GQueue        pushers;
   GQueue        poppers;
-  GQueue        close_waiters;
-  SpStats      *stats;           /* allocated by the first call */
-  guint         close_holds;
-  guint8        close_state;     /* CloseState */
-  guint8        trace;           /* immutable after constructed() */
+  int           length_notify_pending;   /* atomic */
+  int           length_changes;  /* written under the mutex, read atomically */
 };
 
 G_DEFINE_FINAL_TYPE (SpSharedQueue, sp_shared_queue, G_TYPE_OBJECT)
@@ -203,6 +197,7 @@ enum {
   PROP_NAME,
   PROP_DEFAULT_TIMEOUT,
   PROP_CLOSED,
+  PROP_LENGTH,
   N_PROPS
 };
 
@@ -226,15 +221,24 @@ op_name (QueueOp op)
 static const char *
 queue_display_name (SpSharedQueue *self)
 {
-  return self->name != NULL ? self->name : G_OBJECT_TYPE_NAME (self);
+  return sp_lifecycle_display_name (&self->life, self);
 }
 
 static SpStats *
 stats_locked (SpSharedQueue *self)
 {
-  if (G_UNLIKELY (self->stats == NULL))
-    self->stats = g_new0 (SpStats, 1);
-  return self->stats;
+  return sp_lifecycle_stats_locked (&self->life);
+}
+
+/* For the calls that fail at once, without a waiter. */
+static void
+set_closed_error (SpSharedQueue  *self,
+                  const char     *operation,
+                  GError        **error)
+{
+  g_autofree char *call = sp_describe_call (operation, queue_display_name (self));
+
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED, "Cannot %s: the shared queue is closed", call);
 }
 
 /* The ring ----------------------------------------------------------------- */
@@ -246,7 +250,7 @@ has_room_locked (SpSharedQueue *self)
 }
 
 static void
-ring_grow (SpSharedQueue *self)
+ring_grow_locked (SpSharedQueue *self)
 {
   guint new_size = MAX (8, self->ring_size * 2);
   GValue *ring;
@@ -271,10 +275,11 @@ ring_push_locked (SpSharedQueue *self,
                   GValue        *item)
 {
   if (self->n_items == self->ring_size)
-    ring_grow (self);
+    ring_grow_locked (self);
 
   sp_value_move (&self->ring[(self->head + self->n_items) % self->ring_size], item);
   self->n_items++;
+  g_atomic_int_inc (&self->length_changes);
 }
 
 /* Takes @item, and puts it where the next pop takes it first. */
@@ -283,11 +288,12 @@ ring_push_front_locked (SpSharedQueue *self,
                         GValue        *item)
 {
   if (self->n_items == self->ring_size)
-    ring_grow (self);
+    ring_grow_locked (self);
 
   self->head = (self->head + self->ring_size - 1) % self->ring_size;
   sp_value_move (&self->ring[self->head], item);
   self->n_items++;
+  g_atomic_int_inc (&self->length_changes);
 }
 
 /* Moves the oldest item into @item (empty). */
@@ -300,11 +306,11 @@ ring_pop_locked (SpSharedQueue *self,
   sp_value_move (item, &self->ring[self->head]);
   self->head = (self->head + 1) % self->ring_size;
   self->n_items--;
+  g_atomic_int_inc (&self->length_changes);
 }
 
 /* Emissions --------------------------------------------------------------- */
 
-static void maybe_complete_close_locked (SpSharedQueue *self);
 
 static void
 emission_run (SpDispatchItem *item)
@@ -315,10 +321,17 @@ emission_run (SpDispatchItem *item)
   if (emission->flags & EMIT_TIMEOUT)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEFAULT_TIMEOUT]);
 
+  if (emission->flags & EMIT_LENGTH)
+    {
+      /* Cleared first: a change from now on schedules another. */
+      g_atomic_int_set (&self->length_notify_pending, 0);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LENGTH]);
+    }
+
   if (emission->flags & EMIT_CLOSING)
     {
-      if (SP_TRACING (self))
-        sp_trace_emit (self, self->name, SP_TRACE_CLOSE_STARTED, NULL, -1, -1);
+      if (SP_TRACING (&self->life))
+        sp_trace_emit (self, self->life.name, SP_TRACE_CLOSE_STARTED, NULL, -1, -1);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLOSED]);
     }
 
@@ -334,14 +347,10 @@ emission_run (SpDispatchItem *item)
 
       /* Handlers may have taken close holds; the close completes when the
        * last is released. */
-      sp_mutex_lock (&self->mutex);
-      g_assert (self->close_state == CLOSE_STATE_EMITTING);
-      self->close_state = CLOSE_STATE_HOLDING;
-      maybe_complete_close_locked (self);
-      sp_mutex_unlock (&self->mutex);
+      sp_lifecycle_closed_emitted (&self->life, &self->mutex);
 
-      if (SP_TRACING (self))
-        sp_trace_emit (self, self->name, SP_TRACE_CLOSED, NULL, -1, -1);
+      if (SP_TRACING (&self->life))
+        sp_trace_emit (self, self->life.name, SP_TRACE_CLOSED, NULL, -1, -1);
     }
 
   g_free (emission->dropped);
@@ -364,7 +373,40 @@ emit_later_locked (SpSharedQueue *self,
   emission->flags = flags;
   emission->dropped = dropped;
   emission->n_dropped = n_dropped;
-  sp_dispatcher_push (self->owner_dispatcher, &emission->item);
+  sp_dispatcher_push (self->life.owner_dispatcher, &emission->item);
+}
+
+/* After a call that may have changed the length, outside the mutex.
+ * :length is notified in the owner context, coalesced: at most one
+ * notification is pending, and it reads the length when it runs. Only
+ * when someone listens, so that a queue nobody watches pays one check
+ * per call (measured: under 1% of a push/pop round trip), not an
+ * emission. */
+static guint  notify_signal_id;   /* set in class_init */
+static GQuark length_quark;
+
+static void
+notify_length_if_observed (SpSharedQueue *self,
+                           int            changes_before)
+{
+  SpQueueEmission *emission;
+
+  /* Nothing entered or left the ring (a push handed straight to a
+   * waiting pop, a call that waits): no signal lookup. */
+  if (g_atomic_int_get (&self->length_changes) == changes_before)
+    return;
+  if (g_atomic_int_get (&self->length_notify_pending))
+    return;
+  if (!g_signal_has_handler_pending (self, notify_signal_id, length_quark, FALSE))
+    return;
+  if (!g_atomic_int_compare_and_exchange (&self->length_notify_pending, 0, 1))
+    return;
+
+  emission = g_new0 (SpQueueEmission, 1);
+  emission->item.func = emission_run;
+  emission->self = g_object_ref (self);
+  emission->flags = EMIT_LENGTH;
+  sp_dispatcher_push (self->life.owner_dispatcher, &emission->item);
 }
 
 /* Serving ---------------------------------------------------------------- */
@@ -429,9 +471,9 @@ enter_push_locked (SpSharedQueue *self,
 {
   SpQueueWaiter *popper;
 
-  if (self->close_state != CLOSE_STATE_OPEN)
+  if (self->life.close_state != SP_CLOSE_OPEN)
     {
-      sp_waiter_fail_locked (&waiter->base, G_IO_ERROR_CLOSED, "The shared queue is closed");
+      sp_waiter_fail_closed_locked (&waiter->base, "shared queue");
       return;
     }
 
@@ -468,9 +510,9 @@ enter_pop_locked (SpSharedQueue *self,
       return;
     }
 
-  if (self->close_state != CLOSE_STATE_OPEN)
+  if (self->life.close_state != SP_CLOSE_OPEN)
     {
-      sp_waiter_fail_locked (&waiter->base, G_IO_ERROR_CLOSED, "The shared queue is closed");
+      sp_waiter_fail_closed_locked (&waiter->base, "shared queue");
       return;
     }
 
@@ -498,15 +540,16 @@ drop_items_locked (SpSharedQueue *self,
     emit_later_locked (self, flags, dropped, n_dropped);
 }
 
+/* A queue has no holders: it goes from CLOSING to EMITTING at once. */
 static void
 begin_close_locked (SpSharedQueue     *self,
                     SpQueueCloseFlags  flags)
 {
-  if (self->close_state == CLOSE_STATE_OPEN)
+  if (sp_lifecycle_begin_close_locked (&self->life))
     {
-      self->close_state = CLOSE_STATE_EMITTING;
-      sp_waiter_fail_all_locked (&self->pushers, G_IO_ERROR_CLOSED, "The shared queue is closed");
-      sp_waiter_fail_all_locked (&self->poppers, G_IO_ERROR_CLOSED, "The shared queue is closed");
+      sp_lifecycle_holders_gone_locked (&self->life);
+      sp_waiter_fail_all_closed_locked (&self->pushers, "shared queue");
+      sp_waiter_fail_all_closed_locked (&self->poppers, "shared queue");
 
       if (flags & SP_QUEUE_CLOSE_DROP_ITEMS)
         drop_items_locked (self, EMIT_CLOSING | EMIT_CLOSED);
@@ -519,19 +562,6 @@ begin_close_locked (SpSharedQueue     *self,
     }
 }
 
-static void
-maybe_complete_close_locked (SpSharedQueue *self)
-{
-  SpWaiter *waiter;
-
-  if (self->close_state != CLOSE_STATE_HOLDING || self->close_holds > 0)
-    return;
-
-  self->close_state = CLOSE_STATE_CLOSED;
-  while ((waiter = sp_waiter_pop_locked (&self->close_waiters)))
-    sp_waiter_complete_locked (waiter);
-}
-
 /* Waiters ---------------------------------------------------------------- */
 
 static void
@@ -542,13 +572,8 @@ queue_waiter_enter_locked (SpWaiter *base)
 
   if (waiter->op == OP_CLOSE)
     {
-      /* A close cancelled before it was made still closes, as GIO's
-       * streams do; only the call reports the cancellation. */
       begin_close_locked (self, waiter->flags);
-      if (base->error != NULL || self->close_state == CLOSE_STATE_CLOSED)
-        sp_waiter_complete_locked (base);
-      else
-        sp_waiter_wait_locked (base, &self->close_waiters);
+      sp_lifecycle_enter_close_locked (&self->life, base);
       return;
     }
 
@@ -615,10 +640,10 @@ waiter_new (SpSharedQueue       *self,
   SpWaiterHost host = {
     .owner            = G_OBJECT (self),
     .mutex            = &self->mutex,
-    .name             = self->name,
-    .owner_context    = self->owner_context,
-    .owner_dispatcher = self->owner_dispatcher,
-    .trace            = self->trace,
+    .name             = self->life.name,
+    .owner_context    = self->life.owner_context,
+    .owner_dispatcher = self->life.owner_dispatcher,
+    .trace            = self->life.trace,
     .task_source      = source,
   };
   SpQueueWaiter *waiter;
@@ -636,10 +661,11 @@ waiter_start (SpQueueWaiter *waiter,
               int            timeout_ms)
 {
   SpSharedQueue *self = SP_SHARED_QUEUE (waiter->base.owner);
+  int changes = g_atomic_int_get (&self->length_changes);
 
-  if (timeout_ms < 0)
-    timeout_ms = g_atomic_int_get (&self->default_timeout);
+  timeout_ms = sp_lifecycle_resolve_timeout (&self->life, timeout_ms);
   sp_waiter_start (&waiter->base, timeout_ms);
+  notify_length_if_observed (self, changes);
 }
 
 /* GObject ---------------------------------------------------------------- */
@@ -658,30 +684,35 @@ sp_shared_queue_constructed (GObject *object)
     g_critical ("SpSharedQueue “%s” constructed without a valid item-type",
                 queue_display_name (self));
 
-  self->owner_context = g_main_context_ref_thread_default ();
-  self->owner_dispatcher = sp_dispatcher_get_for_context (self->owner_context);
-  self->owner_thread = g_thread_ref (g_thread_self ());
-#ifdef SP_ENABLE_TRACING
-  self->trace = sp_trace_wanted ();
-#endif
+  sp_lifecycle_init (&self->life);
 
-  if (SP_TRACING (self))
-    sp_trace_emit (self, self->name, SP_TRACE_CREATED, NULL, -1, -1);
+  if (SP_TRACING (&self->life))
+    sp_trace_emit (self, self->life.name, SP_TRACE_CREATED, NULL, -1, -1);
 }
 
 static void
 sp_shared_queue_dispose (GObject *object)
 {
   SpSharedQueue *self = SP_SHARED_QUEUE (object);
+  gboolean closing_now;
 
-  /* Every waiter holds a reference, so nobody waits any more. */
+  /* Every waiter holds a reference, so nobody waits any more. The last
+   * reference closes the queue as a close dropping its items would, when
+   * someone observes it (::closed, notify::closed, ::item-dropped, a
+   * hold): the emission resurrects the queue until its handlers ran, and
+   * the next dispose finds it closed. GObject's own dispose, which
+   * disconnects those handlers, waits for that one. */
   sp_mutex_lock (&self->mutex);
   g_assert (self->pushers.length == 0 && self->poppers.length == 0);
-  if (self->close_state == CLOSE_STATE_OPEN)
-    self->close_state = CLOSE_STATE_CLOSED;
+  closing_now = sp_lifecycle_dispose_should_close_locked (&self->life, object,
+                                                          signals[SIGNAL_CLOSED],
+                                                          signals[SIGNAL_ITEM_DROPPED]);
+  if (closing_now)
+    begin_close_locked (self, SP_QUEUE_CLOSE_DROP_ITEMS);
   sp_mutex_unlock (&self->mutex);
 
-  G_OBJECT_CLASS (sp_shared_queue_parent_class)->dispose (object);
+  if (!closing_now)
+    G_OBJECT_CLASS (sp_shared_queue_parent_class)->dispose (object);
 }
 
 static void
@@ -689,8 +720,8 @@ sp_shared_queue_finalize (GObject *object)
 {
   SpSharedQueue *self = SP_SHARED_QUEUE (object);
 
-  if (SP_TRACING (self))
-    sp_trace_emit (self, self->name, SP_TRACE_FINALIZED, NULL, -1, -1);
+  if (SP_TRACING (&self->life))
+    sp_trace_emit (self, self->life.name, SP_TRACE_FINALIZED, NULL, -1, -1);
 
   while (self->n_items > 0)
     {
@@ -700,10 +731,7 @@ sp_shared_queue_finalize (GObject *object)
       g_value_unset (&item);
     }
   g_free (self->ring);
-  g_free (self->stats);
-  g_free (self->name);
-  g_main_context_unref (self->owner_context);
-  g_thread_unref (self->owner_thread);
+  sp_lifecycle_clear (&self->life);
   g_mutex_clear (&self->mutex);
 
   G_OBJECT_CLASS (sp_shared_queue_parent_class)->finalize (object);
@@ -728,7 +756,7 @@ sp_shared_queue_get_property (GObject    *object,
       break;
 
     case PROP_NAME:
-      g_value_set_string (value, self->name);
+      g_value_set_string (value, self->life.name);
       break;
 
     case PROP_DEFAULT_TIMEOUT:
@@ -737,6 +765,10 @@ sp_shared_queue_get_property (GObject    *object,
 
     case PROP_CLOSED:
       g_value_set_boolean (value, sp_shared_queue_is_closed (self));
+      break;
+
+    case PROP_LENGTH:
+      g_value_set_uint (value, sp_shared_queue_get_length (self));
       break;
 
     default:
@@ -763,7 +795,7 @@ sp_shared_queue_set_property (GObject      *object,
       break;
 
     case PROP_NAME:
-      self->name = g_value_dup_string (value);
+      self->life.name = g_value_dup_string (value);
       break;
 
     case PROP_DEFAULT_TIMEOUT:
@@ -854,7 +886,25 @@ sp_shared_queue_class_init (SpSharedQueueClass *klass)
                           FALSE,
                           (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
+  /**
+   * SpSharedQueue:length:
+   *
+   * The number of items in the queue now, as
+   * [method@Sharedpotato.SharedQueue.get_length] returns it. It is
+   * notified in the owner context after it changed; changes that come
+   * quickly one after another are announced together, by one
+   * notification that reads the length then.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_LENGTH] =
+    g_param_spec_uint ("length", NULL, NULL,
+                       0, G_MAXUINT, 0,
+                       (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
+  notify_signal_id = g_signal_lookup ("notify", G_TYPE_OBJECT);
+  length_quark = g_quark_from_static_string ("length");
 
   /**
    * SpSharedQueue::item-dropped:
@@ -901,7 +951,7 @@ sp_shared_queue_init (SpSharedQueue *self)
   g_mutex_init (&self->mutex);
   g_queue_init (&self->pushers);
   g_queue_init (&self->poppers);
-  g_queue_init (&self->close_waiters);
+  g_queue_init (&self->life.close_waiters);
 }
 
 /* Public API ------------------------------------------------------------- */
@@ -1002,7 +1052,7 @@ sp_shared_queue_get_name (SpSharedQueue *self)
 {
   g_return_val_if_fail (SP_IS_SHARED_QUEUE (self), NULL);
 
-  return self->name;
+  return self->life.name;
 }
 
 /**
@@ -1020,7 +1070,7 @@ sp_shared_queue_get_default_timeout (SpSharedQueue *self)
 {
   g_return_val_if_fail (SP_IS_SHARED_QUEUE (self), 0);
 
-  return g_atomic_int_get (&self->default_timeout);
+  return g_atomic_int_get (&self->life.default_timeout);
 }
 
 /**
@@ -1040,7 +1090,7 @@ sp_shared_queue_set_default_timeout (SpSharedQueue *self,
   g_return_if_fail (SP_IS_SHARED_QUEUE (self));
   g_return_if_fail (timeout_ms >= 0);
 
-  if (g_atomic_int_exchange (&self->default_timeout, timeout_ms) == timeout_ms)
+  if (g_atomic_int_exchange (&self->life.default_timeout, timeout_ms) == timeout_ms)
     return;
 
   sp_mutex_lock (&self->mutex);
@@ -1091,7 +1141,7 @@ sp_shared_queue_is_closed (SpSharedQueue *self)
   g_return_val_if_fail (SP_IS_SHARED_QUEUE (self), FALSE);
 
   sp_mutex_lock (&self->mutex);
-  closed = self->close_state != CLOSE_STATE_OPEN;
+  closed = self->life.close_state != SP_CLOSE_OPEN;
   sp_mutex_unlock (&self->mutex);
 
   return closed;
@@ -1119,7 +1169,7 @@ sp_shared_queue_get_stats (SpSharedQueue *self)
   g_return_val_if_fail (SP_IS_SHARED_QUEUE (self), NULL);
 
   sp_mutex_lock (&self->mutex);
-  stats = self->stats != NULL ? sp_stats_copy (self->stats) : g_new0 (SpStats, 1);
+  stats = sp_lifecycle_copy_stats_locked (&self->life);
   stats->queue_length = self->pushers.length + self->poppers.length;
   sp_mutex_unlock (&self->mutex);
 
@@ -1378,9 +1428,9 @@ shared_queue_try_push_internal (SpSharedQueue  *self,
     return FALSE;
 
   sp_mutex_lock (&self->mutex);
-  if (self->close_state != CLOSE_STATE_OPEN)
+  if (self->life.close_state != SP_CLOSE_OPEN)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, "The shared queue is closed");
+      set_closed_error (self, "push", error);
       pushed = FALSE;
     }
   else if ((popper = (SpQueueWaiter *) sp_waiter_pop_locked (&self->poppers)))
@@ -1439,18 +1489,20 @@ sp_shared_queue_push_front (SpSharedQueue  *self,
   GValue converted = G_VALUE_INIT;
   SpQueueWaiter *popper;
   gboolean pushed = TRUE;
+  int changes;
 
   g_return_val_if_fail (SP_IS_SHARED_QUEUE (self), FALSE);
   g_return_val_if_fail (G_IS_VALUE (item), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+  changes = g_atomic_int_get (&self->length_changes);
   if (!sp_value_convert (self->item_type, item, &converted, "shared queue", error))
     return FALSE;
 
   sp_mutex_lock (&self->mutex);
-  if (self->close_state != CLOSE_STATE_OPEN)
+  if (self->life.close_state != SP_CLOSE_OPEN)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, "The shared queue is closed");
+      set_closed_error (self, "push to the front of", error);
       pushed = FALSE;
     }
   else if ((popper = (SpQueueWaiter *) sp_waiter_pop_locked (&self->poppers)))
@@ -1467,6 +1519,8 @@ sp_shared_queue_push_front (SpSharedQueue  *self,
   if (G_IS_VALUE (&converted))
     g_value_unset (&converted);
 
+  if (pushed)
+    notify_length_if_observed (self, changes);
   return pushed;
 }
 
@@ -1490,11 +1544,18 @@ sp_shared_queue_try_push (SpSharedQueue  *self,
                           const GValue   *item,
                           GError        **error)
 {
+  gboolean pushed;
+  int changes;
+
   g_return_val_if_fail (SP_IS_SHARED_QUEUE (self), FALSE);
   g_return_val_if_fail (G_IS_VALUE (item), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return shared_queue_try_push_internal (self, item, error);
+  changes = g_atomic_int_get (&self->length_changes);
+  pushed = shared_queue_try_push_internal (self, item, error);
+  if (pushed)
+    notify_length_if_observed (self, changes);
+  return pushed;
 }
 
 static gboolean
@@ -1513,8 +1574,8 @@ shared_queue_try_pop_internal (SpSharedQueue  *self,
       admit_pusher_locked (self);
       popped = TRUE;
     }
-  else if (self->close_state != CLOSE_STATE_OPEN)
-    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, "The shared queue is closed");
+  else if (self->life.close_state != SP_CLOSE_OPEN)
+    set_closed_error (self, "pop", error);
   else
     g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK, "The shared queue is empty");
   sp_mutex_unlock (&self->mutex);
@@ -1549,11 +1610,18 @@ sp_shared_queue_try_pop (SpSharedQueue  *self,
                          GValue         *item,
                          GError        **error)
 {
+  gboolean popped;
+  int changes;
+
   g_return_val_if_fail (SP_IS_SHARED_QUEUE (self), FALSE);
   g_return_val_if_fail (item == NULL || !G_IS_VALUE (item), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return shared_queue_try_pop_internal (self, item, error);
+  changes = g_atomic_int_get (&self->length_changes);
+  popped = shared_queue_try_pop_internal (self, item, error);
+  if (popped)
+    notify_length_if_observed (self, changes);
+  return popped;
 }
 
 /**
@@ -1641,25 +1709,9 @@ sp_shared_queue_close_finish (SpSharedQueue  *self,
 void
 sp_shared_queue_hold_close (SpSharedQueue *self)
 {
-  gboolean completed;
-
   g_return_if_fail (SP_IS_SHARED_QUEUE (self));
 
-  sp_mutex_lock (&self->mutex);
-  completed = self->close_state == CLOSE_STATE_CLOSED;
-  if (!completed)
-    self->close_holds++;
-  sp_mutex_unlock (&self->mutex);
-
-  if (completed)
-    {
-      g_critical ("%s: shared queue “%s” has already finished closing",
-                  G_STRFUNC, queue_display_name (self));
-      return;
-    }
-
-  /* Whoever releases it needs the queue alive until then. */
-  g_object_ref (self);
+  sp_lifecycle_hold_close (&self->life, G_OBJECT (self), &self->mutex, "shared queue", G_STRFUNC);
 }
 
 /**
@@ -1675,19 +1727,7 @@ sp_shared_queue_release_close (SpSharedQueue *self)
 {
   g_return_if_fail (SP_IS_SHARED_QUEUE (self));
 
-  sp_mutex_lock (&self->mutex);
-  if (self->close_holds == 0)
-    {
-      sp_mutex_unlock (&self->mutex);
-      g_critical ("%s: shared queue “%s” has no close hold to release",
-                  G_STRFUNC, queue_display_name (self));
-      return;
-    }
-  self->close_holds--;
-  maybe_complete_close_locked (self);
-  sp_mutex_unlock (&self->mutex);
-
-  g_object_unref (self);
+  sp_lifecycle_release_close (&self->life, G_OBJECT (self), &self->mutex, "shared queue", G_STRFUNC);
 }
 
 /* Blocking twins --------------------------------------------------------- */
@@ -1698,8 +1738,7 @@ shared_queue_sync_begin (SpSharedQueue  *self,
                          const char     *function,
                          GError        **error)
 {
-  return sp_sync_call_begin (call, self->owner_context, self->owner_thread,
-                             function, "shared queue", queue_display_name (self), error);
+  return sp_lifecycle_sync_call_begin (&self->life, self, call, function, "shared queue", error);
 }
 
 /**

@@ -82,6 +82,7 @@ struct _SpWaiter
   gint64               outcome_wait_us;
   char                *outcome_error;
   int                  ref_count;     /* inline atomics, which TSan sees */
+  int                  timeout_ms;    /* 0: none; for the TIMED_OUT message */
   guint8               state;         /* SpWaiterState */
   guint8               starting;      /* a grant now is a grant without waiting */
   guint8               trace;
@@ -127,6 +128,16 @@ void     sp_waiter_fail_all_locked  (GQueue              *list,
                                      const char          *message);
 void     sp_waiter_fail_all_with_error_locked (GQueue       *list,
                                                const GError *error);
+/* Fails with CLOSED, the message naming the call and its owner, e.g.
+ * "Cannot pop from “jobs”: the shared queue is closed"; @kind is the
+ * owner's kind ("shared queue"). */
+void     sp_waiter_fail_closed_locked     (SpWaiter     *waiter,
+                                           const char   *kind);
+void     sp_waiter_fail_all_closed_locked (GQueue       *list,
+                                           const char   *kind);
+/* What @operation on @name is, for an error message: "pop from “jobs”". */
+char    *sp_describe_call                 (const char   *operation,
+                                           const char   *name);
 /* Records how long it waited; returns -1 for a waiter granted while it
  * was starting (it never waited). */
 gint64   sp_waiter_note_grant_locked (SpWaiter           *waiter);

@@ -270,6 +270,98 @@ sp_waiter_fail_all_with_error_locked (GQueue       *list,
     }
 }
 
+/* The verb each operation takes in a sentence about it. */
+static const char *
+operation_phrase (const char *operation)
+{
+  static const struct { const char *operation, *phrase; } phrases[] = {
+    { "peek", "peek at" },
+    { "push", "push to" },
+    { "pop", "pop from" },
+    { "add", "add to" },
+    { "discard", "discard from" },
+    { "contains", "look up an item in" },
+    { "size", "count" },
+    { "snapshot", "copy" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (phrases); i++)
+    if (g_str_equal (operation, phrases[i].operation))
+      return phrases[i].phrase;
+  return operation;
+}
+
+char *
+sp_describe_call (const char *operation,
+                  const char *name)
+{
+  return g_strdup_printf ("%s “%s”", operation_phrase (operation), name);
+}
+
+/* Read while the waiter is not DONE (its task is still there). */
+static char *
+waiter_describe (SpWaiter *waiter)
+{
+  const char *name = waiter->name;
+
+  if (name == NULL)
+    name = G_OBJECT_TYPE_NAME (g_task_get_source_object (waiter->task));
+  return sp_describe_call (waiter->operation, name);
+}
+
+static void
+waiter_fail_with_message_locked (SpWaiter     *waiter,
+                                 GIOErrorEnum  code,
+                                 char         *message)
+{
+  if (waiter->error == NULL)
+    waiter->error = g_error_new_literal (G_IO_ERROR, code, message);
+  g_free (message);
+  sp_waiter_complete_locked (waiter);
+}
+
+static char *
+closed_message (SpWaiter   *waiter,
+                const char *kind)
+{
+  g_autofree char *call = waiter_describe (waiter);
+
+  return g_strdup_printf ("Cannot %s: the %s is closed", call, kind);
+}
+
+void
+sp_waiter_fail_closed_locked (SpWaiter   *waiter,
+                              const char *kind)
+{
+  waiter_fail_with_message_locked (waiter, G_IO_ERROR_CLOSED, closed_message (waiter, kind));
+}
+
+void
+sp_waiter_fail_all_closed_locked (GQueue     *list,
+                                  const char *kind)
+{
+  SpWaiter *waiter;
+
+  while ((waiter = sp_waiter_pop_locked (list)))
+    sp_waiter_fail_closed_locked (waiter, kind);
+}
+
+static char *
+cancelled_message (SpWaiter *waiter)
+{
+  g_autofree char *call = waiter_describe (waiter);
+
+  return g_strdup_printf ("Cancelled while waiting to %s", call);
+}
+
+static char *
+timed_out_message (SpWaiter *waiter)
+{
+  g_autofree char *call = waiter_describe (waiter);
+
+  return g_strdup_printf ("Timed out after %d ms waiting to %s", waiter->timeout_ms, call);
+}
+
 gint64
 sp_waiter_note_grant_locked (SpWaiter *waiter)
 {
@@ -283,19 +375,21 @@ sp_waiter_note_grant_locked (SpWaiter *waiter)
 /* Returns TRUE if the waiter was still waiting and is now failed. */
 static gboolean
 waiter_abandon_locked (SpWaiter     *waiter,
-                       GIOErrorEnum  code,
-                       const char   *message)
+                       GIOErrorEnum  code)
 {
   GObject *owner = waiter->owner;
   const SpWaiterClass *klass = waiter->klass;
+  char *message;
 
   if (waiter->state != SP_WAITER_WAITING)
     return FALSE;
 
+  message = code == G_IO_ERROR_TIMED_OUT ? timed_out_message (waiter)
+                                         : cancelled_message (waiter);
   g_queue_unlink (waiter->list, &waiter->link);
   /* From here on the waiter belongs to its delivery, which another thread
    * may run without this mutex: not a field of it is read again. */
-  sp_waiter_fail_locked (waiter, code, message);
+  waiter_fail_with_message_locked (waiter, code, message);
   klass->abandoned_locked (owner, code);
 
   return TRUE;
@@ -316,11 +410,14 @@ waiter_cancelled_cb (GCancellable *cancellable,
     {
       /* A refused argument already decided the outcome. */
       if (waiter->error == NULL)
-        waiter->error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                             "Operation was cancelled");
+        {
+          g_autofree char *message = cancelled_message (waiter);
+
+          waiter->error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, message);
+        }
     }
   else
-    waiter_abandon_locked (waiter, G_IO_ERROR_CANCELLED, "Operation was cancelled");
+    waiter_abandon_locked (waiter, G_IO_ERROR_CANCELLED);
   sp_mutex_unlock (mutex);
 }
 
@@ -331,7 +428,7 @@ waiter_timed_out_cb (gpointer user_data)
   GMutex *mutex = waiter->mutex;
 
   sp_mutex_lock (mutex);
-  waiter_abandon_locked (waiter, G_IO_ERROR_TIMED_OUT, "Operation timed out");
+  waiter_abandon_locked (waiter, G_IO_ERROR_TIMED_OUT);
   sp_mutex_unlock (mutex);
 
   return G_SOURCE_REMOVE;
@@ -424,6 +521,7 @@ sp_waiter_start (SpWaiter *waiter,
    * DONE never looks at it again. */
   if (waits && timeout_ms > 0)
     {
+      waiter->timeout_ms = timeout_ms;
       waiter->timeout_source = g_timeout_source_new (timeout_ms);
       g_source_set_static_name (waiter->timeout_source, "[sharedpotato] timeout");
       g_source_set_callback (waiter->timeout_source, waiter_timed_out_cb, waiter, NULL);

@@ -784,6 +784,202 @@ test_timeout_before_grant (void)
   result_clear (&next);
 }
 
+/* A widget stand-in: one string and one double property to bind to. */
+#define TEST_TYPE_LABEL (test_label_get_type ())
+G_DECLARE_FINAL_TYPE (TestLabel, test_label, TEST, LABEL, GObject)
+
+struct _TestLabel
+{
+  GObject  parent_instance;
+  char    *text;
+  double   number;
+};
+
+G_DEFINE_FINAL_TYPE (TestLabel, test_label, G_TYPE_OBJECT)
+
+static void
+test_label_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  TestLabel *self = TEST_LABEL (object);
+
+  if (prop_id == 1)
+    {
+      g_free (self->text);
+      self->text = g_value_dup_string (value);
+    }
+  else
+    self->number = g_value_get_double (value);
+}
+
+static void
+test_label_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  TestLabel *self = TEST_LABEL (object);
+
+  if (prop_id == 1)
+    g_value_set_string (value, self->text);
+  else
+    g_value_set_double (value, self->number);
+}
+
+static void
+test_label_finalize (GObject *object)
+{
+  g_free (TEST_LABEL (object)->text);
+  G_OBJECT_CLASS (test_label_parent_class)->finalize (object);
+}
+
+static void
+test_label_class_init (TestLabelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->set_property = test_label_set_property;
+  object_class->get_property = test_label_get_property;
+  object_class->finalize = test_label_finalize;
+  g_object_class_install_property (object_class, 1,
+    g_param_spec_string ("text", NULL, NULL, NULL, G_PARAM_READWRITE));
+  g_object_class_install_property (object_class, 2,
+    g_param_spec_double ("number", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0, G_PARAM_READWRITE));
+}
+
+static void
+test_label_init (TestLabel *self)
+{
+}
+
+static void
+free_boxed_value (gpointer value)
+{
+  if (value != NULL)
+    g_boxed_free (G_TYPE_VALUE, value);
+}
+
+static void
+count_value_notify (GObject *object, GParamSpec *pspec, gpointer data)
+{
+  GPtrArray *seen = data;
+  GValue *value = NULL;
+
+  /* In the owner context: this test's thread. */
+  g_assert_true (g_main_context_is_owner (g_main_context_default ()));
+  g_object_get (object, "value", &value, NULL);
+  g_ptr_array_add (seen, value);
+}
+
+static gpointer
+set_from_worker (gpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  GValue value = G_VALUE_INIT;
+
+  g_value_init (&value, G_TYPE_INT);
+  g_value_set_int (&value, 8);
+  g_assert_true (sp_shared_object_set_sync (data, &value, 0, NULL, &error));
+  g_value_unset (&value);
+
+  return NULL;
+}
+
+/* :value follows the object, notified in the owner context after each
+ * change, and binds into another object's property of another type with
+ * no transform function. */
+static void
+test_value_property (void)
+{
+  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  g_autoptr(TestLabel) label = g_object_new (TEST_TYPE_LABEL, NULL);
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (free_boxed_value);
+  GValue *value = NULL;
+  Result s = { 0 }, c = { 0 };
+
+  g_object_get (object, "value", &value, NULL);
+  g_assert_null (value);
+
+  g_signal_connect (object, "notify::value", G_CALLBACK (count_value_notify), seen);
+  g_object_bind_property (object, "value", label, "text", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (object, "value", label, "number", G_BINDING_DEFAULT);
+  g_assert_null (label->text);
+
+  set_int (object, 42, &s);
+  /* The value changed at once; its notification comes in the owner
+   * context, after. */
+  g_assert_cmpuint (seen->len, ==, 0);
+  iterate_until (&s.done);
+  drain ();
+  g_assert_cmpuint (seen->len, ==, 1);
+  g_assert_cmpint (g_value_get_int (seen->pdata[0]), ==, 42);
+  g_assert_cmpstr (label->text, ==, "42");
+  g_assert_cmpfloat (label->number, ==, 42.0);
+
+  /* From another thread: still notified here. */
+  g_thread_join (g_thread_new ("writer", set_from_worker, object));
+  drain ();
+  g_assert_cmpuint (seen->len, ==, 2);
+  g_assert_cmpstr (label->text, ==, "8");
+
+  /* Cleared to uninitialized: notified, and NULL. */
+  sp_shared_object_clear_async (object, 0, NULL, clear_cb, &c);
+  iterate_until (&c.done);
+  drain ();
+  g_assert_cmpuint (seen->len, ==, 3);
+  g_assert_null (seen->pdata[2]);
+
+  result_clear (&s);
+  result_clear (&c);
+}
+
+/* Errors say what failed: the call, the object, and for a timeout how
+ * long it waited. */
+static void
+test_error_messages_name_the_call (void)
+{
+  g_autoptr(SpSharedObject) config = sp_shared_object_new_full (G_TYPE_STRING, "config", NULL, NULL);
+  g_autoptr(SpSharedObject) unnamed = sp_shared_object_new (G_TYPE_INT);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GCancellable) late = g_cancellable_new ();
+  SpGuard *holder = sp_shared_object_try_lock (config, SP_LOCK_MODE_EXCLUSIVE);
+  Result t = { 0 }, c = { 0 }, granted = { 0 }, closed = { 0 }, u = { 0 }, cl = { 0 };
+
+  sp_shared_object_get_async (config, 20, NULL, get_cb, &t);
+  sp_shared_object_lock_async (config, SP_LOCK_MODE_SHARED, 0, cancellable, lock_cb, &c);
+  sp_shared_object_lock_async (config, SP_LOCK_MODE_EXCLUSIVE, 0, late, lock_cb, &granted);
+  iterate_until (&t.done);
+  g_assert_error (t.error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  g_assert_cmpstr (t.error->message, ==, "Timed out after 20 ms waiting to get “config”");
+  g_cancellable_cancel (cancellable);
+  iterate_until (&c.done);
+  g_assert_error (c.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpstr (c.error->message, ==, "Cancelled while waiting to lock “config”");
+
+  /* Granted, then cancelled before its callback: the same words. */
+  sp_guard_release (holder);
+  g_cancellable_cancel (late);
+  iterate_until (&granted.done);
+  g_assert_error (granted.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpstr (granted.error->message, ==, "Cancelled while waiting to lock “config”");
+
+  sp_shared_object_close_async (config, 0, NULL, close_cb, &cl);
+  iterate_until (&cl.done);
+  sp_shared_object_peek_async (config, 0, NULL, peek_cb, &closed);
+  iterate_until (&closed.done);
+  g_assert_error (closed.error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+  g_assert_cmpstr (closed.error->message, ==, "Cannot peek at “config”: the shared object is closed");
+
+  /* An object without a name is named by its type. */
+  sp_shared_object_get_async (unnamed, 1, NULL, get_cb, &u);
+  iterate_until (&u.done);
+  g_assert_cmpstr (u.error->message, ==, "Timed out after 1 ms waiting to get “SpSharedObject”");
+
+  sp_guard_unref (holder);
+  result_clear (&t);
+  result_clear (&c);
+  result_clear (&granted);
+  result_clear (&closed);
+  result_clear (&u);
+  result_clear (&cl);
+}
+
 static void
 test_cancel_queued (void)
 {
@@ -2133,7 +2329,7 @@ test_sync_refused_in_owner_context (void)
   result_clear (&r);
 }
 
-/* Found in review: each of these hung, crashed or lost something once. */
+/* Each of these hung, crashed or lost something once. */
 
 typedef struct
 {
@@ -2169,7 +2365,7 @@ second_reader_releases (GObject *source, GAsyncResult *res, gpointer data)
 }
 
 static void
-test_review_nested_loop_in_callback (void)
+test_delivery_nested_loop_in_callback (void)
 {
   g_autoptr(SpSharedObject) object = new_int_object (0);
   NestedLoop n = { object };
@@ -2195,7 +2391,7 @@ iterate_when_cancelled (GCancellable *cancellable, gpointer data)
 }
 
 static void
-test_review_cancel_handler_iterates (void)
+test_cancel_handler_iterates (void)
 {
   g_autoptr(SpSharedObject) object = new_int_object (0);
   g_autoptr(SpGuard) holder = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
@@ -2212,7 +2408,7 @@ test_review_cancel_handler_iterates (void)
 }
 
 static void
-test_review_initializer_removed_while_pending (void)
+test_init_removed_while_pending (void)
 {
   g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
   SpGuard *reader = sp_shared_object_try_lock (object, SP_LOCK_MODE_SHARED);
@@ -2306,7 +2502,7 @@ test_value_ownership (void)
 }
 
 static void
-test_review_refused_value_and_cancelled (void)
+test_set_refused_value_and_cancelled (void)
 {
   g_autoptr(SpSharedObject) object = new_int_object (0);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
@@ -2324,7 +2520,7 @@ test_review_refused_value_and_cancelled (void)
 }
 
 static void
-test_review_cancelled_close_still_closes (void)
+test_close_cancelled_still_closes (void)
 {
   g_autoptr(SpSharedObject) object = new_int_object (0);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
@@ -2342,7 +2538,7 @@ test_review_cancelled_close_still_closes (void)
   result_clear (&c);
 }
 
-/* Found in the second review. */
+/* Each of these failed once, on the paths named. */
 
 static gboolean
 allow_already_released (const char *log_domain, GLogLevelFlags log_level,
@@ -2379,7 +2575,7 @@ release_racer (gpointer data)
 }
 
 static void
-test_review_downgrade_races_release (void)
+test_lock_downgrade_races_release (void)
 {
   g_autoptr(SpSharedObject) object = new_int_object (0);
 
@@ -2418,7 +2614,7 @@ count_finalized (gpointer data, GObject *where_the_object_was)
 }
 
 static void
-test_review_auto_close_without_observers_frees_at_once (void)
+test_close_last_reference_unobserved (void)
 {
   GMainContext *context = g_main_context_new ();
   SpSharedObject *object;
@@ -2450,7 +2646,7 @@ hold_without_ref (SpSharedObject *object, const GValue *final_value, LateRelease
 }
 
 static void
-test_review_close_hold_keeps_object (void)
+test_close_hold_keeps_object (void)
 {
   LateRelease late = { 0 };
   guint finalized = 0;
@@ -2473,7 +2669,7 @@ test_review_close_hold_keeps_object (void)
 }
 
 static void
-test_review_try_lock_does_not_jump_initializer (void)
+test_try_lock_does_not_jump_initializer (void)
 {
   g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
   SpGuard *reader = sp_shared_object_try_lock (object, SP_LOCK_MODE_SHARED);
@@ -2507,7 +2703,7 @@ set_then_fail (SpSharedObject *object, SpGuard *guard, gpointer user_data)
 }
 
 static void
-test_review_release_with_error_after_set (void)
+test_init_release_with_error_after_set (void)
 {
   g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
   Result g = { 0 };
@@ -2561,7 +2757,7 @@ start_worker (gpointer data)
 }
 
 static void
-test_review_sync_allowed_when_owner_runs_elsewhere (void)
+test_sync_allowed_when_owner_runs_elsewhere (void)
 {
   WorkerOwned w = { g_main_loop_new (NULL, FALSE) };
 
@@ -2631,7 +2827,7 @@ test_bad_input_more (void)
 }
 
 static void
-test_review_handler_connected_after_set (void)
+test_signals_handler_connected_after_set (void)
 {
   g_autoptr(SpSharedObject) object = new_int_object (1);
   guint changed = 0;
@@ -2677,6 +2873,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/Sharedpotato/SharedObject/timeout/default", test_timeout_default);
   g_test_add_func ("/Sharedpotato/SharedObject/timeout/racing-grant", test_timeout_racing_grant);
   g_test_add_func ("/Sharedpotato/SharedObject/timeout/before-grant", test_timeout_before_grant);
+  g_test_add_func ("/Sharedpotato/SharedObject/errors/name-the-call", test_error_messages_name_the_call);
+  g_test_add_func ("/Sharedpotato/SharedObject/properties/value", test_value_property);
   g_test_add_func ("/Sharedpotato/SharedObject/cancel/queued", test_cancel_queued);
   g_test_add_func ("/Sharedpotato/SharedObject/cancel/waiting-for-value", test_cancel_waiting_for_value);
   g_test_add_func ("/Sharedpotato/SharedObject/cancel/before-call", test_cancel_before_call);
@@ -2711,18 +2909,18 @@ main (int argc, char *argv[])
   g_test_add_func ("/Sharedpotato/SharedObject/sync/timeout", test_sync_timeout);
   g_test_add_func ("/Sharedpotato/SharedObject/sync/set-lock-clear", test_sync_set_lock_clear);
   g_test_add_func ("/Sharedpotato/SharedObject/sync/refused-in-owner-context", test_sync_refused_in_owner_context);
-  g_test_add_func ("/Sharedpotato/SharedObject/review/nested-loop-in-callback", test_review_nested_loop_in_callback);
-  g_test_add_func ("/Sharedpotato/SharedObject/review/cancel-handler-iterates", test_review_cancel_handler_iterates);
-  g_test_add_func ("/Sharedpotato/SharedObject/review/initializer-removed-while-pending", test_review_initializer_removed_while_pending);
-  g_test_add_func ("/Sharedpotato/SharedObject/review/refused-value-and-cancelled", test_review_refused_value_and_cancelled);
-  g_test_add_func ("/Sharedpotato/SharedObject/review/cancelled-close-still-closes", test_review_cancelled_close_still_closes);
-  g_test_add_func ("/Sharedpotato/SharedObject/review/downgrade-races-release", test_review_downgrade_races_release);
-  g_test_add_func ("/Sharedpotato/SharedObject/review/auto-close-without-observers", test_review_auto_close_without_observers_frees_at_once);
-  g_test_add_func ("/Sharedpotato/SharedObject/review/close-hold-keeps-object", test_review_close_hold_keeps_object);
-  g_test_add_func ("/Sharedpotato/SharedObject/review/try-lock-does-not-jump-initializer", test_review_try_lock_does_not_jump_initializer);
-  g_test_add_func ("/Sharedpotato/SharedObject/review/release-with-error-after-set", test_review_release_with_error_after_set);
-  g_test_add_func ("/Sharedpotato/SharedObject/review/sync-allowed-when-owner-runs-elsewhere", test_review_sync_allowed_when_owner_runs_elsewhere);
-  g_test_add_func ("/Sharedpotato/SharedObject/review/handler-connected-after-set", test_review_handler_connected_after_set);
+  g_test_add_func ("/Sharedpotato/SharedObject/delivery/nested-loop-in-callback", test_delivery_nested_loop_in_callback);
+  g_test_add_func ("/Sharedpotato/SharedObject/cancel/handler-iterates-the-context", test_cancel_handler_iterates);
+  g_test_add_func ("/Sharedpotato/SharedObject/init/removed-while-pending", test_init_removed_while_pending);
+  g_test_add_func ("/Sharedpotato/SharedObject/set/refused-value-and-cancelled", test_set_refused_value_and_cancelled);
+  g_test_add_func ("/Sharedpotato/SharedObject/close/cancelled-close-still-closes", test_close_cancelled_still_closes);
+  g_test_add_func ("/Sharedpotato/SharedObject/lock/downgrade-races-release", test_lock_downgrade_races_release);
+  g_test_add_func ("/Sharedpotato/SharedObject/close/last-reference-unobserved-frees-at-once", test_close_last_reference_unobserved);
+  g_test_add_func ("/Sharedpotato/SharedObject/close/hold-keeps-object", test_close_hold_keeps_object);
+  g_test_add_func ("/Sharedpotato/SharedObject/try-lock/does-not-jump-initializer", test_try_lock_does_not_jump_initializer);
+  g_test_add_func ("/Sharedpotato/SharedObject/init/release-with-error-after-set", test_init_release_with_error_after_set);
+  g_test_add_func ("/Sharedpotato/SharedObject/sync/allowed-when-owner-runs-elsewhere", test_sync_allowed_when_owner_runs_elsewhere);
+  g_test_add_func ("/Sharedpotato/SharedObject/signals/handler-connected-after-set", test_signals_handler_connected_after_set);
   g_test_add_func ("/Sharedpotato/SharedObject/bad-input/criticals", test_bad_input);
   g_test_add_func ("/Sharedpotato/SharedObject/bad-input/more", test_bad_input_more);
   g_test_add_func ("/Sharedpotato/SharedObject/bad-input/finish-wrong-result", test_finish_wrong_result);

@@ -393,6 +393,95 @@ test_push_front_gives_back (void)
   result_clear (&c);
 }
 
+typedef struct
+{
+  guint notified;
+  guint last_length;
+} LengthLog;
+
+static void
+log_length (GObject *queue, GParamSpec *pspec, gpointer data)
+{
+  LengthLog *log = data;
+
+  g_assert_true (g_main_context_is_owner (g_main_context_default ()));
+  log->notified++;
+  g_object_get (queue, "length", &log->last_length, NULL);
+}
+
+static gpointer
+pop_in_thread (gpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  GValue value = G_VALUE_INIT;
+
+  g_assert_true (sp_shared_queue_pop_sync (data, 0, NULL, &value, &error));
+  g_value_unset (&value);
+  return NULL;
+}
+
+/* :length is notified in the owner context after changes, coalesced. */
+static void
+test_length_property (void)
+{
+  g_autoptr(SpSharedQueue) queue = sp_shared_queue_new (G_TYPE_INT, 0);
+  LengthLog log = { 0 };
+  Result pop = { 0 };
+
+  g_signal_connect (queue, "notify::length", G_CALLBACK (log_length), &log);
+  g_assert_true (try_push_int (queue, 1, NULL));
+  g_assert_true (try_push_int (queue, 2, NULL));
+  g_assert_true (try_push_int (queue, 3, NULL));
+  g_assert_cmpuint (log.notified, ==, 0);
+  drain ();
+  /* Three changes, one notification that reads the length then. */
+  g_assert_cmpuint (log.notified, ==, 1);
+  g_assert_cmpuint (log.last_length, ==, 3);
+
+  sp_shared_queue_pop_async (queue, 0, NULL, pop_cb, &pop);
+  iterate_until (&pop.done);
+  drain ();
+  g_assert_cmpuint (log.notified, ==, 2);
+  g_assert_cmpuint (log.last_length, ==, 2);
+
+  /* A change from another thread is announced here. */
+  g_thread_join (g_thread_new ("popper", pop_in_thread, queue));
+  drain ();
+  g_assert_cmpuint (log.notified, ==, 3);
+  g_assert_cmpuint (log.last_length, ==, 1);
+
+  g_signal_handlers_disconnect_by_data (queue, &log);
+  result_clear (&pop);
+}
+
+/* A queue's errors name the call and the queue. */
+static void
+test_error_messages_name_the_call (void)
+{
+  g_autoptr(SpSharedQueue) jobs = sp_shared_queue_new_full (G_TYPE_INT, 1, "jobs");
+  g_autoptr(GError) error = NULL;
+  Result pop = { 0 }, push = { 0 }, c = { 0 };
+
+  sp_shared_queue_pop_async (jobs, 3, NULL, pop_cb, &pop);
+  iterate_until (&pop.done);
+  g_assert_error (pop.error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  g_assert_cmpstr (pop.error->message, ==, "Timed out after 3 ms waiting to pop from “jobs”");
+
+  g_assert_true (try_push_int (jobs, 1, NULL));
+  push_int (jobs, 2, 0, NULL, &push);
+  sp_shared_queue_close_async (jobs, 0, 0, NULL, queue_close_cb, &c);
+  iterate_until (&push.done);
+  g_assert_error (push.error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+  g_assert_cmpstr (push.error->message, ==, "Cannot push to “jobs”: the shared queue is closed");
+  iterate_until (&c.done);
+  g_assert_false (try_push_int (jobs, 3, &error));
+  g_assert_cmpstr (error->message, ==, "Cannot push to “jobs”: the shared queue is closed");
+
+  result_clear (&pop);
+  result_clear (&push);
+  result_clear (&c);
+}
+
 static void
 test_failed_push_inserts_nothing (void)
 {
@@ -1019,6 +1108,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/Sharedpotato/SharedQueue/served-then-cancelled-pop-keeps-item", test_served_then_cancelled_pop_keeps_item);
   g_test_add_func ("/Sharedpotato/SharedQueue/failed-push-inserts-nothing", test_failed_push_inserts_nothing);
   g_test_add_func ("/Sharedpotato/SharedQueue/push-front-gives-back", test_push_front_gives_back);
+  g_test_add_func ("/Sharedpotato/SharedQueue/errors/name-the-call", test_error_messages_name_the_call);
+  g_test_add_func ("/Sharedpotato/SharedQueue/properties/length", test_length_property);
   g_test_add_func ("/Sharedpotato/SharedQueue/default-timeout", test_default_timeout);
   g_test_add_func ("/Sharedpotato/SharedQueue/try-and-convert", test_try_and_convert);
   g_test_add_func ("/Sharedpotato/SharedQueue/close/drains", test_close_drains);

@@ -640,6 +640,221 @@ test_signals_order_and_context (void)
   disconnect_log (set, &log);
 }
 
+/* The model as items-changed describes it, checked against the set's
+ * own answers after each change. */
+typedef struct
+{
+  GPtrArray *strings;   /* what items-changed told, replayed */
+  GString   *log;
+  guint      n_items_notified;
+} ModelMirror;
+
+static char *
+model_string_at (GListModel *model, guint position)
+{
+  g_autoptr(GObject) item = g_list_model_get_item (model, position);
+
+  if (SP_IS_SET_ITEM (item))
+    return g_strdup (sp_set_item_get_string (SP_SET_ITEM (item)));
+  return g_strdup_printf ("%p", item);
+}
+
+static void
+mirror_items_changed (GListModel *model, guint position, guint removed, guint added,
+                      gpointer data)
+{
+  ModelMirror *mirror = data;
+
+  g_assert_true (g_main_context_is_owner (g_main_context_default ()));
+  g_string_append_printf (mirror->log, "(%u,%u,%u) ", position, removed, added);
+  g_ptr_array_remove_range (mirror->strings, position, removed);
+  for (guint i = 0; i < added; i++)
+    g_ptr_array_insert (mirror->strings, position + i, model_string_at (model, position + i));
+  g_assert_cmpuint (mirror->strings->len, ==, g_list_model_get_n_items (model));
+}
+
+static void
+mirror_item_removed (SpSharedSet *set, const GValue *item, gpointer data)
+{
+  ModelMirror *mirror = data;
+
+  /* The model has already let it go. */
+  for (guint i = 0; i < mirror->strings->len; i++)
+    g_assert_cmpstr (mirror->strings->pdata[i], !=, g_value_get_string (item));
+  g_string_append_printf (mirror->log, "-%s ", g_value_get_string (item));
+}
+
+static void
+mirror_count_n_items (GObject *set, GParamSpec *pspec, gpointer data)
+{
+  ((ModelMirror *) data)->n_items_notified++;
+}
+
+static void
+assert_model_strings (GListModel *model, const char *expected)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autofree char *text = model_string_at (model, i);
+
+      g_string_append_printf (s, "%s%s", i ? " " : "", text);
+    }
+  g_assert_cmpstr (s->str, ==, expected);
+}
+
+static void
+discard_str (SpSharedSet *set, const char *s)
+{
+  g_auto(GValue) v = G_VALUE_INIT;
+  SetResult r = { 0 };
+
+  sp_shared_set_discard_async (set, str_value (&v, s), 0, NULL, discard_cb, &r);
+  iterate_until (&r.done);
+  g_assert_true (r.flag);
+  set_result_clear (&r);
+}
+
+static gpointer
+add_in_thread (gpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GValue) v = G_VALUE_INIT;
+  gboolean added = FALSE;
+
+  g_assert_true (sp_shared_set_add_sync (data, str_value (&v, "from-thread"), 0, NULL, &added,
+                                         &error));
+  g_assert_true (added);
+  return NULL;
+}
+
+/* The set is a GListModel in insertion order; items-changed, n-items and
+ * the items themselves agree, in the owner context, with item-added and
+ * item-removed. */
+static void
+test_list_model (void)
+{
+  g_autoptr(SpSharedSet) set = sp_shared_set_new (G_TYPE_STRING);
+  GListModel *model = G_LIST_MODEL (set);
+  ModelMirror mirror = { g_ptr_array_new_with_free_func (g_free), g_string_new (NULL), 0 };
+  g_autoptr(SpSetItem) item = NULL;
+  GValue value = G_VALUE_INIT;
+  SetResult r = { 0 };
+  guint n_items;
+
+  g_assert_true (g_list_model_get_item_type (model) == SP_TYPE_SET_ITEM);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
+  g_assert_null (g_list_model_get_item (model, 0));
+  g_signal_connect (set, "items-changed", G_CALLBACK (mirror_items_changed), &mirror);
+  g_signal_connect (set, "item-removed", G_CALLBACK (mirror_item_removed), &mirror);
+  g_signal_connect (set, "notify::n-items", G_CALLBACK (mirror_count_n_items), &mirror);
+
+  for (const char *const *s = (const char *const[]) { "pear", "apple", "fig", "kiwi", NULL }; *s; s++)
+    g_assert_true (add_str (set, *s));
+  drain ();
+  /* Insertion order, not the hash table's. */
+  assert_model_strings (model, "pear apple fig kiwi");
+  g_assert_cmpstr (mirror.log->str, ==, "(0,0,1) (1,0,1) (2,0,1) (3,0,1) ");
+  g_assert_cmpuint (mirror.n_items_notified, ==, 4);
+  g_object_get (set, "n-items", &n_items, NULL);
+  g_assert_cmpuint (n_items, ==, 4);
+
+  item = g_list_model_get_item (model, 1);
+  sp_set_item_get_value (item, &value);
+  g_assert_cmpstr (g_value_get_string (&value), ==, "apple");
+  g_value_unset (&value);
+
+  g_string_truncate (mirror.log, 0);
+  discard_str (set, "fig");
+  drain ();
+  g_assert_cmpstr (mirror.log->str, ==, "(2,1,0) -fig ");
+  assert_model_strings (model, "pear apple kiwi");
+
+  /* From another thread: announced here. */
+  g_thread_join (g_thread_new ("adder", add_in_thread, set));
+  drain ();
+  assert_model_strings (model, "pear apple kiwi from-thread");
+
+  /* A clear is one change. */
+  g_string_truncate (mirror.log, 0);
+  sp_shared_set_clear_async (set, 0, NULL, clear_set_cb, &r);
+  iterate_until (&r.done);
+  drain ();
+  g_assert_true (g_str_has_prefix (mirror.log->str, "(0,4,0) "));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
+  /* The item object taken before still holds its value. */
+  g_assert_cmpstr (sp_set_item_get_string (item), ==, "apple");
+
+  g_signal_handlers_disconnect_by_data (set, &mirror);
+  g_ptr_array_unref (mirror.strings);
+  g_string_free (mirror.log, TRUE);
+  set_result_clear (&r);
+}
+
+static void
+count_items_changed (GListModel *model, guint position, guint removed, guint added, gpointer data)
+{
+  GString *log = data;
+
+  g_string_append_printf (log, "(%u,%u,%u) ", position, removed, added);
+}
+
+/* A model first used while a writer holds the set starts empty, then
+ * announces the items as they are once its turn comes, with the change
+ * the writer made and nothing twice. */
+static void
+test_list_model_built_in_turn (void)
+{
+  g_autoptr(SpSharedSet) set = sp_shared_set_new (G_TYPE_STRING);
+  g_autoptr(GString) log = g_string_new (NULL);
+  g_auto(GValue) v = G_VALUE_INIT;
+  SetResult late = { 0 };
+  Holder h = { 0 };
+
+  g_assert_true (add_str (set, "early"));
+  drain ();
+  holder_start (&h, set, TRUE);   /* adds "holder", exclusively */
+  g_signal_connect (set, "items-changed", G_CALLBACK (count_items_changed), log);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (set)), ==, 0);
+  sp_shared_set_add_async (set, str_value (&v, "late"), 0, NULL, add_cb, &late);
+  holder_finish (&h);
+  iterate_until (&late.done);
+  drain ();
+  /* Built in its turn, between the holder's add and the later one. */
+  g_assert_cmpstr (log->str, ==, "(0,0,2) (2,0,1) ");
+  assert_model_strings (G_LIST_MODEL (set), "early holder late");
+  g_signal_handlers_disconnect_by_data (set, log);
+  set_result_clear (&late);
+}
+
+/* A set of objects lists the objects themselves; a close empties it. */
+static void
+test_list_model_objects (void)
+{
+  g_autoptr(SpSharedSet) set = sp_shared_set_new (G_TYPE_OBJECT);
+  g_autoptr(GObject) a = g_object_new (G_TYPE_OBJECT, NULL);
+  g_autoptr(GObject) b = g_object_new (G_TYPE_OBJECT, NULL);
+  g_autoptr(GObject) first = NULL;
+  g_auto(GValue) v = G_VALUE_INIT;
+  SetResult c = { 0 };
+
+  g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (set)) == G_TYPE_OBJECT);
+  g_value_init (&v, G_TYPE_OBJECT);
+  g_value_set_object (&v, b);
+  g_assert_true (sp_shared_set_try_add (set, &v, NULL, NULL));
+  g_value_set_object (&v, a);
+  g_assert_true (sp_shared_set_try_add (set, &v, NULL, NULL));
+  drain ();
+  first = g_list_model_get_item (G_LIST_MODEL (set), 0);
+  g_assert_true (first == b);
+
+  sp_shared_set_close_async (set, 0, NULL, close_set_cb, &c);
+  iterate_until (&c.done);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (set)), ==, 0);
+  set_result_clear (&c);
+}
+
 typedef struct
 {
   SpSharedSet *set;
@@ -871,6 +1086,33 @@ hold_in_closed (SpSharedSet *set, gpointer data)
   *(gboolean *) data = TRUE;
 }
 
+/* A set's errors name the call and the set, never its private lock. */
+static void
+test_error_messages_name_the_call (void)
+{
+  g_autoptr(SpSharedSet) set = sp_shared_set_new_full (G_TYPE_STRING, "tags", NULL, NULL);
+  g_auto(GValue) v = G_VALUE_INIT;
+  SetResult t = { 0 }, c = { 0 };
+  Holder h = { 0 };
+
+  holder_start (&h, set, TRUE);
+  sp_shared_set_add_async (set, str_value (&v, "x"), 5, NULL, add_cb, &t);
+  iterate_until (&t.done);
+  g_assert_error (t.error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  g_assert_cmpstr (t.error->message, ==, "Timed out after 5 ms waiting to add to “tags”");
+  holder_finish (&h);
+
+  sp_shared_set_close_async (set, 0, NULL, close_set_cb, &c);
+  iterate_until (&c.done);
+  set_result_clear (&t);
+  sp_shared_set_size_async (set, 0, NULL, size_cb, &t);
+  iterate_until (&t.done);
+  g_assert_cmpstr (t.error->message, ==, "Cannot count “tags”: the shared set is closed");
+
+  set_result_clear (&t);
+  set_result_clear (&c);
+}
+
 static void
 test_close (void)
 {
@@ -894,15 +1136,17 @@ test_close (void)
   g_assert_true (sp_shared_set_is_closed (set));
   iterate_until (&queued.done);
   g_assert_error (queued.error, G_IO_ERROR, G_IO_ERROR_CLOSED);
-  /* The set's lock is private: errors speak of the set. */
-  g_assert_cmpstr (queued.error->message, ==, "The shared set is closed");
+  /* The set's lock is private: errors speak of the set, and of the call
+   * (an unnamed set is named by its type). */
+  g_assert_cmpstr (queued.error->message, ==,
+                   "Cannot look up an item in “SpSharedSet”: the shared set is closed");
   sp_shared_set_size_async (set, 0, NULL, size_cb, &after);
   iterate_until (&after.done);
   g_assert_error (after.error, G_IO_ERROR, G_IO_ERROR_CLOSED);
   g_clear_error (&after.error);
   g_assert_false (sp_shared_set_try_add (set, &v, NULL, &after.error));
   g_assert_true (g_error_matches (after.error, G_IO_ERROR, G_IO_ERROR_CLOSED));
-  g_assert_cmpstr (after.error->message, ==, "The shared set is closed");
+  g_assert_cmpstr (after.error->message, ==, "Cannot add to “SpSharedSet”: the shared set is closed");
   g_assert_cmpuint (notified, ==, 1);
 
   /* The holder keeps the close waiting: no ::closed yet. */
@@ -922,9 +1166,9 @@ test_close (void)
   sp_shared_set_close_async (set, 0, NULL, close_set_cb, &close3);
   iterate_until (&close3.done);
   g_assert_true (close3.ok);
-  EXPECT_CRITICAL ("sp_shared_set_hold_close: set “” has already finished closing",
+  EXPECT_CRITICAL ("sp_shared_set_hold_close: shared set “SpSharedSet” has already finished closing",
                    sp_shared_set_hold_close (set));
-  EXPECT_CRITICAL ("sp_shared_set_release_close: set “” has no close hold to release",
+  EXPECT_CRITICAL ("sp_shared_set_release_close: shared set “SpSharedSet” has no close hold to release",
                    sp_shared_set_release_close (set));
 
   set_result_clear (&queued);
@@ -1331,11 +1575,11 @@ test_bad_input (void)
   guint n = 0;
 
   str_value (&v, "x");
-  EXPECT_CRITICAL ("sp_shared_set_new: assertion '_sp_set_kind_has_defaults (item_type)' failed",
+  EXPECT_CRITICAL ("sp_shared_set_new: assertion 'sp_set_kind_has_defaults (item_type)' failed",
                    g_assert_null (sp_shared_set_new (G_TYPE_DOUBLE)));
-  EXPECT_CRITICAL ("sp_shared_set_new: assertion '_sp_set_kind_has_defaults (item_type)' failed",
+  EXPECT_CRITICAL ("sp_shared_set_new: assertion 'sp_set_kind_has_defaults (item_type)' failed",
                    g_assert_null (sp_shared_set_new (G_TYPE_POINTER)));
-  EXPECT_CRITICAL ("sp_shared_set_new: assertion '_sp_set_kind_has_defaults (item_type)' failed",
+  EXPECT_CRITICAL ("sp_shared_set_new: assertion 'sp_set_kind_has_defaults (item_type)' failed",
                    g_assert_null (sp_shared_set_new (point_get_type ())));
   EXPECT_CRITICAL ("sp_shared_set_new_full: assertion 'hash_func == NULL || kind != SP_SET_KIND_INTEGER' failed",
                    g_assert_null (sp_shared_set_new_full (G_TYPE_INT, NULL, point_hash, point_equal)));
@@ -1375,7 +1619,7 @@ test_bad_input (void)
                    sp_shared_set_get_query (NULL));
   EXPECT_CRITICAL ("sp_shared_set_set_default_timeout: assertion 'timeout_ms >= 0' failed",
                    sp_shared_set_set_default_timeout (set, -1));
-  EXPECT_CRITICAL ("sp_shared_set_release_close: set “” has no close hold to release",
+  EXPECT_CRITICAL ("sp_shared_set_release_close: shared set “SpSharedSet” has no close hold to release",
                    sp_shared_set_release_close (set));
   EXPECT_CRITICAL ("sp_set_query_contains_async: assertion 'SP_IS_SET_QUERY (self)' failed",
                    sp_set_query_contains_async (NULL, &v, 0, NULL, add_cb, NULL));
@@ -1419,6 +1663,10 @@ main (int argc, char *argv[])
   g_test_add_func ("/Sharedpotato/SharedSet/lock/shared-holder", test_shared_holder);
   g_test_add_func ("/Sharedpotato/SharedSet/lock/cancellation", test_cancellation);
   g_test_add_func ("/Sharedpotato/SharedSet/close/rules", test_close);
+  g_test_add_func ("/Sharedpotato/SharedSet/errors/name-the-call", test_error_messages_name_the_call);
+  g_test_add_func ("/Sharedpotato/SharedSet/list-model", test_list_model);
+  g_test_add_func ("/Sharedpotato/SharedSet/list-model/objects", test_list_model_objects);
+  g_test_add_func ("/Sharedpotato/SharedSet/list-model/built-in-turn", test_list_model_built_in_turn);
   g_test_add_func ("/Sharedpotato/SharedSet/close/auto-close", test_auto_close);
   g_test_add_func ("/Sharedpotato/SharedSet/views", test_views);
   g_test_add_func ("/Sharedpotato/SharedSet/views/results", test_views_results);

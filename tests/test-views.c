@@ -372,6 +372,183 @@ test_bad_input (void)
   g_assert_true (sp_getter_try_get (getter, NULL));
 }
 
+/* Every view is an SpView: the name of what it views, and whether that
+ * is closed. */
+static void
+test_every_view_is_a_view (void)
+{
+  g_autoptr(SpSharedObject) object = sp_shared_object_new_full (G_TYPE_INT, "config", NULL, NULL);
+  g_autoptr(SpSharedQueue) queue = sp_shared_queue_new_full (G_TYPE_INT, 0, "jobs");
+  g_autoptr(SpSharedSet) set = sp_shared_set_new_full (G_TYPE_STRING, "tags", NULL, NULL);
+  GObject *views[] = {
+    G_OBJECT (sp_shared_object_get_getter (object)), G_OBJECT (sp_shared_object_get_setter (object)),
+    G_OBJECT (sp_shared_object_get_deleter (object)), G_OBJECT (sp_shared_object_get_updater (object)),
+    G_OBJECT (sp_shared_queue_get_producer (queue)), G_OBJECT (sp_shared_queue_get_consumer (queue)),
+    G_OBJECT (sp_shared_set_get_query (set)), G_OBJECT (sp_shared_set_get_setter (set)),
+    G_OBJECT (sp_shared_set_get_deleter (set)), G_OBJECT (sp_shared_set_get_updater (set)),
+    G_OBJECT (sp_shared_set_get_scanner (set)),
+  };
+  const char *names[] = { "config", "config", "config", "config", "jobs", "jobs",
+                          "tags", "tags", "tags", "tags", "tags" };
+  Result c = { 0 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+    {
+      g_assert_true (SP_IS_VIEW (views[i]));
+      g_assert_cmpstr (sp_view_get_name (SP_VIEW (views[i])), ==, names[i]);
+      g_assert_false (sp_view_is_closed (SP_VIEW (views[i])));
+    }
+
+  sp_shared_object_close_async (object, 0, NULL, close_cb, &c);
+  sp_shared_queue_close_async (queue, 0, 0, NULL, NULL, NULL);
+  sp_shared_set_close_async (set, 0, NULL, NULL, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+    g_assert_true (sp_view_is_closed (SP_VIEW (views[i])));
+  iterate_until (&c.done);
+  drain ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+    g_object_unref (views[i]);
+  result_clear (&c);
+}
+
+typedef struct
+{
+  SpSetter   *setter;
+  SpUpdater  *updater;
+  SpGetter   *getter;
+  SpDeleter  *deleter;
+  SpSetQuery *query;
+  SpSetUpdater *set_updater;
+} SyncViews;
+
+static gpointer
+use_sync_views (gpointer data)
+{
+  SyncViews *v = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SpGuard) guard = NULL;
+  g_auto(GValue) value = G_VALUE_INIT;
+  g_auto(GValue) item = G_VALUE_INIT;
+  gboolean flag = FALSE;
+  GValue *snapshot;
+  guint n = 0;
+
+  g_value_set_int (g_value_init (&value, G_TYPE_INT), 7);
+  g_assert_true (sp_setter_set_sync (v->setter, &value, 0, NULL, &error));
+  g_value_unset (&value);
+  g_assert_true (sp_getter_get_sync (v->getter, 0, NULL, &value, &error));
+  g_assert_cmpint (g_value_get_int (&value), ==, 7);
+  g_value_unset (&value);
+  guard = sp_updater_lock_sync (v->updater, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, &error);
+  g_assert_nonnull (guard);
+  g_value_set_int (g_value_init (&value, G_TYPE_INT), 8);
+  g_assert_true (sp_guard_set_value (guard, &value, NULL));
+  g_value_unset (&value);
+  sp_guard_release (guard);
+  g_assert_true (sp_updater_get_sync (v->updater, 0, NULL, &value, &error));
+  g_assert_cmpint (g_value_get_int (&value), ==, 8);
+  g_assert_true (sp_deleter_clear_sync (v->deleter, 0, NULL, &error));
+
+  g_value_set_static_string (g_value_init (&item, G_TYPE_STRING), "x");
+  g_assert_true (sp_set_updater_add_sync (v->set_updater, &item, 0, NULL, &flag, &error));
+  g_assert_true (flag);
+  g_assert_true (sp_set_query_contains_sync (v->query, &item, 0, NULL, &flag, &error));
+  g_assert_true (flag);
+  snapshot = sp_set_query_snapshot_sync (v->query, 0, NULL, &n, &error);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_cmpstr (g_value_get_string (&snapshot[0]), ==, "x");
+  g_value_unset (&snapshot[0]);
+  g_free (snapshot);
+  g_assert_no_error (error);
+
+  return NULL;
+}
+
+/* The views have their type's blocking twins: they work from a worker
+ * thread and are refused, with an error, in the owner context. */
+static void
+test_views_sync_twins (void)
+{
+  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  g_autoptr(SpSharedSet) set = sp_shared_set_new (G_TYPE_STRING);
+  SyncViews v = {
+    sp_shared_object_get_setter (object), sp_shared_object_get_updater (object),
+    sp_shared_object_get_getter (object), sp_shared_object_get_deleter (object),
+    sp_shared_set_get_query (set), sp_shared_set_get_updater (set),
+  };
+  g_autoptr(GError) error = NULL;
+  GValue value = G_VALUE_INIT;
+
+  g_thread_join (g_thread_new ("worker", use_sync_views, &v));
+  drain ();
+
+  EXPECT_CRITICAL ("sp_getter_get_sync: called from the owner context of shared object “SpSharedObject”, where it could deadlock; use the _async variant there",
+                   g_assert_false (sp_getter_get_sync (v.getter, 0, NULL, &value, &error)));
+  g_assert_error (error, SP_ERROR, SP_ERROR_WOULD_DEADLOCK);
+  g_clear_error (&error);
+  g_value_unset (&value);
+  EXPECT_CRITICAL ("sp_set_query_size_sync: called from the owner context of shared set “SpSharedSet”, where it could deadlock; use the _async variant there",
+                   g_assert_false (sp_set_query_size_sync (v.query, 0, NULL, NULL, &error)));
+  g_assert_error (error, SP_ERROR, SP_ERROR_WOULD_DEADLOCK);
+
+  /* The readers' calls that never wait. */
+  g_assert_false (sp_updater_try_get (v.updater, &value));
+  g_value_unset (&value);
+  g_assert_false (sp_setter_try_get (v.setter, NULL));
+
+  g_object_unref (v.setter);
+  g_object_unref (v.updater);
+  g_object_unref (v.getter);
+  g_object_unref (v.deleter);
+  g_object_unref (v.query);
+  g_object_unref (v.set_updater);
+}
+
+static void
+peek_setter_cb (GObject *source, GAsyncResult *res, gpointer data)
+{
+  Result *r = data;
+
+  r->ok = sp_setter_peek_finish (SP_SETTER (source), res, &r->initialized, &r->value, &r->error);
+  result_mark_done (r);
+}
+
+static void
+peek_updater_cb (GObject *source, GAsyncResult *res, gpointer data)
+{
+  Result *r = data;
+
+  r->ok = sp_updater_peek_finish (SP_UPDATER (source), res, &r->initialized, &r->value, &r->error);
+  result_mark_done (r);
+}
+
+/* Every view that reads can peek and try_get. */
+static void
+test_reading_views_peek (void)
+{
+  g_autoptr(SpSharedObject) object = new_int_object (3);
+  g_autoptr(SpSetter) setter = sp_shared_object_get_setter (object);
+  g_autoptr(SpUpdater) updater = sp_shared_object_get_updater (object);
+  GValue value = G_VALUE_INIT;
+  Result p1 = { 0 }, p2 = { 0 };
+
+  sp_setter_peek_async (setter, 0, NULL, peek_setter_cb, &p1);
+  sp_updater_peek_async (updater, 0, NULL, peek_updater_cb, &p2);
+  iterate_until (&p2.done);
+  g_assert_true (p1.done && p1.ok && p1.initialized);
+  g_assert_cmpint (g_value_get_int (&p1.value), ==, 3);
+  g_assert_true (p2.ok && p2.initialized);
+  g_assert_true (sp_updater_try_get (updater, &value));
+  g_assert_cmpint (g_value_get_int (&value), ==, 3);
+  g_value_unset (&value);
+  g_assert_true (sp_setter_try_get (setter, &value));
+  g_value_unset (&value);
+
+  result_clear (&p1);
+  result_clear (&p2);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -384,6 +561,9 @@ main (int argc, char *argv[])
   g_test_add_func ("/Sharedpotato/Deleter/clear", test_deleter);
   g_test_add_func ("/Sharedpotato/Updater/lock-get-set-clear", test_updater);
   g_test_add_func ("/Sharedpotato/Views/after-close", test_views_after_close);
+  g_test_add_func ("/Sharedpotato/Views/every-view-is-a-view", test_every_view_is_a_view);
+  g_test_add_func ("/Sharedpotato/Views/sync-twins", test_views_sync_twins);
+  g_test_add_func ("/Sharedpotato/Views/reading-views-peek", test_reading_views_peek);
   g_test_add_func ("/Sharedpotato/Views/bad-input/criticals", test_bad_input);
 
   return g_test_run ();

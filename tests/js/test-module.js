@@ -146,11 +146,11 @@ const EXPECTED_ASYNC = {
     SetScanner: ['snapshot'],
     SetSetter: ['add'],
     SetUpdater: ['add', 'clear', 'contains', 'discard', 'size', 'snapshot'],
-    Setter: ['get', 'set'],
+    Setter: ['get', 'peek', 'set'],
     SharedObject: ['clear', 'close', 'get', 'lock', 'peek', 'set'],
     SharedQueue: ['close', 'pop', 'push'],
     SharedSet: ['add', 'clear', 'close', 'contains', 'discard', 'size', 'snapshot'],
-    Updater: ['clear', 'get', 'lock', 'set'],
+    Updater: ['clear', 'get', 'lock', 'peek', 'set'],
 };
 
 const tests = {
@@ -626,6 +626,28 @@ const tests = {
             'SharedSet.size_sync': () => set.size_sync(0, null),
             'SharedSet.snapshot_sync': () => set.snapshot_sync(0, null),
             'SharedSet.clear_sync': () => set.clear_sync(0, null),
+            // The views have their type's blocking twins.
+            'Getter.get_sync': () => obj.get_getter().get_sync(0, null),
+            'Setter.get_sync': () => obj.get_setter().get_sync(0, null),
+            'Setter.set_sync': () => obj.get_setter().set_sync(2, 0, null),
+            'Deleter.clear_sync': () => obj.get_deleter().clear_sync(0, null),
+            'Updater.get_sync': () => obj.get_updater().get_sync(0, null),
+            'Updater.set_sync': () => obj.get_updater().set_sync(2, 0, null),
+            'Updater.clear_sync': () => obj.get_updater().clear_sync(0, null),
+            'Updater.lock_sync': () => obj.get_updater().lock_sync(EXCLUSIVE, 0, null),
+            'SetQuery.contains_sync': () => set.get_query().contains_sync(1, 0, null),
+            'SetQuery.size_sync': () => set.get_query().size_sync(0, null),
+            'SetQuery.snapshot_sync': () => set.get_query().snapshot_sync(0, null),
+            'SetScanner.snapshot_sync': () => set.get_scanner().snapshot_sync(0, null),
+            'SetSetter.add_sync': () => set.get_setter().add_sync(1, 0, null),
+            'SetDeleter.discard_sync': () => set.get_deleter().discard_sync(1, 0, null),
+            'SetDeleter.clear_sync': () => set.get_deleter().clear_sync(0, null),
+            'SetUpdater.add_sync': () => set.get_updater().add_sync(1, 0, null),
+            'SetUpdater.discard_sync': () => set.get_updater().discard_sync(1, 0, null),
+            'SetUpdater.contains_sync': () => set.get_updater().contains_sync(1, 0, null),
+            'SetUpdater.size_sync': () => set.get_updater().size_sync(0, null),
+            'SetUpdater.snapshot_sync': () => set.get_updater().snapshot_sync(0, null),
+            'SetUpdater.clear_sync': () => set.get_updater().clear_sync(0, null),
         };
         // Every _sync method of the namespace is in the list above.
         const all = [];

@@ -322,7 +322,7 @@ class SharedSetTest(unittest.TestCase):
 
     def test_bad_input(self):
         with self.assertRaises(TypeError):
-            expect_critical("*_sp_set_kind_has_defaults (item_type)*", Sp.SharedSet.new, GObject.TYPE_DOUBLE)
+            expect_critical("*sp_set_kind_has_defaults (item_type)*", Sp.SharedSet.new, GObject.TYPE_DOUBLE)
         # Through properties the set exists, refused loudly, and refuses items.
         doubles = expect_critical("*item type gdouble, which a set cannot hold*", lambda: Sp.SharedSet(item_type=GObject.TYPE_DOUBLE))
         with self.assertRaises(GLib.Error) as ctx:
