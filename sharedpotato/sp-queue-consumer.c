@@ -138,6 +138,31 @@ sp_queue_consumer_pop_finish (SpQueueConsumer  *self,
 }
 
 /**
+ * sp_queue_consumer_push_front:
+ * @self: a #SpQueueConsumer
+ * @item: the item to put back
+ * @error: return location for a #GError
+ *
+ * Gives back an item this consumer popped and could not deliver or
+ * process, to the head of the queue, where the next pop takes it; see
+ * [method@Sharedpotato.SharedQueue.push_front]. A consumer cannot push
+ * at the tail.
+ *
+ * Returns: %TRUE if the item is back in the queue, or with a pop
+ *
+ * Since: 1.0
+ */
+gboolean
+sp_queue_consumer_push_front (SpQueueConsumer  *self,
+                              const GValue     *item,
+                              GError          **error)
+{
+  g_return_val_if_fail (SP_IS_QUEUE_CONSUMER (self), FALSE);
+
+  return sp_shared_queue_push_front (self->queue, item, error);
+}
+
+/**
  * sp_queue_consumer_try_pop:
  * @self: a #SpQueueConsumer
  * @item: (out caller-allocates) (optional): an empty #GValue that receives

@@ -32,6 +32,10 @@ gboolean sp_queue_consumer_pop_finish (SpQueueConsumer     *self,
                                        GValue              *item,
                                        GError             **error);
 SP_AVAILABLE_IN_ALL
+gboolean sp_queue_consumer_push_front (SpQueueConsumer     *self,
+                                       const GValue        *item,
+                                       GError             **error);
+SP_AVAILABLE_IN_ALL
 gboolean sp_queue_consumer_try_pop    (SpQueueConsumer     *self,
                                        GValue              *item,
                                        GError             **error);

@@ -766,6 +766,11 @@ test_views (void)
   g_assert_true (sp_queue_consumer_peek (consumer, &value));
   g_value_unset (&value);
   g_assert_true (sp_queue_consumer_try_pop (consumer, &value, NULL));
+  /* A consumer gives back what it could not process. */
+  g_assert_true (sp_queue_consumer_push_front (consumer, &value, NULL));
+  g_value_unset (&value);
+  g_assert_cmpuint (sp_queue_consumer_get_length (consumer), ==, 1);
+  g_assert_true (sp_queue_consumer_try_pop (consumer, &value, NULL));
   g_value_unset (&value);
   g_assert_false (sp_queue_consumer_try_pop (consumer, &value, NULL));
   g_assert_null (g_value_get_string (&value));

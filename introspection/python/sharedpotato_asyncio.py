@@ -39,7 +39,7 @@ Cancel safety: cancelling the awaiting task cancels the call at once. It
 ends in ``CancelledError`` only if nothing happened; if the call was
 already served, the layer gives back what it got or reports it: a granted
 lock is released, a popped item goes back to the head of the queue (or,
-where it cannot, as from a closed queue or a consumer view, the pop returns
+where it cannot, as from a queue closed meanwhile, the pop returns
 it), and a push, set, clear, add, discard or close that happened returns
 its result.
 
@@ -406,7 +406,7 @@ def _give_back(source, policy, outcome):
     if policy == _POP:
         push_front = getattr(source, "push_front", None)
         if push_front is None:
-            return False  # a consumer view cannot put it back
+            return False  # a view that cannot put it back
         try:
             push_front(value)
         except (GLib.Error, TypeError, OverflowError):
