@@ -12,9 +12,7 @@
 /* One "name value floor ratio" line for scripts/bench. A figure that is
  * not a finite number fails the run: the smoke tests rely on it. */
 static inline void
-bench_report (const char *name,
-              double      value,
-              double      floor)
+bench_report (const char *name, double value, double floor)
 {
   if (!isfinite (value) || value < 0 || !isfinite (floor) || floor < 0)
     g_error ("%s: value %f, floor %f", name, value, floor);
@@ -25,9 +23,9 @@ bench_report (const char *name,
 static inline double
 bench_time_mutex (guint n)
 {
-  static GMutex mutex;
+  static GMutex       mutex;
   static volatile int sink;
-  gint64 t0 = g_get_monotonic_time ();
+  gint64              t0 = g_get_monotonic_time ();
 
   for (guint i = 0; i < n; i++)
     {

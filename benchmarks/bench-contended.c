@@ -87,9 +87,9 @@ got (GObject *source, GAsyncResult *result, gpointer data)
 static void
 locked (GObject *source, GAsyncResult *result, gpointer data)
 {
-  Bench *bench = data;
+  Bench   *bench = data;
   SpGuard *guard = sp_shared_object_lock_finish (bench->object, result, NULL);
-  GValue value = G_VALUE_INIT;
+  GValue   value = G_VALUE_INIT;
 
   bench->writes++;
   sp_guard_get_value (guard, &value);
@@ -115,7 +115,7 @@ static double
 run_sharedpotato (guint clients, guint operations, guint read_percent)
 {
   GValue zero = G_VALUE_INIT;
-  Bench bench = { 0 };
+  Bench  bench = { 0 };
   gint64 start, elapsed;
 
   g_value_init (&zero, G_TYPE_INT);
@@ -155,12 +155,12 @@ typedef struct
 {
   SpSharedObject *object;
   guint           read_percent;
-  gint            remaining;   /* operations not started yet, all threads */
+  gint            remaining; /* operations not started yet, all threads */
   gint            writes;
   /* Holders right now, as the holders themselves count them: what the
    * lock must keep to one exclusive, or to shared ones only. */
-  gint            exclusive;
-  gint            shared;
+  gint exclusive;
+  gint shared;
 } Exclusion;
 
 typedef struct
@@ -169,7 +169,7 @@ typedef struct
   GMainContext *context;
   GRand        *rand;
   guint         clients;
-  guint         active;        /* clients still running */
+  guint         active; /* clients still running */
   GThread      *thread;
 } ExclusionThread;
 
@@ -177,14 +177,14 @@ typedef struct
 {
   ExclusionThread *thread;
   SpGuard         *guard;
-  int              value;      /* read before the turn */
+  int              value; /* read before the turn */
 } ExclusionClient;
 
 static int
 exclusion_read (SpGuard *guard)
 {
   GValue value = G_VALUE_INIT;
-  int read;
+  int    read;
 
   sp_guard_get_value (guard, &value);
   read = g_value_get_int (&value);
@@ -202,7 +202,8 @@ exclusion_check_alone (Exclusion *check, gboolean exclusive)
 
   if (exclusive ? n_exclusive != 1 || n_shared != 0 : n_exclusive != 0)
     g_error ("not exclusive: %s holder counts %d exclusive and %d shared holders, "
-             "itself included", exclusive ? "an exclusive" : "a shared", n_exclusive, n_shared);
+             "itself included",
+             exclusive ? "an exclusive" : "a shared", n_exclusive, n_shared);
 }
 
 /* The second half of a hold, one main-loop turn after the first: the
@@ -212,15 +213,15 @@ static gboolean
 exclusion_finish (gpointer data)
 {
   ExclusionClient *client = data;
-  Exclusion *check = client->thread->check;
-  gboolean exclusive = sp_guard_get_mode (client->guard) == SP_LOCK_MODE_EXCLUSIVE;
-  int now = exclusion_read (client->guard);
+  Exclusion       *check = client->thread->check;
+  gboolean         exclusive = sp_guard_get_mode (client->guard) == SP_LOCK_MODE_EXCLUSIVE;
+  int              now = exclusion_read (client->guard);
 
   exclusion_check_alone (check, exclusive);
   /* Nobody wrote during the turn. */
   if (now != client->value)
-    g_error ("not exclusive: the value went from %d to %d under %s guard",
-             client->value, now, exclusive ? "an exclusive" : "a shared");
+    g_error ("not exclusive: the value went from %d to %d under %s guard", client->value, now,
+             exclusive ? "an exclusive" : "a shared");
   if (exclusive)
     {
       GValue value = G_VALUE_INIT;
@@ -249,8 +250,8 @@ static void
 exclusion_locked (GObject *source, GAsyncResult *result, gpointer data)
 {
   ExclusionClient *client = data;
-  Exclusion *check = client->thread->check;
-  g_autoptr(GError) error = NULL;
+  Exclusion       *check = client->thread->check;
+  g_autoptr (GError) error = NULL;
   GSource *turn;
 
   client->guard = sp_shared_object_lock_finish (check->object, result, &error);
@@ -281,8 +282,8 @@ static void
 exclusion_client_next (ExclusionClient *client)
 {
   ExclusionThread *thread = client->thread;
-  Exclusion *check = thread->check;
-  SpLockMode mode = SP_LOCK_MODE_EXCLUSIVE;
+  Exclusion       *check = thread->check;
+  SpLockMode       mode = SP_LOCK_MODE_EXCLUSIVE;
 
   if (g_atomic_int_add (&check->remaining, -1) <= 0)
     {
@@ -321,10 +322,10 @@ exclusion_thread_run (gpointer data)
 static double
 run_exclusion (guint clients, guint operations, guint read_percent)
 {
-  GValue value = G_VALUE_INIT;
-  Exclusion check = { 0 };
+  GValue          value = G_VALUE_INIT;
+  Exclusion       check = { 0 };
   ExclusionThread threads[EXCLUSION_THREADS] = { { 0 } };
-  gint64 start, elapsed;
+  gint64          start, elapsed;
 
   g_value_init (&value, G_TYPE_INT);
   check.object = sp_shared_object_new_with_value (&value);
@@ -334,8 +335,8 @@ run_exclusion (guint clients, guint operations, guint read_percent)
   for (guint i = 0; i < EXCLUSION_THREADS; i++)
     {
       threads[i].check = &check;
-      threads[i].context = i == 0 ? g_main_context_ref (g_main_context_default ())
-                                  : g_main_context_new ();
+      threads[i].context =
+          i == 0 ? g_main_context_ref (g_main_context_default ()) : g_main_context_new ();
       threads[i].rand = g_rand_new_with_seed (42 + i);
       threads[i].clients = clients / EXCLUSION_THREADS + (i < clients % EXCLUSION_THREADS);
     }
@@ -351,8 +352,7 @@ run_exclusion (guint clients, guint operations, guint read_percent)
   /* Every write counted once: an update lost to a second holder shows
    * here even if the counts above missed the overlap. */
   g_value_unset (&value);
-  if (!sp_shared_object_try_get (check.object, &value) ||
-      g_value_get_int (&value) != check.writes)
+  if (!sp_shared_object_try_get (check.object, &value) || g_value_get_int (&value) != check.writes)
     g_error ("value %d, expected %d", g_value_get_int (&value), check.writes);
   g_value_unset (&value);
 
@@ -376,15 +376,15 @@ run_exclusion (guint clients, guint operations, guint read_percent)
 
 typedef struct
 {
-  GSource  source;
-  guint    remaining;
-  guint    active;
+  GSource source;
+  guint   remaining;
+  guint   active;
   /* Batched floor only: a ring of the clients' pending tasks, at most one
    * per client, oldest first. */
-  GTask  **ring;
-  guint    ring_size;
-  guint    head;
-  guint    length;
+  GTask **ring;
+  guint   ring_size;
+  guint   head;
+  guint   length;
 } Floor;
 
 static void floor_client_next (Floor *floor);
@@ -495,11 +495,11 @@ run_floor (guint clients, guint operations, gboolean batched)
 int
 main (int argc, char *argv[])
 {
-  gboolean floors = FALSE, exclusion = FALSE;
+  gboolean    floors = FALSE, exclusion = FALSE;
   const char *only = NULL;
-  guint numbers[3] = { 100, 200000, 0 };
-  guint n_numbers = 0;
-  guint clients, operations, read_percent;
+  guint       numbers[3] = { 100, 200000, 0 };
+  guint       n_numbers = 0;
+  guint       clients, operations, read_percent;
 
   for (int i = 1; i < argc; i++)
     {
@@ -525,7 +525,8 @@ main (int argc, char *argv[])
     {
       if (floors || only != NULL)
         g_error ("--exclusion goes alone");
-      g_printerr ("sharedpotato-exclusion %.1f\n", run_exclusion (clients, operations, read_percent));
+      g_printerr ("sharedpotato-exclusion %.1f\n",
+                  run_exclusion (clients, operations, read_percent));
       return 0;
     }
 

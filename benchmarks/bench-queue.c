@@ -50,12 +50,12 @@ typedef struct _Bench Bench;
 
 typedef struct
 {
-  Bench *bench;
-  guint  id;
-  guint  next_seq;       /* producer: next to push */
-  guint  burst_left;     /* --timeouts: pushes left in this burst */
-  gboolean pushing;      /* a push is in flight */
-  gboolean finished;     /* pushed all its items */
+  Bench   *bench;
+  guint    id;
+  guint    next_seq;   /* producer: next to push */
+  guint    burst_left; /* --timeouts: pushes left in this burst */
+  gboolean pushing;    /* a push is in flight */
+  gboolean finished;   /* pushed all its items */
 } Producer;
 
 struct _Bench
@@ -63,20 +63,20 @@ struct _Bench
   SpSharedQueue *queue;
   guint          n_producers;
   guint          items;
-  guint          per_producer;   /* items / n_producers, rounded up */
+  guint          per_producer; /* items / n_producers, rounded up */
   gboolean       timeouts;
   guint          burst;
 
-  Producer      *producers;
-  guint         *expected;       /* per producer: next seq to pop */
-  guint          unclaimed;      /* pops still to start (consumers claim) */
-  guint          pushed;
-  guint          popped;
-  guint          bad;            /* lost, doubled or out of order */
-  guint          timed_out;
-  guint          active;         /* producers + consumers still looping */
-  guint          tick_source;
-  guint          ticks;
+  Producer *producers;
+  guint    *expected;  /* per producer: next seq to pop */
+  guint     unclaimed; /* pops still to start (consumers claim) */
+  guint     pushed;
+  guint     popped;
+  guint     bad; /* lost, doubled or out of order */
+  guint     timed_out;
+  guint     active; /* producers + consumers still looping */
+  guint     tick_source;
+  guint     ticks;
 };
 
 static void producer_next (Producer *producer);
@@ -93,8 +93,8 @@ static void
 pushed (GObject *source, GAsyncResult *result, gpointer data)
 {
   Producer *producer = data;
-  Bench *bench = producer->bench;
-  GError *error = NULL;
+  Bench    *bench = producer->bench;
+  GError   *error = NULL;
 
   if (!sp_shared_queue_push_finish (bench->queue, result, &error))
     g_error ("push failed: %s", error->message);
@@ -121,7 +121,7 @@ producer_next (Producer *producer)
   if (bench->timeouts)
     {
       if (producer->burst_left == 0)
-        return;  /* the next tick starts the next burst */
+        return; /* the next tick starts the next burst */
       producer->burst_left--;
     }
   g_value_init (&item, G_TYPE_UINT);
@@ -134,7 +134,7 @@ static gboolean
 tick (gpointer data)
 {
   Bench *bench = data;
-  guint interval;
+  guint  interval;
 
   for (guint i = 0; i < bench->n_producers; i++)
     {
@@ -153,10 +153,10 @@ tick (gpointer data)
 static void
 popped (GObject *source, GAsyncResult *result, gpointer data)
 {
-  Bench *bench = data;
+  Bench  *bench = data;
   GError *error = NULL;
-  GValue item = G_VALUE_INIT;
-  guint value, producer, seq;
+  GValue  item = G_VALUE_INIT;
+  guint   value, producer, seq;
 
   if (!sp_shared_queue_pop_finish (bench->queue, result, &item, &error))
     {
@@ -203,15 +203,19 @@ consumer_next (Bench *bench)
       return;
     }
   bench->unclaimed--;
-  sp_shared_queue_pop_async (bench->queue, bench->timeouts ? POP_TIMEOUT_MS : 0, NULL,
-                             popped, bench);
+  sp_shared_queue_pop_async (bench->queue, bench->timeouts ? POP_TIMEOUT_MS : 0, NULL, popped,
+                             bench);
 }
 
 static double
-run_sharedpotato (guint n_producers, guint n_consumers, guint capacity, guint items,
-                  gboolean timeouts, guint burst)
+run_sharedpotato (guint    n_producers,
+                  guint    n_consumers,
+                  guint    capacity,
+                  guint    items,
+                  gboolean timeouts,
+                  guint    burst)
 {
-  Bench bench = { 0 };
+  Bench  bench = { 0 };
   gint64 start, elapsed;
 
   bench.queue = sp_shared_queue_new (G_TYPE_UINT, capacity);
@@ -230,7 +234,7 @@ run_sharedpotato (guint n_producers, guint n_consumers, guint capacity, guint it
     consumer_next (&bench);
   for (guint i = 0; i < n_producers; i++)
     {
-      bench.producers[i] = (Producer) { &bench, i };
+      bench.producers[i] = (Producer){ &bench, i };
       if (!timeouts)
         producer_next (&bench.producers[i]);
     }
@@ -245,8 +249,8 @@ run_sharedpotato (guint n_producers, guint n_consumers, guint capacity, guint it
     if (bench.expected[i] != producer_quota (&bench, i))
       {
         if (bench.bad++ < 10)
-          g_printerr ("producer %u: %u items popped in order, %u pushed\n",
-                      i, bench.expected[i], producer_quota (&bench, i));
+          g_printerr ("producer %u: %u items popped in order, %u pushed\n", i, bench.expected[i],
+                      producer_quota (&bench, i));
       }
   if (sp_shared_queue_get_length (bench.queue) != 0)
     {
@@ -258,8 +262,7 @@ run_sharedpotato (guint n_producers, guint n_consumers, guint capacity, guint it
     {
       g_printerr ("items-pushed %u\nitems-popped %u\nitems-lost %u\npops-timed-out %u\n",
                   bench.pushed, bench.popped,
-                  bench.bad + (bench.pushed - MIN (bench.pushed, bench.popped)),
-                  bench.timed_out);
+                  bench.bad + (bench.pushed - MIN (bench.pushed, bench.popped)), bench.timed_out);
     }
   if (bench.bad > 0 || bench.pushed != items || bench.popped != items)
     {
@@ -321,7 +324,7 @@ floor_next (Floor *floor)
 static double
 run_floor (guint clients, guint items)
 {
-  Floor floor = { 2 * items, clients };
+  Floor  floor = { 2 * items, clients };
   gint64 start, elapsed;
 
   start = g_get_monotonic_time ();
@@ -336,12 +339,12 @@ run_floor (guint clients, guint items)
 int
 main (int argc, char *argv[])
 {
-  gboolean floors = FALSE, timeouts = FALSE;
+  gboolean    floors = FALSE, timeouts = FALSE;
   const char *only = NULL;
-  guint numbers[5] = { 4, 4, 64, 0, 50 };
-  guint n_numbers = 0;
-  guint n_producers, n_consumers, capacity, items, burst;
-  double floor = 0;
+  guint       numbers[5] = { 4, 4, 64, 0, 50 };
+  guint       n_numbers = 0;
+  guint       n_producers, n_consumers, capacity, items, burst;
+  double      floor = 0;
 
   for (int i = 1; i < argc; i++)
     {
@@ -362,8 +365,7 @@ main (int argc, char *argv[])
   capacity = numbers[2];
   items = numbers[3] != 0 ? numbers[3] : timeouts ? 40000 : 200000;
   burst = numbers[4];
-  if (n_producers == 0 || n_consumers == 0 || capacity == 0 || burst == 0 ||
-      items < n_producers)
+  if (n_producers == 0 || n_consumers == 0 || capacity == 0 || burst == 0 || items < n_producers)
     g_error ("at least one producer, one consumer, one slot, one item per burst "
              "and one item per producer");
 

@@ -101,8 +101,8 @@ init_items (void)
 
 static gboolean        done_flag;
 static guint           remaining;
-static guint           step;      /* calls made so far in this chain */
-static SpSharedSet    *set;       /* holds items 4..7 (contains) */
+static guint           step; /* calls made so far in this chain */
+static SpSharedSet    *set;  /* holds items 4..7 (contains) */
 static SpSharedObject *object;
 
 static void
@@ -157,8 +157,7 @@ lock_exclusive_next (void)
 static void
 lock_shared_next (void)
 {
-  sp_shared_object_lock_async (object, SP_LOCK_MODE_SHARED, 0, NULL, lock_done,
-                               lock_shared_next);
+  sp_shared_object_lock_async (object, SP_LOCK_MODE_SHARED, 0, NULL, lock_done, lock_shared_next);
 }
 
 /* Items 0..3 are added and discarded in turn: even steps add item
@@ -168,7 +167,7 @@ static void set_add_next (void);
 static void
 set_added (GObject *source, GAsyncResult *result, gpointer data)
 {
-  GError *error = NULL;
+  GError  *error = NULL;
   gboolean changed = FALSE;
 
   if (!sp_shared_set_add_finish (set, result, &changed, &error))
@@ -182,7 +181,7 @@ set_added (GObject *source, GAsyncResult *result, gpointer data)
 static void
 set_discarded (GObject *source, GAsyncResult *result, gpointer data)
 {
-  GError *error = NULL;
+  GError  *error = NULL;
   gboolean changed = FALSE;
 
   if (!sp_shared_set_discard_finish (set, result, &changed, &error))
@@ -210,7 +209,7 @@ static void set_contains_next (void);
 static void
 set_contained (GObject *source, GAsyncResult *result, gpointer data)
 {
-  GError *error = NULL;
+  GError  *error = NULL;
   gboolean contains = FALSE;
 
   if (!sp_shared_set_contains_finish (set, result, &contains, &error))
@@ -271,12 +270,12 @@ static double
 time_try_add (guint n)
 {
   GError *error = NULL;
-  gint64 t0 = g_get_monotonic_time ();
+  gint64  t0 = g_get_monotonic_time ();
 
   for (guint i = 0; i < n; i++)
     {
       const GValue *item = &items[(i / 2) % 4];
-      gboolean changed = FALSE, ok;
+      gboolean      changed = FALSE, ok;
 
       if (i % 2 == 0)
         ok = sp_shared_set_try_add (set, item, &changed, &error);
@@ -294,7 +293,7 @@ static double
 time_try_contains (guint n)
 {
   GError *error = NULL;
-  gint64 t0 = g_get_monotonic_time ();
+  gint64  t0 = g_get_monotonic_time ();
 
   for (guint i = 0; i < n; i++)
     {
@@ -384,9 +383,9 @@ typedef struct
   guint           read_percent;
   guint           remaining;
   guint           active;
-  guint           added;      /* adds that added */
-  guint           removed;    /* discards that removed */
-  guint           writes;     /* object mixes: exclusive locks */
+  guint           added;   /* adds that added */
+  guint           removed; /* discards that removed */
+  guint           writes;  /* object mixes: exclusive locks */
 } Contended;
 
 static void contended_next (Contended *c);
@@ -409,8 +408,8 @@ static void
 c_added (GObject *source, GAsyncResult *result, gpointer data)
 {
   Contended *c = data;
-  GError *error = NULL;
-  gboolean changed = FALSE;
+  GError    *error = NULL;
+  gboolean   changed = FALSE;
 
   if (!sp_shared_set_add_finish (c->set, result, &changed, &error))
     g_error ("add failed: %s", error->message);
@@ -422,8 +421,8 @@ static void
 c_discarded (GObject *source, GAsyncResult *result, gpointer data)
 {
   Contended *c = data;
-  GError *error = NULL;
-  gboolean changed = FALSE;
+  GError    *error = NULL;
+  gboolean   changed = FALSE;
 
   if (!sp_shared_set_discard_finish (c->set, result, &changed, &error))
     g_error ("discard failed: %s", error->message);
@@ -435,8 +434,8 @@ static void
 c_contained (GObject *source, GAsyncResult *result, gpointer data)
 {
   Contended *c = data;
-  GError *error = NULL;
-  gboolean contains;
+  GError    *error = NULL;
+  gboolean   contains;
 
   if (!sp_shared_set_contains_finish (c->set, result, &contains, &error))
     g_error ("contains failed: %s", error->message);
@@ -447,7 +446,7 @@ static void
 c_locked (GObject *source, GAsyncResult *result, gpointer data)
 {
   Contended *c = data;
-  SpGuard *guard = sp_shared_object_lock_finish (c->object, result, NULL);
+  SpGuard   *guard = sp_shared_object_lock_finish (c->object, result, NULL);
 
   if (guard == NULL)
     g_error ("lock failed");
@@ -487,9 +486,9 @@ c_bare_done (GObject *source, GAsyncResult *result, gpointer data)
 static void
 contended_next (Contended *c)
 {
-  gboolean read;
+  gboolean      read;
   const GValue *item;
-  gboolean add;
+  gboolean      add;
 
   if (c->mix == MIX_GTASK_IDLE)
     {
@@ -516,8 +515,7 @@ contended_next (Contended *c)
         sp_shared_set_discard_async (c->set, item, 0, NULL, c_discarded, c);
       break;
     case MIX_OBJECT_LOCK:
-      sp_shared_object_lock_async (c->object,
-                                   read ? SP_LOCK_MODE_SHARED : SP_LOCK_MODE_EXCLUSIVE,
+      sp_shared_object_lock_async (c->object, read ? SP_LOCK_MODE_SHARED : SP_LOCK_MODE_EXCLUSIVE,
                                    0, NULL, c_locked, c);
       break;
     case MIX_OBJECT_GET:
@@ -536,8 +534,8 @@ static double
 run_contended (Mix mix, guint clients, guint operations, guint read_percent)
 {
   Contended c = { 0 };
-  GValue zero = G_VALUE_INIT;
-  gint64 start, elapsed;
+  GValue    zero = G_VALUE_INIT;
+  gint64    start, elapsed;
 
   g_value_init (&zero, G_TYPE_INT);
   c.mix = mix;
@@ -564,7 +562,7 @@ run_contended (Mix mix, guint clients, guint operations, guint read_percent)
   if (c.set != NULL)
     {
       GError *error = NULL;
-      guint size = 0;
+      guint   size = 0;
 
       /* The _sync calls refuse to run in the owner context; nothing
        * holds the lock any more, so the try_ calls succeed. */
@@ -585,8 +583,7 @@ run_contended (Mix mix, guint clients, guint operations, guint read_percent)
   if (c.object != NULL)
     {
       g_value_unset (&zero);
-      if (!sp_shared_object_try_get (c.object, &zero) ||
-          g_value_get_int (&zero) != (gint) c.writes)
+      if (!sp_shared_object_try_get (c.object, &zero) || g_value_get_int (&zero) != (gint) c.writes)
         g_error ("value %d, expected %u", g_value_get_int (&zero), c.writes);
       g_object_unref (c.object);
     }
@@ -600,12 +597,12 @@ run_contended (Mix mix, guint clients, guint operations, guint read_percent)
 static int
 contended_main (int argc, char *argv[])
 {
-  gboolean floors = FALSE;
+  gboolean    floors = FALSE;
   const char *only = NULL;
-  guint numbers[3] = { 100, 200000, 90 };
-  guint n_numbers = 0;
-  guint clients, operations, read_percent;
-  double lock_a = 0, lock_b = 0;
+  guint       numbers[3] = { 100, 200000, 90 };
+  guint       n_numbers = 0;
+  guint       clients, operations, read_percent;
+  double      lock_a = 0, lock_b = 0;
 
   for (int i = 2; i < argc; i++)
     {
@@ -635,7 +632,8 @@ contended_main (int argc, char *argv[])
                 run_contended (MIX_SET, clients, operations, read_percent));
   if (WANTED ("object-lock"))
     {
-      lock_b = run_contended (MIX_OBJECT_LOCK, clients, MAX (operations / 2, clients), read_percent);
+      lock_b =
+          run_contended (MIX_OBJECT_LOCK, clients, MAX (operations / 2, clients), read_percent);
       g_printerr ("object-lock %.1f\n", (lock_a + lock_b) / 2);
     }
   if (WANTED ("object-get"))
@@ -652,8 +650,8 @@ int
 main (int argc, char *argv[])
 {
   gboolean smoke = argc > 1 && g_str_equal (argv[1], "--smoke");
-  GValue zero = G_VALUE_INIT;
-  int status = 0;
+  GValue   zero = G_VALUE_INIT;
+  int      status = 0;
 
   init_items ();
   if (argc > 1 && g_str_equal (argv[1], "--contended"))

@@ -183,10 +183,10 @@ time_try_lock (guint n)
 static double
 time_try_lock_parts (guint n)
 {
-  static GMutex mutex;
+  static GMutex          mutex;
   static volatile gint64 sink;
-  static int ref_count = 1;
-  gint64 t0 = g_get_monotonic_time ();
+  static int             ref_count = 1;
+  gint64                 t0 = g_get_monotonic_time ();
 
   for (guint i = 0; i < n; i++)
     {
@@ -195,14 +195,14 @@ time_try_lock_parts (guint n)
       g_mutex_lock (&mutex);
       sink++;
       g_mutex_unlock (&mutex);
-      block = g_malloc0 (72);                 /* sizeof (SpGuard) on x86_64 */
-      g_atomic_int_inc (&ref_count);           /* the guard's object ref */
+      block = g_malloc0 (72);        /* sizeof (SpGuard) on x86_64 */
+      g_atomic_int_inc (&ref_count); /* the guard's object ref */
       *block = g_get_monotonic_time ();
       g_mutex_lock (&mutex);
       sink += g_get_monotonic_time () - *block;
       g_mutex_unlock (&mutex);
-      g_atomic_int_dec_and_test (&ref_count);  /* the guard's last unref */
-      g_atomic_int_dec_and_test (&ref_count);  /* its object ref dropped */
+      g_atomic_int_dec_and_test (&ref_count); /* the guard's last unref */
+      g_atomic_int_dec_and_test (&ref_count); /* its object ref dropped */
       g_atomic_int_inc (&ref_count);
       g_free (block);
     }
@@ -212,8 +212,8 @@ time_try_lock_parts (guint n)
 /* 4. Scale ------------------------------------------------------------ */
 
 static guint    granted;
-static guint    grant_limit;     /* the grant that stops the chain */
-static SpGuard *stopped;         /* its guard, kept until the window ends */
+static guint    grant_limit; /* the grant that stops the chain */
+static SpGuard *stopped;     /* its guard, kept until the window ends */
 static guint    window_grants, window_callbacks;
 
 static void
@@ -245,8 +245,7 @@ chain_locked (GObject *source, GAsyncResult *result, gpointer data)
  * callgrind can count it alone: --toggle-collect='scale_grants*' (see
  * scripts/bench). */
 G_GNUC_NO_INLINE static void
-scale_grants (SpGuard *holder,
-              guint    grants)
+scale_grants (SpGuard *holder, guint grants)
 {
   grant_limit = grants;
   sp_guard_release (holder);
@@ -265,19 +264,20 @@ scale_grants (SpGuard *holder,
 static void
 scale_full (guint n, double *per_grant, double *per_cancel, double *bytes_per_waiter)
 {
-  const guint cancels = 50, grants = 40;
-  SpSharedObject *o = sp_shared_object_new (G_TYPE_INT);
-  SpGuard *holder = sp_shared_object_try_lock (o, SP_LOCK_MODE_EXCLUSIVE);
-  GCancellable **cancellables = g_new0 (GCancellable *, n);
+  const guint      cancels = 50, grants = 40;
+  SpSharedObject  *o = sp_shared_object_new (G_TYPE_INT);
+  SpGuard         *holder = sp_shared_object_try_lock (o, SP_LOCK_MODE_EXCLUSIVE);
+  GCancellable   **cancellables = g_new0 (GCancellable *, n);
   struct mallinfo2 before, after;
-  gint64 t0;
+  gint64           t0;
 
   g_assert (n >= cancels + grants);
   before = mallinfo2 ();
   for (guint i = 0; i < n; i++)
     {
       cancellables[i] = g_cancellable_new ();
-      sp_shared_object_lock_async (o, SP_LOCK_MODE_EXCLUSIVE, 0, cancellables[i], chain_locked, NULL);
+      sp_shared_object_lock_async (o, SP_LOCK_MODE_EXCLUSIVE, 0, cancellables[i], chain_locked,
+                                   NULL);
     }
   after = mallinfo2 ();
   if (bytes_per_waiter != NULL)
@@ -300,8 +300,8 @@ scale_full (guint n, double *per_grant, double *per_cancel, double *bytes_per_wa
   window_grants = granted;
   window_callbacks = n - cancels - remaining;
   if (window_grants != grants || window_callbacks != grants)
-    g_error ("scale-%u: %u grants and %u callbacks in the window, not %u",
-             n, window_grants, window_callbacks, grants);
+    g_error ("scale-%u: %u grants and %u callbacks in the window, not %u", n, window_grants,
+             window_callbacks, grants);
 
   grant_limit = 0;
   sp_guard_release (stopped);
@@ -345,10 +345,10 @@ reader_got (GObject *source, GAsyncResult *result, gpointer data)
 static gpointer
 reader_thread (gpointer data)
 {
-  Reader *r = data;
+  Reader       *r = data;
   GMainContext *context = g_main_context_new ();
-  guint left = r->n;
-  gint64 t0;
+  guint         left = r->n;
+  gint64        t0;
 
   g_main_context_push_thread_default (context);
   t0 = g_get_monotonic_time ();
@@ -368,7 +368,7 @@ static gpointer
 writer_thread (gpointer data)
 {
   Reader *w = data;
-  GValue value = G_VALUE_INIT;
+  GValue  value = G_VALUE_INIT;
 
   g_value_init (&value, G_TYPE_INT);
   while (!g_atomic_int_get (w->stop))
@@ -382,22 +382,22 @@ writer_thread (gpointer data)
 static void
 threads (guint reads, double *two_readers_and_writer, double *one_reader)
 {
-  GValue zero = G_VALUE_INIT;
+  GValue          zero = G_VALUE_INIT;
   SpSharedObject *o;
-  Reader a = { 0 }, b = { 0 }, w = { 0 }, alone = { 0 };
-  int stop = 0;
-  GThread *ta, *tb, *tw;
+  Reader          a = { 0 }, b = { 0 }, w = { 0 }, alone = { 0 };
+  int             stop = 0;
+  GThread        *ta, *tb, *tw;
 
   g_value_init (&zero, G_TYPE_INT);
   o = sp_shared_object_new_with_value (&zero);
 
-  alone = (Reader) { o, reads };
+  alone = (Reader){ o, reads };
   g_thread_join (g_thread_new ("alone", reader_thread, &alone));
   *one_reader = alone.ns;
 
-  a = (Reader) { o, reads };
-  b = (Reader) { o, reads };
-  w = (Reader) { o, 0, TRUE, 0, &stop };
+  a = (Reader){ o, reads };
+  b = (Reader){ o, reads };
+  w = (Reader){ o, 0, TRUE, 0, &stop };
   tw = g_thread_new ("writer", writer_thread, &w);
   ta = g_thread_new ("reader-a", reader_thread, &a);
   tb = g_thread_new ("reader-b", reader_thread, &b);
@@ -426,10 +426,10 @@ noop_done (GObject *source, GAsyncResult *result, gpointer data)
 static double
 bytes_per_object_full (gboolean used)
 {
-  const guint n = 10000;
+  const guint      n = 10000;
   SpSharedObject **objects = g_new (SpSharedObject *, n);
   struct mallinfo2 before, after;
-  GValue zero = G_VALUE_INIT;
+  GValue           zero = G_VALUE_INIT;
 
   g_value_init (&zero, G_TYPE_INT);
   /* Warm up type registration and the dispatcher. */
@@ -469,7 +469,7 @@ extern void *__libc_malloc (size_t size);
 extern void *__libc_calloc (size_t n, size_t size);
 extern void *__libc_realloc (void *ptr, size_t size);
 
-static int    counting;
+static int     counting;
 static guint64 n_allocs;
 
 void *malloc (size_t size);
@@ -538,9 +538,9 @@ run_only (const char *only, guint n)
 
   if (g_str_has_prefix (only, "scale-"))
     {
-      guint size = (guint) atoi (only + strlen ("scale-"));
+      guint  size = (guint) atoi (only + strlen ("scale-"));
       double cancel, bytes;
-      char name[48];
+      char   name[48];
 
       if (size < 100)
         g_error ("--only=scale-N needs N >= 100");
@@ -571,11 +571,11 @@ run_only (const char *only, guint n)
 int
 main (int argc, char *argv[])
 {
-  gboolean smoke = argc > 1 && g_str_equal (argv[1], "--smoke");
-  GValue zero = G_VALUE_INIT;
+  gboolean    smoke = argc > 1 && g_str_equal (argv[1], "--smoke");
+  GValue      zero = G_VALUE_INIT;
   const guint n = smoke ? 2000 : 200000;
   const guint max_queued = smoke ? 10000 : 100000;
-  double value, floor, try_lock, grant100, cancel100;
+  double      value, floor, try_lock, grant100, cancel100;
 
   g_value_init (&zero, G_TYPE_INT);
   object = sp_shared_object_new_with_value (&zero);
@@ -583,8 +583,8 @@ main (int argc, char *argv[])
 
   if (argc > 1 && g_str_has_prefix (argv[1], "--only="))
     {
-      int status = run_only (argv[1] + strlen ("--only="),
-                             argc > 2 ? (guint) atoi (argv[2]) : 20000);
+      int status =
+          run_only (argv[1] + strlen ("--only="), argc > 2 ? (guint) atoi (argv[2]) : 20000);
 
       g_object_unref (getter);
       g_object_unref (object);
@@ -620,7 +620,7 @@ main (int argc, char *argv[])
   for (guint size = max_queued / 10; size <= max_queued; size *= 10)
     {
       double grant, cancel;
-      char name[32];
+      char   name[32];
 
       scale (size, &grant, &cancel);
       g_snprintf (name, sizeof name, "scale-%u", size);

@@ -20,8 +20,8 @@ static gboolean
 finish_loading (gpointer user_data)
 {
   SpGuard *guard = user_data;
-  g_autoptr(GError) error = NULL;
-  g_auto(GValue) value = G_VALUE_INIT;
+  g_autoptr (GError) error = NULL;
+  g_auto (GValue) value = G_VALUE_INIT;
 
   g_value_init (&value, G_TYPE_STRING);
   g_value_set_static_string (&value, "theme=light");
@@ -46,8 +46,8 @@ static void
 reader_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   const char *who = user_data;
-  g_autoptr(GError) error = NULL;
-  g_auto(GValue) value = G_VALUE_INIT;
+  g_autoptr (GError) error = NULL;
+  g_auto (GValue) value = G_VALUE_INIT;
 
   if (!sp_getter_get_finish (SP_GETTER (source), result, &value, &error))
     g_error ("%s: %s", who, error->message);
@@ -57,8 +57,8 @@ reader_done (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 impatient_reader_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(GError) error = NULL;
-  g_auto(GValue) value = G_VALUE_INIT;
+  g_autoptr (GError) error = NULL;
+  g_auto (GValue) value = G_VALUE_INIT;
 
   /* Its timeout races with the lock: on a busy machine the writer may be
    * done first. Giving up is the one error expected; any other is a bug. */
@@ -74,9 +74,9 @@ static gpointer
 writer_thread (gpointer data)
 {
   SpSharedObject *config = data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SpGuard) guard = NULL;
-  g_auto(GValue) value = G_VALUE_INIT;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SpGuard) guard = NULL;
+  g_auto (GValue) value = G_VALUE_INIT;
 
   /* Blocks this worker only, until the lazy load is done. */
   guard = sp_shared_object_lock_sync (config, SP_LOCK_MODE_EXCLUSIVE, 1000, NULL, &error);
@@ -123,7 +123,7 @@ on_closed (SpSharedObject *config, const GValue *final_value, gpointer data)
 static void
 closed (GObject *source, GAsyncResult *result, gpointer data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (!sp_shared_object_close_finish (SP_SHARED_OBJECT (source), result, &error))
     g_error ("close: %s", error->message);
@@ -170,8 +170,8 @@ writer_thread_then_tell_main (gpointer data)
 int
 main (int argc, char *argv[])
 {
-  g_autoptr(SpSharedObject) config = NULL;
-  g_autoptr(SpGetter) getter = NULL;
+  g_autoptr (SpSharedObject) config = NULL;
+  g_autoptr (SpGetter) getter = NULL;
   Shutdown shutdown;
 
   loop = g_main_loop_new (NULL, FALSE);

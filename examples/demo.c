@@ -20,20 +20,18 @@ static gint64     start_time;
 static GMainLoop *loop;
 static guint      pending;
 
-static void
-say (const char *who, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+static void say (const char *who, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
 
 static void
 say (const char *who, const char *fmt, ...)
 {
   g_autofree char *text = NULL;
-  va_list args;
+  va_list          args;
 
   va_start (args, fmt);
   text = g_strdup_vprintf (fmt, args);
   va_end (args);
-  g_print ("[%5.1f ms] %-10s %s\n",
-           (g_get_monotonic_time () - start_time) / 1000.0, who, text);
+  g_print ("[%5.1f ms] %-10s %s\n", (g_get_monotonic_time () - start_time) / 1000.0, who, text);
 }
 
 static void
@@ -47,9 +45,9 @@ static void
 reader_got (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   const char *who = user_data;
-  gboolean impatient = g_str_equal (who, "impatient");
-  g_autoptr(GError) error = NULL;
-  g_auto(GValue) value = G_VALUE_INIT;
+  gboolean    impatient = g_str_equal (who, "impatient");
+  g_autoptr (GError) error = NULL;
+  g_auto (GValue) value = G_VALUE_INIT;
 
   if (sp_shared_object_get_finish (SP_SHARED_OBJECT (source), result, &value, &error))
     {
@@ -76,8 +74,8 @@ static gboolean
 loader_finish (gpointer user_data)
 {
   SpGuard *guard = user_data;
-  g_autoptr(GError) error = NULL;
-  g_auto(GValue) value = G_VALUE_INIT;
+  g_autoptr (GError) error = NULL;
+  g_auto (GValue) value = G_VALUE_INIT;
 
   g_value_init (&value, G_TYPE_STRING);
   g_value_set_static_string (&value, CONFIGURATION);
@@ -94,7 +92,7 @@ loader_finish (gpointer user_data)
 static void
 loader_locked (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   SpGuard *guard = sp_shared_object_lock_finish (SP_SHARED_OBJECT (source), result, &error);
 
   if (guard == NULL)
@@ -105,7 +103,10 @@ loader_locked (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
-on_changed (SpSharedObject *object, const GValue *old_value, const GValue *new_value, gpointer user_data)
+on_changed (SpSharedObject *object,
+            const GValue   *old_value,
+            const GValue   *new_value,
+            gpointer        user_data)
 {
   say ("signal", "changed: %s -> \"%s\"",
        old_value ? g_value_get_string (old_value) : "(uninitialized)",
@@ -115,7 +116,8 @@ on_changed (SpSharedObject *object, const GValue *old_value, const GValue *new_v
 static void
 on_closed (SpSharedObject *object, const GValue *final_value, gpointer user_data)
 {
-  say ("signal", "closed with \"%s\"", final_value ? g_value_get_string (final_value) : "(nothing)");
+  say ("signal", "closed with \"%s\"",
+       final_value ? g_value_get_string (final_value) : "(nothing)");
 }
 
 static gboolean
@@ -132,7 +134,7 @@ late_reader (gpointer user_data)
 static void
 closed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (!sp_shared_object_close_finish (SP_SHARED_OBJECT (source), result, &error))
     g_error ("close: %s", error->message);
@@ -143,7 +145,7 @@ closed (GObject *source, GAsyncResult *result, gpointer user_data)
 int
 main (int argc, char *argv[])
 {
-  g_autoptr(SpSharedObject) config = NULL;
+  g_autoptr (SpSharedObject) config = NULL;
 
   start_time = g_get_monotonic_time ();
   loop = g_main_loop_new (NULL, FALSE);

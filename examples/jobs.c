@@ -18,7 +18,7 @@
 #define N_JOBS 8
 
 static GMainLoop *loop;
-static guint      pending;     /* workers still popping, and the close */
+static guint      pending; /* workers still popping, and the close */
 static guint      jobs_done;
 
 typedef struct
@@ -40,7 +40,7 @@ one_done (void)
 static void
 closed_done (GObject *source, GAsyncResult *result, gpointer data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (!sp_shared_queue_close_finish (SP_SHARED_QUEUE (source), result, &error))
     g_error ("close: %s", error->message);
@@ -54,8 +54,8 @@ scanner (gpointer data)
 
   for (guint i = 1; i <= N_JOBS; i++)
     {
-      g_auto(GValue) job = G_VALUE_INIT;
-      g_autoptr(GError) error = NULL;
+      g_auto (GValue) job = G_VALUE_INIT;
+      g_autoptr (GError) error = NULL;
 
       g_value_init (&job, G_TYPE_STRING);
       g_value_take_string (&job, g_strdup_printf ("file-%u.txt", i));
@@ -72,8 +72,8 @@ static void
 worker_popped (GObject *source, GAsyncResult *result, gpointer data)
 {
   Worker *worker = data;
-  g_auto(GValue) job = G_VALUE_INIT;
-  g_autoptr(GError) error = NULL;
+  g_auto (GValue) job = G_VALUE_INIT;
+  g_autoptr (GError) error = NULL;
 
   if (sp_queue_consumer_pop_finish (worker->consumer, result, &job, &error))
     {
@@ -81,8 +81,7 @@ worker_popped (GObject *source, GAsyncResult *result, gpointer data)
       jobs_done++;
       worker_next (worker);
     }
-  else if (worker->timeout_ms > 0 &&
-           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+  else if (worker->timeout_ms > 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     {
       /* Nothing was taken: the next job goes to whoever asks next. */
       g_print ("%-10s gave up waiting (no job lost)\n", worker->name);
@@ -119,7 +118,7 @@ static gpointer
 scan_then_close (gpointer data)
 {
   SpSharedQueue *queue = data;
-  g_autoptr(SpQueueProducer) producer = sp_shared_queue_get_producer (queue);
+  g_autoptr (SpQueueProducer) producer = sp_shared_queue_get_producer (queue);
 
   scanner (producer);
   /* Back to the main context through a source attached to it: from
@@ -132,8 +131,8 @@ scan_then_close (gpointer data)
 int
 main (void)
 {
-  g_autoptr(SpSharedQueue) queue = sp_shared_queue_new_full (G_TYPE_STRING, 2, "jobs");
-  g_autoptr(SpQueueConsumer) consumer = sp_shared_queue_get_consumer (queue);
+  g_autoptr (SpSharedQueue) queue = sp_shared_queue_new_full (G_TYPE_STRING, 2, "jobs");
+  g_autoptr (SpQueueConsumer) consumer = sp_shared_queue_get_consumer (queue);
   Worker workers[] = {
     { "impatient", consumer, 1 },
     { "worker-1", consumer, 0 },
@@ -150,8 +149,8 @@ main (void)
   g_main_loop_run (loop);
   g_thread_join (thread);
 
-  g_print ("%u of %u jobs done, %u left in the queue\n",
-           jobs_done, N_JOBS, sp_shared_queue_get_length (queue));
+  g_print ("%u of %u jobs done, %u left in the queue\n", jobs_done, N_JOBS,
+           sp_shared_queue_get_length (queue));
   g_main_loop_unref (loop);
 
   return jobs_done == N_JOBS ? 0 : 1;

@@ -18,8 +18,8 @@
 #include <sharedpotato.h>
 
 #define N_OBJECTS 2
-#define N_SLOTS   4
-#define N_CANCEL  4
+#define N_SLOTS 4
+#define N_CANCEL 4
 
 typedef struct
 {
@@ -35,10 +35,10 @@ typedef struct
   SpGuard *guard;
 } Slot;
 
-static Target       targets[N_OBJECTS];
-static Slot         slots[N_SLOTS];
+static Target        targets[N_OBJECTS];
+static Slot          slots[N_SLOTS];
 static GCancellable *cancellables[N_CANCEL];
-static guint        issued, completed;
+static guint         issued, completed;
 
 static void
 check_error (const GError *error)
@@ -100,7 +100,7 @@ release_slot (guint i)
 static void
 lock_done (GObject *source, GAsyncResult *result, gpointer data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   SpGuard *guard = sp_shared_object_lock_finish (SP_SHARED_OBJECT (source), result, &error);
 
   check_error (error);
@@ -112,7 +112,7 @@ lock_done (GObject *source, GAsyncResult *result, gpointer data)
 static void
 get_done (GObject *source, GAsyncResult *result, gpointer data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   GValue value = G_VALUE_INIT;
 
   sp_shared_object_get_finish (SP_SHARED_OBJECT (source), result, &value, &error);
@@ -125,8 +125,8 @@ get_done (GObject *source, GAsyncResult *result, gpointer data)
 static void
 peek_done (GObject *source, GAsyncResult *result, gpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  GValue value = G_VALUE_INIT;
+  g_autoptr (GError) error = NULL;
+  GValue   value = G_VALUE_INIT;
   gboolean initialized;
 
   sp_shared_object_peek_finish (SP_SHARED_OBJECT (source), result, &initialized, &value, &error);
@@ -139,9 +139,9 @@ peek_done (GObject *source, GAsyncResult *result, gpointer data)
 static void
 bool_done (GObject *source, GAsyncResult *result, gpointer data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   GAsyncResult *r = result;
-  gpointer tag = g_task_get_source_tag (G_TASK (r));
+  gpointer      tag = g_task_get_source_tag (G_TASK (r));
 
   if (tag == sp_shared_object_set_async)
     sp_shared_object_set_finish (SP_SHARED_OBJECT (source), r, &error);
@@ -169,17 +169,16 @@ count_finalized (gpointer data, GObject *where_the_object_was)
 int LLVMFuzzerTestOneInput (const guint8 *data, gsize size);
 
 int
-LLVMFuzzerTestOneInput (const guint8 *data,
-                        gsize         size)
+LLVMFuzzerTestOneInput (const guint8 *data, gsize size)
 {
-  int finalized = 0;
-  guint waits = 0;
+  int    finalized = 0;
+  guint  waits = 0;
   GValue value = G_VALUE_INIT;
 
   issued = completed = 0;
   for (guint i = 0; i < N_OBJECTS; i++)
     {
-      targets[i] = (Target) { 0 };
+      targets[i] = (Target){ 0 };
       targets[i].object = sp_shared_object_new (i == 0 ? G_TYPE_INT : G_TYPE_STRING);
       g_object_weak_ref (G_OBJECT (targets[i].object), count_finalized, &finalized);
     }
@@ -188,11 +187,11 @@ LLVMFuzzerTestOneInput (const guint8 *data,
 
   for (gsize pc = 0; pc + 1 < size; pc += 2)
     {
-      guint8 op = data[pc], arg = data[pc + 1];
-      Target *t = &targets[op & 1];
+      guint8        op = data[pc], arg = data[pc + 1];
+      Target       *t = &targets[op & 1];
       GCancellable *cancellable = (arg & 0x80) ? cancellables[(arg >> 4) & 3] : NULL;
-      int timeout = (arg & 0x0c) == 0x0c ? 1 : (arg & 0x0c) == 0x08 ? -1 : 0;
-      SpGuard *guard;
+      int           timeout = (arg & 0x0c) == 0x0c ? 1 : (arg & 0x0c) == 0x08 ? -1 : 0;
+      SpGuard      *guard;
 
       if (t->closed && (op >> 1) % 14 < 6)
         continue;
@@ -225,7 +224,8 @@ LLVMFuzzerTestOneInput (const guint8 *data,
         case 4:
         case 5:
           issued++;
-          sp_shared_object_lock_async (t->object, (arg & 1) ? SP_LOCK_MODE_EXCLUSIVE : SP_LOCK_MODE_SHARED,
+          sp_shared_object_lock_async (t->object,
+                                       (arg & 1) ? SP_LOCK_MODE_EXCLUSIVE : SP_LOCK_MODE_SHARED,
                                        timeout, cancellable, lock_done, t);
           break;
         case 6:
@@ -236,7 +236,8 @@ LLVMFuzzerTestOneInput (const guint8 *data,
             g_value_unset (&value);
           break;
         case 8:
-          guard = sp_shared_object_try_lock (t->object, (arg & 1) ? SP_LOCK_MODE_EXCLUSIVE : SP_LOCK_MODE_SHARED);
+          guard = sp_shared_object_try_lock (t->object, (arg & 1) ? SP_LOCK_MODE_EXCLUSIVE
+                                                                  : SP_LOCK_MODE_SHARED);
           if (guard != NULL)
             hold (t, guard);
           break;

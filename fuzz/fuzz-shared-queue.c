@@ -19,8 +19,8 @@
 
 #include <sharedpotato.h>
 
-#define N_CANCEL   4
-#define MAX_ITEMS  1024
+#define N_CANCEL 4
+#define MAX_ITEMS 1024
 
 typedef enum
 {
@@ -61,7 +61,7 @@ static void
 pushed (GObject *source, GAsyncResult *res, gpointer data)
 {
   int item = GPOINTER_TO_INT (data);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (sp_shared_queue_push_finish (SP_SHARED_QUEUE (source), res, &error))
     {
@@ -82,7 +82,7 @@ static void
 popped (GObject *source, GAsyncResult *res, gpointer data)
 {
   GValue value = G_VALUE_INIT;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (sp_shared_queue_pop_finish (SP_SHARED_QUEUE (source), res, &value, &error))
     came_out (g_value_get_int (&value), &last_async);
@@ -95,7 +95,7 @@ popped (GObject *source, GAsyncResult *res, gpointer data)
 static void
 closed (GObject *source, GAsyncResult *res, gpointer data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (!sp_shared_queue_close_finish (SP_SHARED_QUEUE (source), res, &error))
     check_error (error);
@@ -137,11 +137,10 @@ timeout_for (guint8 arg)
 int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
 
 int
-LLVMFuzzerTestOneInput (const guint8 *data,
-                        size_t        size)
+LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
 {
   SpSharedQueue *queue;
-  GWeakRef weak;
+  GWeakRef       weak;
 
   if (size < 1)
     return 0;
@@ -158,7 +157,7 @@ LLVMFuzzerTestOneInput (const guint8 *data,
     {
       guint8 op = data[i], arg = data[i + 1];
       GValue value = G_VALUE_INIT;
-      g_autoptr(GError) error = NULL;
+      g_autoptr (GError) error = NULL;
       GCancellable *cancellable = (arg & 0x08) ? slot_cancellable (arg) : NULL;
 
       switch (op % 9)
@@ -170,8 +169,8 @@ LLVMFuzzerTestOneInput (const guint8 *data,
             g_value_init (&value, G_TYPE_INT);
             g_value_set_int (&value, item);
             issued++;
-            sp_shared_queue_push_async (queue, &value, timeout_for (arg), cancellable,
-                                        pushed, GINT_TO_POINTER (item));
+            sp_shared_queue_push_async (queue, &value, timeout_for (arg), cancellable, pushed,
+                                        GINT_TO_POINTER (item));
             g_value_unset (&value);
           }
           break;
@@ -213,7 +212,8 @@ LLVMFuzzerTestOneInput (const guint8 *data,
 
         case 5:
           issued++;
-          sp_shared_queue_close_async (queue, (arg & 1) ? SP_QUEUE_CLOSE_DROP_ITEMS : SP_QUEUE_CLOSE_NONE,
+          sp_shared_queue_close_async (queue,
+                                       (arg & 1) ? SP_QUEUE_CLOSE_DROP_ITEMS : SP_QUEUE_CLOSE_NONE,
                                        0, NULL, closed, NULL);
           break;
 

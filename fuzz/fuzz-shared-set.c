@@ -19,10 +19,19 @@
 
 #include <sharedpotato.h>
 
-#define N_ITEMS  8
+#define N_ITEMS 8
 #define N_CANCEL 4
 
-typedef enum { OP_ADD, OP_DISCARD, OP_CONTAINS, OP_SIZE, OP_SNAPSHOT, OP_CLEAR, OP_CLOSE } Op;
+typedef enum
+{
+  OP_ADD,
+  OP_DISCARD,
+  OP_CONTAINS,
+  OP_SIZE,
+  OP_SNAPSHOT,
+  OP_CLEAR,
+  OP_CLOSE
+} Op;
 
 static SpSharedSet  *set;
 static GCancellable *cancellables[N_CANCEL];
@@ -56,8 +65,7 @@ model_size (void)
 
 /* Checks an outcome against the model, then applies it. */
 static void
-apply (Op op, int item, gboolean ok, gboolean flag, guint size,
-       GValue *items, const GError *error)
+apply (Op op, int item, gboolean ok, gboolean flag, guint size, GValue *items, const GError *error)
 {
   if (!ok)
     {
@@ -106,10 +114,10 @@ static void
 call_done (GObject *source, GAsyncResult *result, gpointer data)
 {
   Call *call = data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   gboolean ok = FALSE, flag = FALSE;
-  GValue *items = NULL;
-  guint size = 0;
+  GValue  *items = NULL;
+  guint    size = 0;
 
   switch (call->op)
     {
@@ -183,10 +191,14 @@ count_finalized (gpointer data, GObject *where_the_object_was)
 }
 
 static void
-issue (Op op, int item, gboolean refused, int timeout, GCancellable *cancellable,
+issue (Op                  op,
+       int                 item,
+       gboolean            refused,
+       int                 timeout,
+       GCancellable       *cancellable,
        GAsyncReadyCallback callback)
 {
-  Call *call = g_new0 (Call, 1);
+  Call  *call = g_new0 (Call, 1);
   GValue value = G_VALUE_INIT;
 
   call->op = op;
@@ -232,8 +244,8 @@ issue (Op op, int item, gboolean refused, int timeout, GCancellable *cancellable
 static void
 try_call (Op op, int item)
 {
-  g_autoptr(GError) error = NULL;
-  GValue value = G_VALUE_INIT;
+  g_autoptr (GError) error = NULL;
+  GValue   value = G_VALUE_INIT;
   gboolean ok, flag = FALSE;
 
   g_value_set_int (g_value_init (&value, G_TYPE_INT), item);
@@ -249,10 +261,9 @@ try_call (Op op, int item)
 int LLVMFuzzerTestOneInput (const guint8 *data, gsize size);
 
 int
-LLVMFuzzerTestOneInput (const guint8 *data,
-                        gsize         size)
+LLVMFuzzerTestOneInput (const guint8 *data, gsize size)
 {
-  int finalized = 0;
+  int   finalized = 0;
   guint waits = 0;
 
   issued = completed = 0;
@@ -268,15 +279,20 @@ LLVMFuzzerTestOneInput (const guint8 *data,
 
   for (gsize pc = 0; pc + 1 < size; pc += 2)
     {
-      guint8 op = data[pc], arg = data[pc + 1];
+      guint8        op = data[pc], arg = data[pc + 1];
       GCancellable *cancellable = (arg & 0x80) ? cancellables[(arg >> 4) & 3] : NULL;
-      int timeout = (arg & 0x0c) == 0x0c ? 1 : (arg & 0x0c) == 0x08 ? -1 : 0;
-      int item = arg & (N_ITEMS - 1);
-      gboolean refused = (arg & 0x70) == 0x70;
+      int           timeout = (arg & 0x0c) == 0x0c ? 1 : (arg & 0x0c) == 0x08 ? -1 : 0;
+      int           item = arg & (N_ITEMS - 1);
+      gboolean      refused = (arg & 0x70) == 0x70;
 
       switch (op % 12)
         {
-        case 0: case 1: case 2: case 3: case 4: case 5:
+        case 0:
+        case 1:
+        case 2:
+        case 3:
+        case 4:
+        case 5:
           if (!closed)
             issue (op % 12, item, refused, timeout, cancellable, call_done);
           break;

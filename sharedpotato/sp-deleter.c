@@ -51,7 +51,9 @@ sp_deleter_view_init (SpViewInterface *iface)
   iface->is_closed = sp_deleter_view_is_closed;
 }
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (SpDeleter, sp_deleter, G_TYPE_OBJECT,
+G_DEFINE_FINAL_TYPE_WITH_CODE (SpDeleter,
+                               sp_deleter,
+                               G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (SP_TYPE_VIEW, sp_deleter_view_init))
 
 SpDeleter *
@@ -100,11 +102,11 @@ sp_deleter_init (SpDeleter *self)
  * Since: 1.0
  */
 void
-sp_deleter_clear_async (SpDeleter            *self,
-                        int                  timeout_ms,
-                        GCancellable        *cancellable,
-                        GAsyncReadyCallback  callback,
-                        gpointer             user_data)
+sp_deleter_clear_async (SpDeleter          *self,
+                        int                 timeout_ms,
+                        GCancellable       *cancellable,
+                        GAsyncReadyCallback callback,
+                        gpointer            user_data)
 {
   g_return_if_fail (SP_IS_DELETER (self));
   g_return_if_fail (timeout_ms >= -1);
@@ -127,9 +129,7 @@ sp_deleter_clear_async (SpDeleter            *self,
  * Since: 1.0
  */
 gboolean
-sp_deleter_clear_finish (SpDeleter       *self,
-                         GAsyncResult   *result,
-                         GError        **error)
+sp_deleter_clear_finish (SpDeleter *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (SP_IS_DELETER (self), FALSE);
 
@@ -154,10 +154,7 @@ sp_deleter_clear_finish (SpDeleter       *self,
  * Since: 1.0
  */
 gboolean
-sp_deleter_clear_sync (SpDeleter     *self,
-                       int            timeout_ms,
-                       GCancellable  *cancellable,
-                       GError       **error)
+sp_deleter_clear_sync (SpDeleter *self, int timeout_ms, GCancellable *cancellable, GError **error)
 {
   g_return_val_if_fail (SP_IS_DELETER (self), FALSE);
   g_return_val_if_fail (timeout_ms >= -1, FALSE);

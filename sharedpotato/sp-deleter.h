@@ -23,20 +23,16 @@ SP_AVAILABLE_IN_ALL
 G_DECLARE_FINAL_TYPE (SpDeleter, sp_deleter, SP, DELETER, GObject)
 
 SP_AVAILABLE_IN_ALL
-void      sp_deleter_clear_async  (SpDeleter            *self,
-                                   int                  timeout_ms,
-                                   GCancellable        *cancellable,
-                                   GAsyncReadyCallback  callback,
-                                   gpointer             user_data);
+void sp_deleter_clear_async (SpDeleter          *self,
+                             int                 timeout_ms,
+                             GCancellable       *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer            user_data);
 SP_AVAILABLE_IN_ALL
-gboolean  sp_deleter_clear_finish (SpDeleter            *self,
-                                   GAsyncResult        *result,
-                                   GError             **error);
+gboolean sp_deleter_clear_finish (SpDeleter *self, GAsyncResult *result, GError **error);
 
 SP_AVAILABLE_IN_ALL
-gboolean sp_deleter_clear_sync (SpDeleter     *self,
-                                int            timeout_ms,
-                                GCancellable  *cancellable,
-                                GError       **error);
+gboolean
+sp_deleter_clear_sync (SpDeleter *self, int timeout_ms, GCancellable *cancellable, GError **error);
 
 G_END_DECLS

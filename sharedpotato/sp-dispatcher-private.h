@@ -24,7 +24,7 @@ struct _SpDispatchItem
   SpDispatchFunc  func;
   /* The item waits for an iteration whose source time is later than this
    * (see sp_dispatch_item_init_for_task()); 0 runs in any. */
-  gint64          ready_after;
+  gint64 ready_after;
 };
 
 /* GTask completes a task on the spot only in a later main-loop iteration
@@ -39,8 +39,7 @@ sp_dispatch_item_init_for_task (SpDispatchItem *item)
   item->ready_after = current != NULL ? g_source_get_time (current) : 0;
 }
 
-SpDispatcher *sp_dispatcher_get_for_context (GMainContext   *context);
-void          sp_dispatcher_push            (SpDispatcher   *dispatcher,
-                                             SpDispatchItem *item);
+SpDispatcher *sp_dispatcher_get_for_context (GMainContext *context);
+void          sp_dispatcher_push (SpDispatcher *dispatcher, SpDispatchItem *item);
 
 G_END_DECLS

@@ -82,12 +82,10 @@ static GMutex      registry_mutex;
 static GHashTable *registry;
 
 static gboolean
-sp_dispatcher_dispatch (GSource     *source,
-                        GSourceFunc  callback,
-                        gpointer     user_data)
+sp_dispatcher_dispatch (GSource *source, GSourceFunc callback, gpointer user_data)
 {
   SpDispatcher *self = (SpDispatcher *) source;
-  guint budget = SP_DISPATCH_BATCH;
+  guint         budget = SP_DISPATCH_BATCH;
 
   /* One item at a time, left on the queue until its turn: a callback that
    * runs a nested main loop re-enters this dispatch and must find the rest
@@ -134,8 +132,7 @@ sp_dispatcher_has_items (SpDispatcher *self)
 }
 
 static gboolean
-sp_dispatcher_prepare (GSource *source,
-                       int     *timeout)
+sp_dispatcher_prepare (GSource *source, int *timeout)
 {
   *timeout = -1;
   return sp_dispatcher_has_items ((SpDispatcher *) source);
@@ -211,8 +208,7 @@ sp_dispatcher_get_for_context (GMainContext *context)
 }
 
 void
-sp_dispatcher_push (SpDispatcher   *self,
-                    SpDispatchItem *item)
+sp_dispatcher_push (SpDispatcher *self, SpDispatchItem *item)
 {
   gboolean was_empty;
 

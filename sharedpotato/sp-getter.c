@@ -14,7 +14,8 @@
 /**
  * SpGetter:
  *
- * A read-only view of a [class@Sharedpotato.SharedObject]: it can get, peek and try_get, nothing else.
+ * A read-only view of a [class@Sharedpotato.SharedObject]: it can get, peek and try_get, nothing
+ * else.
  *
  * Get one with [method@Sharedpotato.SharedObject.get_getter] and hand it
  * to a component that should have exactly these capabilities. The view
@@ -51,7 +52,9 @@ sp_getter_view_init (SpViewInterface *iface)
   iface->is_closed = sp_getter_view_is_closed;
 }
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (SpGetter, sp_getter, G_TYPE_OBJECT,
+G_DEFINE_FINAL_TYPE_WITH_CODE (SpGetter,
+                               sp_getter,
+                               G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (SP_TYPE_VIEW, sp_getter_view_init))
 
 SpGetter *
@@ -100,11 +103,11 @@ sp_getter_init (SpGetter *self)
  * Since: 1.0
  */
 void
-sp_getter_get_async (SpGetter            *self,
-                      int                  timeout_ms,
-                      GCancellable        *cancellable,
-                      GAsyncReadyCallback  callback,
-                      gpointer             user_data)
+sp_getter_get_async (SpGetter           *self,
+                     int                 timeout_ms,
+                     GCancellable       *cancellable,
+                     GAsyncReadyCallback callback,
+                     gpointer            user_data)
 {
   g_return_if_fail (SP_IS_GETTER (self));
   g_return_if_fail (timeout_ms >= -1);
@@ -129,10 +132,7 @@ sp_getter_get_async (SpGetter            *self,
  * Since: 1.0
  */
 gboolean
-sp_getter_get_finish (SpGetter       *self,
-                       GAsyncResult   *result,
-                       GValue         *value,
-                       GError        **error)
+sp_getter_get_finish (SpGetter *self, GAsyncResult *result, GValue *value, GError **error)
 {
   g_return_val_if_fail (SP_IS_GETTER (self), FALSE);
 
@@ -154,11 +154,11 @@ sp_getter_get_finish (SpGetter       *self,
  * Since: 1.0
  */
 void
-sp_getter_peek_async (SpGetter            *self,
-                       int                  timeout_ms,
-                       GCancellable        *cancellable,
-                       GAsyncReadyCallback  callback,
-                       gpointer             user_data)
+sp_getter_peek_async (SpGetter           *self,
+                      int                 timeout_ms,
+                      GCancellable       *cancellable,
+                      GAsyncReadyCallback callback,
+                      gpointer            user_data)
 {
   g_return_if_fail (SP_IS_GETTER (self));
   g_return_if_fail (timeout_ms >= -1);
@@ -185,11 +185,11 @@ sp_getter_peek_async (SpGetter            *self,
  * Since: 1.0
  */
 gboolean
-sp_getter_peek_finish (SpGetter       *self,
-                        GAsyncResult   *result,
-                        gboolean       *initialized,
-                        GValue         *value,
-                        GError        **error)
+sp_getter_peek_finish (SpGetter     *self,
+                       GAsyncResult *result,
+                       gboolean     *initialized,
+                       GValue       *value,
+                       GError      **error)
 {
   g_return_val_if_fail (SP_IS_GETTER (self), FALSE);
 
@@ -212,8 +212,7 @@ sp_getter_peek_finish (SpGetter       *self,
  * Since: 1.0
  */
 gboolean
-sp_getter_try_get (SpGetter *self,
-                    GValue   *value)
+sp_getter_try_get (SpGetter *self, GValue *value)
 {
   g_return_val_if_fail (SP_IS_GETTER (self), FALSE);
 
@@ -240,11 +239,11 @@ sp_getter_try_get (SpGetter *self,
  * Since: 1.0
  */
 gboolean
-sp_getter_get_sync (SpGetter      *self,
-                    int            timeout_ms,
-                    GCancellable  *cancellable,
-                    GValue        *value,
-                    GError       **error)
+sp_getter_get_sync (SpGetter     *self,
+                    int           timeout_ms,
+                    GCancellable *cancellable,
+                    GValue       *value,
+                    GError      **error)
 {
   g_return_val_if_fail (SP_IS_GETTER (self), FALSE);
   g_return_val_if_fail (timeout_ms >= -1, FALSE);

@@ -23,39 +23,35 @@ SP_AVAILABLE_IN_ALL
 G_DECLARE_FINAL_TYPE (SpGetter, sp_getter, SP, GETTER, GObject)
 
 SP_AVAILABLE_IN_ALL
-void      sp_getter_get_async  (SpGetter            *self,
-                                 int                  timeout_ms,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data);
+void sp_getter_get_async (SpGetter           *self,
+                          int                 timeout_ms,
+                          GCancellable       *cancellable,
+                          GAsyncReadyCallback callback,
+                          gpointer            user_data);
 SP_AVAILABLE_IN_ALL
-gboolean  sp_getter_get_finish (SpGetter            *self,
-                                 GAsyncResult        *result,
-                                 GValue              *value,
-                                 GError             **error);
+gboolean sp_getter_get_finish (SpGetter *self, GAsyncResult *result, GValue *value, GError **error);
 
 SP_AVAILABLE_IN_ALL
-void      sp_getter_peek_async  (SpGetter            *self,
-                                  int                  timeout_ms,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data);
+void sp_getter_peek_async (SpGetter           *self,
+                           int                 timeout_ms,
+                           GCancellable       *cancellable,
+                           GAsyncReadyCallback callback,
+                           gpointer            user_data);
 SP_AVAILABLE_IN_ALL
-gboolean  sp_getter_peek_finish (SpGetter            *self,
-                                  GAsyncResult        *result,
-                                  gboolean            *initialized,
-                                  GValue              *value,
-                                  GError             **error);
+gboolean sp_getter_peek_finish (SpGetter     *self,
+                                GAsyncResult *result,
+                                gboolean     *initialized,
+                                GValue       *value,
+                                GError      **error);
 
 SP_AVAILABLE_IN_ALL
-gboolean  sp_getter_try_get     (SpGetter            *self,
-                                  GValue              *value);
+gboolean sp_getter_try_get (SpGetter *self, GValue *value);
 
 SP_AVAILABLE_IN_ALL
-gboolean sp_getter_get_sync (SpGetter      *self,
-                             int            timeout_ms,
-                             GCancellable  *cancellable,
-                             GValue        *value,
-                             GError       **error);
+gboolean sp_getter_get_sync (SpGetter     *self,
+                             int           timeout_ms,
+                             GCancellable *cancellable,
+                             GValue       *value,
+                             GError      **error);
 
 G_END_DECLS

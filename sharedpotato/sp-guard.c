@@ -88,18 +88,18 @@ struct _SpGuard
   gint64          acquired_at; /* µs, monotonic */
   /* Guarded by label_mutex. The default label is a string literal, not
    * copied: most guards are never labelled nor warned about. */
-  const char     *static_label;
-  char           *label;
-  SpHoldWarning  *warning;     /* a reference, while the timer is armed */
-  GSource        *warning_source;
-  int             warned;
+  const char    *static_label;
+  char          *label;
+  SpHoldWarning *warning; /* a reference, while the timer is armed */
+  GSource       *warning_source;
+  int            warned;
 };
 
 /* An atomic reference-counted box shared by the guard and the timer
  * source's callback, which GLib may drop in another thread. */
 struct _SpHoldWarning
 {
-  SpGuard *guard;              /* label_mutex; NULL once the guard ended */
+  SpGuard *guard; /* label_mutex; NULL once the guard ended */
 };
 
 /* Labels are set by the holder and read by the warning timer in the owner
@@ -112,10 +112,10 @@ static gboolean
 sp_guard_warn_held_too_long (gpointer data)
 {
   SpHoldWarning *warning = data;
-  g_autoptr(SpSharedObject) object = NULL;
+  g_autoptr (SpSharedObject) object = NULL;
   g_autofree char *label = NULL;
-  gint64 acquired_at;
-  SpLockMode mode;
+  gint64           acquired_at;
+  SpLockMode       mode;
 
   sp_mutex_lock (&label_mutex);
   if (warning->guard == NULL || sp_guard_is_released (warning->guard))
@@ -137,15 +137,13 @@ sp_guard_warn_held_too_long (gpointer data)
   g_warning ("Shared object “%s”: %s lock taken by %s held for %" G_GINT64_FORMAT " ms",
              _sp_shared_object_get_display_name (object),
              mode == SP_LOCK_MODE_EXCLUSIVE ? "exclusive" : "shared",
-             label ? label : "(unlabelled)",
-             (g_get_monotonic_time () - acquired_at) / 1000);
+             label ? label : "(unlabelled)", (g_get_monotonic_time () - acquired_at) / 1000);
 
   return G_SOURCE_REMOVE;
 }
 
 static void
-sp_guard_arm_warning (SpGuard *self,
-                      int      after_ms)
+sp_guard_arm_warning (SpGuard *self, int after_ms)
 {
   SpHoldWarning *warning = g_atomic_rc_box_new0 (SpHoldWarning);
 
@@ -185,13 +183,10 @@ sp_guard_disarm_warning (SpGuard *self)
 }
 
 static SpGuard *
-sp_guard_new_with_hold (SpSharedObject *object,
-                        SpLockMode      mode,
-                        SpHold          hold,
-                        const char     *label)
+sp_guard_new_with_hold (SpSharedObject *object, SpLockMode mode, SpHold hold, const char *label)
 {
   SpGuard *self = g_new0 (SpGuard, 1);
-  int warning_ms = _sp_shared_object_get_hold_warning_ms (object);
+  int      warning_ms = _sp_shared_object_get_hold_warning_ms (object);
 
   self->magic = SP_GUARD_MAGIC;
   self->ref_count = 1;
@@ -209,19 +204,15 @@ sp_guard_new_with_hold (SpSharedObject *object,
 }
 
 SpGuard *
-_sp_guard_new (SpSharedObject *object,
-               SpLockMode      mode,
-               const char     *label)
+_sp_guard_new (SpSharedObject *object, SpLockMode mode, const char *label)
 {
-  return sp_guard_new_with_hold (object, mode,
-                                 mode == SP_LOCK_MODE_EXCLUSIVE ? SP_HOLD_EXCLUSIVE : SP_HOLD_SHARED,
-                                 label);
+  return sp_guard_new_with_hold (
+      object, mode, mode == SP_LOCK_MODE_EXCLUSIVE ? SP_HOLD_EXCLUSIVE : SP_HOLD_SHARED, label);
 }
 
 /* Gives the hold back, once; says so if it had been held too long. */
 static gboolean
-sp_guard_end (SpGuard      *self,
-              const GError *error)
+sp_guard_end (SpGuard *self, const GError *error)
 {
   g_autofree char *label = NULL;
 
@@ -312,8 +303,7 @@ sp_guard_unref (SpGuard *self)
 }
 
 static gboolean
-sp_guard_check_held (SpGuard    *self,
-                     const char *function)
+sp_guard_check_held (SpGuard *self, const char *function)
 {
   if (g_atomic_int_get (&self->hold) == SP_HOLD_NONE)
     {
@@ -325,8 +315,7 @@ sp_guard_check_held (SpGuard    *self,
 }
 
 static gboolean
-sp_guard_check_writable (SpGuard    *self,
-                         const char *function)
+sp_guard_check_writable (SpGuard *self, const char *function)
 {
   if (!sp_guard_check_held (self, function))
     return FALSE;
@@ -391,8 +380,7 @@ sp_guard_is_released (SpGuard *self)
  * Since: 1.0
  */
 void
-sp_guard_set_label (SpGuard    *self,
-                    const char *label)
+sp_guard_set_label (SpGuard *self, const char *label)
 {
   char *old;
 
@@ -442,8 +430,7 @@ sp_guard_is_initialized (SpGuard *self)
  * Since: 1.0
  */
 gboolean
-sp_guard_get_value (SpGuard *self,
-                    GValue  *value)
+sp_guard_get_value (SpGuard *self, GValue *value)
 {
   g_return_val_if_fail (SP_IS_GUARD (self), FALSE);
   g_return_val_if_fail (value == NULL || !G_IS_VALUE (value), FALSE);
@@ -472,9 +459,7 @@ sp_guard_get_value (SpGuard *self,
  * Since: 1.0
  */
 gboolean
-sp_guard_set_value (SpGuard       *self,
-                    const GValue  *value,
-                    GError       **error)
+sp_guard_set_value (SpGuard *self, const GValue *value, GError **error)
 {
   g_return_val_if_fail (SP_IS_GUARD (self), FALSE);
   g_return_val_if_fail (G_IS_VALUE (value), FALSE);
@@ -544,8 +529,7 @@ sp_guard_release (SpGuard *self)
  * Since: 1.0
  */
 void
-sp_guard_release_with_error (SpGuard      *self,
-                             const GError *error)
+sp_guard_release_with_error (SpGuard *self, const GError *error)
 {
   g_return_if_fail (SP_IS_GUARD (self));
   g_return_if_fail (error != NULL);

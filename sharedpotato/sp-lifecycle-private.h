@@ -64,76 +64,71 @@ typedef struct
   GMainContext *owner_context;
   SpDispatcher *owner_dispatcher;
   GThread      *owner_thread;
-  SpStats      *stats;            /* allocated by the first call */
+  SpStats      *stats; /* allocated by the first call */
   GQueue        close_waiters;
   guint         close_holds;
-  int           default_timeout;  /* atomic */
-  guint8        close_state;      /* SpCloseState */
+  int           default_timeout; /* atomic */
+  guint8        close_state;     /* SpCloseState */
   guint8        trace;
 } SpLifecycle;
 
 /* In constructed() (the name is a construct property, stored before):
  * the thread-default context becomes the owner's. */
-void         sp_lifecycle_init          (SpLifecycle  *life);
-void         sp_lifecycle_clear         (SpLifecycle  *life);
+void sp_lifecycle_init (SpLifecycle *life);
+void sp_lifecycle_clear (SpLifecycle *life);
 
 /* The name, or the type's name for an unnamed owner. */
-const char  *sp_lifecycle_display_name  (SpLifecycle  *life,
-                                         gpointer      owner);
+const char *sp_lifecycle_display_name (SpLifecycle *life, gpointer owner);
 /* -1: the default timeout. */
-int          sp_lifecycle_resolve_timeout (SpLifecycle *life,
-                                           int          timeout_ms);
+int sp_lifecycle_resolve_timeout (SpLifecycle *life, int timeout_ms);
 /* Returns whether it changed. */
-gboolean     sp_lifecycle_set_default_timeout (SpLifecycle *life,
-                                               int          timeout_ms);
-SpStats     *sp_lifecycle_stats_locked  (SpLifecycle  *life);
+gboolean sp_lifecycle_set_default_timeout (SpLifecycle *life, int timeout_ms);
+SpStats *sp_lifecycle_stats_locked (SpLifecycle *life);
 /* A copy for get_stats. */
-SpStats     *sp_lifecycle_copy_stats_locked (SpLifecycle *life);
+SpStats *sp_lifecycle_copy_stats_locked (SpLifecycle *life);
 
 /* OPEN → CLOSING. Returns FALSE if the close had begun already. */
-gboolean     sp_lifecycle_begin_close_locked   (SpLifecycle *life);
+gboolean sp_lifecycle_begin_close_locked (SpLifecycle *life);
 /* CLOSING → EMITTING, once the type's holders are gone. Returns TRUE if
  * the type must now push its ::closed emission. */
-gboolean     sp_lifecycle_holders_gone_locked  (SpLifecycle *life);
+gboolean sp_lifecycle_holders_gone_locked (SpLifecycle *life);
 /* After the ::closed emission ran its handlers: EMITTING → HOLDING, and
  * CLOSED at once if nobody holds the close. Takes @mutex. */
-void         sp_lifecycle_closed_emitted       (SpLifecycle *life,
-                                                GMutex      *mutex);
+void sp_lifecycle_closed_emitted (SpLifecycle *life, GMutex *mutex);
 /* A close call: queued until CLOSED, or completed now. */
-void         sp_lifecycle_enter_close_locked   (SpLifecycle *life,
-                                                SpWaiter    *waiter);
+void sp_lifecycle_enter_close_locked (SpLifecycle *life, SpWaiter *waiter);
 
-gboolean     sp_lifecycle_is_open_locked       (SpLifecycle *life);
+gboolean sp_lifecycle_is_open_locked (SpLifecycle *life);
 
 /* hold_close and release_close of @owner (whose @kind, "shared queue",
  * names it in the criticals). */
-void         sp_lifecycle_hold_close    (SpLifecycle  *life,
-                                         GObject      *owner,
-                                         GMutex       *mutex,
-                                         const char   *kind,
-                                         const char   *function);
-gboolean     sp_lifecycle_release_close (SpLifecycle  *life,
-                                         GObject      *owner,
-                                         GMutex       *mutex,
-                                         const char   *kind,
-                                         const char   *function);
+void     sp_lifecycle_hold_close (SpLifecycle *life,
+                                  GObject     *owner,
+                                  GMutex      *mutex,
+                                  const char  *kind,
+                                  const char  *function);
+gboolean sp_lifecycle_release_close (SpLifecycle *life,
+                                     GObject     *owner,
+                                     GMutex      *mutex,
+                                     const char  *kind,
+                                     const char  *function);
 
 /* In dispose, under the mutex: whether the last reference of an OPEN
  * owner should close it through the states (someone observes: a close
  * hold, a handler of @closed_signal, of notify::closed, or of
  * @other_signal when not 0). If not, it is CLOSED on the spot. Returns
  * FALSE for an owner that is not OPEN. */
-gboolean     sp_lifecycle_dispose_should_close_locked (SpLifecycle *life,
-                                                       GObject     *owner,
-                                                       guint        closed_signal,
-                                                       guint        other_signal);
+gboolean sp_lifecycle_dispose_should_close_locked (SpLifecycle *life,
+                                                   GObject     *owner,
+                                                   guint        closed_signal,
+                                                   guint        other_signal);
 
 /* The blocking twins' setup, refused in the owner context. */
-gboolean     sp_lifecycle_sync_call_begin (SpLifecycle  *life,
-                                           gpointer      owner,
-                                           SpSyncCall   *call,
-                                           const char   *function,
-                                           const char   *kind,
-                                           GError      **error);
+gboolean sp_lifecycle_sync_call_begin (SpLifecycle *life,
+                                       gpointer     owner,
+                                       SpSyncCall  *call,
+                                       const char  *function,
+                                       const char  *kind,
+                                       GError     **error);
 
 G_END_DECLS

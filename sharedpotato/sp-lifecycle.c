@@ -34,22 +34,19 @@ sp_lifecycle_clear (SpLifecycle *life)
 }
 
 const char *
-sp_lifecycle_display_name (SpLifecycle *life,
-                           gpointer     owner)
+sp_lifecycle_display_name (SpLifecycle *life, gpointer owner)
 {
   return life->name != NULL ? life->name : G_OBJECT_TYPE_NAME (owner);
 }
 
 int
-sp_lifecycle_resolve_timeout (SpLifecycle *life,
-                              int          timeout_ms)
+sp_lifecycle_resolve_timeout (SpLifecycle *life, int timeout_ms)
 {
   return timeout_ms < 0 ? g_atomic_int_get (&life->default_timeout) : timeout_ms;
 }
 
 gboolean
-sp_lifecycle_set_default_timeout (SpLifecycle *life,
-                                  int          timeout_ms)
+sp_lifecycle_set_default_timeout (SpLifecycle *life, int timeout_ms)
 {
   return g_atomic_int_exchange (&life->default_timeout, timeout_ms) != timeout_ms;
 }
@@ -109,8 +106,7 @@ maybe_complete_close_locked (SpLifecycle *life)
 }
 
 void
-sp_lifecycle_closed_emitted (SpLifecycle *life,
-                             GMutex      *mutex)
+sp_lifecycle_closed_emitted (SpLifecycle *life, GMutex *mutex)
 {
   sp_mutex_lock (mutex);
   g_assert (life->close_state == SP_CLOSE_EMITTING);
@@ -120,8 +116,7 @@ sp_lifecycle_closed_emitted (SpLifecycle *life,
 }
 
 void
-sp_lifecycle_enter_close_locked (SpLifecycle *life,
-                                 SpWaiter    *waiter)
+sp_lifecycle_enter_close_locked (SpLifecycle *life, SpWaiter *waiter)
 {
   /* A close cancelled before it was made still closes, as GIO's streams
    * do (the caller began it); only the call reports the cancellation. */
@@ -148,8 +143,8 @@ sp_lifecycle_hold_close (SpLifecycle *life,
 
   if (completed)
     {
-      g_critical ("%s: %s “%s” has already finished closing",
-                  function, kind, sp_lifecycle_display_name (life, owner));
+      g_critical ("%s: %s “%s” has already finished closing", function, kind,
+                  sp_lifecycle_display_name (life, owner));
       return;
     }
 
@@ -178,8 +173,8 @@ sp_lifecycle_release_close (SpLifecycle *life,
 
   if (!held)
     {
-      g_critical ("%s: %s “%s” has no close hold to release",
-                  function, kind, sp_lifecycle_display_name (life, owner));
+      g_critical ("%s: %s “%s” has no close hold to release", function, kind,
+                  sp_lifecycle_display_name (life, owner));
       return FALSE;
     }
 
@@ -194,7 +189,7 @@ sp_lifecycle_dispose_should_close_locked (SpLifecycle *life,
                                           guint        other_signal)
 {
   static guint notify_signal;
-  gboolean observed;
+  gboolean     observed;
 
   if (life->close_state != SP_CLOSE_OPEN || life->owner_dispatcher == NULL)
     return FALSE;
@@ -219,12 +214,12 @@ sp_lifecycle_dispose_should_close_locked (SpLifecycle *life,
 }
 
 gboolean
-sp_lifecycle_sync_call_begin (SpLifecycle  *life,
-                              gpointer      owner,
-                              SpSyncCall   *call,
-                              const char   *function,
-                              const char   *kind,
-                              GError      **error)
+sp_lifecycle_sync_call_begin (SpLifecycle *life,
+                              gpointer     owner,
+                              SpSyncCall  *call,
+                              const char  *function,
+                              const char  *kind,
+                              GError     **error)
 {
   return sp_sync_call_begin (call, life->owner_context, life->owner_thread, function, kind,
                              sp_lifecycle_display_name (life, owner), error);

@@ -46,7 +46,9 @@ sp_queue_consumer_view_init (SpViewInterface *iface)
   iface->is_closed = sp_queue_consumer_view_is_closed;
 }
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (SpQueueConsumer, sp_queue_consumer, G_TYPE_OBJECT,
+G_DEFINE_FINAL_TYPE_WITH_CODE (SpQueueConsumer,
+                               sp_queue_consumer,
+                               G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (SP_TYPE_VIEW, sp_queue_consumer_view_init))
 
 static void
@@ -94,19 +96,19 @@ _sp_queue_consumer_new (SpSharedQueue *queue)
  * Since: 1.0
  */
 void
-sp_queue_consumer_pop_async (SpQueueConsumer     *self,
-                             int                  timeout_ms,
-                             GCancellable        *cancellable,
-                             GAsyncReadyCallback  callback,
-                             gpointer             user_data)
+sp_queue_consumer_pop_async (SpQueueConsumer    *self,
+                             int                 timeout_ms,
+                             GCancellable       *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer            user_data)
 {
   g_return_if_fail (SP_IS_QUEUE_CONSUMER (self));
   g_return_if_fail (timeout_ms >= -1);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
   g_return_if_fail (callback != NULL);
 
-  _sp_shared_queue_pop_async (self->queue, self, timeout_ms, cancellable,
-                              callback, user_data, sp_queue_consumer_pop_async);
+  _sp_shared_queue_pop_async (self->queue, self, timeout_ms, cancellable, callback, user_data,
+                              sp_queue_consumer_pop_async);
 }
 
 /**
@@ -124,13 +126,14 @@ sp_queue_consumer_pop_async (SpQueueConsumer     *self,
  * Since: 1.0
  */
 gboolean
-sp_queue_consumer_pop_finish (SpQueueConsumer  *self,
-                              GAsyncResult     *result,
-                              GValue           *item,
-                              GError          **error)
+sp_queue_consumer_pop_finish (SpQueueConsumer *self,
+                              GAsyncResult    *result,
+                              GValue          *item,
+                              GError         **error)
 {
   g_return_val_if_fail (SP_IS_QUEUE_CONSUMER (self), FALSE);
-  g_return_val_if_fail (_sp_shared_queue_result_is_valid (self, result, sp_queue_consumer_pop_async), FALSE);
+  g_return_val_if_fail (
+      _sp_shared_queue_result_is_valid (self, result, sp_queue_consumer_pop_async), FALSE);
   g_return_val_if_fail (item == NULL || !G_IS_VALUE (item), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
@@ -153,9 +156,7 @@ sp_queue_consumer_pop_finish (SpQueueConsumer  *self,
  * Since: 1.0
  */
 gboolean
-sp_queue_consumer_push_front (SpQueueConsumer  *self,
-                              const GValue     *item,
-                              GError          **error)
+sp_queue_consumer_push_front (SpQueueConsumer *self, const GValue *item, GError **error)
 {
   g_return_val_if_fail (SP_IS_QUEUE_CONSUMER (self), FALSE);
 
@@ -177,9 +178,7 @@ sp_queue_consumer_push_front (SpQueueConsumer  *self,
  * Since: 1.0
  */
 gboolean
-sp_queue_consumer_try_pop (SpQueueConsumer  *self,
-                           GValue           *item,
-                           GError          **error)
+sp_queue_consumer_try_pop (SpQueueConsumer *self, GValue *item, GError **error)
 {
   g_return_val_if_fail (SP_IS_QUEUE_CONSUMER (self), FALSE);
 
@@ -204,11 +203,11 @@ sp_queue_consumer_try_pop (SpQueueConsumer  *self,
  * Since: 1.0
  */
 gboolean
-sp_queue_consumer_pop_sync (SpQueueConsumer  *self,
-                            int               timeout_ms,
-                            GCancellable     *cancellable,
-                            GValue           *item,
-                            GError          **error)
+sp_queue_consumer_pop_sync (SpQueueConsumer *self,
+                            int              timeout_ms,
+                            GCancellable    *cancellable,
+                            GValue          *item,
+                            GError         **error)
 {
   g_return_val_if_fail (SP_IS_QUEUE_CONSUMER (self), FALSE);
 
@@ -229,8 +228,7 @@ sp_queue_consumer_pop_sync (SpQueueConsumer  *self,
  * Since: 1.0
  */
 gboolean
-sp_queue_consumer_peek (SpQueueConsumer *self,
-                        GValue          *item)
+sp_queue_consumer_peek (SpQueueConsumer *self, GValue *item)
 {
   g_return_val_if_fail (SP_IS_QUEUE_CONSUMER (self), FALSE);
 

@@ -46,7 +46,9 @@ sp_queue_producer_view_init (SpViewInterface *iface)
   iface->is_closed = sp_queue_producer_view_is_closed;
 }
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (SpQueueProducer, sp_queue_producer, G_TYPE_OBJECT,
+G_DEFINE_FINAL_TYPE_WITH_CODE (SpQueueProducer,
+                               sp_queue_producer,
+                               G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (SP_TYPE_VIEW, sp_queue_producer_view_init))
 
 static void
@@ -95,20 +97,20 @@ _sp_queue_producer_new (SpSharedQueue *queue)
  * Since: 1.0
  */
 void
-sp_queue_producer_push_async (SpQueueProducer     *self,
-                              const GValue        *item,
-                              int                  timeout_ms,
-                              GCancellable        *cancellable,
-                              GAsyncReadyCallback  callback,
-                              gpointer             user_data)
+sp_queue_producer_push_async (SpQueueProducer    *self,
+                              const GValue       *item,
+                              int                 timeout_ms,
+                              GCancellable       *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer            user_data)
 {
   g_return_if_fail (SP_IS_QUEUE_PRODUCER (self));
   g_return_if_fail (G_IS_VALUE (item));
   g_return_if_fail (timeout_ms >= -1);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  _sp_shared_queue_push_async (self->queue, self, item, timeout_ms, cancellable,
-                               callback, user_data, sp_queue_producer_push_async);
+  _sp_shared_queue_push_async (self->queue, self, item, timeout_ms, cancellable, callback,
+                               user_data, sp_queue_producer_push_async);
 }
 
 /**
@@ -124,12 +126,11 @@ sp_queue_producer_push_async (SpQueueProducer     *self,
  * Since: 1.0
  */
 gboolean
-sp_queue_producer_push_finish (SpQueueProducer  *self,
-                               GAsyncResult     *result,
-                               GError          **error)
+sp_queue_producer_push_finish (SpQueueProducer *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (SP_IS_QUEUE_PRODUCER (self), FALSE);
-  g_return_val_if_fail (_sp_shared_queue_result_is_valid (self, result, sp_queue_producer_push_async), FALSE);
+  g_return_val_if_fail (
+      _sp_shared_queue_result_is_valid (self, result, sp_queue_producer_push_async), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   return _sp_shared_queue_push_finish (self, result, error);
@@ -149,9 +150,7 @@ sp_queue_producer_push_finish (SpQueueProducer  *self,
  * Since: 1.0
  */
 gboolean
-sp_queue_producer_try_push (SpQueueProducer  *self,
-                            const GValue     *item,
-                            GError          **error)
+sp_queue_producer_try_push (SpQueueProducer *self, const GValue *item, GError **error)
 {
   g_return_val_if_fail (SP_IS_QUEUE_PRODUCER (self), FALSE);
 
@@ -175,11 +174,11 @@ sp_queue_producer_try_push (SpQueueProducer  *self,
  * Since: 1.0
  */
 gboolean
-sp_queue_producer_push_sync (SpQueueProducer  *self,
-                             const GValue     *item,
-                             int               timeout_ms,
-                             GCancellable     *cancellable,
-                             GError          **error)
+sp_queue_producer_push_sync (SpQueueProducer *self,
+                             const GValue    *item,
+                             int              timeout_ms,
+                             GCancellable    *cancellable,
+                             GError         **error)
 {
   g_return_val_if_fail (SP_IS_QUEUE_PRODUCER (self), FALSE);
 

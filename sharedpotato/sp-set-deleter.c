@@ -50,7 +50,9 @@ sp_set_deleter_view_init (SpViewInterface *iface)
   iface->is_closed = sp_set_deleter_view_is_closed;
 }
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (SpSetDeleter, sp_set_deleter, G_TYPE_OBJECT,
+G_DEFINE_FINAL_TYPE_WITH_CODE (SpSetDeleter,
+                               sp_set_deleter,
+                               G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (SP_TYPE_VIEW, sp_set_deleter_view_init))
 
 SpSetDeleter *
@@ -100,21 +102,21 @@ sp_set_deleter_init (SpSetDeleter *self)
  * Since: 1.0
  */
 void
-sp_set_deleter_discard_async (SpSetDeleter        *self,
-                              const GValue        *item,
-                              int                  timeout_ms,
-                              GCancellable        *cancellable,
-                              GAsyncReadyCallback  callback,
-                              gpointer             user_data)
+sp_set_deleter_discard_async (SpSetDeleter       *self,
+                              const GValue       *item,
+                              int                 timeout_ms,
+                              GCancellable       *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer            user_data)
 {
   g_return_if_fail (SP_IS_SET_DELETER (self));
   g_return_if_fail (G_IS_VALUE (item));
   g_return_if_fail (timeout_ms >= -1);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  _sp_shared_set_call_async (self->set, self, SP_SET_OP_DISCARD, item, timeout_ms,
-                             cancellable, callback, user_data,
-                             sp_set_deleter_discard_async, "sp_set_deleter_discard_async");
+  _sp_shared_set_call_async (self->set, self, SP_SET_OP_DISCARD, item, timeout_ms, cancellable,
+                             callback, user_data, sp_set_deleter_discard_async,
+                             "sp_set_deleter_discard_async");
 }
 
 /**
@@ -131,13 +133,13 @@ sp_set_deleter_discard_async (SpSetDeleter        *self,
  * Since: 1.0
  */
 gboolean
-sp_set_deleter_discard_finish (SpSetDeleter  *self,
-                               GAsyncResult  *result,
-                               gboolean      *removed,
-                               GError       **error)
+sp_set_deleter_discard_finish (SpSetDeleter *self,
+                               GAsyncResult *result,
+                               gboolean     *removed,
+                               GError      **error)
 {
   SpSetOutcome outcome;
-  gboolean ok;
+  gboolean     ok;
 
   g_return_val_if_fail (SP_IS_SET_DELETER (self), FALSE);
 
@@ -162,19 +164,19 @@ sp_set_deleter_discard_finish (SpSetDeleter  *self,
  * Since: 1.0
  */
 void
-sp_set_deleter_clear_async (SpSetDeleter        *self,
-                            int                  timeout_ms,
-                            GCancellable        *cancellable,
-                            GAsyncReadyCallback  callback,
-                            gpointer             user_data)
+sp_set_deleter_clear_async (SpSetDeleter       *self,
+                            int                 timeout_ms,
+                            GCancellable       *cancellable,
+                            GAsyncReadyCallback callback,
+                            gpointer            user_data)
 {
   g_return_if_fail (SP_IS_SET_DELETER (self));
   g_return_if_fail (timeout_ms >= -1);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  _sp_shared_set_call_async (self->set, self, SP_SET_OP_CLEAR, NULL, timeout_ms,
-                             cancellable, callback, user_data,
-                             sp_set_deleter_clear_async, "sp_set_deleter_clear_async");
+  _sp_shared_set_call_async (self->set, self, SP_SET_OP_CLEAR, NULL, timeout_ms, cancellable,
+                             callback, user_data, sp_set_deleter_clear_async,
+                             "sp_set_deleter_clear_async");
 }
 
 /**
@@ -190,9 +192,7 @@ sp_set_deleter_clear_async (SpSetDeleter        *self,
  * Since: 1.0
  */
 gboolean
-sp_set_deleter_clear_finish (SpSetDeleter  *self,
-                             GAsyncResult  *result,
-                             GError       **error)
+sp_set_deleter_clear_finish (SpSetDeleter *self, GAsyncResult *result, GError **error)
 {
   SpSetOutcome outcome;
 
@@ -219,13 +219,13 @@ sp_set_deleter_clear_finish (SpSetDeleter  *self,
  * Since: 1.0
  */
 gboolean
-sp_set_deleter_try_discard (SpSetDeleter  *self,
-                            const GValue  *item,
-                            gboolean      *removed,
-                            GError       **error)
+sp_set_deleter_try_discard (SpSetDeleter *self,
+                            const GValue *item,
+                            gboolean     *removed,
+                            GError      **error)
 {
   SpSetOutcome outcome;
-  gboolean ok;
+  gboolean     ok;
 
   g_return_val_if_fail (SP_IS_SET_DELETER (self), FALSE);
   g_return_val_if_fail (G_IS_VALUE (item), FALSE);
@@ -258,15 +258,15 @@ sp_set_deleter_try_discard (SpSetDeleter  *self,
  * Since: 1.0
  */
 gboolean
-sp_set_deleter_discard_sync (SpSetDeleter  *self,
-                             const GValue  *item,
-                             int            timeout_ms,
-                             GCancellable  *cancellable,
-                             gboolean      *discarded,
-                             GError       **error)
+sp_set_deleter_discard_sync (SpSetDeleter *self,
+                             const GValue *item,
+                             int           timeout_ms,
+                             GCancellable *cancellable,
+                             gboolean     *discarded,
+                             GError      **error)
 {
   SpSetOutcome outcome;
-  gboolean ok;
+  gboolean     ok;
 
   g_return_val_if_fail (SP_IS_SET_DELETER (self), FALSE);
   g_return_val_if_fail (timeout_ms >= -1, FALSE);
@@ -300,13 +300,13 @@ sp_set_deleter_discard_sync (SpSetDeleter  *self,
  * Since: 1.0
  */
 gboolean
-sp_set_deleter_clear_sync (SpSetDeleter  *self,
-                           int            timeout_ms,
-                           GCancellable  *cancellable,
-                           GError       **error)
+sp_set_deleter_clear_sync (SpSetDeleter *self,
+                           int           timeout_ms,
+                           GCancellable *cancellable,
+                           GError      **error)
 {
   SpSetOutcome outcome;
-  gboolean ok;
+  gboolean     ok;
 
   g_return_val_if_fail (SP_IS_SET_DELETER (self), FALSE);
   g_return_val_if_fail (timeout_ms >= -1, FALSE);

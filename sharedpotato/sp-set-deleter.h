@@ -21,44 +21,42 @@ SP_AVAILABLE_IN_ALL
 G_DECLARE_FINAL_TYPE (SpSetDeleter, sp_set_deleter, SP, SET_DELETER, GObject)
 
 SP_AVAILABLE_IN_ALL
-void       sp_set_deleter_discard_async   (SpSetDeleter        *self,
-                                           const GValue        *item,
-                                           int                  timeout_ms,
-                                           GCancellable        *cancellable,
-                                           GAsyncReadyCallback  callback,
-                                           gpointer             user_data);
+void sp_set_deleter_discard_async (SpSetDeleter       *self,
+                                   const GValue       *item,
+                                   int                 timeout_ms,
+                                   GCancellable       *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer            user_data);
 SP_AVAILABLE_IN_ALL
-gboolean   sp_set_deleter_discard_finish  (SpSetDeleter  *self,
-                                           GAsyncResult  *result,
-                                           gboolean      *removed,
-                                           GError       **error);
+gboolean sp_set_deleter_discard_finish (SpSetDeleter *self,
+                                        GAsyncResult *result,
+                                        gboolean     *removed,
+                                        GError      **error);
 SP_AVAILABLE_IN_ALL
-void       sp_set_deleter_clear_async     (SpSetDeleter        *self,
-                                           int                  timeout_ms,
-                                           GCancellable        *cancellable,
-                                           GAsyncReadyCallback  callback,
-                                           gpointer             user_data);
+void sp_set_deleter_clear_async (SpSetDeleter       *self,
+                                 int                 timeout_ms,
+                                 GCancellable       *cancellable,
+                                 GAsyncReadyCallback callback,
+                                 gpointer            user_data);
 SP_AVAILABLE_IN_ALL
-gboolean   sp_set_deleter_clear_finish    (SpSetDeleter  *self,
-                                           GAsyncResult  *result,
-                                           GError       **error);
+gboolean sp_set_deleter_clear_finish (SpSetDeleter *self, GAsyncResult *result, GError **error);
 SP_AVAILABLE_IN_ALL
-gboolean   sp_set_deleter_try_discard     (SpSetDeleter  *self,
-                                           const GValue  *item,
-                                           gboolean      *removed,
-                                           GError       **error);
+gboolean sp_set_deleter_try_discard (SpSetDeleter *self,
+                                     const GValue *item,
+                                     gboolean     *removed,
+                                     GError      **error);
 
 SP_AVAILABLE_IN_ALL
-gboolean sp_set_deleter_discard_sync (SpSetDeleter  *self,
-                                      const GValue  *item,
-                                      int            timeout_ms,
-                                      GCancellable  *cancellable,
-                                      gboolean      *discarded,
-                                      GError       **error);
+gboolean sp_set_deleter_discard_sync (SpSetDeleter *self,
+                                      const GValue *item,
+                                      int           timeout_ms,
+                                      GCancellable *cancellable,
+                                      gboolean     *discarded,
+                                      GError      **error);
 SP_AVAILABLE_IN_ALL
-gboolean sp_set_deleter_clear_sync (SpSetDeleter  *self,
-                                    int            timeout_ms,
-                                    GCancellable  *cancellable,
-                                    GError       **error);
+gboolean sp_set_deleter_clear_sync (SpSetDeleter *self,
+                                    int           timeout_ms,
+                                    GCancellable *cancellable,
+                                    GError      **error);
 
 G_END_DECLS

@@ -25,12 +25,13 @@ struct _SpSetItem
 {
   GObject parent_instance;
 
-  GValue  value;
+  GValue value;
 };
 
 G_DEFINE_FINAL_TYPE (SpSetItem, sp_set_item, G_TYPE_OBJECT)
 
-enum {
+enum
+{
   PROP_0,
   PROP_VALUE,
   PROP_STRING,
@@ -40,10 +41,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void
-sp_set_item_get_property (GObject    *object,
-                          guint       prop_id,
-                          GValue     *value,
-                          GParamSpec *pspec)
+sp_set_item_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   SpSetItem *self = SP_SET_ITEM (object);
 
@@ -87,10 +85,8 @@ sp_set_item_class_init (SpSetItemClass *klass)
    *
    * Since: 1.0
    */
-  properties[PROP_VALUE] =
-    g_param_spec_boxed ("value", NULL, NULL,
-                        G_TYPE_VALUE,
-                        (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_VALUE] = g_param_spec_boxed ("value", NULL, NULL, G_TYPE_VALUE,
+                                               (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   /**
    * SpSetItem:string:
@@ -102,9 +98,7 @@ sp_set_item_class_init (SpSetItemClass *klass)
    * Since: 1.0
    */
   properties[PROP_STRING] =
-    g_param_spec_string ("string", NULL, NULL,
-                         NULL,
-                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+      g_param_spec_string ("string", NULL, NULL, NULL, (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -137,8 +131,7 @@ _sp_set_item_new_take (GValue *value)
  * Since: 1.0
  */
 void
-sp_set_item_get_value (SpSetItem *self,
-                       GValue    *value)
+sp_set_item_get_value (SpSetItem *self, GValue *value)
 {
   g_return_if_fail (SP_IS_SET_ITEM (self));
   g_return_if_fail (value != NULL && !G_IS_VALUE (value));
@@ -173,8 +166,8 @@ sp_set_item_get_string (SpSetItem *self)
 
       g_value_init (&text, G_TYPE_STRING);
       if (g_value_transform (&self->value, &text))
-        g_object_set_data_full (G_OBJECT (self), "sp-set-item-string",
-                                g_value_dup_string (&text), g_free);
+        g_object_set_data_full (G_OBJECT (self), "sp-set-item-string", g_value_dup_string (&text),
+                                g_free);
       g_value_unset (&text);
     }
 

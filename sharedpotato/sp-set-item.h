@@ -21,9 +21,8 @@ SP_AVAILABLE_IN_ALL
 G_DECLARE_FINAL_TYPE (SpSetItem, sp_set_item, SP, SET_ITEM, GObject)
 
 SP_AVAILABLE_IN_ALL
-void          sp_set_item_get_value  (SpSetItem *self,
-                                      GValue    *value);
+void sp_set_item_get_value (SpSetItem *self, GValue *value);
 SP_AVAILABLE_IN_ALL
-const char   *sp_set_item_get_string (SpSetItem *self);
+const char *sp_set_item_get_string (SpSetItem *self);
 
 G_END_DECLS

@@ -33,7 +33,7 @@ struct _SpSetItems
   GEqualFunc  equal;
   /* Each item's value in the table is its rank of insertion, for a list
    * model that shows them in that order. */
-  gsize       next_rank;
+  gsize next_rank;
 };
 
 G_DEFINE_BOXED_TYPE (SpSetItems, sp_set_items, sp_set_items_ref, sp_set_items_unref)
@@ -92,9 +92,7 @@ sp_set_kind_has_defaults (GType item_type)
 }
 
 SpSetItems *
-sp_set_items_new (GType      item_type,
-                   GHashFunc  hash,
-                   GEqualFunc equal)
+sp_set_items_new (GType item_type, GHashFunc hash, GEqualFunc equal)
 {
   SpSetItems *items = g_new0 (SpSetItems, 1);
 
@@ -148,7 +146,7 @@ void
 sp_set_items_unref (SpSetItems *items)
 {
   GHashTableIter iter;
-  gpointer payload;
+  gpointer       payload;
 
   if (!g_atomic_int_dec_and_test (&items->ref_count))
     return;
@@ -167,39 +165,73 @@ integer_from_value (const GValue *value)
 {
   switch (G_TYPE_FUNDAMENTAL (G_VALUE_TYPE (value)))
     {
-    case G_TYPE_CHAR:    return g_value_get_schar (value);
-    case G_TYPE_UCHAR:   return g_value_get_uchar (value);
-    case G_TYPE_BOOLEAN: return g_value_get_boolean (value) != FALSE;
-    case G_TYPE_INT:     return g_value_get_int (value);
-    case G_TYPE_UINT:    return g_value_get_uint (value);
-    case G_TYPE_LONG:    return g_value_get_long (value);
-    case G_TYPE_ULONG:   return (gint64) g_value_get_ulong (value);
-    case G_TYPE_INT64:   return g_value_get_int64 (value);
-    case G_TYPE_UINT64:  return (gint64) g_value_get_uint64 (value);
-    case G_TYPE_ENUM:    return g_value_get_enum (value);
-    case G_TYPE_FLAGS:   return g_value_get_flags (value);
-    default:             g_assert_not_reached ();
+    case G_TYPE_CHAR:
+      return g_value_get_schar (value);
+    case G_TYPE_UCHAR:
+      return g_value_get_uchar (value);
+    case G_TYPE_BOOLEAN:
+      return g_value_get_boolean (value) != FALSE;
+    case G_TYPE_INT:
+      return g_value_get_int (value);
+    case G_TYPE_UINT:
+      return g_value_get_uint (value);
+    case G_TYPE_LONG:
+      return g_value_get_long (value);
+    case G_TYPE_ULONG:
+      return (gint64) g_value_get_ulong (value);
+    case G_TYPE_INT64:
+      return g_value_get_int64 (value);
+    case G_TYPE_UINT64:
+      return (gint64) g_value_get_uint64 (value);
+    case G_TYPE_ENUM:
+      return g_value_get_enum (value);
+    case G_TYPE_FLAGS:
+      return g_value_get_flags (value);
+    default:
+      g_assert_not_reached ();
     }
 }
 
 static void
-integer_to_value (gint64  n,
-                  GValue *dest)
+integer_to_value (gint64 n, GValue *dest)
 {
   switch (G_TYPE_FUNDAMENTAL (G_VALUE_TYPE (dest)))
     {
-    case G_TYPE_CHAR:    g_value_set_schar (dest, (gint8) n); break;
-    case G_TYPE_UCHAR:   g_value_set_uchar (dest, (guchar) n); break;
-    case G_TYPE_BOOLEAN: g_value_set_boolean (dest, (gboolean) n); break;
-    case G_TYPE_INT:     g_value_set_int (dest, (int) n); break;
-    case G_TYPE_UINT:    g_value_set_uint (dest, (guint) n); break;
-    case G_TYPE_LONG:    g_value_set_long (dest, (long) n); break;
-    case G_TYPE_ULONG:   g_value_set_ulong (dest, (gulong) n); break;
-    case G_TYPE_INT64:   g_value_set_int64 (dest, n); break;
-    case G_TYPE_UINT64:  g_value_set_uint64 (dest, (guint64) n); break;
-    case G_TYPE_ENUM:    g_value_set_enum (dest, (int) n); break;
-    case G_TYPE_FLAGS:   g_value_set_flags (dest, (guint) n); break;
-    default:             g_assert_not_reached ();
+    case G_TYPE_CHAR:
+      g_value_set_schar (dest, (gint8) n);
+      break;
+    case G_TYPE_UCHAR:
+      g_value_set_uchar (dest, (guchar) n);
+      break;
+    case G_TYPE_BOOLEAN:
+      g_value_set_boolean (dest, (gboolean) n);
+      break;
+    case G_TYPE_INT:
+      g_value_set_int (dest, (int) n);
+      break;
+    case G_TYPE_UINT:
+      g_value_set_uint (dest, (guint) n);
+      break;
+    case G_TYPE_LONG:
+      g_value_set_long (dest, (long) n);
+      break;
+    case G_TYPE_ULONG:
+      g_value_set_ulong (dest, (gulong) n);
+      break;
+    case G_TYPE_INT64:
+      g_value_set_int64 (dest, n);
+      break;
+    case G_TYPE_UINT64:
+      g_value_set_uint64 (dest, (guint64) n);
+      break;
+    case G_TYPE_ENUM:
+      g_value_set_enum (dest, (int) n);
+      break;
+    case G_TYPE_FLAGS:
+      g_value_set_flags (dest, (guint) n);
+      break;
+    default:
+      g_assert_not_reached ();
     }
 }
 
@@ -225,15 +257,14 @@ value_is_null_item (const GValue *value)
 
 /* Duplicates the payload of @value, which holds the item type. */
 static gpointer
-payload_from_value (SpSetItems   *items,
-                    const GValue *value)
+payload_from_value (SpSetItems *items, const GValue *value)
 {
   switch (items->kind)
     {
     case SP_SET_KIND_STRING:
       return g_value_dup_string (value);
     case SP_SET_KIND_INTEGER:
-      return g_memdup2 (&(gint64) { integer_from_value (value) }, sizeof (gint64));
+      return g_memdup2 (&(gint64){ integer_from_value (value) }, sizeof (gint64));
     case SP_SET_KIND_OBJECT:
       return g_value_dup_object (value);
     case SP_SET_KIND_BOXED:
@@ -245,17 +276,14 @@ payload_from_value (SpSetItems   *items,
 }
 
 gboolean
-sp_set_items_make_item (SpSetItems    *items,
-                         const GValue  *value,
-                         gpointer      *payload,
-                         GError       **error)
+sp_set_items_make_item (SpSetItems *items, const GValue *value, gpointer *payload, GError **error)
 {
   *payload = NULL;
 
   if (items->kind == SP_SET_KIND_INVALID)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "A set of %s cannot hold items", g_type_name (items->item_type));
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "A set of %s cannot hold items",
+                   g_type_name (items->item_type));
       return FALSE;
     }
 
@@ -283,8 +311,8 @@ sp_set_items_make_item (SpSetItems    *items,
   if (*payload == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "A value of type %s cannot be stored in a set of %s",
-                   G_VALUE_TYPE_NAME (value), g_type_name (items->item_type));
+                   "A value of type %s cannot be stored in a set of %s", G_VALUE_TYPE_NAME (value),
+                   g_type_name (items->item_type));
       return FALSE;
     }
 
@@ -292,8 +320,7 @@ sp_set_items_make_item (SpSetItems    *items,
 }
 
 void
-sp_set_items_free_item (SpSetItems *items,
-                         gpointer    payload)
+sp_set_items_free_item (SpSetItems *items, gpointer payload)
 {
   switch (items->kind)
     {
@@ -314,9 +341,7 @@ sp_set_items_free_item (SpSetItems *items,
 }
 
 void
-sp_set_items_copy_to_value (SpSetItems    *items,
-                             gconstpointer  payload,
-                             GValue        *dest)
+sp_set_items_copy_to_value (SpSetItems *items, gconstpointer payload, GValue *dest)
 {
   g_value_init (dest, items->item_type);
 
@@ -341,9 +366,7 @@ sp_set_items_copy_to_value (SpSetItems    *items,
 }
 
 void
-sp_set_items_take_to_value (SpSetItems *items,
-                             gpointer    payload,
-                             GValue     *dest)
+sp_set_items_take_to_value (SpSetItems *items, gpointer payload, GValue *dest)
 {
   g_value_init (dest, items->item_type);
 
@@ -371,8 +394,7 @@ sp_set_items_take_to_value (SpSetItems *items,
 /* Operations ----------------------------------------------------------- */
 
 gboolean
-sp_set_items_contains (SpSetItems    *items,
-                        gconstpointer  payload)
+sp_set_items_contains (SpSetItems *items, gconstpointer payload)
 {
   return g_hash_table_contains (items->table, payload);
 }
@@ -384,8 +406,7 @@ sp_set_items_size (SpSetItems *items)
 }
 
 gboolean
-sp_set_items_add (SpSetItems *items,
-                   gpointer    payload)
+sp_set_items_add (SpSetItems *items, gpointer payload)
 {
   if (g_hash_table_contains (items->table, payload))
     return FALSE;
@@ -395,8 +416,7 @@ sp_set_items_add (SpSetItems *items,
 }
 
 gpointer
-sp_set_items_steal (SpSetItems    *items,
-                     gconstpointer  payload)
+sp_set_items_steal (SpSetItems *items, gconstpointer payload)
 {
   gpointer stored = NULL;
 
@@ -407,8 +427,7 @@ sp_set_items_steal (SpSetItems    *items,
 }
 
 gpointer *
-sp_set_items_steal_all (SpSetItems *items,
-                         guint      *n_items)
+sp_set_items_steal_all (SpSetItems *items, guint *n_items)
 {
   gpointer *payloads = g_hash_table_get_keys_as_array (items->table, n_items);
 
@@ -418,14 +437,13 @@ sp_set_items_steal_all (SpSetItems *items,
 }
 
 GValue *
-sp_set_items_snapshot (SpSetItems *items,
-                        guint      *n_items)
+sp_set_items_snapshot (SpSetItems *items, guint *n_items)
 {
   /* One more: an empty snapshot is an empty array, not NULL. */
-  GValue *values = g_new0 (GValue, g_hash_table_size (items->table) + 1);
+  GValue        *values = g_new0 (GValue, g_hash_table_size (items->table) + 1);
   GHashTableIter iter;
-  gpointer payload;
-  guint n = 0;
+  gpointer       payload;
+  guint          n = 0;
 
   g_hash_table_iter_init (&iter, items->table);
   while (g_hash_table_iter_next (&iter, &payload, NULL))
@@ -442,8 +460,7 @@ typedef struct
 } Ranked;
 
 static int
-compare_ranks (gconstpointer a,
-               gconstpointer b)
+compare_ranks (gconstpointer a, gconstpointer b)
 {
   gsize ra = ((const Ranked *) a)->rank, rb = ((const Ranked *) b)->rank;
 
@@ -452,19 +469,18 @@ compare_ranks (gconstpointer a,
 
 /* A snapshot in the order the items were added. */
 GValue *
-sp_set_items_snapshot_in_order (SpSetItems *items,
-                                 guint      *n_items)
+sp_set_items_snapshot_in_order (SpSetItems *items, guint *n_items)
 {
-  guint n = g_hash_table_size (items->table);
+  guint              n = g_hash_table_size (items->table);
   g_autofree Ranked *ranked = g_new (Ranked, MAX (n, 1));
-  GValue *values = g_new0 (GValue, n + 1);
-  GHashTableIter iter;
-  gpointer payload, rank;
-  guint i = 0;
+  GValue            *values = g_new0 (GValue, n + 1);
+  GHashTableIter     iter;
+  gpointer           payload, rank;
+  guint              i = 0;
 
   g_hash_table_iter_init (&iter, items->table);
   while (g_hash_table_iter_next (&iter, &payload, &rank))
-    ranked[i++] = (Ranked) { GPOINTER_TO_SIZE (rank), payload };
+    ranked[i++] = (Ranked){ GPOINTER_TO_SIZE (rank), payload };
   qsort (ranked, n, sizeof *ranked, compare_ranks);
   for (i = 0; i < n; i++)
     sp_set_items_copy_to_value (items, ranked[i].payload, &values[i]);

@@ -13,7 +13,8 @@
 /**
  * SpSetQuery:
  *
- * A read-only view of a [class@Sharedpotato.SharedSet]: it can ask whether the set contains an item, its size, and for a snapshot, nothing else.
+ * A read-only view of a [class@Sharedpotato.SharedSet]: it can ask whether the set contains an
+ * item, its size, and for a snapshot, nothing else.
  *
  * Get one with [method@Sharedpotato.SharedSet.get_query] and hand it to a
  * component that should have exactly these capabilities. The view keeps
@@ -50,7 +51,9 @@ sp_set_query_view_init (SpViewInterface *iface)
   iface->is_closed = sp_set_query_view_is_closed;
 }
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (SpSetQuery, sp_set_query, G_TYPE_OBJECT,
+G_DEFINE_FINAL_TYPE_WITH_CODE (SpSetQuery,
+                               sp_set_query,
+                               G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (SP_TYPE_VIEW, sp_set_query_view_init))
 
 SpSetQuery *
@@ -100,21 +103,21 @@ sp_set_query_init (SpSetQuery *self)
  * Since: 1.0
  */
 void
-sp_set_query_contains_async (SpSetQuery          *self,
-                             const GValue        *item,
-                             int                  timeout_ms,
-                             GCancellable        *cancellable,
-                             GAsyncReadyCallback  callback,
-                             gpointer             user_data)
+sp_set_query_contains_async (SpSetQuery         *self,
+                             const GValue       *item,
+                             int                 timeout_ms,
+                             GCancellable       *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer            user_data)
 {
   g_return_if_fail (SP_IS_SET_QUERY (self));
   g_return_if_fail (G_IS_VALUE (item));
   g_return_if_fail (timeout_ms >= -1);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  _sp_shared_set_call_async (self->set, self, SP_SET_OP_CONTAINS, item, timeout_ms,
-                             cancellable, callback, user_data,
-                             sp_set_query_contains_async, "sp_set_query_contains_async");
+  _sp_shared_set_call_async (self->set, self, SP_SET_OP_CONTAINS, item, timeout_ms, cancellable,
+                             callback, user_data, sp_set_query_contains_async,
+                             "sp_set_query_contains_async");
 }
 
 /**
@@ -131,13 +134,13 @@ sp_set_query_contains_async (SpSetQuery          *self,
  * Since: 1.0
  */
 gboolean
-sp_set_query_contains_finish (SpSetQuery    *self,
-                              GAsyncResult  *result,
-                              gboolean      *contains,
-                              GError       **error)
+sp_set_query_contains_finish (SpSetQuery   *self,
+                              GAsyncResult *result,
+                              gboolean     *contains,
+                              GError      **error)
 {
   SpSetOutcome outcome;
-  gboolean ok;
+  gboolean     ok;
 
   g_return_val_if_fail (SP_IS_SET_QUERY (self), FALSE);
 
@@ -162,19 +165,19 @@ sp_set_query_contains_finish (SpSetQuery    *self,
  * Since: 1.0
  */
 void
-sp_set_query_size_async (SpSetQuery          *self,
-                         int                  timeout_ms,
-                         GCancellable        *cancellable,
-                         GAsyncReadyCallback  callback,
-                         gpointer             user_data)
+sp_set_query_size_async (SpSetQuery         *self,
+                         int                 timeout_ms,
+                         GCancellable       *cancellable,
+                         GAsyncReadyCallback callback,
+                         gpointer            user_data)
 {
   g_return_if_fail (SP_IS_SET_QUERY (self));
   g_return_if_fail (timeout_ms >= -1);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  _sp_shared_set_call_async (self->set, self, SP_SET_OP_SIZE, NULL, timeout_ms,
-                             cancellable, callback, user_data,
-                             sp_set_query_size_async, "sp_set_query_size_async");
+  _sp_shared_set_call_async (self->set, self, SP_SET_OP_SIZE, NULL, timeout_ms, cancellable,
+                             callback, user_data, sp_set_query_size_async,
+                             "sp_set_query_size_async");
 }
 
 /**
@@ -191,13 +194,10 @@ sp_set_query_size_async (SpSetQuery          *self,
  * Since: 1.0
  */
 gboolean
-sp_set_query_size_finish (SpSetQuery    *self,
-                          GAsyncResult  *result,
-                          guint         *size,
-                          GError       **error)
+sp_set_query_size_finish (SpSetQuery *self, GAsyncResult *result, guint *size, GError **error)
 {
   SpSetOutcome outcome;
-  gboolean ok;
+  gboolean     ok;
 
   g_return_val_if_fail (SP_IS_SET_QUERY (self), FALSE);
 
@@ -224,19 +224,19 @@ sp_set_query_size_finish (SpSetQuery    *self,
  * Since: 1.0
  */
 void
-sp_set_query_snapshot_async (SpSetQuery          *self,
-                             int                  timeout_ms,
-                             GCancellable        *cancellable,
-                             GAsyncReadyCallback  callback,
-                             gpointer             user_data)
+sp_set_query_snapshot_async (SpSetQuery         *self,
+                             int                 timeout_ms,
+                             GCancellable       *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer            user_data)
 {
   g_return_if_fail (SP_IS_SET_QUERY (self));
   g_return_if_fail (timeout_ms >= -1);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  _sp_shared_set_call_async (self->set, self, SP_SET_OP_SNAPSHOT, NULL, timeout_ms,
-                             cancellable, callback, user_data,
-                             sp_set_query_snapshot_async, "sp_set_query_snapshot_async");
+  _sp_shared_set_call_async (self->set, self, SP_SET_OP_SNAPSHOT, NULL, timeout_ms, cancellable,
+                             callback, user_data, sp_set_query_snapshot_async,
+                             "sp_set_query_snapshot_async");
 }
 
 /**
@@ -256,10 +256,10 @@ sp_set_query_snapshot_async (SpSetQuery          *self,
  * Since: 1.0
  */
 GValue *
-sp_set_query_snapshot_finish (SpSetQuery    *self,
-                              GAsyncResult  *result,
-                              guint         *n_items,
-                              GError       **error)
+sp_set_query_snapshot_finish (SpSetQuery   *self,
+                              GAsyncResult *result,
+                              guint        *n_items,
+                              GError      **error)
 {
   SpSetOutcome outcome;
 
@@ -290,13 +290,10 @@ sp_set_query_snapshot_finish (SpSetQuery    *self,
  * Since: 1.0
  */
 gboolean
-sp_set_query_try_contains (SpSetQuery    *self,
-                           const GValue  *item,
-                           gboolean      *contains,
-                           GError       **error)
+sp_set_query_try_contains (SpSetQuery *self, const GValue *item, gboolean *contains, GError **error)
 {
   SpSetOutcome outcome;
-  gboolean ok;
+  gboolean     ok;
 
   g_return_val_if_fail (SP_IS_SET_QUERY (self), FALSE);
   g_return_val_if_fail (G_IS_VALUE (item), FALSE);
@@ -329,15 +326,15 @@ sp_set_query_try_contains (SpSetQuery    *self,
  * Since: 1.0
  */
 gboolean
-sp_set_query_contains_sync (SpSetQuery    *self,
-                            const GValue  *item,
-                            int            timeout_ms,
-                            GCancellable  *cancellable,
-                            gboolean      *contains,
-                            GError       **error)
+sp_set_query_contains_sync (SpSetQuery   *self,
+                            const GValue *item,
+                            int           timeout_ms,
+                            GCancellable *cancellable,
+                            gboolean     *contains,
+                            GError      **error)
 {
   SpSetOutcome outcome;
-  gboolean ok;
+  gboolean     ok;
 
   g_return_val_if_fail (SP_IS_SET_QUERY (self), FALSE);
   g_return_val_if_fail (timeout_ms >= -1, FALSE);
@@ -372,22 +369,22 @@ sp_set_query_contains_sync (SpSetQuery    *self,
  * Since: 1.0
  */
 gboolean
-sp_set_query_size_sync (SpSetQuery    *self,
-                        int            timeout_ms,
-                        GCancellable  *cancellable,
-                        guint         *size,
-                        GError       **error)
+sp_set_query_size_sync (SpSetQuery   *self,
+                        int           timeout_ms,
+                        GCancellable *cancellable,
+                        guint        *size,
+                        GError      **error)
 {
   SpSetOutcome outcome;
-  gboolean ok;
+  gboolean     ok;
 
   g_return_val_if_fail (SP_IS_SET_QUERY (self), FALSE);
   g_return_val_if_fail (timeout_ms >= -1, FALSE);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  ok = _sp_shared_set_call_sync (self->set, SP_SET_OP_SIZE, NULL, timeout_ms, cancellable,
-                                 &outcome, G_STRFUNC, error);
+  ok = _sp_shared_set_call_sync (self->set, SP_SET_OP_SIZE, NULL, timeout_ms, cancellable, &outcome,
+                                 G_STRFUNC, error);
   if (size != NULL)
     *size = outcome.size;
 
@@ -414,11 +411,11 @@ sp_set_query_size_sync (SpSetQuery    *self,
  * Since: 1.0
  */
 GValue *
-sp_set_query_snapshot_sync (SpSetQuery    *self,
-                            int            timeout_ms,
-                            GCancellable  *cancellable,
-                            guint         *n_items,
-                            GError       **error)
+sp_set_query_snapshot_sync (SpSetQuery   *self,
+                            int           timeout_ms,
+                            GCancellable *cancellable,
+                            guint        *n_items,
+                            GError      **error)
 {
   SpSetOutcome outcome;
 
@@ -428,8 +425,8 @@ sp_set_query_snapshot_sync (SpSetQuery    *self,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
   g_return_val_if_fail (n_items != NULL, NULL);
 
-  _sp_shared_set_call_sync (self->set, SP_SET_OP_SNAPSHOT, NULL, timeout_ms, cancellable,
-                            &outcome, G_STRFUNC, error);
+  _sp_shared_set_call_sync (self->set, SP_SET_OP_SNAPSHOT, NULL, timeout_ms, cancellable, &outcome,
+                            G_STRFUNC, error);
   *n_items = outcome.size;
 
   return outcome.snapshot;

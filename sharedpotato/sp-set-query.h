@@ -21,63 +21,61 @@ SP_AVAILABLE_IN_ALL
 G_DECLARE_FINAL_TYPE (SpSetQuery, sp_set_query, SP, SET_QUERY, GObject)
 
 SP_AVAILABLE_IN_ALL
-void       sp_set_query_contains_async   (SpSetQuery          *self,
-                                          const GValue        *item,
-                                          int                  timeout_ms,
-                                          GCancellable        *cancellable,
-                                          GAsyncReadyCallback  callback,
-                                          gpointer             user_data);
+void sp_set_query_contains_async (SpSetQuery         *self,
+                                  const GValue       *item,
+                                  int                 timeout_ms,
+                                  GCancellable       *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer            user_data);
 SP_AVAILABLE_IN_ALL
-gboolean   sp_set_query_contains_finish  (SpSetQuery    *self,
-                                          GAsyncResult  *result,
-                                          gboolean      *contains,
-                                          GError       **error);
+gboolean sp_set_query_contains_finish (SpSetQuery   *self,
+                                       GAsyncResult *result,
+                                       gboolean     *contains,
+                                       GError      **error);
 SP_AVAILABLE_IN_ALL
-void       sp_set_query_size_async       (SpSetQuery          *self,
-                                          int                  timeout_ms,
-                                          GCancellable        *cancellable,
-                                          GAsyncReadyCallback  callback,
-                                          gpointer             user_data);
+void sp_set_query_size_async (SpSetQuery         *self,
+                              int                 timeout_ms,
+                              GCancellable       *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer            user_data);
 SP_AVAILABLE_IN_ALL
-gboolean   sp_set_query_size_finish      (SpSetQuery    *self,
-                                          GAsyncResult  *result,
-                                          guint         *size,
-                                          GError       **error);
+gboolean
+sp_set_query_size_finish (SpSetQuery *self, GAsyncResult *result, guint *size, GError **error);
 SP_AVAILABLE_IN_ALL
-void       sp_set_query_snapshot_async   (SpSetQuery          *self,
-                                          int                  timeout_ms,
-                                          GCancellable        *cancellable,
-                                          GAsyncReadyCallback  callback,
-                                          gpointer             user_data);
+void sp_set_query_snapshot_async (SpSetQuery         *self,
+                                  int                 timeout_ms,
+                                  GCancellable       *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer            user_data);
 SP_AVAILABLE_IN_ALL
-GValue *   sp_set_query_snapshot_finish  (SpSetQuery    *self,
-                                          GAsyncResult  *result,
-                                          guint         *n_items,
-                                          GError       **error);
+GValue *sp_set_query_snapshot_finish (SpSetQuery   *self,
+                                      GAsyncResult *result,
+                                      guint        *n_items,
+                                      GError      **error);
 SP_AVAILABLE_IN_ALL
-gboolean   sp_set_query_try_contains     (SpSetQuery    *self,
-                                          const GValue  *item,
-                                          gboolean      *contains,
-                                          GError       **error);
+gboolean sp_set_query_try_contains (SpSetQuery   *self,
+                                    const GValue *item,
+                                    gboolean     *contains,
+                                    GError      **error);
 
 SP_AVAILABLE_IN_ALL
-gboolean sp_set_query_contains_sync (SpSetQuery    *self,
-                                     const GValue  *item,
-                                     int            timeout_ms,
-                                     GCancellable  *cancellable,
-                                     gboolean      *contains,
-                                     GError       **error);
+gboolean sp_set_query_contains_sync (SpSetQuery   *self,
+                                     const GValue *item,
+                                     int           timeout_ms,
+                                     GCancellable *cancellable,
+                                     gboolean     *contains,
+                                     GError      **error);
 SP_AVAILABLE_IN_ALL
-gboolean sp_set_query_size_sync (SpSetQuery    *self,
-                                 int            timeout_ms,
-                                 GCancellable  *cancellable,
-                                 guint         *size,
-                                 GError       **error);
+gboolean sp_set_query_size_sync (SpSetQuery   *self,
+                                 int           timeout_ms,
+                                 GCancellable *cancellable,
+                                 guint        *size,
+                                 GError      **error);
 SP_AVAILABLE_IN_ALL
-GValue * sp_set_query_snapshot_sync (SpSetQuery    *self,
-                                     int            timeout_ms,
-                                     GCancellable  *cancellable,
-                                     guint         *n_items,
-                                     GError       **error);
+GValue *sp_set_query_snapshot_sync (SpSetQuery   *self,
+                                    int           timeout_ms,
+                                    GCancellable *cancellable,
+                                    guint        *n_items,
+                                    GError      **error);
 
 G_END_DECLS

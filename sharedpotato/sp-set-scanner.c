@@ -50,7 +50,9 @@ sp_set_scanner_view_init (SpViewInterface *iface)
   iface->is_closed = sp_set_scanner_view_is_closed;
 }
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (SpSetScanner, sp_set_scanner, G_TYPE_OBJECT,
+G_DEFINE_FINAL_TYPE_WITH_CODE (SpSetScanner,
+                               sp_set_scanner,
+                               G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (SP_TYPE_VIEW, sp_set_scanner_view_init))
 
 SpSetScanner *
@@ -100,19 +102,19 @@ sp_set_scanner_init (SpSetScanner *self)
  * Since: 1.0
  */
 void
-sp_set_scanner_snapshot_async (SpSetScanner        *self,
-                               int                  timeout_ms,
-                               GCancellable        *cancellable,
-                               GAsyncReadyCallback  callback,
-                               gpointer             user_data)
+sp_set_scanner_snapshot_async (SpSetScanner       *self,
+                               int                 timeout_ms,
+                               GCancellable       *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer            user_data)
 {
   g_return_if_fail (SP_IS_SET_SCANNER (self));
   g_return_if_fail (timeout_ms >= -1);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  _sp_shared_set_call_async (self->set, self, SP_SET_OP_SNAPSHOT, NULL, timeout_ms,
-                             cancellable, callback, user_data,
-                             sp_set_scanner_snapshot_async, "sp_set_scanner_snapshot_async");
+  _sp_shared_set_call_async (self->set, self, SP_SET_OP_SNAPSHOT, NULL, timeout_ms, cancellable,
+                             callback, user_data, sp_set_scanner_snapshot_async,
+                             "sp_set_scanner_snapshot_async");
 }
 
 /**
@@ -132,10 +134,10 @@ sp_set_scanner_snapshot_async (SpSetScanner        *self,
  * Since: 1.0
  */
 GValue *
-sp_set_scanner_snapshot_finish (SpSetScanner  *self,
-                                GAsyncResult  *result,
-                                guint         *n_items,
-                                GError       **error)
+sp_set_scanner_snapshot_finish (SpSetScanner *self,
+                                GAsyncResult *result,
+                                guint        *n_items,
+                                GError      **error)
 {
   SpSetOutcome outcome;
 
@@ -168,11 +170,11 @@ sp_set_scanner_snapshot_finish (SpSetScanner  *self,
  * Since: 1.0
  */
 GValue *
-sp_set_scanner_snapshot_sync (SpSetScanner  *self,
-                              int            timeout_ms,
-                              GCancellable  *cancellable,
-                              guint         *n_items,
-                              GError       **error)
+sp_set_scanner_snapshot_sync (SpSetScanner *self,
+                              int           timeout_ms,
+                              GCancellable *cancellable,
+                              guint        *n_items,
+                              GError      **error)
 {
   SpSetOutcome outcome;
 
@@ -182,8 +184,8 @@ sp_set_scanner_snapshot_sync (SpSetScanner  *self,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
   g_return_val_if_fail (n_items != NULL, NULL);
 
-  _sp_shared_set_call_sync (self->set, SP_SET_OP_SNAPSHOT, NULL, timeout_ms, cancellable,
-                            &outcome, G_STRFUNC, error);
+  _sp_shared_set_call_sync (self->set, SP_SET_OP_SNAPSHOT, NULL, timeout_ms, cancellable, &outcome,
+                            G_STRFUNC, error);
   *n_items = outcome.size;
 
   return outcome.snapshot;

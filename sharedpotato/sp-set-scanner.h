@@ -21,22 +21,22 @@ SP_AVAILABLE_IN_ALL
 G_DECLARE_FINAL_TYPE (SpSetScanner, sp_set_scanner, SP, SET_SCANNER, GObject)
 
 SP_AVAILABLE_IN_ALL
-void       sp_set_scanner_snapshot_async   (SpSetScanner        *self,
-                                            int                  timeout_ms,
-                                            GCancellable        *cancellable,
-                                            GAsyncReadyCallback  callback,
-                                            gpointer             user_data);
+void sp_set_scanner_snapshot_async (SpSetScanner       *self,
+                                    int                 timeout_ms,
+                                    GCancellable       *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer            user_data);
 SP_AVAILABLE_IN_ALL
-GValue *   sp_set_scanner_snapshot_finish  (SpSetScanner  *self,
-                                            GAsyncResult  *result,
-                                            guint         *n_items,
-                                            GError       **error);
+GValue *sp_set_scanner_snapshot_finish (SpSetScanner *self,
+                                        GAsyncResult *result,
+                                        guint        *n_items,
+                                        GError      **error);
 
 SP_AVAILABLE_IN_ALL
-GValue * sp_set_scanner_snapshot_sync (SpSetScanner  *self,
-                                       int            timeout_ms,
-                                       GCancellable  *cancellable,
-                                       guint         *n_items,
-                                       GError       **error);
+GValue *sp_set_scanner_snapshot_sync (SpSetScanner *self,
+                                      int           timeout_ms,
+                                      GCancellable *cancellable,
+                                      guint        *n_items,
+                                      GError      **error);
 
 G_END_DECLS

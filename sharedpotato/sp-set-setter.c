@@ -50,7 +50,9 @@ sp_set_setter_view_init (SpViewInterface *iface)
   iface->is_closed = sp_set_setter_view_is_closed;
 }
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (SpSetSetter, sp_set_setter, G_TYPE_OBJECT,
+G_DEFINE_FINAL_TYPE_WITH_CODE (SpSetSetter,
+                               sp_set_setter,
+                               G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (SP_TYPE_VIEW, sp_set_setter_view_init))
 
 SpSetSetter *
@@ -100,21 +102,21 @@ sp_set_setter_init (SpSetSetter *self)
  * Since: 1.0
  */
 void
-sp_set_setter_add_async (SpSetSetter         *self,
-                         const GValue        *item,
-                         int                  timeout_ms,
-                         GCancellable        *cancellable,
-                         GAsyncReadyCallback  callback,
-                         gpointer             user_data)
+sp_set_setter_add_async (SpSetSetter        *self,
+                         const GValue       *item,
+                         int                 timeout_ms,
+                         GCancellable       *cancellable,
+                         GAsyncReadyCallback callback,
+                         gpointer            user_data)
 {
   g_return_if_fail (SP_IS_SET_SETTER (self));
   g_return_if_fail (G_IS_VALUE (item));
   g_return_if_fail (timeout_ms >= -1);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  _sp_shared_set_call_async (self->set, self, SP_SET_OP_ADD, item, timeout_ms,
-                             cancellable, callback, user_data,
-                             sp_set_setter_add_async, "sp_set_setter_add_async");
+  _sp_shared_set_call_async (self->set, self, SP_SET_OP_ADD, item, timeout_ms, cancellable,
+                             callback, user_data, sp_set_setter_add_async,
+                             "sp_set_setter_add_async");
 }
 
 /**
@@ -131,13 +133,10 @@ sp_set_setter_add_async (SpSetSetter         *self,
  * Since: 1.0
  */
 gboolean
-sp_set_setter_add_finish (SpSetSetter   *self,
-                          GAsyncResult  *result,
-                          gboolean      *added,
-                          GError       **error)
+sp_set_setter_add_finish (SpSetSetter *self, GAsyncResult *result, gboolean *added, GError **error)
 {
   SpSetOutcome outcome;
-  gboolean ok;
+  gboolean     ok;
 
   g_return_val_if_fail (SP_IS_SET_SETTER (self), FALSE);
 
@@ -166,13 +165,10 @@ sp_set_setter_add_finish (SpSetSetter   *self,
  * Since: 1.0
  */
 gboolean
-sp_set_setter_try_add (SpSetSetter   *self,
-                       const GValue  *item,
-                       gboolean      *added,
-                       GError       **error)
+sp_set_setter_try_add (SpSetSetter *self, const GValue *item, gboolean *added, GError **error)
 {
   SpSetOutcome outcome;
-  gboolean ok;
+  gboolean     ok;
 
   g_return_val_if_fail (SP_IS_SET_SETTER (self), FALSE);
   g_return_val_if_fail (G_IS_VALUE (item), FALSE);
@@ -205,15 +201,15 @@ sp_set_setter_try_add (SpSetSetter   *self,
  * Since: 1.0
  */
 gboolean
-sp_set_setter_add_sync (SpSetSetter   *self,
-                        const GValue  *item,
-                        int            timeout_ms,
-                        GCancellable  *cancellable,
-                        gboolean      *added,
-                        GError       **error)
+sp_set_setter_add_sync (SpSetSetter  *self,
+                        const GValue *item,
+                        int           timeout_ms,
+                        GCancellable *cancellable,
+                        gboolean     *added,
+                        GError      **error)
 {
   SpSetOutcome outcome;
-  gboolean ok;
+  gboolean     ok;
 
   g_return_val_if_fail (SP_IS_SET_SETTER (self), FALSE);
   g_return_val_if_fail (timeout_ms >= -1, FALSE);
@@ -221,8 +217,8 @@ sp_set_setter_add_sync (SpSetSetter   *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
   g_return_val_if_fail (G_IS_VALUE (item), FALSE);
 
-  ok = _sp_shared_set_call_sync (self->set, SP_SET_OP_ADD, item, timeout_ms, cancellable,
-                                 &outcome, G_STRFUNC, error);
+  ok = _sp_shared_set_call_sync (self->set, SP_SET_OP_ADD, item, timeout_ms, cancellable, &outcome,
+                                 G_STRFUNC, error);
   if (added != NULL)
     *added = outcome.flag;
 

@@ -13,7 +13,8 @@
 /**
  * SpSetUpdater:
  *
- * A view of a [class@Sharedpotato.SharedSet] that can add, discard, clear, look up, count and copy items, but not close the set.
+ * A view of a [class@Sharedpotato.SharedSet] that can add, discard, clear, look up, count and copy
+ * items, but not close the set.
  *
  * Get one with [method@Sharedpotato.SharedSet.get_updater] and hand it to a
  * component that should have exactly these capabilities. The view keeps
@@ -50,7 +51,9 @@ sp_set_updater_view_init (SpViewInterface *iface)
   iface->is_closed = sp_set_updater_view_is_closed;
 }
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (SpSetUpdater, sp_set_updater, G_TYPE_OBJECT,
+G_DEFINE_FINAL_TYPE_WITH_CODE (SpSetUpdater,
+                               sp_set_updater,
+                               G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (SP_TYPE_VIEW, sp_set_updater_view_init))
 
 SpSetUpdater *
@@ -100,21 +103,21 @@ sp_set_updater_init (SpSetUpdater *self)
  * Since: 1.0
  */
 void
-sp_set_updater_add_async (SpSetUpdater        *self,
-                          const GValue        *item,
-                          int                  timeout_ms,
-                          GCancellable        *cancellable,
-                          GAsyncReadyCallback  callback,
-                          gpointer             user_data)
+sp_set_updater_add_async (SpSetUpdater       *self,
+                          const GValue       *item,
+                          int                 timeout_ms,
+                          GCancellable       *cancellable,
+                          GAsyncReadyCallback callback,
+                          gpointer            user_data)
 {
   g_return_if_fail (SP_IS_SET_UPDATER (self));
   g_return_if_fail (G_IS_VALUE (item));
   g_return_if_fail (timeout_ms >= -1);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  _sp_shared_set_call_async (self->set, self, SP_SET_OP_ADD, item, timeout_ms,
-                             cancellable, callback, user_data,
-                             sp_set_updater_add_async, "sp_set_updater_add_async");
+  _sp_shared_set_call_async (self->set, self, SP_SET_OP_ADD, item, timeout_ms, cancellable,
+                             callback, user_data, sp_set_updater_add_async,
+                             "sp_set_updater_add_async");
 }
 
 /**
@@ -131,13 +134,13 @@ sp_set_updater_add_async (SpSetUpdater        *self,
  * Since: 1.0
  */
 gboolean
-sp_set_updater_add_finish (SpSetUpdater  *self,
-                           GAsyncResult  *result,
-                           gboolean      *added,
-                           GError       **error)
+sp_set_updater_add_finish (SpSetUpdater *self,
+                           GAsyncResult *result,
+                           gboolean     *added,
+                           GError      **error)
 {
   SpSetOutcome outcome;
-  gboolean ok;
+  gboolean     ok;
 
   g_return_val_if_fail (SP_IS_SET_UPDATER (self), FALSE);
 
@@ -164,21 +167,21 @@ sp_set_updater_add_finish (SpSetUpdater  *self,
  * Since: 1.0
  */
 void
-sp_set_updater_discard_async (SpSetUpdater        *self,
-                              const GValue        *item,
-                              int                  timeout_ms,
-                              GCancellable        *cancellable,
-                              GAsyncReadyCallback  callback,
-                              gpointer             user_data)
+sp_set_updater_discard_async (SpSetUpdater       *self,
+                              const GValue       *item,
+                              int                 timeout_ms,
+                              GCancellable       *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer            user_data)
 {
   g_return_if_fail (SP_IS_SET_UPDATER (self));
   g_return_if_fail (G_IS_VALUE (item));
   g_return_if_fail (timeout_ms >= -1);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  _sp_shared_set_call_async (self->set, self, SP_SET_OP_DISCARD, item, timeout_ms,
-                             cancellable, callback, user_data,
-                             sp_set_updater_discard_async, "sp_set_updater_discard_async");
+  _sp_shared_set_call_async (self->set, self, SP_SET_OP_DISCARD, item, timeout_ms, cancellable,
+                             callback, user_data, sp_set_updater_discard_async,
+                             "sp_set_updater_discard_async");
 }
 
 /**
@@ -195,13 +198,13 @@ sp_set_updater_discard_async (SpSetUpdater        *self,
  * Since: 1.0
  */
 gboolean
-sp_set_updater_discard_finish (SpSetUpdater  *self,
-                               GAsyncResult  *result,
-                               gboolean      *removed,
-                               GError       **error)
+sp_set_updater_discard_finish (SpSetUpdater *self,
+                               GAsyncResult *result,
+                               gboolean     *removed,
+                               GError      **error)
 {
   SpSetOutcome outcome;
-  gboolean ok;
+  gboolean     ok;
 
   g_return_val_if_fail (SP_IS_SET_UPDATER (self), FALSE);
 
@@ -228,21 +231,21 @@ sp_set_updater_discard_finish (SpSetUpdater  *self,
  * Since: 1.0
  */
 void
-sp_set_updater_contains_async (SpSetUpdater        *self,
-                               const GValue        *item,
-                               int                  timeout_ms,
-                               GCancellable        *cancellable,
-                               GAsyncReadyCallback  callback,
-                               gpointer             user_data)
+sp_set_updater_contains_async (SpSetUpdater       *self,
+                               const GValue       *item,
+                               int                 timeout_ms,
+                               GCancellable       *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer            user_data)
 {
   g_return_if_fail (SP_IS_SET_UPDATER (self));
   g_return_if_fail (G_IS_VALUE (item));
   g_return_if_fail (timeout_ms >= -1);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  _sp_shared_set_call_async (self->set, self, SP_SET_OP_CONTAINS, item, timeout_ms,
-                             cancellable, callback, user_data,
-                             sp_set_updater_contains_async, "sp_set_updater_contains_async");
+  _sp_shared_set_call_async (self->set, self, SP_SET_OP_CONTAINS, item, timeout_ms, cancellable,
+                             callback, user_data, sp_set_updater_contains_async,
+                             "sp_set_updater_contains_async");
 }
 
 /**
@@ -259,13 +262,13 @@ sp_set_updater_contains_async (SpSetUpdater        *self,
  * Since: 1.0
  */
 gboolean
-sp_set_updater_contains_finish (SpSetUpdater  *self,
-                                GAsyncResult  *result,
-                                gboolean      *contains,
-                                GError       **error)
+sp_set_updater_contains_finish (SpSetUpdater *self,
+                                GAsyncResult *result,
+                                gboolean     *contains,
+                                GError      **error)
 {
   SpSetOutcome outcome;
-  gboolean ok;
+  gboolean     ok;
 
   g_return_val_if_fail (SP_IS_SET_UPDATER (self), FALSE);
 
@@ -290,19 +293,19 @@ sp_set_updater_contains_finish (SpSetUpdater  *self,
  * Since: 1.0
  */
 void
-sp_set_updater_size_async (SpSetUpdater        *self,
-                           int                  timeout_ms,
-                           GCancellable        *cancellable,
-                           GAsyncReadyCallback  callback,
-                           gpointer             user_data)
+sp_set_updater_size_async (SpSetUpdater       *self,
+                           int                 timeout_ms,
+                           GCancellable       *cancellable,
+                           GAsyncReadyCallback callback,
+                           gpointer            user_data)
 {
   g_return_if_fail (SP_IS_SET_UPDATER (self));
   g_return_if_fail (timeout_ms >= -1);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  _sp_shared_set_call_async (self->set, self, SP_SET_OP_SIZE, NULL, timeout_ms,
-                             cancellable, callback, user_data,
-                             sp_set_updater_size_async, "sp_set_updater_size_async");
+  _sp_shared_set_call_async (self->set, self, SP_SET_OP_SIZE, NULL, timeout_ms, cancellable,
+                             callback, user_data, sp_set_updater_size_async,
+                             "sp_set_updater_size_async");
 }
 
 /**
@@ -319,13 +322,10 @@ sp_set_updater_size_async (SpSetUpdater        *self,
  * Since: 1.0
  */
 gboolean
-sp_set_updater_size_finish (SpSetUpdater  *self,
-                            GAsyncResult  *result,
-                            guint         *size,
-                            GError       **error)
+sp_set_updater_size_finish (SpSetUpdater *self, GAsyncResult *result, guint *size, GError **error)
 {
   SpSetOutcome outcome;
-  gboolean ok;
+  gboolean     ok;
 
   g_return_val_if_fail (SP_IS_SET_UPDATER (self), FALSE);
 
@@ -352,19 +352,19 @@ sp_set_updater_size_finish (SpSetUpdater  *self,
  * Since: 1.0
  */
 void
-sp_set_updater_snapshot_async (SpSetUpdater        *self,
-                               int                  timeout_ms,
-                               GCancellable        *cancellable,
-                               GAsyncReadyCallback  callback,
-                               gpointer             user_data)
+sp_set_updater_snapshot_async (SpSetUpdater       *self,
+                               int                 timeout_ms,
+                               GCancellable       *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer            user_data)
 {
   g_return_if_fail (SP_IS_SET_UPDATER (self));
   g_return_if_fail (timeout_ms >= -1);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  _sp_shared_set_call_async (self->set, self, SP_SET_OP_SNAPSHOT, NULL, timeout_ms,
-                             cancellable, callback, user_data,
-                             sp_set_updater_snapshot_async, "sp_set_updater_snapshot_async");
+  _sp_shared_set_call_async (self->set, self, SP_SET_OP_SNAPSHOT, NULL, timeout_ms, cancellable,
+                             callback, user_data, sp_set_updater_snapshot_async,
+                             "sp_set_updater_snapshot_async");
 }
 
 /**
@@ -384,10 +384,10 @@ sp_set_updater_snapshot_async (SpSetUpdater        *self,
  * Since: 1.0
  */
 GValue *
-sp_set_updater_snapshot_finish (SpSetUpdater  *self,
-                                GAsyncResult  *result,
-                                guint         *n_items,
-                                GError       **error)
+sp_set_updater_snapshot_finish (SpSetUpdater *self,
+                                GAsyncResult *result,
+                                guint        *n_items,
+                                GError      **error)
 {
   SpSetOutcome outcome;
 
@@ -414,19 +414,19 @@ sp_set_updater_snapshot_finish (SpSetUpdater  *self,
  * Since: 1.0
  */
 void
-sp_set_updater_clear_async (SpSetUpdater        *self,
-                            int                  timeout_ms,
-                            GCancellable        *cancellable,
-                            GAsyncReadyCallback  callback,
-                            gpointer             user_data)
+sp_set_updater_clear_async (SpSetUpdater       *self,
+                            int                 timeout_ms,
+                            GCancellable       *cancellable,
+                            GAsyncReadyCallback callback,
+                            gpointer            user_data)
 {
   g_return_if_fail (SP_IS_SET_UPDATER (self));
   g_return_if_fail (timeout_ms >= -1);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  _sp_shared_set_call_async (self->set, self, SP_SET_OP_CLEAR, NULL, timeout_ms,
-                             cancellable, callback, user_data,
-                             sp_set_updater_clear_async, "sp_set_updater_clear_async");
+  _sp_shared_set_call_async (self->set, self, SP_SET_OP_CLEAR, NULL, timeout_ms, cancellable,
+                             callback, user_data, sp_set_updater_clear_async,
+                             "sp_set_updater_clear_async");
 }
 
 /**
@@ -442,9 +442,7 @@ sp_set_updater_clear_async (SpSetUpdater        *self,
  * Since: 1.0
  */
 gboolean
-sp_set_updater_clear_finish (SpSetUpdater  *self,
-                             GAsyncResult  *result,
-                             GError       **error)
+sp_set_updater_clear_finish (SpSetUpdater *self, GAsyncResult *result, GError **error)
 {
   SpSetOutcome outcome;
 
@@ -471,13 +469,10 @@ sp_set_updater_clear_finish (SpSetUpdater  *self,
  * Since: 1.0
  */
 gboolean
-sp_set_updater_try_add (SpSetUpdater  *self,
-                        const GValue  *item,
-                        gboolean      *added,
-                        GError       **error)
+sp_set_updater_try_add (SpSetUpdater *self, const GValue *item, gboolean *added, GError **error)
 {
   SpSetOutcome outcome;
-  gboolean ok;
+  gboolean     ok;
 
   g_return_val_if_fail (SP_IS_SET_UPDATER (self), FALSE);
   g_return_val_if_fail (G_IS_VALUE (item), FALSE);
@@ -508,13 +503,13 @@ sp_set_updater_try_add (SpSetUpdater  *self,
  * Since: 1.0
  */
 gboolean
-sp_set_updater_try_discard (SpSetUpdater  *self,
-                            const GValue  *item,
-                            gboolean      *removed,
-                            GError       **error)
+sp_set_updater_try_discard (SpSetUpdater *self,
+                            const GValue *item,
+                            gboolean     *removed,
+                            GError      **error)
 {
   SpSetOutcome outcome;
-  gboolean ok;
+  gboolean     ok;
 
   g_return_val_if_fail (SP_IS_SET_UPDATER (self), FALSE);
   g_return_val_if_fail (G_IS_VALUE (item), FALSE);
@@ -545,13 +540,13 @@ sp_set_updater_try_discard (SpSetUpdater  *self,
  * Since: 1.0
  */
 gboolean
-sp_set_updater_try_contains (SpSetUpdater  *self,
-                             const GValue  *item,
-                             gboolean      *contains,
-                             GError       **error)
+sp_set_updater_try_contains (SpSetUpdater *self,
+                             const GValue *item,
+                             gboolean     *contains,
+                             GError      **error)
 {
   SpSetOutcome outcome;
-  gboolean ok;
+  gboolean     ok;
 
   g_return_val_if_fail (SP_IS_SET_UPDATER (self), FALSE);
   g_return_val_if_fail (G_IS_VALUE (item), FALSE);
@@ -584,15 +579,15 @@ sp_set_updater_try_contains (SpSetUpdater  *self,
  * Since: 1.0
  */
 gboolean
-sp_set_updater_add_sync (SpSetUpdater  *self,
-                         const GValue  *item,
-                         int            timeout_ms,
-                         GCancellable  *cancellable,
-                         gboolean      *added,
-                         GError       **error)
+sp_set_updater_add_sync (SpSetUpdater *self,
+                         const GValue *item,
+                         int           timeout_ms,
+                         GCancellable *cancellable,
+                         gboolean     *added,
+                         GError      **error)
 {
   SpSetOutcome outcome;
-  gboolean ok;
+  gboolean     ok;
 
   g_return_val_if_fail (SP_IS_SET_UPDATER (self), FALSE);
   g_return_val_if_fail (timeout_ms >= -1, FALSE);
@@ -600,8 +595,8 @@ sp_set_updater_add_sync (SpSetUpdater  *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
   g_return_val_if_fail (G_IS_VALUE (item), FALSE);
 
-  ok = _sp_shared_set_call_sync (self->set, SP_SET_OP_ADD, item, timeout_ms, cancellable,
-                                 &outcome, G_STRFUNC, error);
+  ok = _sp_shared_set_call_sync (self->set, SP_SET_OP_ADD, item, timeout_ms, cancellable, &outcome,
+                                 G_STRFUNC, error);
   if (added != NULL)
     *added = outcome.flag;
 
@@ -628,15 +623,15 @@ sp_set_updater_add_sync (SpSetUpdater  *self,
  * Since: 1.0
  */
 gboolean
-sp_set_updater_discard_sync (SpSetUpdater  *self,
-                             const GValue  *item,
-                             int            timeout_ms,
-                             GCancellable  *cancellable,
-                             gboolean      *discarded,
-                             GError       **error)
+sp_set_updater_discard_sync (SpSetUpdater *self,
+                             const GValue *item,
+                             int           timeout_ms,
+                             GCancellable *cancellable,
+                             gboolean     *discarded,
+                             GError      **error)
 {
   SpSetOutcome outcome;
-  gboolean ok;
+  gboolean     ok;
 
   g_return_val_if_fail (SP_IS_SET_UPDATER (self), FALSE);
   g_return_val_if_fail (timeout_ms >= -1, FALSE);
@@ -672,15 +667,15 @@ sp_set_updater_discard_sync (SpSetUpdater  *self,
  * Since: 1.0
  */
 gboolean
-sp_set_updater_contains_sync (SpSetUpdater  *self,
-                              const GValue  *item,
-                              int            timeout_ms,
-                              GCancellable  *cancellable,
-                              gboolean      *contains,
-                              GError       **error)
+sp_set_updater_contains_sync (SpSetUpdater *self,
+                              const GValue *item,
+                              int           timeout_ms,
+                              GCancellable *cancellable,
+                              gboolean     *contains,
+                              GError      **error)
 {
   SpSetOutcome outcome;
-  gboolean ok;
+  gboolean     ok;
 
   g_return_val_if_fail (SP_IS_SET_UPDATER (self), FALSE);
   g_return_val_if_fail (timeout_ms >= -1, FALSE);
@@ -715,22 +710,22 @@ sp_set_updater_contains_sync (SpSetUpdater  *self,
  * Since: 1.0
  */
 gboolean
-sp_set_updater_size_sync (SpSetUpdater  *self,
-                          int            timeout_ms,
-                          GCancellable  *cancellable,
-                          guint         *size,
-                          GError       **error)
+sp_set_updater_size_sync (SpSetUpdater *self,
+                          int           timeout_ms,
+                          GCancellable *cancellable,
+                          guint        *size,
+                          GError      **error)
 {
   SpSetOutcome outcome;
-  gboolean ok;
+  gboolean     ok;
 
   g_return_val_if_fail (SP_IS_SET_UPDATER (self), FALSE);
   g_return_val_if_fail (timeout_ms >= -1, FALSE);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  ok = _sp_shared_set_call_sync (self->set, SP_SET_OP_SIZE, NULL, timeout_ms, cancellable,
-                                 &outcome, G_STRFUNC, error);
+  ok = _sp_shared_set_call_sync (self->set, SP_SET_OP_SIZE, NULL, timeout_ms, cancellable, &outcome,
+                                 G_STRFUNC, error);
   if (size != NULL)
     *size = outcome.size;
 
@@ -757,11 +752,11 @@ sp_set_updater_size_sync (SpSetUpdater  *self,
  * Since: 1.0
  */
 GValue *
-sp_set_updater_snapshot_sync (SpSetUpdater  *self,
-                              int            timeout_ms,
-                              GCancellable  *cancellable,
-                              guint         *n_items,
-                              GError       **error)
+sp_set_updater_snapshot_sync (SpSetUpdater *self,
+                              int           timeout_ms,
+                              GCancellable *cancellable,
+                              guint        *n_items,
+                              GError      **error)
 {
   SpSetOutcome outcome;
 
@@ -771,8 +766,8 @@ sp_set_updater_snapshot_sync (SpSetUpdater  *self,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
   g_return_val_if_fail (n_items != NULL, NULL);
 
-  _sp_shared_set_call_sync (self->set, SP_SET_OP_SNAPSHOT, NULL, timeout_ms, cancellable,
-                            &outcome, G_STRFUNC, error);
+  _sp_shared_set_call_sync (self->set, SP_SET_OP_SNAPSHOT, NULL, timeout_ms, cancellable, &outcome,
+                            G_STRFUNC, error);
   *n_items = outcome.size;
 
   return outcome.snapshot;
@@ -796,13 +791,13 @@ sp_set_updater_snapshot_sync (SpSetUpdater  *self,
  * Since: 1.0
  */
 gboolean
-sp_set_updater_clear_sync (SpSetUpdater  *self,
-                           int            timeout_ms,
-                           GCancellable  *cancellable,
-                           GError       **error)
+sp_set_updater_clear_sync (SpSetUpdater *self,
+                           int           timeout_ms,
+                           GCancellable *cancellable,
+                           GError      **error)
 {
   SpSetOutcome outcome;
-  gboolean ok;
+  gboolean     ok;
 
   g_return_val_if_fail (SP_IS_SET_UPDATER (self), FALSE);
   g_return_val_if_fail (timeout_ms >= -1, FALSE);

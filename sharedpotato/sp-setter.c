@@ -51,7 +51,9 @@ sp_setter_view_init (SpViewInterface *iface)
   iface->is_closed = sp_setter_view_is_closed;
 }
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (SpSetter, sp_setter, G_TYPE_OBJECT,
+G_DEFINE_FINAL_TYPE_WITH_CODE (SpSetter,
+                               sp_setter,
+                               G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (SP_TYPE_VIEW, sp_setter_view_init))
 
 SpSetter *
@@ -101,12 +103,12 @@ sp_setter_init (SpSetter *self)
  * Since: 1.0
  */
 void
-sp_setter_set_async (SpSetter            *self,
-                      const GValue        *value,
-                      int                  timeout_ms,
-                      GCancellable        *cancellable,
-                      GAsyncReadyCallback  callback,
-                      gpointer             user_data)
+sp_setter_set_async (SpSetter           *self,
+                     const GValue       *value,
+                     int                 timeout_ms,
+                     GCancellable       *cancellable,
+                     GAsyncReadyCallback callback,
+                     gpointer            user_data)
 {
   g_return_if_fail (SP_IS_SETTER (self));
   g_return_if_fail (G_IS_VALUE (value));
@@ -130,9 +132,7 @@ sp_setter_set_async (SpSetter            *self,
  * Since: 1.0
  */
 gboolean
-sp_setter_set_finish (SpSetter       *self,
-                       GAsyncResult   *result,
-                       GError        **error)
+sp_setter_set_finish (SpSetter *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (SP_IS_SETTER (self), FALSE);
 
@@ -154,11 +154,11 @@ sp_setter_set_finish (SpSetter       *self,
  * Since: 1.0
  */
 void
-sp_setter_get_async (SpSetter            *self,
-                      int                  timeout_ms,
-                      GCancellable        *cancellable,
-                      GAsyncReadyCallback  callback,
-                      gpointer             user_data)
+sp_setter_get_async (SpSetter           *self,
+                     int                 timeout_ms,
+                     GCancellable       *cancellable,
+                     GAsyncReadyCallback callback,
+                     gpointer            user_data)
 {
   g_return_if_fail (SP_IS_SETTER (self));
   g_return_if_fail (timeout_ms >= -1);
@@ -183,10 +183,7 @@ sp_setter_get_async (SpSetter            *self,
  * Since: 1.0
  */
 gboolean
-sp_setter_get_finish (SpSetter       *self,
-                       GAsyncResult   *result,
-                       GValue         *value,
-                       GError        **error)
+sp_setter_get_finish (SpSetter *self, GAsyncResult *result, GValue *value, GError **error)
 {
   g_return_val_if_fail (SP_IS_SETTER (self), FALSE);
 
@@ -208,11 +205,11 @@ sp_setter_get_finish (SpSetter       *self,
  * Since: 1.0
  */
 void
-sp_setter_peek_async (SpSetter            *self,
-                      int                  timeout_ms,
-                      GCancellable        *cancellable,
-                      GAsyncReadyCallback  callback,
-                      gpointer             user_data)
+sp_setter_peek_async (SpSetter           *self,
+                      int                 timeout_ms,
+                      GCancellable       *cancellable,
+                      GAsyncReadyCallback callback,
+                      gpointer            user_data)
 {
   g_return_if_fail (SP_IS_SETTER (self));
   g_return_if_fail (timeout_ms >= -1);
@@ -239,11 +236,11 @@ sp_setter_peek_async (SpSetter            *self,
  * Since: 1.0
  */
 gboolean
-sp_setter_peek_finish (SpSetter      *self,
-                       GAsyncResult  *result,
-                       gboolean      *initialized,
-                       GValue        *value,
-                       GError       **error)
+sp_setter_peek_finish (SpSetter     *self,
+                       GAsyncResult *result,
+                       gboolean     *initialized,
+                       GValue       *value,
+                       GError      **error)
 {
   g_return_val_if_fail (SP_IS_SETTER (self), FALSE);
 
@@ -266,8 +263,7 @@ sp_setter_peek_finish (SpSetter      *self,
  * Since: 1.0
  */
 gboolean
-sp_setter_try_get (SpSetter *self,
-                   GValue   *value)
+sp_setter_try_get (SpSetter *self, GValue *value)
 {
   g_return_val_if_fail (SP_IS_SETTER (self), FALSE);
 
@@ -294,11 +290,11 @@ sp_setter_try_get (SpSetter *self,
  * Since: 1.0
  */
 gboolean
-sp_setter_get_sync (SpSetter      *self,
-                    int            timeout_ms,
-                    GCancellable  *cancellable,
-                    GValue        *value,
-                    GError       **error)
+sp_setter_get_sync (SpSetter     *self,
+                    int           timeout_ms,
+                    GCancellable *cancellable,
+                    GValue       *value,
+                    GError      **error)
 {
   g_return_val_if_fail (SP_IS_SETTER (self), FALSE);
   g_return_val_if_fail (timeout_ms >= -1, FALSE);
@@ -329,11 +325,11 @@ sp_setter_get_sync (SpSetter      *self,
  * Since: 1.0
  */
 gboolean
-sp_setter_set_sync (SpSetter      *self,
-                    const GValue  *value,
-                    int            timeout_ms,
-                    GCancellable  *cancellable,
-                    GError       **error)
+sp_setter_set_sync (SpSetter     *self,
+                    const GValue *value,
+                    int           timeout_ms,
+                    GCancellable *cancellable,
+                    GError      **error)
 {
   g_return_val_if_fail (SP_IS_SETTER (self), FALSE);
   g_return_val_if_fail (timeout_ms >= -1, FALSE);

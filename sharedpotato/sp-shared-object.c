@@ -147,7 +147,6 @@
  * Since: 1.0
  */
 
-
 typedef enum
 {
   INIT_IDLE,
@@ -159,7 +158,7 @@ typedef enum
  * initializer while it runs cannot free what it is using. */
 typedef struct
 {
-  int              ref_count;  /* inline atomics: TSan sees them */
+  int              ref_count; /* inline atomics: TSan sees them */
   SpInitializeFunc func;
   gpointer         user_data;
   GDestroyNotify   notify;
@@ -180,25 +179,25 @@ typedef enum
   OP_CLEAR,
   OP_LOCK,
   OP_CLOSE,
-  OP_RUN_HELD,   /* private: another type's call run under the lock */
+  OP_RUN_HELD, /* private: another type's call run under the lock */
 } WaiterOp;
 
 typedef struct
 {
-  SpWaiter        base;
-  WaiterOp        op;
-  SpLockMode      mode;
-  gboolean        initialized;
+  SpWaiter   base;
+  WaiterOp   op;
+  SpLockMode mode;
+  gboolean   initialized;
   /* A waiter is allocated, and zeroed, per call: kept at most 248 bytes,
    * the largest a 256-byte malloc chunk holds (calloc clears more above). */
   union
   {
-    GValue        value;          /* OP_GET, OP_PEEK, OP_SET */
-    struct                        /* OP_RUN_HELD */
+    GValue value; /* OP_GET, OP_PEEK, OP_SET */
+    struct        /* OP_RUN_HELD */
     {
-      SpHeldFunc      held_func;
-      gpointer        held_data;
-      GDestroyNotify  held_data_free;
+      SpHeldFunc     held_func;
+      gpointer       held_data;
+      GDestroyNotify held_data_free;
     };
   };
 } SpObjectWaiter;
@@ -207,14 +206,14 @@ G_STATIC_ASSERT (sizeof (SpObjectWaiter) <= 248);
 
 typedef enum
 {
-  EMIT_CHANGED       = 1 << 0,
-  EMIT_CLEARED       = 1 << 1,
-  EMIT_INITIALIZED   = 1 << 2,
+  EMIT_CHANGED = 1 << 0,
+  EMIT_CLEARED = 1 << 1,
+  EMIT_INITIALIZED = 1 << 2,
   EMIT_UNINITIALIZED = 1 << 3,
-  EMIT_CLOSING       = 1 << 4,
-  EMIT_CLOSED        = 1 << 5,
-  EMIT_TIMEOUT       = 1 << 6,
-  EMIT_HOLD_WARNING  = 1 << 7,
+  EMIT_CLOSING = 1 << 4,
+  EMIT_CLOSED = 1 << 5,
+  EMIT_TIMEOUT = 1 << 6,
+  EMIT_HOLD_WARNING = 1 << 7,
 } EmitFlags;
 
 typedef struct
@@ -224,36 +223,37 @@ typedef struct
   EmitFlags       flags;
   GValue          old_value;
   GValue          new_value;
-  SpInitializer  *initializer;  /* dropped outside the mutex */
+  SpInitializer  *initializer; /* dropped outside the mutex */
 } SpEmission;
 
 struct _SpSharedObject
 {
-  GObject       parent_instance;
+  GObject parent_instance;
 
-  GMutex        mutex;
+  GMutex mutex;
 
-  GType         value_type;
+  GType                  value_type;
   const GTypeValueTable *value_table;   /* value_type's; NULL if invalid */
-  GValue       *default_value;   /* NULL: clear makes it uninitialized */
+  GValue                *default_value; /* NULL: clear makes it uninitialized */
   /* Name, owner context, default timeout, close, and the stats (allocated
    * by the first call, so that an object nobody used stays small; their
    * current_* fields are filled in by get_stats). */
-  SpLifecycle   life;
+  SpLifecycle life;
 
-  GValue        value;
-  GQueue        queue;
-  GQueue        value_waiters;
+  GValue         value;
+  GQueue         queue;
+  GQueue         value_waiters;
   SpInitializer *initializer;
-  guint         n_readers;
-  int           hold_warning_ms;
-  guint8        writer;
-  guint8        init_state;      /* InitState */
+  guint          n_readers;
+  int            hold_warning_ms;
+  guint8         writer;
+  guint8         init_state; /* InitState */
 };
 
 G_DEFINE_FINAL_TYPE (SpSharedObject, sp_shared_object, G_TYPE_OBJECT)
 
-enum {
+enum
+{
   PROP_0,
   PROP_VALUE_TYPE,
   PROP_NAME,
@@ -265,7 +265,8 @@ enum {
   N_PROPS
 };
 
-enum {
+enum
+{
   SIGNAL_INITIALIZED,
   SIGNAL_CHANGED,
   SIGNAL_CLEARED,
@@ -276,19 +277,15 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint       signals[N_SIGNALS];
 
-static void grant_waiters_locked      (SpSharedObject *self);
-static void initializer_unref         (SpInitializer  *initializer);
+static void grant_waiters_locked (SpSharedObject *self);
+static void initializer_unref (SpInitializer *initializer);
 
-static void release_hold_locked       (SpSharedObject *self,
-                                       SpLockMode      mode);
-static void note_queue_length_locked  (SpSharedObject *self);
-static SpStats *stats_locked          (SpSharedObject *self);
+static void     release_hold_locked (SpSharedObject *self, SpLockMode mode);
+static void     note_queue_length_locked (SpSharedObject *self);
+static SpStats *stats_locked (SpSharedObject *self);
 
 static gboolean
-convert_value (GType          value_type,
-               const GValue  *src,
-               GValue        *dest,
-               GError       **error)
+convert_value (GType value_type, const GValue *src, GValue *dest, GError **error)
 {
   return sp_value_convert (value_type, src, dest, "shared object", error);
 }
@@ -298,10 +295,7 @@ convert_value (GType          value_type,
 /* convert_value() to the object's type; a value of that very type, the
  * common case, is copied without GLib's table lookups. */
 static gboolean
-convert_value_for (SpSharedObject  *self,
-                   const GValue    *src,
-                   GValue          *dest,
-                   GError         **error)
+convert_value_for (SpSharedObject *self, const GValue *src, GValue *dest, GError **error)
 {
   if (self->value_table != NULL && G_VALUE_TYPE (src) == self->value_type)
     {
@@ -315,10 +309,9 @@ convert_value_for (SpSharedObject  *self,
 static const char *
 op_name (WaiterOp op)
 {
-  static const char * const names[] = {
-    [OP_GET] = "get", [OP_PEEK] = "peek", [OP_SET] = "set",
-    [OP_CLEAR] = "clear", [OP_LOCK] = "lock", [OP_CLOSE] = "close",
-    [OP_RUN_HELD] = "run",
+  static const char *const names[] = {
+    [OP_GET] = "get",   [OP_PEEK] = "peek",   [OP_SET] = "set",      [OP_CLEAR] = "clear",
+    [OP_LOCK] = "lock", [OP_CLOSE] = "close", [OP_RUN_HELD] = "run",
   };
 
   return names[op];
@@ -335,10 +328,10 @@ object_display_name (SpSharedObject *self)
 static void
 emission_run (SpDispatchItem *item)
 {
-  SpEmission *emission = (SpEmission *) item;
+  SpEmission     *emission = (SpEmission *) item;
   SpSharedObject *self = emission->self;
-  GValue *old_value = G_IS_VALUE (&emission->old_value) ? &emission->old_value : NULL;
-  GValue *new_value = G_IS_VALUE (&emission->new_value) ? &emission->new_value : NULL;
+  GValue         *old_value = G_IS_VALUE (&emission->old_value) ? &emission->old_value : NULL;
+  GValue         *new_value = G_IS_VALUE (&emission->new_value) ? &emission->new_value : NULL;
 
   if (emission->flags & EMIT_TIMEOUT)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEFAULT_TIMEOUT]);
@@ -403,10 +396,7 @@ emission_run (SpDispatchItem *item)
 
 /* Takes @old_value and @new_value (either may be unset). */
 static SpEmission *
-emission_new (SpSharedObject *self,
-              EmitFlags       flags,
-              GValue         *old_value,
-              GValue         *new_value)
+emission_new (SpSharedObject *self, EmitFlags flags, GValue *old_value, GValue *new_value)
 {
   SpEmission *emission = g_new0 (SpEmission, 1);
 
@@ -423,10 +413,7 @@ emission_new (SpSharedObject *self,
 
 /* Pushed under the mutex, so emissions keep the order of the changes. */
 static void
-emit_later_locked (SpSharedObject *self,
-                   EmitFlags       flags,
-                   GValue         *old_value,
-                   GValue         *new_value)
+emit_later_locked (SpSharedObject *self, EmitFlags flags, GValue *old_value, GValue *new_value)
 {
   SpEmission *emission = emission_new (self, flags, old_value, new_value);
 
@@ -437,11 +424,10 @@ emit_later_locked (SpSharedObject *self,
 
 /* Takes @new_value. */
 static void
-store_value_locked (SpSharedObject *self,
-                    GValue         *new_value)
+store_value_locked (SpSharedObject *self, GValue *new_value)
 {
-  GValue old_value = G_VALUE_INIT;
-  GValue announced = G_VALUE_INIT;
+  GValue    old_value = G_VALUE_INIT;
+  GValue    announced = G_VALUE_INIT;
   EmitFlags flags = EMIT_CHANGED;
 
   move_value (&old_value, &self->value);
@@ -457,8 +443,8 @@ store_value_locked (SpSharedObject *self,
 static void
 clear_value_locked (SpSharedObject *self)
 {
-  GValue old_value = G_VALUE_INIT;
-  GValue announced = G_VALUE_INIT;
+  GValue    old_value = G_VALUE_INIT;
+  GValue    announced = G_VALUE_INIT;
   EmitFlags flags = EMIT_CHANGED;
 
   if (!G_IS_VALUE (&self->value) && self->default_value == NULL)
@@ -509,8 +495,7 @@ object_waiter_settle (SpWaiter *base)
   SpObjectWaiter *waiter = (SpObjectWaiter *) base;
   SpSharedObject *self = SP_SHARED_OBJECT (base->owner);
 
-  if ((waiter->op == OP_LOCK || waiter->op == OP_RUN_HELD) &&
-      base->error == NULL &&
+  if ((waiter->op == OP_LOCK || waiter->op == OP_RUN_HELD) && base->error == NULL &&
       g_cancellable_is_cancelled (base->cancellable))
     {
       /* Cancelled between grant and delivery: pass the hold on. */
@@ -520,26 +505,24 @@ object_waiter_settle (SpWaiter *base)
       sp_mutex_unlock (&self->mutex);
       g_autofree char *call = sp_describe_call (base->operation, object_display_name (self));
 
-      base->error = g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                 "Cancelled while waiting to %s", call);
+      base->error =
+          g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled while waiting to %s", call);
     }
 }
 
 static void
-object_waiter_return_task (SpWaiter *base,
-                           GTask    *task)
+object_waiter_return_task (SpWaiter *base, GTask *task)
 {
   SpObjectWaiter *waiter = (SpObjectWaiter *) base;
 
   if (waiter->op == OP_LOCK)
-    g_task_return_pointer (task,
-                           _sp_guard_new (SP_SHARED_OBJECT (base->owner), waiter->mode,
-                                          base->task_name),
-                           (GDestroyNotify) sp_guard_unref);
+    g_task_return_pointer (
+        task, _sp_guard_new (SP_SHARED_OBJECT (base->owner), waiter->mode, base->task_name),
+        (GDestroyNotify) sp_guard_unref);
   else if (waiter->op == OP_RUN_HELD)
     {
       SpSharedObject *self = SP_SHARED_OBJECT (base->owner);
-      int hold = waiter->mode == SP_LOCK_MODE_EXCLUSIVE ? SP_HOLD_EXCLUSIVE : SP_HOLD_SHARED;
+      int    hold = waiter->mode == SP_LOCK_MODE_EXCLUSIVE ? SP_HOLD_EXCLUSIVE : SP_HOLD_SHARED;
       gint64 acquired_at = g_get_monotonic_time ();
 
       /* What a guard's holder would do, without the guard. */
@@ -552,8 +535,7 @@ object_waiter_return_task (SpWaiter *base,
 }
 
 static void
-object_waiter_abandoned_locked (GObject      *owner,
-                                GIOErrorEnum  code)
+object_waiter_abandoned_locked (GObject *owner, GIOErrorEnum code)
 {
   SpSharedObject *self = SP_SHARED_OBJECT (owner);
 
@@ -567,7 +549,7 @@ object_waiter_abandoned_locked (GObject      *owner,
   grant_waiters_locked (self);
 }
 
-static void begin_close_locked        (SpSharedObject *self);
+static void begin_close_locked (SpSharedObject *self);
 static void maybe_finish_close_locked (SpSharedObject *self);
 
 /* Queued, granted, or failed at once. */
@@ -615,69 +597,67 @@ object_waiter_guard_label (SpWaiter *base)
 }
 
 static const SpWaiterClass object_waiter_class = {
-  .enter_locked     = object_waiter_enter_locked,
+  .enter_locked = object_waiter_enter_locked,
   .abandoned_locked = object_waiter_abandoned_locked,
-  .settle           = object_waiter_settle,
-  .return_task      = object_waiter_return_task,
-  .finalize         = object_waiter_finalize,
-  .guard_label      = object_waiter_guard_label,
+  .settle = object_waiter_settle,
+  .return_task = object_waiter_return_task,
+  .finalize = object_waiter_finalize,
+  .guard_label = object_waiter_guard_label,
 };
 
 /* @task_source: the task's source object, NULL for the object itself;
  * @operation: the name in traces, NULL for the op's. */
 static SpObjectWaiter *
-waiter_new_full (SpSharedObject      *self,
-                 WaiterOp             op,
-                 const char          *operation,
-                 GObject             *task_source,
-                 GCancellable        *cancellable,
-                 GAsyncReadyCallback  callback,
-                 gpointer             user_data,
-                 gpointer             source_tag,
-                 const char          *task_name)
+waiter_new_full (SpSharedObject     *self,
+                 WaiterOp            op,
+                 const char         *operation,
+                 GObject            *task_source,
+                 GCancellable       *cancellable,
+                 GAsyncReadyCallback callback,
+                 gpointer            user_data,
+                 gpointer            source_tag,
+                 const char         *task_name)
 {
   SpWaiterHost host = {
-    .owner            = G_OBJECT (self),
-    .mutex            = &self->mutex,
-    .name             = self->life.name,
-    .owner_context    = self->life.owner_context,
+    .owner = G_OBJECT (self),
+    .mutex = &self->mutex,
+    .name = self->life.name,
+    .owner_context = self->life.owner_context,
     .owner_dispatcher = self->life.owner_dispatcher,
-    .trace            = self->life.trace,
-    .task_source      = task_source,
+    .trace = self->life.trace,
+    .task_source = task_source,
   };
   SpObjectWaiter *waiter;
 
   waiter = sp_waiter_new (&object_waiter_class, sizeof (SpObjectWaiter), &host,
-                          operation != NULL ? operation : op_name (op),
-                          cancellable, callback, user_data, source_tag, task_name);
+                          operation != NULL ? operation : op_name (op), cancellable, callback,
+                          user_data, source_tag, task_name);
   waiter->op = op;
 
   return waiter;
 }
 
 static SpObjectWaiter *
-waiter_new (SpSharedObject      *self,
-            WaiterOp             op,
-            GCancellable        *cancellable,
-            GAsyncReadyCallback  callback,
-            gpointer             user_data,
-            gpointer             source_tag,
-            const char          *task_name)
+waiter_new (SpSharedObject     *self,
+            WaiterOp            op,
+            GCancellable       *cancellable,
+            GAsyncReadyCallback callback,
+            gpointer            user_data,
+            gpointer            source_tag,
+            const char         *task_name)
 {
-  return waiter_new_full (self, op, NULL, NULL, cancellable, callback, user_data,
-                          source_tag, task_name);
+  return waiter_new_full (self, op, NULL, NULL, cancellable, callback, user_data, source_tag,
+                          task_name);
 }
 
 static int
-resolve_timeout (SpSharedObject *self,
-                 int             timeout_ms)
+resolve_timeout (SpSharedObject *self, int timeout_ms)
 {
   return sp_lifecycle_resolve_timeout (&self->life, timeout_ms);
 }
 
 static void
-waiter_start (SpObjectWaiter *waiter,
-              int             timeout_ms)
+waiter_start (SpObjectWaiter *waiter, int timeout_ms)
 {
   sp_waiter_start (&waiter->base,
                    resolve_timeout (SP_SHARED_OBJECT (waiter->base.owner), timeout_ms));
@@ -704,8 +684,7 @@ waiter_is_exclusive (SpObjectWaiter *waiter)
 }
 
 static gboolean
-can_grant_locked (SpSharedObject *self,
-                  gboolean        exclusive)
+can_grant_locked (SpSharedObject *self, gboolean exclusive)
 {
   if (self->writer)
     return FALSE;
@@ -713,8 +692,7 @@ can_grant_locked (SpSharedObject *self,
 }
 
 static void
-take_hold_locked (SpSharedObject *self,
-                  SpLockMode      mode)
+take_hold_locked (SpSharedObject *self, SpLockMode mode)
 {
   if (mode == SP_LOCK_MODE_EXCLUSIVE)
     self->writer = TRUE;
@@ -732,18 +710,16 @@ static void
 note_queue_length_locked (SpSharedObject *self)
 {
   SpStats *stats = stats_locked (self);
-  guint length = self->queue.length + self->value_waiters.length;
+  guint    length = self->queue.length + self->value_waiters.length;
 
   stats->peak_queue_length = MAX (stats->peak_queue_length, length);
 }
 
 static void
-count_grant_locked (SpSharedObject *self,
-                    SpObjectWaiter *waiter,
-                    gboolean        exclusive)
+count_grant_locked (SpSharedObject *self, SpObjectWaiter *waiter, gboolean exclusive)
 {
   SpStats *stats = stats_locked (self);
-  gint64 wait_us;
+  gint64   wait_us;
 
   if (exclusive)
     stats->writes_granted++;
@@ -759,8 +735,7 @@ count_grant_locked (SpSharedObject *self,
 }
 
 static void
-copy_value_locked (SpSharedObject *self,
-                   GValue         *dest)
+copy_value_locked (SpSharedObject *self, GValue *dest)
 {
   sp_value_copy_with_table (self->value_table, &self->value, dest);
 }
@@ -769,8 +744,7 @@ copy_value_locked (SpSharedObject *self,
  * value type, which owns nothing (so a C caller that skips unsetting it
  * leaks nothing), and which bindings can convert, unlike an empty GValue. */
 static void
-init_zero_value (SpSharedObject *self,
-                 GValue         *dest)
+init_zero_value (SpSharedObject *self, GValue *dest)
 {
   if (G_TYPE_IS_VALUE_TYPE (self->value_type))
     g_value_init (dest, self->value_type);
@@ -790,8 +764,7 @@ serve_value_waiters_locked (SpSharedObject *self)
 }
 
 static void
-grant_waiter_locked (SpSharedObject *self,
-                     SpObjectWaiter       *waiter)
+grant_waiter_locked (SpSharedObject *self, SpObjectWaiter *waiter)
 {
   switch (waiter->op)
     {
@@ -859,8 +832,8 @@ static void
 init_run (SpDispatchItem *item)
 {
   SpInitRun *run = (SpInitRun *) item;
-  SpGuard *guard = _sp_guard_new_initializer (run->self);
-  gboolean kept;
+  SpGuard   *guard = _sp_guard_new_initializer (run->self);
+  gboolean   kept;
 
   if (SP_TRACING (&run->self->life))
     sp_trace_emit (run->self, run->self->life.name, SP_TRACE_INIT_STARTED, NULL, -1, -1);
@@ -869,8 +842,7 @@ init_run (SpDispatchItem *item)
    * once); this one lets the run be ended for it when it returns FALSE,
    * which is also what a Python or JavaScript function that raised
    * returns. */
-  kept = run->initializer->func (run->self, sp_guard_ref (guard),
-                                 run->initializer->user_data);
+  kept = run->initializer->func (run->self, sp_guard_ref (guard), run->initializer->user_data);
   if (!kept)
     _sp_guard_end_initializer_run (guard);
   sp_guard_unref (guard);
@@ -905,7 +877,7 @@ grant_waiters_locked (SpSharedObject *self)
 {
   for (;;)
     {
-      GList *head;
+      GList          *head;
       SpObjectWaiter *waiter;
 
       if (self->value_waiters.length > 0 && G_IS_VALUE (&self->value) && !self->writer)
@@ -915,8 +887,7 @@ grant_waiters_locked (SpSharedObject *self)
        * of the gets that asked for it. */
       if (self->init_state == INIT_PENDING)
         {
-          if (G_IS_VALUE (&self->value) ||
-              self->value_waiters.length == 0 ||
+          if (G_IS_VALUE (&self->value) || self->value_waiters.length == 0 ||
               self->initializer == NULL)
             self->init_state = INIT_IDLE;
           else if (!can_grant_locked (self, TRUE))
@@ -940,8 +911,7 @@ grant_waiters_locked (SpSharedObject *self)
 }
 
 static void
-release_hold_locked (SpSharedObject *self,
-                     SpLockMode      mode)
+release_hold_locked (SpSharedObject *self, SpLockMode mode)
 {
   if (mode == SP_LOCK_MODE_EXCLUSIVE)
     {
@@ -1009,15 +979,14 @@ maybe_finish_close_locked (SpSharedObject *self)
  * that could store a value, were waiting for that run too: they would
  * find no value and start it again at once. They get its error instead. */
 static void
-fail_gets_before_writer_locked (SpSharedObject *self,
-                                const GError   *error)
+fail_gets_before_writer_locked (SpSharedObject *self, const GError *error)
 {
   GList *link = self->queue.head;
 
   while (link != NULL)
     {
       SpObjectWaiter *waiter = link->data;
-      GList *next = link->next;
+      GList          *next = link->next;
 
       if (waiter_is_exclusive (waiter))
         break;
@@ -1036,19 +1005,18 @@ fail_gets_before_writer_locked (SpSharedObject *self,
 /* Ends an initializer run: gets waiting for it fail with @error, or with
  * NOT_INITIALIZED when it stored nothing. */
 static void
-end_initializer_run_locked (SpSharedObject *self,
-                            const GError   *error)
+end_initializer_run_locked (SpSharedObject *self, const GError *error)
 {
-  g_autoptr(GError) not_initialized = NULL;
+  g_autoptr (GError) not_initialized = NULL;
 
   g_assert (self->init_state == INIT_RUNNING);
   self->init_state = INIT_IDLE;
 
   if (error == NULL && !G_IS_VALUE (&self->value))
     error = not_initialized =
-      g_error_new (SP_ERROR, SP_ERROR_NOT_INITIALIZED,
-                   "The initializer of shared object “%s” finished without setting a value",
-                   object_display_name (self));
+        g_error_new (SP_ERROR, SP_ERROR_NOT_INITIALIZED,
+                     "The initializer of shared object “%s” finished without setting a value",
+                     object_display_name (self));
 
   if (error != NULL)
     {
@@ -1064,9 +1032,9 @@ _sp_shared_object_end_hold (SpSharedObject *self,
                             const GError   *error,
                             const char     *label)
 {
-  gint64 hold_us = g_get_monotonic_time () - acquired_at;
+  gint64   hold_us = g_get_monotonic_time () - acquired_at;
   gboolean initialized = FALSE;
-  SpHold held;
+  SpHold   held;
 
   sp_mutex_lock (&self->mutex);
 
@@ -1081,8 +1049,8 @@ _sp_shared_object_end_hold (SpSharedObject *self,
           initialized = G_IS_VALUE (&self->value);
           end_initializer_run_locked (self, error);
         }
-      release_hold_locked (self, held == SP_HOLD_SHARED ? SP_LOCK_MODE_SHARED
-                                                        : SP_LOCK_MODE_EXCLUSIVE);
+      release_hold_locked (self,
+                           held == SP_HOLD_SHARED ? SP_LOCK_MODE_SHARED : SP_LOCK_MODE_EXCLUSIVE);
     }
 
   sp_mutex_unlock (&self->mutex);
@@ -1099,8 +1067,7 @@ _sp_shared_object_end_hold (SpSharedObject *self,
     }
   if (held != SP_HOLD_NONE && SP_TRACING (&self->life))
     sp_trace_emit_labelled (self, self->life.name, SP_TRACE_RELEASED,
-                            held == SP_HOLD_SHARED ? "shared" : "exclusive", -1, hold_us,
-                            label);
+                            held == SP_HOLD_SHARED ? "shared" : "exclusive", -1, hold_us, label);
 
   return held != SP_HOLD_NONE;
 }
@@ -1112,8 +1079,7 @@ _sp_shared_object_is_tracing (SpSharedObject *self)
 }
 
 SpHold
-_sp_shared_object_downgrade_hold (SpSharedObject *self,
-                                  int            *hold)
+_sp_shared_object_downgrade_hold (SpSharedObject *self, int *hold)
 {
   SpHold held;
 
@@ -1137,8 +1103,7 @@ _sp_shared_object_downgrade_hold (SpSharedObject *self,
 }
 
 gboolean
-_sp_shared_object_read_value (SpSharedObject *self,
-                              GValue         *value)
+_sp_shared_object_read_value (SpSharedObject *self, GValue *value)
 {
   gboolean initialized;
 
@@ -1160,9 +1125,7 @@ _sp_shared_object_has_value (SpSharedObject *self)
 }
 
 gboolean
-_sp_shared_object_write_value (SpSharedObject  *self,
-                               const GValue    *value,
-                               GError         **error)
+_sp_shared_object_write_value (SpSharedObject *self, const GValue *value, GError **error)
 {
   GValue converted = G_VALUE_INIT;
 
@@ -1220,11 +1183,11 @@ static void
 sp_shared_object_dispose (GObject *object)
 {
   SpSharedObject *self = (SpSharedObject *) object;
-  gboolean closing_now;
+  gboolean        closing_now;
 
   sp_mutex_lock (&self->mutex);
-  closing_now = sp_lifecycle_dispose_should_close_locked (&self->life, object,
-                                                          signals[SIGNAL_CLOSED], 0);
+  closing_now =
+      sp_lifecycle_dispose_should_close_locked (&self->life, object, signals[SIGNAL_CLOSED], 0);
   if (closing_now)
     {
       begin_close_locked (self);
@@ -1264,10 +1227,7 @@ sp_shared_object_finalize (GObject *object)
 }
 
 static void
-sp_shared_object_get_property (GObject    *object,
-                               guint       prop_id,
-                               GValue     *value,
-                               GParamSpec *pspec)
+sp_shared_object_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   SpSharedObject *self = SP_SHARED_OBJECT (object);
 
@@ -1348,8 +1308,7 @@ sp_shared_object_set_property (GObject      *object,
 /* From a boxed GValue (the :value property) to @dest's type, converting
  * the content; NULL (uninitialized) leaves @dest at its default. */
 static void
-transform_boxed_value (const GValue *src,
-                       GValue       *dest)
+transform_boxed_value (const GValue *src, GValue *dest)
 {
   const GValue *content = g_value_get_boxed (src);
 
@@ -1368,10 +1327,9 @@ static void
 register_boxed_value_transforms (void)
 {
   const GType targets[] = {
-    G_TYPE_CHAR, G_TYPE_UCHAR, G_TYPE_BOOLEAN, G_TYPE_INT, G_TYPE_UINT,
-    G_TYPE_LONG, G_TYPE_ULONG, G_TYPE_INT64, G_TYPE_UINT64, G_TYPE_FLOAT,
-    G_TYPE_DOUBLE, G_TYPE_ENUM, G_TYPE_FLAGS, G_TYPE_STRING, G_TYPE_OBJECT,
-    G_TYPE_VARIANT,
+    G_TYPE_CHAR,  G_TYPE_UCHAR,  G_TYPE_BOOLEAN, G_TYPE_INT,     G_TYPE_UINT,   G_TYPE_LONG,
+    G_TYPE_ULONG, G_TYPE_INT64,  G_TYPE_UINT64,  G_TYPE_FLOAT,   G_TYPE_DOUBLE, G_TYPE_ENUM,
+    G_TYPE_FLAGS, G_TYPE_STRING, G_TYPE_OBJECT,  G_TYPE_VARIANT,
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (targets); i++)
@@ -1395,17 +1353,15 @@ sp_shared_object_class_init (SpSharedObjectClass *klass)
    *
    * The type of the value the object holds. Values of other types are
    * converted with g_value_transform() when they are stored, or refused
-   * with %G_IO_ERROR_INVALID_ARGUMENT. A conversion between numbers that would lose information (a fraction
-   * into an integer, a value out of range, a negative number into an
-   * unsigned type) is refused the same way; rounding into a float is not
-   * a loss.
+   * with %G_IO_ERROR_INVALID_ARGUMENT. A conversion between numbers that would lose information (a
+   * fraction into an integer, a value out of range, a negative number into an unsigned type) is
+   * refused the same way; rounding into a float is not a loss.
    *
    * Since: 1.0
    */
   properties[PROP_VALUE_TYPE] =
-    g_param_spec_gtype ("value-type", NULL, NULL,
-                        G_TYPE_NONE,
-                        (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+      g_param_spec_gtype ("value-type", NULL, NULL, G_TYPE_NONE,
+                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
 
   /**
    * SpSharedObject:name:
@@ -1415,9 +1371,8 @@ sp_shared_object_class_init (SpSharedObjectClass *klass)
    * Since: 1.0
    */
   properties[PROP_NAME] =
-    g_param_spec_string ("name", NULL, NULL,
-                         NULL,
-                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+      g_param_spec_string ("name", NULL, NULL, NULL,
+                           (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
 
   /**
    * SpSharedObject:default-timeout:
@@ -1428,9 +1383,8 @@ sp_shared_object_class_init (SpSharedObjectClass *klass)
    * Since: 1.0
    */
   properties[PROP_DEFAULT_TIMEOUT] =
-    g_param_spec_int ("default-timeout", NULL, NULL,
-                      0, G_MAXINT, 0,
-                      (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+      g_param_spec_int ("default-timeout", NULL, NULL, 0, G_MAXINT, 0,
+                        (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   /**
    * SpSharedObject:hold-warning-ms:
@@ -1445,9 +1399,8 @@ sp_shared_object_class_init (SpSharedObjectClass *klass)
    * Since: 1.0
    */
   properties[PROP_HOLD_WARNING_MS] =
-    g_param_spec_int ("hold-warning-ms", NULL, NULL,
-                      0, G_MAXINT, 0,
-                      (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+      g_param_spec_int ("hold-warning-ms", NULL, NULL, 0, G_MAXINT, 0,
+                        (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   /**
    * SpSharedObject:initialized:
@@ -1456,10 +1409,8 @@ sp_shared_object_class_init (SpSharedObjectClass *klass)
    *
    * Since: 1.0
    */
-  properties[PROP_INITIALIZED] =
-    g_param_spec_boolean ("initialized", NULL, NULL,
-                          FALSE,
-                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_INITIALIZED] = g_param_spec_boolean ("initialized", NULL, NULL, FALSE,
+                                                       (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   /**
    * SpSharedObject:closed:
@@ -1470,10 +1421,8 @@ sp_shared_object_class_init (SpSharedObjectClass *klass)
    *
    * Since: 1.0
    */
-  properties[PROP_CLOSED] =
-    g_param_spec_boolean ("closed", NULL, NULL,
-                          FALSE,
-                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_CLOSED] = g_param_spec_boolean ("closed", NULL, NULL, FALSE,
+                                                  (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   /**
    * SpSharedObject:value: (type GValue)
@@ -1498,10 +1447,8 @@ sp_shared_object_class_init (SpSharedObjectClass *klass)
    *
    * Since: 1.0
    */
-  properties[PROP_VALUE] =
-    g_param_spec_boxed ("value", NULL, NULL,
-                        G_TYPE_VALUE,
-                        (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_VALUE] = g_param_spec_boxed ("value", NULL, NULL, G_TYPE_VALUE,
+                                               (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
   register_boxed_value_transforms ();
@@ -1516,11 +1463,8 @@ sp_shared_object_class_init (SpSharedObjectClass *klass)
    * Since: 1.0
    */
   signals[SIGNAL_INITIALIZED] =
-    g_signal_new ("initialized",
-                  G_TYPE_FROM_CLASS (klass),
-                  G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 0);
+      g_signal_new ("initialized", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                    NULL, G_TYPE_NONE, 0);
 
   /**
    * SpSharedObject::changed:
@@ -1535,14 +1479,9 @@ sp_shared_object_class_init (SpSharedObjectClass *klass)
    *
    * Since: 1.0
    */
-  signals[SIGNAL_CHANGED] =
-    g_signal_new ("changed",
-                  G_TYPE_FROM_CLASS (klass),
-                  G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 2,
-                  G_TYPE_VALUE | G_SIGNAL_TYPE_STATIC_SCOPE,
-                  G_TYPE_VALUE | G_SIGNAL_TYPE_STATIC_SCOPE);
+  signals[SIGNAL_CHANGED] = g_signal_new (
+      "changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+      G_TYPE_VALUE | G_SIGNAL_TYPE_STATIC_SCOPE, G_TYPE_VALUE | G_SIGNAL_TYPE_STATIC_SCOPE);
 
   /**
    * SpSharedObject::cleared:
@@ -1553,12 +1492,8 @@ sp_shared_object_class_init (SpSharedObjectClass *klass)
    *
    * Since: 1.0
    */
-  signals[SIGNAL_CLEARED] =
-    g_signal_new ("cleared",
-                  G_TYPE_FROM_CLASS (klass),
-                  G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 0);
+  signals[SIGNAL_CLEARED] = g_signal_new ("cleared", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   /**
    * SpSharedObject::closed:
@@ -1572,12 +1507,8 @@ sp_shared_object_class_init (SpSharedObjectClass *klass)
    * Since: 1.0
    */
   signals[SIGNAL_CLOSED] =
-    g_signal_new ("closed",
-                  G_TYPE_FROM_CLASS (klass),
-                  G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1,
-                  G_TYPE_VALUE | G_SIGNAL_TYPE_STATIC_SCOPE);
+      g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                    G_TYPE_NONE, 1, G_TYPE_VALUE | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
 
 static void
@@ -1607,9 +1538,7 @@ sp_shared_object_new (GType value_type)
 {
   g_return_val_if_fail (G_TYPE_IS_VALUE_TYPE (value_type), NULL);
 
-  return g_object_new (SP_TYPE_SHARED_OBJECT,
-                       "value-type", value_type,
-                       NULL);
+  return g_object_new (SP_TYPE_SHARED_OBJECT, "value-type", value_type, NULL);
 }
 
 /**
@@ -1633,13 +1562,10 @@ sp_shared_object_new_with_value (const GValue *value)
 /* GJS 1.74 passes `null` for a nullable GValue argument as a GValue of
  * G_TYPE_POINTER holding NULL rather than as a NULL pointer. */
 static gboolean
-value_is_binding_null (GType         value_type,
-                       const GValue *value)
+value_is_binding_null (GType value_type, const GValue *value)
 {
-  return value != NULL &&
-         G_VALUE_TYPE (value) == G_TYPE_POINTER &&
-         g_value_get_pointer (value) == NULL &&
-         !g_type_is_a (value_type, G_TYPE_POINTER);
+  return value != NULL && G_VALUE_TYPE (value) == G_TYPE_POINTER &&
+         g_value_get_pointer (value) == NULL && !g_type_is_a (value_type, G_TYPE_POINTER);
 }
 
 /**
@@ -1665,9 +1591,9 @@ sp_shared_object_new_full (GType         value_type,
                            const GValue *initial_value,
                            const GValue *default_value)
 {
-  g_autoptr(GError) error = NULL;
-  GValue initial = G_VALUE_INIT;
-  GValue fallback = G_VALUE_INIT;
+  g_autoptr (GError) error = NULL;
+  GValue          initial = G_VALUE_INIT;
+  GValue          fallback = G_VALUE_INIT;
   SpSharedObject *self;
 
   g_return_val_if_fail (G_TYPE_IS_VALUE_TYPE (value_type), NULL);
@@ -1688,10 +1614,7 @@ sp_shared_object_new_full (GType         value_type,
       return NULL;
     }
 
-  self = g_object_new (SP_TYPE_SHARED_OBJECT,
-                       "value-type", value_type,
-                       "name", name,
-                       NULL);
+  self = g_object_new (SP_TYPE_SHARED_OBJECT, "value-type", value_type, "name", name, NULL);
 
   /* Not yet shared with anyone: no mutex, no announcement. */
   move_value (&self->value, &initial);
@@ -1769,8 +1692,7 @@ sp_shared_object_get_default_timeout (SpSharedObject *self)
  * Since: 1.0
  */
 void
-sp_shared_object_set_default_timeout (SpSharedObject *self,
-                                      int             timeout_ms)
+sp_shared_object_set_default_timeout (SpSharedObject *self, int timeout_ms)
 {
   g_return_if_fail (SP_IS_SHARED_OBJECT (self));
   g_return_if_fail (timeout_ms >= 0);
@@ -1811,8 +1733,7 @@ sp_shared_object_get_hold_warning_ms (SpSharedObject *self)
  * Since: 1.0
  */
 void
-sp_shared_object_set_hold_warning_ms (SpSharedObject *self,
-                                      int             hold_warning_ms)
+sp_shared_object_set_hold_warning_ms (SpSharedObject *self, int hold_warning_ms)
 {
   g_return_if_fail (SP_IS_SHARED_OBJECT (self));
   g_return_if_fail (hold_warning_ms >= 0);
@@ -1919,12 +1840,9 @@ sp_shared_object_is_closed (SpSharedObject *self)
 }
 
 static gboolean
-result_is_valid (SpSharedObject *self,
-                 GAsyncResult   *result,
-                 gpointer        source_tag)
+result_is_valid (SpSharedObject *self, GAsyncResult *result, gpointer source_tag)
 {
-  return g_task_is_valid (result, self) &&
-         g_task_get_source_tag (G_TASK (result)) == source_tag;
+  return g_task_is_valid (result, self) && g_task_get_source_tag (G_TASK (result)) == source_tag;
 }
 
 /* The calls, for the object itself and for its views: the task's source
@@ -1936,27 +1854,33 @@ call_op (SpObjectCall call)
 {
   switch (call)
     {
-    case SP_OBJECT_CALL_GET:   return OP_GET;
-    case SP_OBJECT_CALL_PEEK:  return OP_PEEK;
-    case SP_OBJECT_CALL_SET:   return OP_SET;
-    case SP_OBJECT_CALL_CLEAR: return OP_CLEAR;
-    case SP_OBJECT_CALL_LOCK:  return OP_LOCK;
-    default:                   g_assert_not_reached ();
+    case SP_OBJECT_CALL_GET:
+      return OP_GET;
+    case SP_OBJECT_CALL_PEEK:
+      return OP_PEEK;
+    case SP_OBJECT_CALL_SET:
+      return OP_SET;
+    case SP_OBJECT_CALL_CLEAR:
+      return OP_CLEAR;
+    case SP_OBJECT_CALL_LOCK:
+      return OP_LOCK;
+    default:
+      g_assert_not_reached ();
     }
 }
 
 void
-_sp_shared_object_call_async (SpSharedObject      *self,
-                              SpObjectCall         call,
-                              gpointer             source,
-                              const GValue        *value,
-                              SpLockMode           mode,
-                              int                  timeout_ms,
-                              GCancellable        *cancellable,
-                              GAsyncReadyCallback  callback,
-                              gpointer             user_data,
-                              gpointer             source_tag,
-                              const char          *task_name)
+_sp_shared_object_call_async (SpSharedObject     *self,
+                              SpObjectCall        call,
+                              gpointer            source,
+                              const GValue       *value,
+                              SpLockMode          mode,
+                              int                 timeout_ms,
+                              GCancellable       *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer            user_data,
+                              gpointer            source_tag,
+                              const char         *task_name)
 {
   SpObjectWaiter *waiter;
 
@@ -1971,19 +1895,20 @@ _sp_shared_object_call_async (SpSharedObject      *self,
 }
 
 gboolean
-_sp_shared_object_call_finish (SpSharedObject  *self,
-                               gpointer         source,
-                               GAsyncResult    *result,
-                               gpointer         source_tag,
-                               gboolean        *initialized,
-                               GValue          *value,
-                               SpGuard        **guard,
-                               GError         **error)
+_sp_shared_object_call_finish (SpSharedObject *self,
+                               gpointer        source,
+                               GAsyncResult   *result,
+                               gpointer        source_tag,
+                               gboolean       *initialized,
+                               GValue         *value,
+                               SpGuard       **guard,
+                               GError        **error)
 {
   SpObjectWaiter *waiter;
 
   g_return_val_if_fail (g_task_is_valid (result, source) &&
-                        g_task_get_source_tag (G_TASK (result)) == source_tag, FALSE);
+                            g_task_get_source_tag (G_TASK (result)) == source_tag,
+                        FALSE);
   g_return_val_if_fail (value == NULL || !G_IS_VALUE (value), FALSE);
 
   /* A view finishing knows only itself: the waiter knows its object. */
@@ -2041,11 +1966,11 @@ _sp_shared_object_call_finish (SpSharedObject  *self,
  * Since: 1.0
  */
 void
-sp_shared_object_get_async (SpSharedObject      *self,
-                            int                  timeout_ms,
-                            GCancellable        *cancellable,
-                            GAsyncReadyCallback  callback,
-                            gpointer             user_data)
+sp_shared_object_get_async (SpSharedObject     *self,
+                            int                 timeout_ms,
+                            GCancellable       *cancellable,
+                            GAsyncReadyCallback callback,
+                            gpointer            user_data)
 {
   g_return_if_fail (SP_IS_SHARED_OBJECT (self));
   g_return_if_fail (timeout_ms >= -1);
@@ -2072,17 +1997,17 @@ sp_shared_object_get_async (SpSharedObject      *self,
  * Since: 1.0
  */
 gboolean
-sp_shared_object_get_finish (SpSharedObject  *self,
-                             GAsyncResult    *result,
-                             GValue          *value,
-                             GError         **error)
+sp_shared_object_get_finish (SpSharedObject *self,
+                             GAsyncResult   *result,
+                             GValue         *value,
+                             GError        **error)
 {
   g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), FALSE);
   g_return_val_if_fail (value == NULL || !G_IS_VALUE (value), FALSE);
   g_return_val_if_fail (result_is_valid (self, result, sp_shared_object_get_async), FALSE);
 
-  return _sp_shared_object_call_finish (self, self, result, sp_shared_object_get_async, NULL,
-                                        value, NULL, error);
+  return _sp_shared_object_call_finish (self, self, result, sp_shared_object_get_async, NULL, value,
+                                        NULL, error);
 }
 
 /**
@@ -2102,11 +2027,11 @@ sp_shared_object_get_finish (SpSharedObject  *self,
  * Since: 1.0
  */
 void
-sp_shared_object_peek_async (SpSharedObject      *self,
-                             int                  timeout_ms,
-                             GCancellable        *cancellable,
-                             GAsyncReadyCallback  callback,
-                             gpointer             user_data)
+sp_shared_object_peek_async (SpSharedObject     *self,
+                             int                 timeout_ms,
+                             GCancellable       *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer            user_data)
 {
   g_return_if_fail (SP_IS_SHARED_OBJECT (self));
   g_return_if_fail (timeout_ms >= -1);
@@ -2134,11 +2059,11 @@ sp_shared_object_peek_async (SpSharedObject      *self,
  * Since: 1.0
  */
 gboolean
-sp_shared_object_peek_finish (SpSharedObject  *self,
-                              GAsyncResult    *result,
-                              gboolean        *initialized,
-                              GValue          *value,
-                              GError         **error)
+sp_shared_object_peek_finish (SpSharedObject *self,
+                              GAsyncResult   *result,
+                              gboolean       *initialized,
+                              GValue         *value,
+                              GError        **error)
 {
   g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), FALSE);
   g_return_val_if_fail (value == NULL || !G_IS_VALUE (value), FALSE);
@@ -2171,12 +2096,12 @@ sp_shared_object_peek_finish (SpSharedObject  *self,
  * Since: 1.0
  */
 void
-sp_shared_object_set_async (SpSharedObject      *self,
-                            const GValue        *value,
-                            int                  timeout_ms,
-                            GCancellable        *cancellable,
-                            GAsyncReadyCallback  callback,
-                            gpointer             user_data)
+sp_shared_object_set_async (SpSharedObject     *self,
+                            const GValue       *value,
+                            int                 timeout_ms,
+                            GCancellable       *cancellable,
+                            GAsyncReadyCallback callback,
+                            gpointer            user_data)
 {
   g_return_if_fail (SP_IS_SHARED_OBJECT (self));
   g_return_if_fail (G_IS_VALUE (value));
@@ -2201,15 +2126,13 @@ sp_shared_object_set_async (SpSharedObject      *self,
  * Since: 1.0
  */
 gboolean
-sp_shared_object_set_finish (SpSharedObject  *self,
-                             GAsyncResult    *result,
-                             GError         **error)
+sp_shared_object_set_finish (SpSharedObject *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), FALSE);
   g_return_val_if_fail (result_is_valid (self, result, sp_shared_object_set_async), FALSE);
 
-  return _sp_shared_object_call_finish (self, self, result, sp_shared_object_set_async, NULL,
-                                        NULL, NULL, error);
+  return _sp_shared_object_call_finish (self, self, result, sp_shared_object_set_async, NULL, NULL,
+                                        NULL, error);
 }
 
 /**
@@ -2227,18 +2150,18 @@ sp_shared_object_set_finish (SpSharedObject  *self,
  * Since: 1.0
  */
 void
-sp_shared_object_clear_async (SpSharedObject      *self,
-                              int                  timeout_ms,
-                              GCancellable        *cancellable,
-                              GAsyncReadyCallback  callback,
-                              gpointer             user_data)
+sp_shared_object_clear_async (SpSharedObject     *self,
+                              int                 timeout_ms,
+                              GCancellable       *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer            user_data)
 {
   g_return_if_fail (SP_IS_SHARED_OBJECT (self));
   g_return_if_fail (timeout_ms >= -1);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  _sp_shared_object_call_async (self, SP_OBJECT_CALL_CLEAR, self, NULL, 0, timeout_ms,
-                                cancellable, callback, user_data, sp_shared_object_clear_async,
+  _sp_shared_object_call_async (self, SP_OBJECT_CALL_CLEAR, self, NULL, 0, timeout_ms, cancellable,
+                                callback, user_data, sp_shared_object_clear_async,
                                 "sp_shared_object_clear_async");
 }
 
@@ -2255,9 +2178,7 @@ sp_shared_object_clear_async (SpSharedObject      *self,
  * Since: 1.0
  */
 gboolean
-sp_shared_object_clear_finish (SpSharedObject  *self,
-                               GAsyncResult    *result,
-                               GError         **error)
+sp_shared_object_clear_finish (SpSharedObject *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), FALSE);
   g_return_val_if_fail (result_is_valid (self, result, sp_shared_object_clear_async), FALSE);
@@ -2293,12 +2214,12 @@ sp_shared_object_clear_finish (SpSharedObject  *self,
  * Since: 1.0
  */
 void
-sp_shared_object_lock_async (SpSharedObject      *self,
-                             SpLockMode           mode,
-                             int                  timeout_ms,
-                             GCancellable        *cancellable,
-                             GAsyncReadyCallback  callback,
-                             gpointer             user_data)
+sp_shared_object_lock_async (SpSharedObject     *self,
+                             SpLockMode          mode,
+                             int                 timeout_ms,
+                             GCancellable       *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer            user_data)
 {
   g_return_if_fail (SP_IS_SHARED_OBJECT (self));
   g_return_if_fail (mode == SP_LOCK_MODE_SHARED || mode == SP_LOCK_MODE_EXCLUSIVE);
@@ -2311,24 +2232,24 @@ sp_shared_object_lock_async (SpSharedObject      *self,
 }
 
 void
-_sp_shared_object_run_held_async (SpSharedObject      *self,
-                                  SpLockMode           mode,
-                                  int                  timeout_ms,
-                                  GCancellable        *cancellable,
-                                  GObject             *task_source,
-                                  const char          *operation,
-                                  SpHeldFunc           func,
-                                  gpointer             data,
-                                  GDestroyNotify       data_free,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data,
-                                  gpointer             source_tag,
-                                  const char          *task_name)
+_sp_shared_object_run_held_async (SpSharedObject     *self,
+                                  SpLockMode          mode,
+                                  int                 timeout_ms,
+                                  GCancellable       *cancellable,
+                                  GObject            *task_source,
+                                  const char         *operation,
+                                  SpHeldFunc          func,
+                                  gpointer            data,
+                                  GDestroyNotify      data_free,
+                                  GAsyncReadyCallback callback,
+                                  gpointer            user_data,
+                                  gpointer            source_tag,
+                                  const char         *task_name)
 {
   SpObjectWaiter *waiter;
 
-  waiter = waiter_new_full (self, OP_RUN_HELD, operation, task_source, cancellable,
-                            callback, user_data, source_tag, task_name);
+  waiter = waiter_new_full (self, OP_RUN_HELD, operation, task_source, cancellable, callback,
+                            user_data, source_tag, task_name);
   waiter->mode = mode;
   waiter->held_func = func;
   waiter->held_data = data;
@@ -2360,9 +2281,7 @@ _sp_shared_object_run_held_get_data (GAsyncResult *result)
  * Since: 1.0
  */
 SpGuard *
-sp_shared_object_lock_finish (SpSharedObject  *self,
-                              GAsyncResult    *result,
-                              GError         **error)
+sp_shared_object_lock_finish (SpSharedObject *self, GAsyncResult *result, GError **error)
 {
   SpGuard *guard = NULL;
 
@@ -2395,11 +2314,11 @@ sp_shared_object_lock_finish (SpSharedObject  *self,
  * Since: 1.0
  */
 void
-sp_shared_object_close_async (SpSharedObject      *self,
-                              int                  timeout_ms,
-                              GCancellable        *cancellable,
-                              GAsyncReadyCallback  callback,
-                              gpointer             user_data)
+sp_shared_object_close_async (SpSharedObject     *self,
+                              int                 timeout_ms,
+                              GCancellable       *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer            user_data)
 {
   g_return_if_fail (SP_IS_SHARED_OBJECT (self));
   g_return_if_fail (timeout_ms >= -1);
@@ -2423,9 +2342,7 @@ sp_shared_object_close_async (SpSharedObject      *self,
  * Since: 1.0
  */
 gboolean
-sp_shared_object_close_finish (SpSharedObject  *self,
-                               GAsyncResult    *result,
-                               GError         **error)
+sp_shared_object_close_finish (SpSharedObject *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), FALSE);
   g_return_val_if_fail (result_is_valid (self, result, sp_shared_object_close_async), FALSE);
@@ -2450,8 +2367,7 @@ sp_shared_object_close_finish (SpSharedObject  *self,
  * Since: 1.0
  */
 gboolean
-sp_shared_object_try_get (SpSharedObject *self,
-                          GValue         *value)
+sp_shared_object_try_get (SpSharedObject *self, GValue *value)
 {
   gboolean available;
 
@@ -2460,10 +2376,8 @@ sp_shared_object_try_get (SpSharedObject *self,
 
   sp_mutex_lock (&self->mutex);
   /* A non-empty queue always has a writer at or before its head. */
-  available = self->life.close_state == SP_CLOSE_OPEN &&
-              G_IS_VALUE (&self->value) &&
-              !self->writer &&
-              self->queue.length == 0;
+  available = self->life.close_state == SP_CLOSE_OPEN && G_IS_VALUE (&self->value) &&
+              !self->writer && self->queue.length == 0;
   if (available)
     count_grant_locked (self, NULL, FALSE);
   if (available && value != NULL)
@@ -2488,8 +2402,7 @@ sp_shared_object_try_get (SpSharedObject *self,
  * Since: 1.0
  */
 SpGuard *
-sp_shared_object_try_lock (SpSharedObject *self,
-                           SpLockMode      mode)
+sp_shared_object_try_lock (SpSharedObject *self, SpLockMode mode)
 {
   gboolean granted;
 
@@ -2498,8 +2411,7 @@ sp_shared_object_try_lock (SpSharedObject *self,
 
   sp_mutex_lock (&self->mutex);
   /* A pending initializer stands at the head of the queue. */
-  granted = self->life.close_state == SP_CLOSE_OPEN &&
-            self->queue.length == 0 &&
+  granted = self->life.close_state == SP_CLOSE_OPEN && self->queue.length == 0 &&
             self->init_state != INIT_PENDING &&
             can_grant_locked (self, mode == SP_LOCK_MODE_EXCLUSIVE);
   if (granted)
@@ -2540,10 +2452,10 @@ sp_shared_object_try_lock (SpSharedObject *self,
  * Since: 1.0
  */
 void
-sp_shared_object_set_initializer (SpSharedObject   *self,
-                                  SpInitializeFunc  func,
-                                  gpointer          user_data,
-                                  GDestroyNotify    notify)
+sp_shared_object_set_initializer (SpSharedObject  *self,
+                                  SpInitializeFunc func,
+                                  gpointer         user_data,
+                                  GDestroyNotify   notify)
 {
   SpInitializer *initializer = NULL;
   SpInitializer *old;
@@ -2656,10 +2568,7 @@ _sp_shared_object_is_close_held (SpSharedObject *self)
 typedef SpSyncCall SyncCall;
 
 static gboolean
-sync_call_begin (SpSharedObject  *self,
-                 SyncCall        *call,
-                 const char      *function,
-                 GError         **error)
+sync_call_begin (SpSharedObject *self, SyncCall *call, const char *function, GError **error)
 {
   return sp_lifecycle_sync_call_begin (&self->life, self, call, function, "shared object", error);
 }
@@ -2672,21 +2581,21 @@ _sp_shared_object_sync_call_begin (SpSharedObject *self,
                                    const char     *display_name,
                                    GError        **error)
 {
-  return sp_sync_call_begin (call, self->life.owner_context, self->life.owner_thread,
-                             function, kind, display_name, error);
+  return sp_sync_call_begin (call, self->life.owner_context, self->life.owner_thread, function,
+                             kind, display_name, error);
 }
 
 gboolean
-_sp_shared_object_call_sync (SpSharedObject  *self,
-                             SpObjectCall     call,
-                             const GValue    *value_in,
-                             SpLockMode       mode,
-                             int              timeout_ms,
-                             GCancellable    *cancellable,
-                             GValue          *value,
-                             SpGuard        **guard,
-                             const char      *function,
-                             GError         **error)
+_sp_shared_object_call_sync (SpSharedObject *self,
+                             SpObjectCall    call,
+                             const GValue   *value_in,
+                             SpLockMode      mode,
+                             int             timeout_ms,
+                             GCancellable   *cancellable,
+                             GValue         *value,
+                             SpGuard       **guard,
+                             const char     *function,
+                             GError        **error)
 {
   SyncCall sync;
   gboolean ok;
@@ -2711,7 +2620,7 @@ _sp_shared_object_call_sync (SpSharedObject  *self,
 
 #define sync_call_done sp_sync_call_done
 #define sync_call_wait sp_sync_call_wait
-#define sync_call_end  sp_sync_call_end
+#define sync_call_end sp_sync_call_end
 
 /**
  * sp_shared_object_get_sync:
@@ -2737,11 +2646,11 @@ _sp_shared_object_call_sync (SpSharedObject  *self,
  * Since: 1.0
  */
 gboolean
-sp_shared_object_get_sync (SpSharedObject  *self,
-                           int              timeout_ms,
-                           GCancellable    *cancellable,
-                           GValue          *value,
-                           GError         **error)
+sp_shared_object_get_sync (SpSharedObject *self,
+                           int             timeout_ms,
+                           GCancellable   *cancellable,
+                           GValue         *value,
+                           GError        **error)
 {
   SyncCall call;
   gboolean ok;
@@ -2784,11 +2693,11 @@ sp_shared_object_get_sync (SpSharedObject  *self,
  * Since: 1.0
  */
 gboolean
-sp_shared_object_set_sync (SpSharedObject  *self,
-                           const GValue    *value,
-                           int              timeout_ms,
-                           GCancellable    *cancellable,
-                           GError         **error)
+sp_shared_object_set_sync (SpSharedObject *self,
+                           const GValue   *value,
+                           int             timeout_ms,
+                           GCancellable   *cancellable,
+                           GError        **error)
 {
   SyncCall call;
   gboolean ok;
@@ -2826,10 +2735,10 @@ sp_shared_object_set_sync (SpSharedObject  *self,
  * Since: 1.0
  */
 gboolean
-sp_shared_object_clear_sync (SpSharedObject  *self,
-                             int              timeout_ms,
-                             GCancellable    *cancellable,
-                             GError         **error)
+sp_shared_object_clear_sync (SpSharedObject *self,
+                             int             timeout_ms,
+                             GCancellable   *cancellable,
+                             GError        **error)
 {
   SyncCall call;
   gboolean ok;
@@ -2869,11 +2778,11 @@ sp_shared_object_clear_sync (SpSharedObject  *self,
  * Since: 1.0
  */
 SpGuard *
-sp_shared_object_lock_sync (SpSharedObject  *self,
-                            SpLockMode       mode,
-                            int              timeout_ms,
-                            GCancellable    *cancellable,
-                            GError         **error)
+sp_shared_object_lock_sync (SpSharedObject *self,
+                            SpLockMode      mode,
+                            int             timeout_ms,
+                            GCancellable   *cancellable,
+                            GError        **error)
 {
   SyncCall call;
   SpGuard *guard;

@@ -56,161 +56,147 @@ G_DECLARE_FINAL_TYPE (SpSharedObject, sp_shared_object, SP, SHARED_OBJECT, GObje
  *
  * Since: 1.0
  */
-typedef gboolean (*SpInitializeFunc) (SpSharedObject *object,
-                                      SpGuard        *guard,
-                                      gpointer        user_data);
+typedef gboolean (*SpInitializeFunc) (SpSharedObject *object, SpGuard *guard, gpointer user_data);
 
 SP_AVAILABLE_IN_ALL
-SpSharedObject *sp_shared_object_new                 (GType                value_type);
+SpSharedObject *sp_shared_object_new (GType value_type);
 SP_AVAILABLE_IN_ALL
-SpSharedObject *sp_shared_object_new_with_value      (const GValue        *value);
+SpSharedObject *sp_shared_object_new_with_value (const GValue *value);
 SP_AVAILABLE_IN_ALL
-SpSharedObject *sp_shared_object_new_full            (GType                value_type,
-                                                      const char          *name,
-                                                      const GValue        *initial_value,
-                                                      const GValue        *default_value);
+SpSharedObject *sp_shared_object_new_full (GType         value_type,
+                                           const char   *name,
+                                           const GValue *initial_value,
+                                           const GValue *default_value);
 
 SP_AVAILABLE_IN_ALL
-GType           sp_shared_object_get_value_type      (SpSharedObject      *self);
+GType sp_shared_object_get_value_type (SpSharedObject *self);
 SP_AVAILABLE_IN_ALL
-const char     *sp_shared_object_get_name            (SpSharedObject      *self);
+const char *sp_shared_object_get_name (SpSharedObject *self);
 SP_AVAILABLE_IN_ALL
-int             sp_shared_object_get_default_timeout (SpSharedObject      *self);
+int sp_shared_object_get_default_timeout (SpSharedObject *self);
 SP_AVAILABLE_IN_ALL
-void            sp_shared_object_set_default_timeout (SpSharedObject      *self,
-                                                      int                  timeout_ms);
+void sp_shared_object_set_default_timeout (SpSharedObject *self, int timeout_ms);
 SP_AVAILABLE_IN_ALL
-int             sp_shared_object_get_hold_warning_ms (SpSharedObject      *self);
+int sp_shared_object_get_hold_warning_ms (SpSharedObject *self);
 SP_AVAILABLE_IN_ALL
-void            sp_shared_object_set_hold_warning_ms (SpSharedObject      *self,
-                                                      int                  hold_warning_ms);
+void sp_shared_object_set_hold_warning_ms (SpSharedObject *self, int hold_warning_ms);
 SP_AVAILABLE_IN_ALL
-SpStats        *sp_shared_object_get_stats           (SpSharedObject      *self);
+SpStats *sp_shared_object_get_stats (SpSharedObject *self);
 SP_AVAILABLE_IN_ALL
-gboolean        sp_shared_object_is_initialized      (SpSharedObject      *self);
+gboolean sp_shared_object_is_initialized (SpSharedObject *self);
 SP_AVAILABLE_IN_ALL
-gboolean        sp_shared_object_is_closed           (SpSharedObject      *self);
+gboolean sp_shared_object_is_closed (SpSharedObject *self);
 
 SP_AVAILABLE_IN_ALL
-void            sp_shared_object_get_async           (SpSharedObject      *self,
-                                                      int                  timeout_ms,
-                                                      GCancellable        *cancellable,
-                                                      GAsyncReadyCallback  callback,
-                                                      gpointer             user_data);
+void sp_shared_object_get_async (SpSharedObject     *self,
+                                 int                 timeout_ms,
+                                 GCancellable       *cancellable,
+                                 GAsyncReadyCallback callback,
+                                 gpointer            user_data);
 SP_AVAILABLE_IN_ALL
-gboolean        sp_shared_object_get_finish          (SpSharedObject      *self,
-                                                      GAsyncResult        *result,
-                                                      GValue              *value,
-                                                      GError             **error);
+gboolean sp_shared_object_get_finish (SpSharedObject *self,
+                                      GAsyncResult   *result,
+                                      GValue         *value,
+                                      GError        **error);
 
 SP_AVAILABLE_IN_ALL
-void            sp_shared_object_peek_async          (SpSharedObject      *self,
-                                                      int                  timeout_ms,
-                                                      GCancellable        *cancellable,
-                                                      GAsyncReadyCallback  callback,
-                                                      gpointer             user_data);
+void sp_shared_object_peek_async (SpSharedObject     *self,
+                                  int                 timeout_ms,
+                                  GCancellable       *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer            user_data);
 SP_AVAILABLE_IN_ALL
-gboolean        sp_shared_object_peek_finish         (SpSharedObject      *self,
-                                                      GAsyncResult        *result,
-                                                      gboolean            *initialized,
-                                                      GValue              *value,
-                                                      GError             **error);
+gboolean sp_shared_object_peek_finish (SpSharedObject *self,
+                                       GAsyncResult   *result,
+                                       gboolean       *initialized,
+                                       GValue         *value,
+                                       GError        **error);
 
 SP_AVAILABLE_IN_ALL
-void            sp_shared_object_set_async           (SpSharedObject      *self,
-                                                      const GValue        *value,
-                                                      int                  timeout_ms,
-                                                      GCancellable        *cancellable,
-                                                      GAsyncReadyCallback  callback,
-                                                      gpointer             user_data);
+void sp_shared_object_set_async (SpSharedObject     *self,
+                                 const GValue       *value,
+                                 int                 timeout_ms,
+                                 GCancellable       *cancellable,
+                                 GAsyncReadyCallback callback,
+                                 gpointer            user_data);
 SP_AVAILABLE_IN_ALL
-gboolean        sp_shared_object_set_finish          (SpSharedObject      *self,
-                                                      GAsyncResult        *result,
-                                                      GError             **error);
+gboolean sp_shared_object_set_finish (SpSharedObject *self, GAsyncResult *result, GError **error);
 
 SP_AVAILABLE_IN_ALL
-void            sp_shared_object_clear_async         (SpSharedObject      *self,
-                                                      int                  timeout_ms,
-                                                      GCancellable        *cancellable,
-                                                      GAsyncReadyCallback  callback,
-                                                      gpointer             user_data);
+void sp_shared_object_clear_async (SpSharedObject     *self,
+                                   int                 timeout_ms,
+                                   GCancellable       *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer            user_data);
 SP_AVAILABLE_IN_ALL
-gboolean        sp_shared_object_clear_finish        (SpSharedObject      *self,
-                                                      GAsyncResult        *result,
-                                                      GError             **error);
+gboolean sp_shared_object_clear_finish (SpSharedObject *self, GAsyncResult *result, GError **error);
 
 SP_AVAILABLE_IN_ALL
-void            sp_shared_object_lock_async          (SpSharedObject      *self,
-                                                      SpLockMode           mode,
-                                                      int                  timeout_ms,
-                                                      GCancellable        *cancellable,
-                                                      GAsyncReadyCallback  callback,
-                                                      gpointer             user_data);
+void sp_shared_object_lock_async (SpSharedObject     *self,
+                                  SpLockMode          mode,
+                                  int                 timeout_ms,
+                                  GCancellable       *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer            user_data);
 SP_AVAILABLE_IN_ALL
-SpGuard        *sp_shared_object_lock_finish         (SpSharedObject      *self,
-                                                      GAsyncResult        *result,
-                                                      GError             **error);
+SpGuard *sp_shared_object_lock_finish (SpSharedObject *self, GAsyncResult *result, GError **error);
 
 SP_AVAILABLE_IN_ALL
-void            sp_shared_object_close_async         (SpSharedObject      *self,
-                                                      int                  timeout_ms,
-                                                      GCancellable        *cancellable,
-                                                      GAsyncReadyCallback  callback,
-                                                      gpointer             user_data);
+void sp_shared_object_close_async (SpSharedObject     *self,
+                                   int                 timeout_ms,
+                                   GCancellable       *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer            user_data);
 SP_AVAILABLE_IN_ALL
-gboolean        sp_shared_object_close_finish        (SpSharedObject      *self,
-                                                      GAsyncResult        *result,
-                                                      GError             **error);
+gboolean sp_shared_object_close_finish (SpSharedObject *self, GAsyncResult *result, GError **error);
 
 SP_AVAILABLE_IN_ALL
-void            sp_shared_object_set_initializer     (SpSharedObject      *self,
-                                                      SpInitializeFunc     func,
-                                                      gpointer             user_data,
-                                                      GDestroyNotify       notify);
+void sp_shared_object_set_initializer (SpSharedObject  *self,
+                                       SpInitializeFunc func,
+                                       gpointer         user_data,
+                                       GDestroyNotify   notify);
 
 SP_AVAILABLE_IN_ALL
-SpGetter       *sp_shared_object_get_getter          (SpSharedObject      *self);
+SpGetter *sp_shared_object_get_getter (SpSharedObject *self);
 SP_AVAILABLE_IN_ALL
-SpSetter       *sp_shared_object_get_setter          (SpSharedObject      *self);
+SpSetter *sp_shared_object_get_setter (SpSharedObject *self);
 SP_AVAILABLE_IN_ALL
-SpDeleter      *sp_shared_object_get_deleter         (SpSharedObject      *self);
+SpDeleter *sp_shared_object_get_deleter (SpSharedObject *self);
 SP_AVAILABLE_IN_ALL
-SpUpdater      *sp_shared_object_get_updater         (SpSharedObject      *self);
+SpUpdater *sp_shared_object_get_updater (SpSharedObject *self);
 
 SP_AVAILABLE_IN_ALL
-void            sp_shared_object_hold_close          (SpSharedObject      *self);
+void sp_shared_object_hold_close (SpSharedObject *self);
 SP_AVAILABLE_IN_ALL
-void            sp_shared_object_release_close       (SpSharedObject      *self);
+void sp_shared_object_release_close (SpSharedObject *self);
 
 SP_AVAILABLE_IN_ALL
-gboolean        sp_shared_object_get_sync            (SpSharedObject      *self,
-                                                      int                  timeout_ms,
-                                                      GCancellable        *cancellable,
-                                                      GValue              *value,
-                                                      GError             **error);
+gboolean sp_shared_object_get_sync (SpSharedObject *self,
+                                    int             timeout_ms,
+                                    GCancellable   *cancellable,
+                                    GValue         *value,
+                                    GError        **error);
 SP_AVAILABLE_IN_ALL
-gboolean        sp_shared_object_set_sync            (SpSharedObject      *self,
-                                                      const GValue        *value,
-                                                      int                  timeout_ms,
-                                                      GCancellable        *cancellable,
-                                                      GError             **error);
+gboolean sp_shared_object_set_sync (SpSharedObject *self,
+                                    const GValue   *value,
+                                    int             timeout_ms,
+                                    GCancellable   *cancellable,
+                                    GError        **error);
 SP_AVAILABLE_IN_ALL
-gboolean        sp_shared_object_clear_sync          (SpSharedObject      *self,
-                                                      int                  timeout_ms,
-                                                      GCancellable        *cancellable,
-                                                      GError             **error);
+gboolean sp_shared_object_clear_sync (SpSharedObject *self,
+                                      int             timeout_ms,
+                                      GCancellable   *cancellable,
+                                      GError        **error);
 SP_AVAILABLE_IN_ALL
-SpGuard        *sp_shared_object_lock_sync           (SpSharedObject      *self,
-                                                      SpLockMode           mode,
-                                                      int                  timeout_ms,
-                                                      GCancellable        *cancellable,
-                                                      GError             **error);
+SpGuard *sp_shared_object_lock_sync (SpSharedObject *self,
+                                     SpLockMode      mode,
+                                     int             timeout_ms,
+                                     GCancellable   *cancellable,
+                                     GError        **error);
 
 SP_AVAILABLE_IN_ALL
-gboolean        sp_shared_object_try_get             (SpSharedObject      *self,
-                                                      GValue              *value);
+gboolean sp_shared_object_try_get (SpSharedObject *self, GValue *value);
 SP_AVAILABLE_IN_ALL
-SpGuard        *sp_shared_object_try_lock            (SpSharedObject      *self,
-                                                      SpLockMode           mode);
+SpGuard *sp_shared_object_try_lock (SpSharedObject *self, SpLockMode mode);
 
 G_END_DECLS

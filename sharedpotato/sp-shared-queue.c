@@ -132,7 +132,6 @@
  * Since: 1.0
  */
 
-
 typedef enum
 {
   OP_PUSH,
@@ -154,43 +153,44 @@ G_STATIC_ASSERT (sizeof (SpQueueWaiter) <= 248);
 typedef enum
 {
   EMIT_CLOSING = 1 << 0,
-  EMIT_CLOSED  = 1 << 1,
+  EMIT_CLOSED = 1 << 1,
   EMIT_TIMEOUT = 1 << 2,
-  EMIT_LENGTH  = 1 << 3,
+  EMIT_LENGTH = 1 << 3,
 } EmitFlags;
 
 typedef struct
 {
-  SpDispatchItem  item;
-  SpSharedQueue  *self;
-  EmitFlags       flags;
-  GValue         *dropped;
-  guint           n_dropped;
+  SpDispatchItem item;
+  SpSharedQueue *self;
+  EmitFlags      flags;
+  GValue        *dropped;
+  guint          n_dropped;
 } SpQueueEmission;
 
 struct _SpSharedQueue
 {
-  GObject       parent_instance;
+  GObject parent_instance;
 
-  GMutex        mutex;
+  GMutex mutex;
 
-  GType         item_type;
-  guint         capacity;        /* 0: unbounded */
-  SpLifecycle   life;            /* name, owner context, close, stats */
+  GType       item_type;
+  guint       capacity; /* 0: unbounded */
+  SpLifecycle life;     /* name, owner context, close, stats */
 
-  GValue       *ring;
-  guint         ring_size;
-  guint         head;
-  guint         n_items;
-  GQueue        pushers;
-  GQueue        poppers;
-  int           length_notify_pending;   /* atomic */
-  int           length_changes;  /* written under the mutex, read atomically */
+  GValue *ring;
+  guint   ring_size;
+  guint   head;
+  guint   n_items;
+  GQueue  pushers;
+  GQueue  poppers;
+  int     length_notify_pending; /* atomic */
+  int     length_changes;        /* written under the mutex, read atomically */
 };
 
 G_DEFINE_FINAL_TYPE (SpSharedQueue, sp_shared_queue, G_TYPE_OBJECT)
 
-enum {
+enum
+{
   PROP_0,
   PROP_ITEM_TYPE,
   PROP_CAPACITY,
@@ -201,7 +201,8 @@ enum {
   N_PROPS
 };
 
-enum {
+enum
+{
   SIGNAL_ITEM_DROPPED,
   SIGNAL_CLOSED,
   N_SIGNALS
@@ -213,7 +214,7 @@ static guint       signals[N_SIGNALS];
 static const char *
 op_name (QueueOp op)
 {
-  static const char * const names[] = { "push", "pop", "close" };
+  static const char *const names[] = { "push", "pop", "close" };
 
   return names[op];
 }
@@ -232,9 +233,7 @@ stats_locked (SpSharedQueue *self)
 
 /* For the calls that fail at once, without a waiter. */
 static void
-set_closed_error (SpSharedQueue  *self,
-                  const char     *operation,
-                  GError        **error)
+set_closed_error (SpSharedQueue *self, const char *operation, GError **error)
 {
   g_autofree char *call = sp_describe_call (operation, queue_display_name (self));
 
@@ -252,7 +251,7 @@ has_room_locked (SpSharedQueue *self)
 static void
 ring_grow_locked (SpSharedQueue *self)
 {
-  guint new_size = MAX (8, self->ring_size * 2);
+  guint   new_size = MAX (8, self->ring_size * 2);
   GValue *ring;
 
   /* A bounded queue never needs more than its capacity. */
@@ -271,8 +270,7 @@ ring_grow_locked (SpSharedQueue *self)
 
 /* Takes @item. */
 static void
-ring_push_locked (SpSharedQueue *self,
-                  GValue        *item)
+ring_push_locked (SpSharedQueue *self, GValue *item)
 {
   if (self->n_items == self->ring_size)
     ring_grow_locked (self);
@@ -284,8 +282,7 @@ ring_push_locked (SpSharedQueue *self,
 
 /* Takes @item, and puts it where the next pop takes it first. */
 static void
-ring_push_front_locked (SpSharedQueue *self,
-                        GValue        *item)
+ring_push_front_locked (SpSharedQueue *self, GValue *item)
 {
   if (self->n_items == self->ring_size)
     ring_grow_locked (self);
@@ -298,8 +295,7 @@ ring_push_front_locked (SpSharedQueue *self,
 
 /* Moves the oldest item into @item (empty). */
 static void
-ring_pop_locked (SpSharedQueue *self,
-                 GValue        *item)
+ring_pop_locked (SpSharedQueue *self, GValue *item)
 {
   g_assert (self->n_items > 0);
 
@@ -311,12 +307,11 @@ ring_pop_locked (SpSharedQueue *self,
 
 /* Emissions --------------------------------------------------------------- */
 
-
 static void
 emission_run (SpDispatchItem *item)
 {
   SpQueueEmission *emission = (SpQueueEmission *) item;
-  SpSharedQueue *self = emission->self;
+  SpSharedQueue   *self = emission->self;
 
   if (emission->flags & EMIT_TIMEOUT)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEFAULT_TIMEOUT]);
@@ -361,10 +356,7 @@ emission_run (SpDispatchItem *item)
 /* Pushed under the mutex, so emissions keep the order of the changes.
  * Takes the items of @dropped. */
 static void
-emit_later_locked (SpSharedQueue *self,
-                   EmitFlags      flags,
-                   GValue        *dropped,
-                   guint          n_dropped)
+emit_later_locked (SpSharedQueue *self, EmitFlags flags, GValue *dropped, guint n_dropped)
 {
   SpQueueEmission *emission = g_new0 (SpQueueEmission, 1);
 
@@ -382,12 +374,11 @@ emit_later_locked (SpSharedQueue *self,
  * when someone listens, so that a queue nobody watches pays one check
  * per call (measured: under 1% of a push/pop round trip), not an
  * emission. */
-static guint  notify_signal_id;   /* set in class_init */
+static guint  notify_signal_id; /* set in class_init */
 static GQuark length_quark;
 
 static void
-notify_length_if_observed (SpSharedQueue *self,
-                           int            changes_before)
+notify_length_if_observed (SpSharedQueue *self, int changes_before)
 {
   SpQueueEmission *emission;
 
@@ -412,11 +403,10 @@ notify_length_if_observed (SpSharedQueue *self,
 /* Serving ---------------------------------------------------------------- */
 
 static void
-count_locked (SpSharedQueue *self,
-              SpQueueWaiter *waiter)
+count_locked (SpSharedQueue *self, SpQueueWaiter *waiter)
 {
   SpStats *stats = stats_locked (self);
-  gint64 wait_us;
+  gint64   wait_us;
 
   if (waiter->op == OP_PUSH)
     stats->writes_granted++;
@@ -436,13 +426,12 @@ note_waiting_locked (SpSharedQueue *self)
 {
   SpStats *stats = stats_locked (self);
 
-  stats->peak_queue_length = MAX (stats->peak_queue_length,
-                                  self->pushers.length + self->poppers.length);
+  stats->peak_queue_length =
+      MAX (stats->peak_queue_length, self->pushers.length + self->poppers.length);
 }
 
 static void
-serve_locked (SpSharedQueue *self,
-              SpQueueWaiter *waiter)
+serve_locked (SpSharedQueue *self, SpQueueWaiter *waiter)
 {
   count_locked (self, waiter);
   sp_waiter_complete_locked (&waiter->base);
@@ -466,8 +455,7 @@ admit_pusher_locked (SpSharedQueue *self)
 }
 
 static void
-enter_push_locked (SpSharedQueue *self,
-                   SpQueueWaiter *waiter)
+enter_push_locked (SpSharedQueue *self, SpQueueWaiter *waiter)
 {
   SpQueueWaiter *popper;
 
@@ -499,8 +487,7 @@ enter_push_locked (SpSharedQueue *self,
 }
 
 static void
-enter_pop_locked (SpSharedQueue *self,
-                  SpQueueWaiter *waiter)
+enter_pop_locked (SpSharedQueue *self, SpQueueWaiter *waiter)
 {
   if (self->n_items > 0)
     {
@@ -523,11 +510,10 @@ enter_pop_locked (SpSharedQueue *self,
 /* Close ------------------------------------------------------------------ */
 
 static void
-drop_items_locked (SpSharedQueue *self,
-                   EmitFlags      flags)
+drop_items_locked (SpSharedQueue *self, EmitFlags flags)
 {
   GValue *dropped = NULL;
-  guint n_dropped = self->n_items;
+  guint   n_dropped = self->n_items;
 
   if (n_dropped > 0)
     {
@@ -542,8 +528,7 @@ drop_items_locked (SpSharedQueue *self,
 
 /* A queue has no holders: it goes from CLOSING to EMITTING at once. */
 static void
-begin_close_locked (SpSharedQueue     *self,
-                    SpQueueCloseFlags  flags)
+begin_close_locked (SpSharedQueue *self, SpQueueCloseFlags flags)
 {
   if (sp_lifecycle_begin_close_locked (&self->life))
     {
@@ -591,8 +576,7 @@ queue_waiter_enter_locked (SpWaiter *base)
 }
 
 static void
-queue_waiter_abandoned_locked (GObject      *owner,
-                               GIOErrorEnum  code)
+queue_waiter_abandoned_locked (GObject *owner, GIOErrorEnum code)
 {
   SpSharedQueue *self = SP_SHARED_QUEUE (owner);
 
@@ -605,8 +589,7 @@ queue_waiter_abandoned_locked (GObject      *owner,
 }
 
 static void
-queue_waiter_return_task (SpWaiter *base,
-                          GTask    *task)
+queue_waiter_return_task (SpWaiter *base, GTask *task)
 {
   g_task_return_boolean (task, TRUE);
 }
@@ -621,47 +604,45 @@ queue_waiter_finalize (SpWaiter *base)
 }
 
 static const SpWaiterClass queue_waiter_class = {
-  .enter_locked     = queue_waiter_enter_locked,
+  .enter_locked = queue_waiter_enter_locked,
   .abandoned_locked = queue_waiter_abandoned_locked,
-  .return_task      = queue_waiter_return_task,
-  .finalize         = queue_waiter_finalize,
+  .return_task = queue_waiter_return_task,
+  .finalize = queue_waiter_finalize,
 };
 
 static SpQueueWaiter *
-waiter_new (SpSharedQueue       *self,
-            gpointer             source,
-            QueueOp              op,
-            GCancellable        *cancellable,
-            GAsyncReadyCallback  callback,
-            gpointer             user_data,
-            gpointer             source_tag,
-            const char          *task_name)
+waiter_new (SpSharedQueue      *self,
+            gpointer            source,
+            QueueOp             op,
+            GCancellable       *cancellable,
+            GAsyncReadyCallback callback,
+            gpointer            user_data,
+            gpointer            source_tag,
+            const char         *task_name)
 {
   SpWaiterHost host = {
-    .owner            = G_OBJECT (self),
-    .mutex            = &self->mutex,
-    .name             = self->life.name,
-    .owner_context    = self->life.owner_context,
+    .owner = G_OBJECT (self),
+    .mutex = &self->mutex,
+    .name = self->life.name,
+    .owner_context = self->life.owner_context,
     .owner_dispatcher = self->life.owner_dispatcher,
-    .trace            = self->life.trace,
-    .task_source      = source,
+    .trace = self->life.trace,
+    .task_source = source,
   };
   SpQueueWaiter *waiter;
 
-  waiter = sp_waiter_new (&queue_waiter_class, sizeof (SpQueueWaiter), &host,
-                          op_name (op), cancellable, callback, user_data,
-                          source_tag, task_name);
+  waiter = sp_waiter_new (&queue_waiter_class, sizeof (SpQueueWaiter), &host, op_name (op),
+                          cancellable, callback, user_data, source_tag, task_name);
   waiter->op = op;
 
   return waiter;
 }
 
 static void
-waiter_start (SpQueueWaiter *waiter,
-              int            timeout_ms)
+waiter_start (SpQueueWaiter *waiter, int timeout_ms)
 {
   SpSharedQueue *self = SP_SHARED_QUEUE (waiter->base.owner);
-  int changes = g_atomic_int_get (&self->length_changes);
+  int            changes = g_atomic_int_get (&self->length_changes);
 
   timeout_ms = sp_lifecycle_resolve_timeout (&self->life, timeout_ms);
   sp_waiter_start (&waiter->base, timeout_ms);
@@ -694,7 +675,7 @@ static void
 sp_shared_queue_dispose (GObject *object)
 {
   SpSharedQueue *self = SP_SHARED_QUEUE (object);
-  gboolean closing_now;
+  gboolean       closing_now;
 
   /* Every waiter holds a reference, so nobody waits any more. The last
    * reference closes the queue as a close dropping its items would, when
@@ -704,9 +685,8 @@ sp_shared_queue_dispose (GObject *object)
    * disconnects those handlers, waits for that one. */
   sp_mutex_lock (&self->mutex);
   g_assert (self->pushers.length == 0 && self->poppers.length == 0);
-  closing_now = sp_lifecycle_dispose_should_close_locked (&self->life, object,
-                                                          signals[SIGNAL_CLOSED],
-                                                          signals[SIGNAL_ITEM_DROPPED]);
+  closing_now = sp_lifecycle_dispose_should_close_locked (
+      &self->life, object, signals[SIGNAL_CLOSED], signals[SIGNAL_ITEM_DROPPED]);
   if (closing_now)
     begin_close_locked (self, SP_QUEUE_CLOSE_DROP_ITEMS);
   sp_mutex_unlock (&self->mutex);
@@ -738,10 +718,7 @@ sp_shared_queue_finalize (GObject *object)
 }
 
 static void
-sp_shared_queue_get_property (GObject    *object,
-                              guint       prop_id,
-                              GValue     *value,
-                              GParamSpec *pspec)
+sp_shared_queue_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   SpSharedQueue *self = SP_SHARED_QUEUE (object);
 
@@ -823,17 +800,15 @@ sp_shared_queue_class_init (SpSharedQueueClass *klass)
    *
    * The type of the items. Items of other types are converted with
    * g_value_transform() when they are pushed, or refused with
-   * %G_IO_ERROR_INVALID_ARGUMENT. A conversion between numbers that would lose information (a fraction
-   * into an integer, a value out of range, a negative number into an
-   * unsigned type) is refused the same way; rounding into a float is not
-   * a loss.
+   * %G_IO_ERROR_INVALID_ARGUMENT. A conversion between numbers that would lose information (a
+   * fraction into an integer, a value out of range, a negative number into an unsigned type) is
+   * refused the same way; rounding into a float is not a loss.
    *
    * Since: 1.0
    */
   properties[PROP_ITEM_TYPE] =
-    g_param_spec_gtype ("item-type", NULL, NULL,
-                        G_TYPE_NONE,
-                        (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+      g_param_spec_gtype ("item-type", NULL, NULL, G_TYPE_NONE,
+                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
 
   /**
    * SpSharedQueue:capacity:
@@ -844,9 +819,8 @@ sp_shared_queue_class_init (SpSharedQueueClass *klass)
    * Since: 1.0
    */
   properties[PROP_CAPACITY] =
-    g_param_spec_uint ("capacity", NULL, NULL,
-                       0, G_MAXUINT, 0,
-                       (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+      g_param_spec_uint ("capacity", NULL, NULL, 0, G_MAXUINT, 0,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
 
   /**
    * SpSharedQueue:name:
@@ -856,9 +830,8 @@ sp_shared_queue_class_init (SpSharedQueueClass *klass)
    * Since: 1.0
    */
   properties[PROP_NAME] =
-    g_param_spec_string ("name", NULL, NULL,
-                         NULL,
-                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+      g_param_spec_string ("name", NULL, NULL, NULL,
+                           (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
 
   /**
    * SpSharedQueue:default-timeout:
@@ -869,9 +842,8 @@ sp_shared_queue_class_init (SpSharedQueueClass *klass)
    * Since: 1.0
    */
   properties[PROP_DEFAULT_TIMEOUT] =
-    g_param_spec_int ("default-timeout", NULL, NULL,
-                      0, G_MAXINT, 0,
-                      (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+      g_param_spec_int ("default-timeout", NULL, NULL, 0, G_MAXINT, 0,
+                        (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   /**
    * SpSharedQueue:closed:
@@ -881,10 +853,8 @@ sp_shared_queue_class_init (SpSharedQueueClass *klass)
    *
    * Since: 1.0
    */
-  properties[PROP_CLOSED] =
-    g_param_spec_boolean ("closed", NULL, NULL,
-                          FALSE,
-                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_CLOSED] = g_param_spec_boolean ("closed", NULL, NULL, FALSE,
+                                                  (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   /**
    * SpSharedQueue:length:
@@ -897,10 +867,8 @@ sp_shared_queue_class_init (SpSharedQueueClass *klass)
    *
    * Since: 1.0
    */
-  properties[PROP_LENGTH] =
-    g_param_spec_uint ("length", NULL, NULL,
-                       0, G_MAXUINT, 0,
-                       (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_LENGTH] = g_param_spec_uint ("length", NULL, NULL, 0, G_MAXUINT, 0,
+                                               (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
   notify_signal_id = g_signal_lookup ("notify", G_TYPE_OBJECT);
@@ -921,11 +889,8 @@ sp_shared_queue_class_init (SpSharedQueueClass *klass)
    * Since: 1.0
    */
   signals[SIGNAL_ITEM_DROPPED] =
-    g_signal_new ("item-dropped",
-                  G_TYPE_FROM_CLASS (klass),
-                  G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, G_TYPE_VALUE | G_SIGNAL_TYPE_STATIC_SCOPE);
+      g_signal_new ("item-dropped", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                    NULL, G_TYPE_NONE, 1, G_TYPE_VALUE | G_SIGNAL_TYPE_STATIC_SCOPE);
 
   /**
    * SpSharedQueue::closed:
@@ -937,12 +902,8 @@ sp_shared_queue_class_init (SpSharedQueueClass *klass)
    *
    * Since: 1.0
    */
-  signals[SIGNAL_CLOSED] =
-    g_signal_new ("closed",
-                  G_TYPE_FROM_CLASS (klass),
-                  G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 0);
+  signals[SIGNAL_CLOSED] = g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                         NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -969,8 +930,7 @@ sp_shared_queue_init (SpSharedQueue *self)
  * Since: 1.0
  */
 SpSharedQueue *
-sp_shared_queue_new (GType item_type,
-                     guint capacity)
+sp_shared_queue_new (GType item_type, guint capacity)
 {
   return sp_shared_queue_new_full (item_type, capacity, NULL);
 }
@@ -988,17 +948,12 @@ sp_shared_queue_new (GType item_type,
  * Since: 1.0
  */
 SpSharedQueue *
-sp_shared_queue_new_full (GType       item_type,
-                          guint       capacity,
-                          const char *name)
+sp_shared_queue_new_full (GType item_type, guint capacity, const char *name)
 {
   g_return_val_if_fail (G_TYPE_IS_VALUE_TYPE (item_type), NULL);
 
-  return g_object_new (SP_TYPE_SHARED_QUEUE,
-                       "item-type", item_type,
-                       "capacity", capacity,
-                       "name", name,
-                       NULL);
+  return g_object_new (SP_TYPE_SHARED_QUEUE, "item-type", item_type, "capacity", capacity, "name",
+                       name, NULL);
 }
 
 /**
@@ -1084,8 +1039,7 @@ sp_shared_queue_get_default_timeout (SpSharedQueue *self)
  * Since: 1.0
  */
 void
-sp_shared_queue_set_default_timeout (SpSharedQueue *self,
-                                     int            timeout_ms)
+sp_shared_queue_set_default_timeout (SpSharedQueue *self, int timeout_ms)
 {
   g_return_if_fail (SP_IS_SHARED_QUEUE (self));
   g_return_if_fail (timeout_ms >= 0);
@@ -1193,8 +1147,7 @@ sp_shared_queue_get_stats (SpSharedQueue *self)
  * Since: 1.0
  */
 gboolean
-sp_shared_queue_peek (SpSharedQueue *self,
-                      GValue        *item)
+sp_shared_queue_peek (SpSharedQueue *self, GValue *item)
 {
   gboolean found;
 
@@ -1215,51 +1168,49 @@ sp_shared_queue_peek (SpSharedQueue *self,
 }
 
 void
-_sp_shared_queue_push_async (SpSharedQueue       *self,
-                             gpointer             source,
-                             const GValue        *item,
-                             int                  timeout_ms,
-                             GCancellable        *cancellable,
-                             GAsyncReadyCallback  callback,
-                             gpointer             user_data,
-                             gpointer             source_tag)
+_sp_shared_queue_push_async (SpSharedQueue      *self,
+                             gpointer            source,
+                             const GValue       *item,
+                             int                 timeout_ms,
+                             GCancellable       *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer            user_data,
+                             gpointer            source_tag)
 {
   SpQueueWaiter *waiter;
 
-  waiter = waiter_new (self, source, OP_PUSH, cancellable, callback, user_data,
-                       source_tag, "[sharedpotato] push");
+  waiter = waiter_new (self, source, OP_PUSH, cancellable, callback, user_data, source_tag,
+                       "[sharedpotato] push");
   /* A refused item fails the call (at start, in order), not the queue. */
   sp_value_convert (self->item_type, item, &waiter->item, "shared queue", &waiter->base.error);
   waiter_start (waiter, timeout_ms);
 }
 
 gboolean
-_sp_shared_queue_push_finish (gpointer       source,
-                              GAsyncResult  *result,
-                              GError       **error)
+_sp_shared_queue_push_finish (gpointer source, GAsyncResult *result, GError **error)
 {
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 void
-_sp_shared_queue_pop_async (SpSharedQueue       *self,
-                            gpointer             source,
-                            int                  timeout_ms,
-                            GCancellable        *cancellable,
-                            GAsyncReadyCallback  callback,
-                            gpointer             user_data,
-                            gpointer             source_tag)
+_sp_shared_queue_pop_async (SpSharedQueue      *self,
+                            gpointer            source,
+                            int                 timeout_ms,
+                            GCancellable       *cancellable,
+                            GAsyncReadyCallback callback,
+                            gpointer            user_data,
+                            gpointer            source_tag)
 {
-  waiter_start (waiter_new (self, source, OP_POP, cancellable, callback, user_data,
-                            source_tag, "[sharedpotato] pop"),
+  waiter_start (waiter_new (self, source, OP_POP, cancellable, callback, user_data, source_tag,
+                            "[sharedpotato] pop"),
                 timeout_ms);
 }
 
 gboolean
-_sp_shared_queue_pop_finish (SpSharedQueue  *self,
-                             GAsyncResult   *result,
-                             GValue         *item,
-                             GError        **error)
+_sp_shared_queue_pop_finish (SpSharedQueue *self,
+                             GAsyncResult  *result,
+                             GValue        *item,
+                             GError       **error)
 {
   SpQueueWaiter *waiter = g_task_get_task_data (G_TASK (result));
 
@@ -1281,12 +1232,9 @@ _sp_shared_queue_pop_finish (SpSharedQueue  *self,
 
 /* Whether @result is a finishable result of @source's @source_tag call. */
 gboolean
-_sp_shared_queue_result_is_valid (gpointer      source,
-                                  GAsyncResult *result,
-                                  gpointer      source_tag)
+_sp_shared_queue_result_is_valid (gpointer source, GAsyncResult *result, gpointer source_tag)
 {
-  return g_task_is_valid (result, source) &&
-         g_task_get_source_tag (G_TASK (result)) == source_tag;
+  return g_task_is_valid (result, source) && g_task_get_source_tag (G_TASK (result)) == source_tag;
 }
 
 /**
@@ -1312,12 +1260,12 @@ _sp_shared_queue_result_is_valid (gpointer      source,
  * Since: 1.0
  */
 void
-sp_shared_queue_push_async (SpSharedQueue       *self,
-                            const GValue        *item,
-                            int                  timeout_ms,
-                            GCancellable        *cancellable,
-                            GAsyncReadyCallback  callback,
-                            gpointer             user_data)
+sp_shared_queue_push_async (SpSharedQueue      *self,
+                            const GValue       *item,
+                            int                 timeout_ms,
+                            GCancellable       *cancellable,
+                            GAsyncReadyCallback callback,
+                            gpointer            user_data)
 {
   g_return_if_fail (SP_IS_SHARED_QUEUE (self));
   g_return_if_fail (G_IS_VALUE (item));
@@ -1341,12 +1289,11 @@ sp_shared_queue_push_async (SpSharedQueue       *self,
  * Since: 1.0
  */
 gboolean
-sp_shared_queue_push_finish (SpSharedQueue  *self,
-                             GAsyncResult   *result,
-                             GError        **error)
+sp_shared_queue_push_finish (SpSharedQueue *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (SP_IS_SHARED_QUEUE (self), FALSE);
-  g_return_val_if_fail (_sp_shared_queue_result_is_valid (self, result, sp_shared_queue_push_async), FALSE);
+  g_return_val_if_fail (_sp_shared_queue_result_is_valid (self, result, sp_shared_queue_push_async),
+                        FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   return _sp_shared_queue_push_finish (self, result, error);
@@ -1372,11 +1319,11 @@ sp_shared_queue_push_finish (SpSharedQueue  *self,
  * Since: 1.0
  */
 void
-sp_shared_queue_pop_async (SpSharedQueue       *self,
-                           int                  timeout_ms,
-                           GCancellable        *cancellable,
-                           GAsyncReadyCallback  callback,
-                           gpointer             user_data)
+sp_shared_queue_pop_async (SpSharedQueue      *self,
+                           int                 timeout_ms,
+                           GCancellable       *cancellable,
+                           GAsyncReadyCallback callback,
+                           gpointer            user_data)
 {
   g_return_if_fail (SP_IS_SHARED_QUEUE (self));
   g_return_if_fail (timeout_ms >= -1);
@@ -1402,13 +1349,11 @@ sp_shared_queue_pop_async (SpSharedQueue       *self,
  * Since: 1.0
  */
 gboolean
-sp_shared_queue_pop_finish (SpSharedQueue  *self,
-                            GAsyncResult   *result,
-                            GValue         *item,
-                            GError        **error)
+sp_shared_queue_pop_finish (SpSharedQueue *self, GAsyncResult *result, GValue *item, GError **error)
 {
   g_return_val_if_fail (SP_IS_SHARED_QUEUE (self), FALSE);
-  g_return_val_if_fail (_sp_shared_queue_result_is_valid (self, result, sp_shared_queue_pop_async), FALSE);
+  g_return_val_if_fail (_sp_shared_queue_result_is_valid (self, result, sp_shared_queue_pop_async),
+                        FALSE);
   g_return_val_if_fail (item == NULL || !G_IS_VALUE (item), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
@@ -1416,13 +1361,11 @@ sp_shared_queue_pop_finish (SpSharedQueue  *self,
 }
 
 static gboolean
-shared_queue_try_push_internal (SpSharedQueue  *self,
-                           const GValue   *item,
-                           GError        **error)
+shared_queue_try_push_internal (SpSharedQueue *self, const GValue *item, GError **error)
 {
-  GValue converted = G_VALUE_INIT;
+  GValue         converted = G_VALUE_INIT;
   SpQueueWaiter *popper;
-  gboolean pushed = TRUE;
+  gboolean       pushed = TRUE;
 
   if (!sp_value_convert (self->item_type, item, &converted, "shared queue", error))
     return FALSE;
@@ -1482,14 +1425,12 @@ shared_queue_try_push_internal (SpSharedQueue  *self,
  * Since: 1.0
  */
 gboolean
-sp_shared_queue_push_front (SpSharedQueue  *self,
-                            const GValue   *item,
-                            GError        **error)
+sp_shared_queue_push_front (SpSharedQueue *self, const GValue *item, GError **error)
 {
-  GValue converted = G_VALUE_INIT;
+  GValue         converted = G_VALUE_INIT;
   SpQueueWaiter *popper;
-  gboolean pushed = TRUE;
-  int changes;
+  gboolean       pushed = TRUE;
+  int            changes;
 
   g_return_val_if_fail (SP_IS_SHARED_QUEUE (self), FALSE);
   g_return_val_if_fail (G_IS_VALUE (item), FALSE);
@@ -1540,12 +1481,10 @@ sp_shared_queue_push_front (SpSharedQueue  *self,
  * Since: 1.0
  */
 gboolean
-sp_shared_queue_try_push (SpSharedQueue  *self,
-                          const GValue   *item,
-                          GError        **error)
+sp_shared_queue_try_push (SpSharedQueue *self, const GValue *item, GError **error)
 {
   gboolean pushed;
-  int changes;
+  int      changes;
 
   g_return_val_if_fail (SP_IS_SHARED_QUEUE (self), FALSE);
   g_return_val_if_fail (G_IS_VALUE (item), FALSE);
@@ -1559,11 +1498,9 @@ sp_shared_queue_try_push (SpSharedQueue  *self,
 }
 
 static gboolean
-shared_queue_try_pop_internal (SpSharedQueue  *self,
-                          GValue         *item,
-                          GError        **error)
+shared_queue_try_pop_internal (SpSharedQueue *self, GValue *item, GError **error)
 {
-  GValue taken = G_VALUE_INIT;
+  GValue   taken = G_VALUE_INIT;
   gboolean popped = FALSE;
 
   sp_mutex_lock (&self->mutex);
@@ -1606,12 +1543,10 @@ shared_queue_try_pop_internal (SpSharedQueue  *self,
  * Since: 1.0
  */
 gboolean
-sp_shared_queue_try_pop (SpSharedQueue  *self,
-                         GValue         *item,
-                         GError        **error)
+sp_shared_queue_try_pop (SpSharedQueue *self, GValue *item, GError **error)
 {
   gboolean popped;
-  int changes;
+  int      changes;
 
   g_return_val_if_fail (SP_IS_SHARED_QUEUE (self), FALSE);
   g_return_val_if_fail (item == NULL || !G_IS_VALUE (item), FALSE);
@@ -1650,12 +1585,12 @@ sp_shared_queue_try_pop (SpSharedQueue  *self,
  * Since: 1.0
  */
 void
-sp_shared_queue_close_async (SpSharedQueue       *self,
-                             SpQueueCloseFlags    flags,
-                             int                  timeout_ms,
-                             GCancellable        *cancellable,
-                             GAsyncReadyCallback  callback,
-                             gpointer             user_data)
+sp_shared_queue_close_async (SpSharedQueue      *self,
+                             SpQueueCloseFlags   flags,
+                             int                 timeout_ms,
+                             GCancellable       *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer            user_data)
 {
   SpQueueWaiter *waiter;
 
@@ -1683,12 +1618,11 @@ sp_shared_queue_close_async (SpSharedQueue       *self,
  * Since: 1.0
  */
 gboolean
-sp_shared_queue_close_finish (SpSharedQueue  *self,
-                              GAsyncResult   *result,
-                              GError        **error)
+sp_shared_queue_close_finish (SpSharedQueue *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (SP_IS_SHARED_QUEUE (self), FALSE);
-  g_return_val_if_fail (_sp_shared_queue_result_is_valid (self, result, sp_shared_queue_close_async), FALSE);
+  g_return_val_if_fail (
+      _sp_shared_queue_result_is_valid (self, result, sp_shared_queue_close_async), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
@@ -1727,16 +1661,17 @@ sp_shared_queue_release_close (SpSharedQueue *self)
 {
   g_return_if_fail (SP_IS_SHARED_QUEUE (self));
 
-  sp_lifecycle_release_close (&self->life, G_OBJECT (self), &self->mutex, "shared queue", G_STRFUNC);
+  sp_lifecycle_release_close (&self->life, G_OBJECT (self), &self->mutex, "shared queue",
+                              G_STRFUNC);
 }
 
 /* Blocking twins --------------------------------------------------------- */
 
 static gboolean
-shared_queue_sync_begin (SpSharedQueue  *self,
-                         SpSyncCall     *call,
-                         const char     *function,
-                         GError        **error)
+shared_queue_sync_begin (SpSharedQueue *self,
+                         SpSyncCall    *call,
+                         const char    *function,
+                         GError       **error)
 {
   return sp_lifecycle_sync_call_begin (&self->life, self, call, function, "shared queue", error);
 }
@@ -1761,14 +1696,14 @@ shared_queue_sync_begin (SpSharedQueue  *self,
  * Since: 1.0
  */
 gboolean
-sp_shared_queue_push_sync (SpSharedQueue  *self,
-                           const GValue   *item,
-                           int             timeout_ms,
-                           GCancellable   *cancellable,
-                           GError        **error)
+sp_shared_queue_push_sync (SpSharedQueue *self,
+                           const GValue  *item,
+                           int            timeout_ms,
+                           GCancellable  *cancellable,
+                           GError       **error)
 {
   SpSyncCall call;
-  gboolean ok;
+  gboolean   ok;
 
   g_return_val_if_fail (SP_IS_SHARED_QUEUE (self), FALSE);
   g_return_val_if_fail (G_IS_VALUE (item), FALSE);
@@ -1778,8 +1713,8 @@ sp_shared_queue_push_sync (SpSharedQueue  *self,
 
   if (!shared_queue_sync_begin (self, &call, G_STRFUNC, error))
     return FALSE;
-  _sp_shared_queue_push_async (self, self, item, timeout_ms, cancellable,
-                               sp_sync_call_done, &call, sp_shared_queue_push_async);
+  _sp_shared_queue_push_async (self, self, item, timeout_ms, cancellable, sp_sync_call_done, &call,
+                               sp_shared_queue_push_async);
   sp_sync_call_wait (&call);
   ok = _sp_shared_queue_push_finish (self, call.result, error);
   sp_sync_call_end (&call);
@@ -1806,14 +1741,14 @@ sp_shared_queue_push_sync (SpSharedQueue  *self,
  * Since: 1.0
  */
 gboolean
-sp_shared_queue_pop_sync (SpSharedQueue  *self,
-                          int             timeout_ms,
-                          GCancellable   *cancellable,
-                          GValue         *item,
-                          GError        **error)
+sp_shared_queue_pop_sync (SpSharedQueue *self,
+                          int            timeout_ms,
+                          GCancellable  *cancellable,
+                          GValue        *item,
+                          GError       **error)
 {
   SpSyncCall call;
-  gboolean ok;
+  gboolean   ok;
 
   g_return_val_if_fail (SP_IS_SHARED_QUEUE (self), FALSE);
   g_return_val_if_fail (timeout_ms >= -1, FALSE);
@@ -1827,8 +1762,8 @@ sp_shared_queue_pop_sync (SpSharedQueue  *self,
         sp_value_init_zero (self->item_type, item);
       return FALSE;
     }
-  _sp_shared_queue_pop_async (self, self, timeout_ms, cancellable,
-                              sp_sync_call_done, &call, sp_shared_queue_pop_async);
+  _sp_shared_queue_pop_async (self, self, timeout_ms, cancellable, sp_sync_call_done, &call,
+                              sp_shared_queue_pop_async);
   sp_sync_call_wait (&call);
   ok = _sp_shared_queue_pop_finish (self, call.result, item, error);
   sp_sync_call_end (&call);

@@ -143,35 +143,38 @@ static GPrivate construct_funcs;
 
 struct _SpSharedSet
 {
-  GObject         parent_instance;
+  GObject parent_instance;
 
   GType           item_type;
   char           *name;
   SpSharedObject *inner;
-  SpSetItems     *items;            /* the inner object's value */
+  SpSetItems     *items; /* the inner object's value */
   GMainContext   *owner_context;
   SpDispatcher   *owner_dispatcher;
   gulong          inner_handlers[3];
 
-  gboolean        auto_closing;     /* owner context only */
-  gboolean        trace;
+  gboolean auto_closing; /* owner context only */
+  gboolean trace;
 
   /* The GListModel: the items as announced in the owner context, in the
    * order they were added; built when first used (see "The list model").
    * Owner context only. */
-  GSequence      *model;            /* of ModelEntry; NULL until built */
-  GHashTable     *model_index;      /* payload → GSequenceIter */
-  gboolean        model_building;
-  int             emissions_pending; /* atomic: pushed, not yet run */
+  GSequence  *model;       /* of ModelEntry; NULL until built */
+  GHashTable *model_index; /* payload → GSequenceIter */
+  gboolean    model_building;
+  int         emissions_pending; /* atomic: pushed, not yet run */
 };
 
 static void sp_shared_set_list_model_init (GListModelInterface *iface);
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (SpSharedSet, sp_shared_set, G_TYPE_OBJECT,
+G_DEFINE_FINAL_TYPE_WITH_CODE (SpSharedSet,
+                               sp_shared_set,
+                               G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL,
                                                       sp_shared_set_list_model_init))
 
-enum {
+enum
+{
   PROP_0,
   PROP_ITEM_TYPE,
   PROP_NAME,
@@ -181,7 +184,8 @@ enum {
   N_PROPS
 };
 
-enum {
+enum
+{
   SIGNAL_ITEM_ADDED,
   SIGNAL_ITEM_REMOVED,
   SIGNAL_CLOSED,
@@ -200,10 +204,9 @@ set_display_name (SpSharedSet *self)
 static const char *
 op_name (SpSetOp op)
 {
-  static const char * const names[] = {
-    [SP_SET_OP_ADD] = "add", [SP_SET_OP_DISCARD] = "discard",
-    [SP_SET_OP_CONTAINS] = "contains", [SP_SET_OP_SIZE] = "size",
-    [SP_SET_OP_SNAPSHOT] = "snapshot", [SP_SET_OP_CLEAR] = "clear",
+  static const char *const names[] = {
+    [SP_SET_OP_ADD] = "add",   [SP_SET_OP_DISCARD] = "discard",   [SP_SET_OP_CONTAINS] = "contains",
+    [SP_SET_OP_SIZE] = "size", [SP_SET_OP_SNAPSHOT] = "snapshot", [SP_SET_OP_CLEAR] = "clear",
   };
 
   return names[op];
@@ -230,18 +233,15 @@ op_lock_mode (SpSetOp op)
 
 typedef struct
 {
-  SpDispatchItem  item;
-  SpSharedSet    *self;
-  guint           signal;
-  guint           n_values;
-  GValue          values[];
+  SpDispatchItem item;
+  SpSharedSet   *self;
+  guint          signal;
+  guint          n_values;
+  GValue         values[];
 } SpSetEmission;
 
 static void
-emit_items (SpSharedSet *self,
-            guint        signal,
-            GValue      *values,
-            guint        n_values)
+emit_items (SpSharedSet *self, guint signal, GValue *values, guint n_values)
 {
   for (guint i = 0; i < n_values; i++)
     {
@@ -260,8 +260,8 @@ emit_items (SpSharedSet *self,
  * for, the object that shows it. */
 typedef struct
 {
-  gpointer  payload;
-  GObject  *object;
+  gpointer payload;
+  GObject *object;
 } ModelEntry;
 
 static void
@@ -278,7 +278,7 @@ static void
 model_forget_all (SpSharedSet *self)
 {
   GHashTableIter iter;
-  gpointer payload;
+  gpointer       payload;
 
   g_hash_table_iter_init (&iter, self->model_index);
   while (g_hash_table_iter_next (&iter, &payload, NULL))
@@ -289,19 +289,14 @@ model_forget_all (SpSharedSet *self)
 }
 
 static void
-model_changed (SpSharedSet *self,
-               guint        position,
-               guint        removed,
-               guint        added)
+model_changed (SpSharedSet *self, guint position, guint removed, guint added)
 {
   g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
 }
 
 static void
-model_add (SpSharedSet  *self,
-           const GValue *values,
-           guint         n_values)
+model_add (SpSharedSet *self, const GValue *values, guint n_values)
 {
   guint position = g_sequence_get_length (self->model);
   guint added = 0;
@@ -322,9 +317,7 @@ model_add (SpSharedSet  *self,
 }
 
 static void
-model_remove (SpSharedSet  *self,
-              const GValue *values,
-              guint         n_values)
+model_remove (SpSharedSet *self, const GValue *values, guint n_values)
 {
   guint length = g_sequence_get_length (self->model);
 
@@ -340,7 +333,7 @@ model_remove (SpSharedSet  *self,
 
   for (guint i = 0; i < n_values; i++)
     {
-      gpointer key = NULL, payload;
+      gpointer       key = NULL, payload;
       GSequenceIter *iter;
 
       if (!sp_set_items_make_item (self->items, &values[i], &key, NULL))
@@ -363,7 +356,7 @@ static void
 model_build_locked (SpSharedSet *self)
 {
   g_autofree GValue *values = NULL;
-  guint n;
+  guint              n;
 
   values = sp_set_items_snapshot_in_order (self->items, &n);
   self->model = g_sequence_new (model_entry_free);
@@ -374,7 +367,8 @@ model_build_locked (SpSharedSet *self)
 
       if (!sp_set_items_make_item (self->items, &values[i], &entry->payload, NULL))
         g_assert_not_reached ();
-      g_hash_table_insert (self->model_index, entry->payload, g_sequence_append (self->model, entry));
+      g_hash_table_insert (self->model_index, entry->payload,
+                           g_sequence_append (self->model, entry));
       g_value_unset (&values[i]);
     }
 }
@@ -386,11 +380,9 @@ model_build_held (gpointer data)
 }
 
 static void
-model_built (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
+model_built (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(SpSharedSet) self = user_data;
+  g_autoptr (SpSharedSet) self = user_data;
   guint n;
 
   self->model_building = FALSE;
@@ -418,7 +410,7 @@ model_built (GObject      *source,
 static void
 model_ensure (SpSharedSet *self)
 {
-  g_autoptr(SpGuard) guard = NULL;
+  g_autoptr (SpGuard) guard = NULL;
 
   if (self->model != NULL || self->model_building)
     return;
@@ -435,10 +427,9 @@ model_ensure (SpSharedSet *self)
 
   self->model_building = TRUE;
   g_main_context_push_thread_default (self->owner_context);
-  _sp_shared_object_run_held_async (self->inner, SP_LOCK_MODE_SHARED, 0, NULL, G_OBJECT (self),
-                                    "list", model_build_held, self, NULL,
-                                    model_built, g_object_ref (self),
-                                    model_ensure, "[sharedpotato] build the list model");
+  _sp_shared_object_run_held_async (
+      self->inner, SP_LOCK_MODE_SHARED, 0, NULL, G_OBJECT (self), "list", model_build_held, self,
+      NULL, model_built, g_object_ref (self), model_ensure, "[sharedpotato] build the list model");
   g_main_context_pop_thread_default (self->owner_context);
 }
 
@@ -460,12 +451,11 @@ sp_shared_set_list_model_get_n_items (GListModel *model)
 }
 
 static gpointer
-sp_shared_set_list_model_get_item (GListModel *model,
-                                   guint       position)
+sp_shared_set_list_model_get_item (GListModel *model, guint position)
 {
-  SpSharedSet *self = SP_SHARED_SET (model);
+  SpSharedSet   *self = SP_SHARED_SET (model);
   GSequenceIter *iter;
-  ModelEntry *entry;
+  ModelEntry    *entry;
 
   model_ensure (self);
   if (self->model == NULL)
@@ -518,9 +508,7 @@ emission_run (SpDispatchItem *item)
 }
 
 static SpSetEmission *
-emission_new (SpSharedSet *self,
-              guint        signal,
-              guint        n_values)
+emission_new (SpSharedSet *self, guint signal, guint n_values)
 {
   SpSetEmission *emission = g_malloc0 (sizeof *emission + n_values * sizeof (GValue));
 
@@ -538,15 +526,12 @@ emission_new (SpSharedSet *self,
  * to the owner context before the lock is released. Takes *payload if
  * stored. */
 static void
-perform_held (SpSharedSet  *self,
-              SpSetOp       op,
-              gpointer     *payload,
-              SpSetOutcome *outcome)
+perform_held (SpSharedSet *self, SpSetOp op, gpointer *payload, SpSetOutcome *outcome)
 {
   SpSetEmission *emission = NULL;
-  gpointer stored;
-  gpointer *all;
-  guint n;
+  gpointer       stored;
+  gpointer      *all;
+  guint          n;
 
   switch (op)
     {
@@ -612,10 +597,10 @@ op_takes_item (SpSetOp op)
 
 typedef struct
 {
-  SpSharedSet  *self;
-  SpSetOp       op;
-  gpointer      payload;
-  SpSetOutcome  outcome;
+  SpSharedSet *self;
+  SpSetOp      op;
+  gpointer     payload;
+  SpSetOutcome outcome;
 } SetCall;
 
 static void
@@ -660,23 +645,22 @@ set_call_run_held (gpointer data)
 }
 
 void
-_sp_shared_set_call_async (SpSharedSet         *self,
-                           gpointer             source,
-                           SpSetOp              op,
-                           const GValue        *item,
-                           int                  timeout_ms,
-                           GCancellable        *cancellable,
-                           GAsyncReadyCallback  callback,
-                           gpointer             user_data,
-                           gpointer             source_tag,
-                           const char          *name)
+_sp_shared_set_call_async (SpSharedSet        *self,
+                           gpointer            source,
+                           SpSetOp             op,
+                           const GValue       *item,
+                           int                 timeout_ms,
+                           GCancellable       *cancellable,
+                           GAsyncReadyCallback callback,
+                           gpointer            user_data,
+                           gpointer            source_tag,
+                           const char         *name)
 {
-  GError *error = NULL;
+  GError  *error = NULL;
   gpointer payload = NULL;
   SetCall *call;
 
-  if (op_takes_item (op) &&
-      !sp_set_items_make_item (self->items, item, &payload, &error))
+  if (op_takes_item (op) && !sp_set_items_make_item (self->items, item, &payload, &error))
     {
       GTask *task = g_task_new (source, NULL, callback, user_data);
 
@@ -701,20 +685,19 @@ _sp_shared_set_call_async (SpSharedSet         *self,
 
   /* One GTask, the inner object's waiter's, whose source is ours: the
    * work is done where a lock_async callback would do it. */
-  _sp_shared_object_run_held_async (self->inner, op_lock_mode (op), timeout_ms, cancellable,
-                                    source, op_name (op), set_call_run_held,
-                                    call, set_call_free, callback, user_data,
-                                    source_tag, name);
+  _sp_shared_object_run_held_async (self->inner, op_lock_mode (op), timeout_ms, cancellable, source,
+                                    op_name (op), set_call_run_held, call, set_call_free, callback,
+                                    user_data, source_tag, name);
 }
 
 gboolean
-_sp_shared_set_call_finish (gpointer       source,
-                            GAsyncResult  *result,
-                            gpointer       source_tag,
-                            SpSetOutcome  *outcome,
-                            GError       **error)
+_sp_shared_set_call_finish (gpointer      source,
+                            GAsyncResult *result,
+                            gpointer      source_tag,
+                            SpSetOutcome *outcome,
+                            GError      **error)
 {
-  GError *local_error = NULL;
+  GError  *local_error = NULL;
   SetCall *call;
 
   memset (outcome, 0, sizeof *outcome);
@@ -738,11 +721,7 @@ _sp_shared_set_call_finish (gpointer       source,
 
 /* For the try_ calls, which take their guard in the calling thread. */
 static gboolean
-make_payload (SpSharedSet   *self,
-              SpSetOp        op,
-              const GValue  *item,
-              gpointer      *payload,
-              GError       **error)
+make_payload (SpSharedSet *self, SpSetOp op, const GValue *item, gpointer *payload, GError **error)
 {
   *payload = NULL;
 
@@ -765,17 +744,17 @@ perform_and_release (SpSharedSet  *self,
 }
 
 gboolean
-_sp_shared_set_call_sync (SpSharedSet   *self,
-                          SpSetOp        op,
-                          const GValue  *item,
-                          int            timeout_ms,
-                          GCancellable  *cancellable,
-                          SpSetOutcome  *outcome,
-                          const char    *function,
-                          GError       **error)
+_sp_shared_set_call_sync (SpSharedSet  *self,
+                          SpSetOp       op,
+                          const GValue *item,
+                          int           timeout_ms,
+                          GCancellable *cancellable,
+                          SpSetOutcome *outcome,
+                          const char   *function,
+                          GError      **error)
 {
   SpSyncCall call;
-  gboolean ok;
+  gboolean   ok;
 
   memset (outcome, 0, sizeof *outcome);
 
@@ -784,8 +763,8 @@ _sp_shared_set_call_sync (SpSharedSet   *self,
   if (!_sp_shared_object_sync_call_begin (self->inner, &call, function, "shared set",
                                           set_display_name (self), error))
     return FALSE;
-  _sp_shared_set_call_async (self, self, op, item, timeout_ms, cancellable,
-                             sp_sync_call_done, &call, _sp_shared_set_call_sync, function);
+  _sp_shared_set_call_async (self, self, op, item, timeout_ms, cancellable, sp_sync_call_done,
+                             &call, _sp_shared_set_call_sync, function);
   sp_sync_call_wait (&call);
   ok = _sp_shared_set_call_finish (self, call.result, _sp_shared_set_call_sync, outcome, error);
   sp_sync_call_end (&call);
@@ -794,11 +773,11 @@ _sp_shared_set_call_sync (SpSharedSet   *self,
 }
 
 gboolean
-_sp_shared_set_call_try (SpSharedSet   *self,
-                         SpSetOp        op,
-                         const GValue  *item,
-                         SpSetOutcome  *outcome,
-                         GError       **error)
+_sp_shared_set_call_try (SpSharedSet  *self,
+                         SpSetOp       op,
+                         const GValue *item,
+                         SpSetOutcome *outcome,
+                         GError      **error)
 {
   gpointer payload;
   SpGuard *guard;
@@ -836,14 +815,12 @@ _sp_shared_set_call_try (SpSharedSet   *self,
 /* The inner object's ::closed, in the owner context, every holder gone:
  * nobody can touch the items any more. */
 static void
-inner_closed_cb (SpSharedObject *inner,
-                 const GValue   *final_value,
-                 gpointer        user_data)
+inner_closed_cb (SpSharedObject *inner, const GValue *final_value, gpointer user_data)
 {
-  SpSharedSet *self = user_data;
+  SpSharedSet         *self = user_data;
   g_autofree gpointer *all = NULL;
-  g_autofree GValue *values = NULL;
-  guint n;
+  g_autofree GValue   *values = NULL;
+  guint                n;
 
   all = sp_set_items_steal_all (self->items, &n);
   values = g_new0 (GValue, MAX (n, 1));
@@ -864,9 +841,7 @@ inner_closed_cb (SpSharedObject *inner,
 }
 
 static void
-inner_notify_cb (GObject    *inner,
-                 GParamSpec *pspec,
-                 gpointer    user_data)
+inner_notify_cb (GObject *inner, GParamSpec *pspec, gpointer user_data)
 {
   SpSharedSet *self = user_data;
 
@@ -878,8 +853,8 @@ inner_notify_cb (GObject    *inner,
 
 typedef struct
 {
-  SpDispatchItem  item;
-  SpSharedSet    *self;
+  SpDispatchItem item;
+  SpSharedSet   *self;
 } AutoClose;
 
 /* In the owner context, so the close's own completion is delivered there
@@ -887,7 +862,7 @@ typedef struct
 static void
 auto_close_run (SpDispatchItem *item)
 {
-  AutoClose *auto_close = (AutoClose *) item;
+  AutoClose   *auto_close = (AutoClose *) item;
   SpSharedSet *self = auto_close->self;
 
   g_main_context_push_thread_default (self->owner_context);
@@ -914,9 +889,9 @@ close_has_observers (SpSharedSet *self)
 static void
 sp_shared_set_constructed (GObject *object)
 {
-  SpSharedSet *self = (SpSharedSet *) object;
+  SpSharedSet    *self = (SpSharedSet *) object;
   ConstructFuncs *funcs = g_private_get (&construct_funcs);
-  GValue initial = G_VALUE_INIT;
+  GValue          initial = G_VALUE_INIT;
 
   G_OBJECT_CLASS (sp_shared_set_parent_class)->constructed (object);
 
@@ -931,9 +906,8 @@ sp_shared_set_constructed (GObject *object)
                 "use sp_shared_set_new_full()",
                 self->name ? self->name : "", g_type_name (self->item_type));
 
-  self->items = sp_set_items_new (self->item_type,
-                                   funcs ? funcs->hash : NULL,
-                                   funcs ? funcs->equal : NULL);
+  self->items =
+      sp_set_items_new (self->item_type, funcs ? funcs->hash : NULL, funcs ? funcs->equal : NULL);
 
   g_value_init (&initial, SP_TYPE_SET_ITEMS);
   g_value_set_boxed (&initial, self->items);
@@ -944,12 +918,12 @@ sp_shared_set_constructed (GObject *object)
   self->owner_dispatcher = sp_dispatcher_get_for_context (self->owner_context);
   self->trace = sp_trace_wanted ();
 
-  self->inner_handlers[0] = g_signal_connect (self->inner, "closed",
-                                              G_CALLBACK (inner_closed_cb), self);
-  self->inner_handlers[1] = g_signal_connect (self->inner, "notify::closed",
-                                              G_CALLBACK (inner_notify_cb), self);
-  self->inner_handlers[2] = g_signal_connect (self->inner, "notify::default-timeout",
-                                              G_CALLBACK (inner_notify_cb), self);
+  self->inner_handlers[0] =
+      g_signal_connect (self->inner, "closed", G_CALLBACK (inner_closed_cb), self);
+  self->inner_handlers[1] =
+      g_signal_connect (self->inner, "notify::closed", G_CALLBACK (inner_notify_cb), self);
+  self->inner_handlers[2] =
+      g_signal_connect (self->inner, "notify::default-timeout", G_CALLBACK (inner_notify_cb), self);
 }
 
 static void
@@ -957,9 +931,7 @@ sp_shared_set_dispose (GObject *object)
 {
   SpSharedSet *self = (SpSharedSet *) object;
 
-  if (self->inner != NULL &&
-      !self->auto_closing &&
-      !sp_shared_object_is_closed (self->inner) &&
+  if (self->inner != NULL && !self->auto_closing && !sp_shared_object_is_closed (self->inner) &&
       close_has_observers (self))
     {
       AutoClose *auto_close = g_new0 (AutoClose, 1);
@@ -1004,10 +976,7 @@ sp_shared_set_finalize (GObject *object)
 }
 
 static void
-sp_shared_set_get_property (GObject    *object,
-                            guint       prop_id,
-                            GValue     *value,
-                            GParamSpec *pspec)
+sp_shared_set_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   SpSharedSet *self = SP_SHARED_SET (object);
 
@@ -1039,10 +1008,7 @@ sp_shared_set_get_property (GObject    *object,
 }
 
 static void
-sp_shared_set_set_property (GObject      *object,
-                            guint         prop_id,
-                            const GValue *value,
-                            GParamSpec   *pspec)
+sp_shared_set_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   SpSharedSet *self = SP_SHARED_SET (object);
 
@@ -1081,17 +1047,15 @@ sp_shared_set_class_init (SpSharedSetClass *klass)
    *
    * The type of the items. Items of other types are converted with
    * g_value_transform() when they are added or looked up, or refused with
-   * %G_IO_ERROR_INVALID_ARGUMENT. A conversion between numbers that would lose information (a fraction
-   * into an integer, a value out of range, a negative number into an
-   * unsigned type) is refused the same way; rounding into a float is not
-   * a loss.
+   * %G_IO_ERROR_INVALID_ARGUMENT. A conversion between numbers that would lose information (a
+   * fraction into an integer, a value out of range, a negative number into an unsigned type) is
+   * refused the same way; rounding into a float is not a loss.
    *
    * Since: 1.0
    */
   properties[PROP_ITEM_TYPE] =
-    g_param_spec_gtype ("item-type", NULL, NULL,
-                        G_TYPE_NONE,
-                        (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+      g_param_spec_gtype ("item-type", NULL, NULL, G_TYPE_NONE,
+                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
 
   /**
    * SpSharedSet:name:
@@ -1101,9 +1065,8 @@ sp_shared_set_class_init (SpSharedSetClass *klass)
    * Since: 1.0
    */
   properties[PROP_NAME] =
-    g_param_spec_string ("name", NULL, NULL,
-                         NULL,
-                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+      g_param_spec_string ("name", NULL, NULL, NULL,
+                           (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
 
   /**
    * SpSharedSet:default-timeout:
@@ -1114,9 +1077,8 @@ sp_shared_set_class_init (SpSharedSetClass *klass)
    * Since: 1.0
    */
   properties[PROP_DEFAULT_TIMEOUT] =
-    g_param_spec_int ("default-timeout", NULL, NULL,
-                      0, G_MAXINT, 0,
-                      (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+      g_param_spec_int ("default-timeout", NULL, NULL, 0, G_MAXINT, 0,
+                        (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   /**
    * SpSharedSet:closed:
@@ -1127,10 +1089,8 @@ sp_shared_set_class_init (SpSharedSetClass *klass)
    *
    * Since: 1.0
    */
-  properties[PROP_CLOSED] =
-    g_param_spec_boolean ("closed", NULL, NULL,
-                          FALSE,
-                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_CLOSED] = g_param_spec_boolean ("closed", NULL, NULL, FALSE,
+                                                  (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   /**
    * SpSharedSet:n-items:
@@ -1141,10 +1101,8 @@ sp_shared_set_class_init (SpSharedSetClass *klass)
    *
    * Since: 1.0
    */
-  properties[PROP_N_ITEMS] =
-    g_param_spec_uint ("n-items", NULL, NULL,
-                       0, G_MAXUINT, 0,
-                       (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_N_ITEMS] = g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0,
+                                                (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -1158,12 +1116,8 @@ sp_shared_set_class_init (SpSharedSetClass *klass)
    * Since: 1.0
    */
   signals[SIGNAL_ITEM_ADDED] =
-    g_signal_new ("item-added",
-                  G_TYPE_FROM_CLASS (klass),
-                  G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1,
-                  G_TYPE_VALUE | G_SIGNAL_TYPE_STATIC_SCOPE);
+      g_signal_new ("item-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                    G_TYPE_NONE, 1, G_TYPE_VALUE | G_SIGNAL_TYPE_STATIC_SCOPE);
 
   /**
    * SpSharedSet::item-removed:
@@ -1178,12 +1132,8 @@ sp_shared_set_class_init (SpSharedSetClass *klass)
    * Since: 1.0
    */
   signals[SIGNAL_ITEM_REMOVED] =
-    g_signal_new ("item-removed",
-                  G_TYPE_FROM_CLASS (klass),
-                  G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1,
-                  G_TYPE_VALUE | G_SIGNAL_TYPE_STATIC_SCOPE);
+      g_signal_new ("item-removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                    NULL, G_TYPE_NONE, 1, G_TYPE_VALUE | G_SIGNAL_TYPE_STATIC_SCOPE);
 
   /**
    * SpSharedSet::closed:
@@ -1197,12 +1147,8 @@ sp_shared_set_class_init (SpSharedSetClass *klass)
    *
    * Since: 1.0
    */
-  signals[SIGNAL_CLOSED] =
-    g_signal_new ("closed",
-                  G_TYPE_FROM_CLASS (klass),
-                  G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 0);
+  signals[SIGNAL_CLOSED] = g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                         NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -1268,8 +1214,8 @@ sp_shared_set_new_full (GType       item_type,
                         GEqualFunc  equal_func)
 {
   ConstructFuncs funcs = { hash_func, equal_func };
-  SpSetKind kind = sp_set_kind_for_type (item_type);
-  SpSharedSet *self;
+  SpSetKind      kind = sp_set_kind_for_type (item_type);
+  SpSharedSet   *self;
 
   g_return_val_if_fail (kind != SP_SET_KIND_INVALID, NULL);
   g_return_val_if_fail ((hash_func == NULL) == (equal_func == NULL), NULL);
@@ -1277,10 +1223,7 @@ sp_shared_set_new_full (GType       item_type,
   g_return_val_if_fail (hash_func != NULL || sp_set_kind_has_defaults (item_type), NULL);
 
   g_private_set (&construct_funcs, hash_func != NULL ? &funcs : NULL);
-  self = g_object_new (SP_TYPE_SHARED_SET,
-                       "item-type", item_type,
-                       "name", name,
-                       NULL);
+  self = g_object_new (SP_TYPE_SHARED_SET, "item-type", item_type, "name", name, NULL);
   g_private_set (&construct_funcs, NULL);
 
   return self;
@@ -1351,8 +1294,7 @@ sp_shared_set_get_default_timeout (SpSharedSet *self)
  * Since: 1.0
  */
 void
-sp_shared_set_set_default_timeout (SpSharedSet *self,
-                                   int          timeout_ms)
+sp_shared_set_set_default_timeout (SpSharedSet *self, int timeout_ms)
 {
   g_return_if_fail (SP_IS_SHARED_SET (self));
   g_return_if_fail (timeout_ms >= 0);
@@ -1411,8 +1353,7 @@ sp_shared_set_is_closed (SpSharedSet *self)
  * Since: 1.0
  */
 void
-sp_set_snapshot_free (GValue *items,
-                      guint   n_items)
+sp_set_snapshot_free (GValue *items, guint n_items)
 {
   if (items == NULL)
     return;
@@ -1422,10 +1363,10 @@ sp_set_snapshot_free (GValue *items,
   g_free (items);
 }
 
-#define CHECK_CALL(self, timeout_ms, cancellable) \
-  g_return_if_fail (SP_IS_SHARED_SET (self)); \
-  g_return_if_fail (timeout_ms >= -1); \
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable))
+#define CHECK_CALL(self, timeout_ms, cancellable)                                                  \
+ g_return_if_fail (SP_IS_SHARED_SET (self));                                                       \
+ g_return_if_fail (timeout_ms >= -1);                                                              \
+ g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable))
 
 /**
  * sp_shared_set_add_async:
@@ -1451,19 +1392,18 @@ sp_set_snapshot_free (GValue *items,
  * Since: 1.0
  */
 void
-sp_shared_set_add_async (SpSharedSet         *self,
-                         const GValue        *item,
-                         int                  timeout_ms,
-                         GCancellable        *cancellable,
-                         GAsyncReadyCallback  callback,
-                         gpointer             user_data)
+sp_shared_set_add_async (SpSharedSet        *self,
+                         const GValue       *item,
+                         int                 timeout_ms,
+                         GCancellable       *cancellable,
+                         GAsyncReadyCallback callback,
+                         gpointer            user_data)
 {
   CHECK_CALL (self, timeout_ms, cancellable);
   g_return_if_fail (G_IS_VALUE (item));
 
-  _sp_shared_set_call_async (self, self, SP_SET_OP_ADD, item, timeout_ms, cancellable,
-                             callback, user_data,
-                             sp_shared_set_add_async, "sp_shared_set_add_async");
+  _sp_shared_set_call_async (self, self, SP_SET_OP_ADD, item, timeout_ms, cancellable, callback,
+                             user_data, sp_shared_set_add_async, "sp_shared_set_add_async");
 }
 
 /**
@@ -1486,13 +1426,10 @@ sp_shared_set_add_async (SpSharedSet         *self,
  * Since: 1.0
  */
 gboolean
-sp_shared_set_add_finish (SpSharedSet   *self,
-                          GAsyncResult  *result,
-                          gboolean      *added,
-                          GError       **error)
+sp_shared_set_add_finish (SpSharedSet *self, GAsyncResult *result, gboolean *added, GError **error)
 {
   SpSetOutcome outcome;
-  gboolean ok;
+  gboolean     ok;
 
   g_return_val_if_fail (SP_IS_SHARED_SET (self), FALSE);
 
@@ -1522,19 +1459,18 @@ sp_shared_set_add_finish (SpSharedSet   *self,
  * Since: 1.0
  */
 void
-sp_shared_set_discard_async (SpSharedSet         *self,
-                             const GValue        *item,
-                             int                  timeout_ms,
-                             GCancellable        *cancellable,
-                             GAsyncReadyCallback  callback,
-                             gpointer             user_data)
+sp_shared_set_discard_async (SpSharedSet        *self,
+                             const GValue       *item,
+                             int                 timeout_ms,
+                             GCancellable       *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer            user_data)
 {
   CHECK_CALL (self, timeout_ms, cancellable);
   g_return_if_fail (G_IS_VALUE (item));
 
-  _sp_shared_set_call_async (self, self, SP_SET_OP_DISCARD, item, timeout_ms, cancellable,
-                             callback, user_data,
-                             sp_shared_set_discard_async, "sp_shared_set_discard_async");
+  _sp_shared_set_call_async (self, self, SP_SET_OP_DISCARD, item, timeout_ms, cancellable, callback,
+                             user_data, sp_shared_set_discard_async, "sp_shared_set_discard_async");
 }
 
 /**
@@ -1551,13 +1487,13 @@ sp_shared_set_discard_async (SpSharedSet         *self,
  * Since: 1.0
  */
 gboolean
-sp_shared_set_discard_finish (SpSharedSet   *self,
-                              GAsyncResult  *result,
-                              gboolean      *removed,
-                              GError       **error)
+sp_shared_set_discard_finish (SpSharedSet  *self,
+                              GAsyncResult *result,
+                              gboolean     *removed,
+                              GError      **error)
 {
   SpSetOutcome outcome;
-  gboolean ok;
+  gboolean     ok;
 
   g_return_val_if_fail (SP_IS_SHARED_SET (self), FALSE);
 
@@ -1585,19 +1521,19 @@ sp_shared_set_discard_finish (SpSharedSet   *self,
  * Since: 1.0
  */
 void
-sp_shared_set_contains_async (SpSharedSet         *self,
-                              const GValue        *item,
-                              int                  timeout_ms,
-                              GCancellable        *cancellable,
-                              GAsyncReadyCallback  callback,
-                              gpointer             user_data)
+sp_shared_set_contains_async (SpSharedSet        *self,
+                              const GValue       *item,
+                              int                 timeout_ms,
+                              GCancellable       *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer            user_data)
 {
   CHECK_CALL (self, timeout_ms, cancellable);
   g_return_if_fail (G_IS_VALUE (item));
 
   _sp_shared_set_call_async (self, self, SP_SET_OP_CONTAINS, item, timeout_ms, cancellable,
-                             callback, user_data,
-                             sp_shared_set_contains_async, "sp_shared_set_contains_async");
+                             callback, user_data, sp_shared_set_contains_async,
+                             "sp_shared_set_contains_async");
 }
 
 /**
@@ -1614,13 +1550,13 @@ sp_shared_set_contains_async (SpSharedSet         *self,
  * Since: 1.0
  */
 gboolean
-sp_shared_set_contains_finish (SpSharedSet   *self,
-                               GAsyncResult  *result,
-                               gboolean      *contains,
-                               GError       **error)
+sp_shared_set_contains_finish (SpSharedSet  *self,
+                               GAsyncResult *result,
+                               gboolean     *contains,
+                               GError      **error)
 {
   SpSetOutcome outcome;
-  gboolean ok;
+  gboolean     ok;
 
   g_return_val_if_fail (SP_IS_SHARED_SET (self), FALSE);
 
@@ -1645,17 +1581,16 @@ sp_shared_set_contains_finish (SpSharedSet   *self,
  * Since: 1.0
  */
 void
-sp_shared_set_size_async (SpSharedSet         *self,
-                          int                  timeout_ms,
-                          GCancellable        *cancellable,
-                          GAsyncReadyCallback  callback,
-                          gpointer             user_data)
+sp_shared_set_size_async (SpSharedSet        *self,
+                          int                 timeout_ms,
+                          GCancellable       *cancellable,
+                          GAsyncReadyCallback callback,
+                          gpointer            user_data)
 {
   CHECK_CALL (self, timeout_ms, cancellable);
 
-  _sp_shared_set_call_async (self, self, SP_SET_OP_SIZE, NULL, timeout_ms, cancellable,
-                             callback, user_data,
-                             sp_shared_set_size_async, "sp_shared_set_size_async");
+  _sp_shared_set_call_async (self, self, SP_SET_OP_SIZE, NULL, timeout_ms, cancellable, callback,
+                             user_data, sp_shared_set_size_async, "sp_shared_set_size_async");
 }
 
 /**
@@ -1672,13 +1607,10 @@ sp_shared_set_size_async (SpSharedSet         *self,
  * Since: 1.0
  */
 gboolean
-sp_shared_set_size_finish (SpSharedSet   *self,
-                           GAsyncResult  *result,
-                           guint         *size,
-                           GError       **error)
+sp_shared_set_size_finish (SpSharedSet *self, GAsyncResult *result, guint *size, GError **error)
 {
   SpSetOutcome outcome;
-  gboolean ok;
+  gboolean     ok;
 
   g_return_val_if_fail (SP_IS_SHARED_SET (self), FALSE);
 
@@ -1705,17 +1637,17 @@ sp_shared_set_size_finish (SpSharedSet   *self,
  * Since: 1.0
  */
 void
-sp_shared_set_snapshot_async (SpSharedSet         *self,
-                              int                  timeout_ms,
-                              GCancellable        *cancellable,
-                              GAsyncReadyCallback  callback,
-                              gpointer             user_data)
+sp_shared_set_snapshot_async (SpSharedSet        *self,
+                              int                 timeout_ms,
+                              GCancellable       *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer            user_data)
 {
   CHECK_CALL (self, timeout_ms, cancellable);
 
   _sp_shared_set_call_async (self, self, SP_SET_OP_SNAPSHOT, NULL, timeout_ms, cancellable,
-                             callback, user_data,
-                             sp_shared_set_snapshot_async, "sp_shared_set_snapshot_async");
+                             callback, user_data, sp_shared_set_snapshot_async,
+                             "sp_shared_set_snapshot_async");
 }
 
 /**
@@ -1736,10 +1668,10 @@ sp_shared_set_snapshot_async (SpSharedSet         *self,
  * Since: 1.0
  */
 GValue *
-sp_shared_set_snapshot_finish (SpSharedSet   *self,
-                               GAsyncResult  *result,
-                               guint         *n_items,
-                               GError       **error)
+sp_shared_set_snapshot_finish (SpSharedSet  *self,
+                               GAsyncResult *result,
+                               guint        *n_items,
+                               GError      **error)
 {
   SpSetOutcome outcome;
 
@@ -1768,17 +1700,16 @@ sp_shared_set_snapshot_finish (SpSharedSet   *self,
  * Since: 1.0
  */
 void
-sp_shared_set_clear_async (SpSharedSet         *self,
-                           int                  timeout_ms,
-                           GCancellable        *cancellable,
-                           GAsyncReadyCallback  callback,
-                           gpointer             user_data)
+sp_shared_set_clear_async (SpSharedSet        *self,
+                           int                 timeout_ms,
+                           GCancellable       *cancellable,
+                           GAsyncReadyCallback callback,
+                           gpointer            user_data)
 {
   CHECK_CALL (self, timeout_ms, cancellable);
 
-  _sp_shared_set_call_async (self, self, SP_SET_OP_CLEAR, NULL, timeout_ms, cancellable,
-                             callback, user_data,
-                             sp_shared_set_clear_async, "sp_shared_set_clear_async");
+  _sp_shared_set_call_async (self, self, SP_SET_OP_CLEAR, NULL, timeout_ms, cancellable, callback,
+                             user_data, sp_shared_set_clear_async, "sp_shared_set_clear_async");
 }
 
 /**
@@ -1794,9 +1725,7 @@ sp_shared_set_clear_async (SpSharedSet         *self,
  * Since: 1.0
  */
 gboolean
-sp_shared_set_clear_finish (SpSharedSet   *self,
-                            GAsyncResult  *result,
-                            GError       **error)
+sp_shared_set_clear_finish (SpSharedSet *self, GAsyncResult *result, GError **error)
 {
   SpSetOutcome outcome;
 
@@ -1806,11 +1735,9 @@ sp_shared_set_clear_finish (SpSharedSet   *self,
 }
 
 static void
-close_done (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+close_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr (GTask) task = user_data;
   GError *error = NULL;
 
   if (sp_shared_object_close_finish (SP_SHARED_OBJECT (source), result, &error))
@@ -1843,11 +1770,11 @@ close_done (GObject      *source,
  * Since: 1.0
  */
 void
-sp_shared_set_close_async (SpSharedSet         *self,
-                           int                  timeout_ms,
-                           GCancellable        *cancellable,
-                           GAsyncReadyCallback  callback,
-                           gpointer             user_data)
+sp_shared_set_close_async (SpSharedSet        *self,
+                           int                 timeout_ms,
+                           GCancellable       *cancellable,
+                           GAsyncReadyCallback callback,
+                           gpointer            user_data)
 {
   GTask *task;
 
@@ -1872,9 +1799,7 @@ sp_shared_set_close_async (SpSharedSet         *self,
  * Since: 1.0
  */
 gboolean
-sp_shared_set_close_finish (SpSharedSet   *self,
-                            GAsyncResult  *result,
-                            GError       **error)
+sp_shared_set_close_finish (SpSharedSet *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (SP_IS_SHARED_SET (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
@@ -1942,13 +1867,10 @@ sp_shared_set_release_close (SpSharedSet *self)
  * Since: 1.0
  */
 gboolean
-sp_shared_set_try_add (SpSharedSet   *self,
-                       const GValue  *item,
-                       gboolean      *added,
-                       GError       **error)
+sp_shared_set_try_add (SpSharedSet *self, const GValue *item, gboolean *added, GError **error)
 {
   SpSetOutcome outcome;
-  gboolean ok;
+  gboolean     ok;
 
   g_return_val_if_fail (SP_IS_SHARED_SET (self), FALSE);
   g_return_val_if_fail (G_IS_VALUE (item), FALSE);
@@ -1977,13 +1899,10 @@ sp_shared_set_try_add (SpSharedSet   *self,
  * Since: 1.0
  */
 gboolean
-sp_shared_set_try_discard (SpSharedSet   *self,
-                           const GValue  *item,
-                           gboolean      *removed,
-                           GError       **error)
+sp_shared_set_try_discard (SpSharedSet *self, const GValue *item, gboolean *removed, GError **error)
 {
   SpSetOutcome outcome;
-  gboolean ok;
+  gboolean     ok;
 
   g_return_val_if_fail (SP_IS_SHARED_SET (self), FALSE);
   g_return_val_if_fail (G_IS_VALUE (item), FALSE);
@@ -2012,13 +1931,13 @@ sp_shared_set_try_discard (SpSharedSet   *self,
  * Since: 1.0
  */
 gboolean
-sp_shared_set_try_contains (SpSharedSet   *self,
-                            const GValue  *item,
-                            gboolean      *contains,
-                            GError       **error)
+sp_shared_set_try_contains (SpSharedSet  *self,
+                            const GValue *item,
+                            gboolean     *contains,
+                            GError      **error)
 {
   SpSetOutcome outcome;
-  gboolean ok;
+  gboolean     ok;
 
   g_return_val_if_fail (SP_IS_SHARED_SET (self), FALSE);
   g_return_val_if_fail (G_IS_VALUE (item), FALSE);
@@ -2031,11 +1950,11 @@ sp_shared_set_try_contains (SpSharedSet   *self,
   return ok;
 }
 
-#define CHECK_SYNC(self, timeout_ms, cancellable, error, fail) \
-  g_return_val_if_fail (SP_IS_SHARED_SET (self), fail); \
-  g_return_val_if_fail (timeout_ms >= -1, fail); \
-  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), fail); \
-  g_return_val_if_fail (error == NULL || *error == NULL, fail)
+#define CHECK_SYNC(self, timeout_ms, cancellable, error, fail)                                     \
+ g_return_val_if_fail (SP_IS_SHARED_SET (self), fail);                                             \
+ g_return_val_if_fail (timeout_ms >= -1, fail);                                                    \
+ g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), fail);               \
+ g_return_val_if_fail (error == NULL || *error == NULL, fail)
 
 /**
  * sp_shared_set_add_sync:
@@ -2059,21 +1978,21 @@ sp_shared_set_try_contains (SpSharedSet   *self,
  * Since: 1.0
  */
 gboolean
-sp_shared_set_add_sync (SpSharedSet   *self,
-                        const GValue  *item,
-                        int            timeout_ms,
-                        GCancellable  *cancellable,
-                        gboolean      *added,
-                        GError       **error)
+sp_shared_set_add_sync (SpSharedSet  *self,
+                        const GValue *item,
+                        int           timeout_ms,
+                        GCancellable *cancellable,
+                        gboolean     *added,
+                        GError      **error)
 {
   SpSetOutcome outcome;
-  gboolean ok;
+  gboolean     ok;
 
   CHECK_SYNC (self, timeout_ms, cancellable, error, FALSE);
   g_return_val_if_fail (G_IS_VALUE (item), FALSE);
 
-  ok = _sp_shared_set_call_sync (self, SP_SET_OP_ADD, item, timeout_ms, cancellable,
-                                 &outcome, G_STRFUNC, error);
+  ok = _sp_shared_set_call_sync (self, SP_SET_OP_ADD, item, timeout_ms, cancellable, &outcome,
+                                 G_STRFUNC, error);
   if (added != NULL)
     *added = outcome.flag;
 
@@ -2098,21 +2017,21 @@ sp_shared_set_add_sync (SpSharedSet   *self,
  * Since: 1.0
  */
 gboolean
-sp_shared_set_discard_sync (SpSharedSet   *self,
-                            const GValue  *item,
-                            int            timeout_ms,
-                            GCancellable  *cancellable,
-                            gboolean      *removed,
-                            GError       **error)
+sp_shared_set_discard_sync (SpSharedSet  *self,
+                            const GValue *item,
+                            int           timeout_ms,
+                            GCancellable *cancellable,
+                            gboolean     *removed,
+                            GError      **error)
 {
   SpSetOutcome outcome;
-  gboolean ok;
+  gboolean     ok;
 
   CHECK_SYNC (self, timeout_ms, cancellable, error, FALSE);
   g_return_val_if_fail (G_IS_VALUE (item), FALSE);
 
-  ok = _sp_shared_set_call_sync (self, SP_SET_OP_DISCARD, item, timeout_ms, cancellable,
-                                 &outcome, G_STRFUNC, error);
+  ok = _sp_shared_set_call_sync (self, SP_SET_OP_DISCARD, item, timeout_ms, cancellable, &outcome,
+                                 G_STRFUNC, error);
   if (removed != NULL)
     *removed = outcome.flag;
 
@@ -2137,21 +2056,21 @@ sp_shared_set_discard_sync (SpSharedSet   *self,
  * Since: 1.0
  */
 gboolean
-sp_shared_set_contains_sync (SpSharedSet   *self,
-                             const GValue  *item,
-                             int            timeout_ms,
-                             GCancellable  *cancellable,
-                             gboolean      *contains,
-                             GError       **error)
+sp_shared_set_contains_sync (SpSharedSet  *self,
+                             const GValue *item,
+                             int           timeout_ms,
+                             GCancellable *cancellable,
+                             gboolean     *contains,
+                             GError      **error)
 {
   SpSetOutcome outcome;
-  gboolean ok;
+  gboolean     ok;
 
   CHECK_SYNC (self, timeout_ms, cancellable, error, FALSE);
   g_return_val_if_fail (G_IS_VALUE (item), FALSE);
 
-  ok = _sp_shared_set_call_sync (self, SP_SET_OP_CONTAINS, item, timeout_ms, cancellable,
-                                 &outcome, G_STRFUNC, error);
+  ok = _sp_shared_set_call_sync (self, SP_SET_OP_CONTAINS, item, timeout_ms, cancellable, &outcome,
+                                 G_STRFUNC, error);
   if (contains != NULL)
     *contains = outcome.flag;
 
@@ -2175,19 +2094,19 @@ sp_shared_set_contains_sync (SpSharedSet   *self,
  * Since: 1.0
  */
 gboolean
-sp_shared_set_size_sync (SpSharedSet   *self,
-                         int            timeout_ms,
-                         GCancellable  *cancellable,
-                         guint         *size,
-                         GError       **error)
+sp_shared_set_size_sync (SpSharedSet  *self,
+                         int           timeout_ms,
+                         GCancellable *cancellable,
+                         guint        *size,
+                         GError      **error)
 {
   SpSetOutcome outcome;
-  gboolean ok;
+  gboolean     ok;
 
   CHECK_SYNC (self, timeout_ms, cancellable, error, FALSE);
 
-  ok = _sp_shared_set_call_sync (self, SP_SET_OP_SIZE, NULL, timeout_ms, cancellable,
-                                 &outcome, G_STRFUNC, error);
+  ok = _sp_shared_set_call_sync (self, SP_SET_OP_SIZE, NULL, timeout_ms, cancellable, &outcome,
+                                 G_STRFUNC, error);
   if (size != NULL)
     *size = outcome.size;
 
@@ -2212,19 +2131,19 @@ sp_shared_set_size_sync (SpSharedSet   *self,
  * Since: 1.0
  */
 GValue *
-sp_shared_set_snapshot_sync (SpSharedSet   *self,
-                             int            timeout_ms,
-                             GCancellable  *cancellable,
-                             guint         *n_items,
-                             GError       **error)
+sp_shared_set_snapshot_sync (SpSharedSet  *self,
+                             int           timeout_ms,
+                             GCancellable *cancellable,
+                             guint        *n_items,
+                             GError      **error)
 {
   SpSetOutcome outcome;
 
   CHECK_SYNC (self, timeout_ms, cancellable, error, NULL);
   g_return_val_if_fail (n_items != NULL, NULL);
 
-  _sp_shared_set_call_sync (self, SP_SET_OP_SNAPSHOT, NULL, timeout_ms, cancellable,
-                            &outcome, G_STRFUNC, error);
+  _sp_shared_set_call_sync (self, SP_SET_OP_SNAPSHOT, NULL, timeout_ms, cancellable, &outcome,
+                            G_STRFUNC, error);
   *n_items = outcome.size;
 
   return outcome.snapshot;
@@ -2246,17 +2165,17 @@ sp_shared_set_snapshot_sync (SpSharedSet   *self,
  * Since: 1.0
  */
 gboolean
-sp_shared_set_clear_sync (SpSharedSet   *self,
-                          int            timeout_ms,
-                          GCancellable  *cancellable,
-                          GError       **error)
+sp_shared_set_clear_sync (SpSharedSet  *self,
+                          int           timeout_ms,
+                          GCancellable *cancellable,
+                          GError      **error)
 {
   SpSetOutcome outcome;
 
   CHECK_SYNC (self, timeout_ms, cancellable, error, FALSE);
 
-  return _sp_shared_set_call_sync (self, SP_SET_OP_CLEAR, NULL, timeout_ms, cancellable,
-                                   &outcome, G_STRFUNC, error);
+  return _sp_shared_set_call_sync (self, SP_SET_OP_CLEAR, NULL, timeout_ms, cancellable, &outcome,
+                                   G_STRFUNC, error);
 }
 
 /**

@@ -62,11 +62,11 @@ struct _SpStats
 };
 
 SP_AVAILABLE_IN_ALL
-GType    sp_stats_get_type (void) G_GNUC_CONST;
+GType sp_stats_get_type (void) G_GNUC_CONST;
 SP_AVAILABLE_IN_ALL
-SpStats *sp_stats_copy     (const SpStats *stats);
+SpStats *sp_stats_copy (const SpStats *stats);
 SP_AVAILABLE_IN_ALL
-void     sp_stats_free     (SpStats       *stats);
+void sp_stats_free (SpStats *stats);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SpStats, sp_stats_free)
 

@@ -35,30 +35,30 @@ typedef enum
 gboolean sp_trace_wanted (void);
 
 /* @wait_us and @hold_us are left out of the record when negative. */
-void     sp_trace_emit   (gconstpointer  object,
-                          const char    *name,
-                          SpTraceEvent   event,
-                          const char    *operation,
-                          gint64         wait_us,
-                          gint64         hold_us);
+void sp_trace_emit (gconstpointer object,
+                    const char   *name,
+                    SpTraceEvent  event,
+                    const char   *operation,
+                    gint64        wait_us,
+                    gint64        hold_us);
 
 /* The same, naming the guard that took or gave back the lock with its
  * label (SP_GUARD_LABEL), which the hold warning also shows. */
-void     sp_trace_emit_labelled (gconstpointer  object,
-                                 const char    *name,
-                                 SpTraceEvent   event,
-                                 const char    *operation,
-                                 gint64         wait_us,
-                                 gint64         hold_us,
-                                 const char    *label);
+void sp_trace_emit_labelled (gconstpointer object,
+                             const char   *name,
+                             SpTraceEvent  event,
+                             const char   *operation,
+                             gint64        wait_us,
+                             gint64        hold_us,
+                             const char   *label);
 
 /* The end of a call that failed for another reason than a timeout or a
  * cancellation (closed, invalid argument…), with the error's message. */
-void     sp_trace_emit_failed (gconstpointer  object,
-                               const char    *name,
-                               const char    *operation,
-                               gint64         wait_us,
-                               const char    *error_message);
+void sp_trace_emit_failed (gconstpointer object,
+                           const char   *name,
+                           const char   *operation,
+                           gint64        wait_us,
+                           const char   *error_message);
 
 #ifdef SP_ENABLE_TRACING
 # define SP_TRACING(self) G_UNLIKELY ((self)->trace)

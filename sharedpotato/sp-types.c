@@ -23,7 +23,7 @@ sp_error_quark (void)
    * failing their first calls at once race on (ThreadSanitizer reports
    * it). An atomic store of the same value is safe to repeat. */
   static GQuark quark;
-  GQuark q = (GQuark) g_atomic_int_get ((int *) &quark);
+  GQuark        q = (GQuark) g_atomic_int_get ((int *) &quark);
 
   if (G_UNLIKELY (q == 0))
     {

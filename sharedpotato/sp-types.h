@@ -47,7 +47,7 @@ typedef enum
  */
 typedef enum /*< flags >*/
 {
-  SP_QUEUE_CLOSE_NONE       = 0,
+  SP_QUEUE_CLOSE_NONE = 0,
   SP_QUEUE_CLOSE_DROP_ITEMS = 1 << 0,
 } SpQueueCloseFlags;
 

@@ -14,7 +14,8 @@
 /**
  * SpUpdater:
  *
- * A view of a [class@Sharedpotato.SharedObject] that can get, set, clear and lock it, but not close it.
+ * A view of a [class@Sharedpotato.SharedObject] that can get, set, clear and lock it, but not close
+ * it.
  *
  * Get one with [method@Sharedpotato.SharedObject.get_updater] and hand it
  * to a component that should have exactly these capabilities. The view
@@ -51,7 +52,9 @@ sp_updater_view_init (SpViewInterface *iface)
   iface->is_closed = sp_updater_view_is_closed;
 }
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (SpUpdater, sp_updater, G_TYPE_OBJECT,
+G_DEFINE_FINAL_TYPE_WITH_CODE (SpUpdater,
+                               sp_updater,
+                               G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (SP_TYPE_VIEW, sp_updater_view_init))
 
 SpUpdater *
@@ -100,11 +103,11 @@ sp_updater_init (SpUpdater *self)
  * Since: 1.0
  */
 void
-sp_updater_get_async (SpUpdater            *self,
-                      int                  timeout_ms,
-                      GCancellable        *cancellable,
-                      GAsyncReadyCallback  callback,
-                      gpointer             user_data)
+sp_updater_get_async (SpUpdater          *self,
+                      int                 timeout_ms,
+                      GCancellable       *cancellable,
+                      GAsyncReadyCallback callback,
+                      gpointer            user_data)
 {
   g_return_if_fail (SP_IS_UPDATER (self));
   g_return_if_fail (timeout_ms >= -1);
@@ -129,10 +132,7 @@ sp_updater_get_async (SpUpdater            *self,
  * Since: 1.0
  */
 gboolean
-sp_updater_get_finish (SpUpdater       *self,
-                       GAsyncResult   *result,
-                       GValue         *value,
-                       GError        **error)
+sp_updater_get_finish (SpUpdater *self, GAsyncResult *result, GValue *value, GError **error)
 {
   g_return_val_if_fail (SP_IS_UPDATER (self), FALSE);
 
@@ -155,12 +155,12 @@ sp_updater_get_finish (SpUpdater       *self,
  * Since: 1.0
  */
 void
-sp_updater_set_async (SpUpdater            *self,
-                      const GValue        *value,
-                      int                  timeout_ms,
-                      GCancellable        *cancellable,
-                      GAsyncReadyCallback  callback,
-                      gpointer             user_data)
+sp_updater_set_async (SpUpdater          *self,
+                      const GValue       *value,
+                      int                 timeout_ms,
+                      GCancellable       *cancellable,
+                      GAsyncReadyCallback callback,
+                      gpointer            user_data)
 {
   g_return_if_fail (SP_IS_UPDATER (self));
   g_return_if_fail (G_IS_VALUE (value));
@@ -184,9 +184,7 @@ sp_updater_set_async (SpUpdater            *self,
  * Since: 1.0
  */
 gboolean
-sp_updater_set_finish (SpUpdater       *self,
-                       GAsyncResult   *result,
-                       GError        **error)
+sp_updater_set_finish (SpUpdater *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (SP_IS_UPDATER (self), FALSE);
 
@@ -208,11 +206,11 @@ sp_updater_set_finish (SpUpdater       *self,
  * Since: 1.0
  */
 void
-sp_updater_clear_async (SpUpdater            *self,
-                        int                  timeout_ms,
-                        GCancellable        *cancellable,
-                        GAsyncReadyCallback  callback,
-                        gpointer             user_data)
+sp_updater_clear_async (SpUpdater          *self,
+                        int                 timeout_ms,
+                        GCancellable       *cancellable,
+                        GAsyncReadyCallback callback,
+                        gpointer            user_data)
 {
   g_return_if_fail (SP_IS_UPDATER (self));
   g_return_if_fail (timeout_ms >= -1);
@@ -235,9 +233,7 @@ sp_updater_clear_async (SpUpdater            *self,
  * Since: 1.0
  */
 gboolean
-sp_updater_clear_finish (SpUpdater       *self,
-                         GAsyncResult   *result,
-                         GError        **error)
+sp_updater_clear_finish (SpUpdater *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (SP_IS_UPDATER (self), FALSE);
 
@@ -260,12 +256,12 @@ sp_updater_clear_finish (SpUpdater       *self,
  * Since: 1.0
  */
 void
-sp_updater_lock_async (SpUpdater            *self,
-                       SpLockMode           mode,
-                       int                  timeout_ms,
-                       GCancellable        *cancellable,
-                       GAsyncReadyCallback  callback,
-                       gpointer             user_data)
+sp_updater_lock_async (SpUpdater          *self,
+                       SpLockMode          mode,
+                       int                 timeout_ms,
+                       GCancellable       *cancellable,
+                       GAsyncReadyCallback callback,
+                       gpointer            user_data)
 {
   g_return_if_fail (SP_IS_UPDATER (self));
   g_return_if_fail (mode == SP_LOCK_MODE_SHARED || mode == SP_LOCK_MODE_EXCLUSIVE);
@@ -290,9 +286,7 @@ sp_updater_lock_async (SpUpdater            *self,
  * Since: 1.0
  */
 SpGuard *
-sp_updater_lock_finish (SpUpdater       *self,
-                        GAsyncResult   *result,
-                        GError        **error)
+sp_updater_lock_finish (SpUpdater *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (SP_IS_UPDATER (self), NULL);
 
@@ -314,11 +308,11 @@ sp_updater_lock_finish (SpUpdater       *self,
  * Since: 1.0
  */
 void
-sp_updater_peek_async (SpUpdater           *self,
-                       int                  timeout_ms,
-                       GCancellable        *cancellable,
-                       GAsyncReadyCallback  callback,
-                       gpointer             user_data)
+sp_updater_peek_async (SpUpdater          *self,
+                       int                 timeout_ms,
+                       GCancellable       *cancellable,
+                       GAsyncReadyCallback callback,
+                       gpointer            user_data)
 {
   g_return_if_fail (SP_IS_UPDATER (self));
   g_return_if_fail (timeout_ms >= -1);
@@ -345,11 +339,11 @@ sp_updater_peek_async (SpUpdater           *self,
  * Since: 1.0
  */
 gboolean
-sp_updater_peek_finish (SpUpdater     *self,
-                        GAsyncResult  *result,
-                        gboolean      *initialized,
-                        GValue        *value,
-                        GError       **error)
+sp_updater_peek_finish (SpUpdater    *self,
+                        GAsyncResult *result,
+                        gboolean     *initialized,
+                        GValue       *value,
+                        GError      **error)
 {
   g_return_val_if_fail (SP_IS_UPDATER (self), FALSE);
 
@@ -372,8 +366,7 @@ sp_updater_peek_finish (SpUpdater     *self,
  * Since: 1.0
  */
 gboolean
-sp_updater_try_get (SpUpdater *self,
-                    GValue    *value)
+sp_updater_try_get (SpUpdater *self, GValue *value)
 {
   g_return_val_if_fail (SP_IS_UPDATER (self), FALSE);
 
@@ -400,11 +393,11 @@ sp_updater_try_get (SpUpdater *self,
  * Since: 1.0
  */
 gboolean
-sp_updater_get_sync (SpUpdater     *self,
-                     int            timeout_ms,
-                     GCancellable  *cancellable,
-                     GValue        *value,
-                     GError       **error)
+sp_updater_get_sync (SpUpdater    *self,
+                     int           timeout_ms,
+                     GCancellable *cancellable,
+                     GValue       *value,
+                     GError      **error)
 {
   g_return_val_if_fail (SP_IS_UPDATER (self), FALSE);
   g_return_val_if_fail (timeout_ms >= -1, FALSE);
@@ -435,11 +428,11 @@ sp_updater_get_sync (SpUpdater     *self,
  * Since: 1.0
  */
 gboolean
-sp_updater_set_sync (SpUpdater     *self,
-                     const GValue  *value,
-                     int            timeout_ms,
-                     GCancellable  *cancellable,
-                     GError       **error)
+sp_updater_set_sync (SpUpdater    *self,
+                     const GValue *value,
+                     int           timeout_ms,
+                     GCancellable *cancellable,
+                     GError      **error)
 {
   g_return_val_if_fail (SP_IS_UPDATER (self), FALSE);
   g_return_val_if_fail (timeout_ms >= -1, FALSE);
@@ -469,10 +462,7 @@ sp_updater_set_sync (SpUpdater     *self,
  * Since: 1.0
  */
 gboolean
-sp_updater_clear_sync (SpUpdater     *self,
-                       int            timeout_ms,
-                       GCancellable  *cancellable,
-                       GError       **error)
+sp_updater_clear_sync (SpUpdater *self, int timeout_ms, GCancellable *cancellable, GError **error)
 {
   g_return_val_if_fail (SP_IS_UPDATER (self), FALSE);
   g_return_val_if_fail (timeout_ms >= -1, FALSE);
@@ -503,11 +493,11 @@ sp_updater_clear_sync (SpUpdater     *self,
  * Since: 1.0
  */
 SpGuard *
-sp_updater_lock_sync (SpUpdater     *self,
-                      SpLockMode     mode,
-                      int            timeout_ms,
-                      GCancellable  *cancellable,
-                      GError       **error)
+sp_updater_lock_sync (SpUpdater    *self,
+                      SpLockMode    mode,
+                      int           timeout_ms,
+                      GCancellable *cancellable,
+                      GError      **error)
 {
   SpGuard *guard = NULL;
 

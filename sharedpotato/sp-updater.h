@@ -23,89 +23,78 @@ SP_AVAILABLE_IN_ALL
 G_DECLARE_FINAL_TYPE (SpUpdater, sp_updater, SP, UPDATER, GObject)
 
 SP_AVAILABLE_IN_ALL
-void      sp_updater_get_async  (SpUpdater            *self,
-                                 int                  timeout_ms,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data);
+void sp_updater_get_async (SpUpdater          *self,
+                           int                 timeout_ms,
+                           GCancellable       *cancellable,
+                           GAsyncReadyCallback callback,
+                           gpointer            user_data);
 SP_AVAILABLE_IN_ALL
-gboolean  sp_updater_get_finish (SpUpdater            *self,
-                                 GAsyncResult        *result,
-                                 GValue              *value,
-                                 GError             **error);
+gboolean
+sp_updater_get_finish (SpUpdater *self, GAsyncResult *result, GValue *value, GError **error);
 
 SP_AVAILABLE_IN_ALL
-void      sp_updater_set_async  (SpUpdater            *self,
-                                 const GValue        *value,
-                                 int                  timeout_ms,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data);
+void sp_updater_set_async (SpUpdater          *self,
+                           const GValue       *value,
+                           int                 timeout_ms,
+                           GCancellable       *cancellable,
+                           GAsyncReadyCallback callback,
+                           gpointer            user_data);
 SP_AVAILABLE_IN_ALL
-gboolean  sp_updater_set_finish (SpUpdater            *self,
-                                 GAsyncResult        *result,
-                                 GError             **error);
+gboolean sp_updater_set_finish (SpUpdater *self, GAsyncResult *result, GError **error);
 
 SP_AVAILABLE_IN_ALL
-void      sp_updater_clear_async  (SpUpdater            *self,
-                                   int                  timeout_ms,
-                                   GCancellable        *cancellable,
-                                   GAsyncReadyCallback  callback,
-                                   gpointer             user_data);
+void sp_updater_clear_async (SpUpdater          *self,
+                             int                 timeout_ms,
+                             GCancellable       *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer            user_data);
 SP_AVAILABLE_IN_ALL
-gboolean  sp_updater_clear_finish (SpUpdater            *self,
-                                   GAsyncResult        *result,
-                                   GError             **error);
+gboolean sp_updater_clear_finish (SpUpdater *self, GAsyncResult *result, GError **error);
 
 SP_AVAILABLE_IN_ALL
-void      sp_updater_lock_async  (SpUpdater            *self,
-                                  SpLockMode           mode,
-                                  int                  timeout_ms,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data);
+void sp_updater_lock_async (SpUpdater          *self,
+                            SpLockMode          mode,
+                            int                 timeout_ms,
+                            GCancellable       *cancellable,
+                            GAsyncReadyCallback callback,
+                            gpointer            user_data);
 SP_AVAILABLE_IN_ALL
-SpGuard  *sp_updater_lock_finish (SpUpdater            *self,
-                                  GAsyncResult        *result,
-                                  GError             **error);
+SpGuard *sp_updater_lock_finish (SpUpdater *self, GAsyncResult *result, GError **error);
 
 SP_AVAILABLE_IN_ALL
-void sp_updater_peek_async (SpUpdater           *self,
-                            int                  timeout_ms,
-                            GCancellable        *cancellable,
-                            GAsyncReadyCallback  callback,
-                            gpointer             user_data);
+void sp_updater_peek_async (SpUpdater          *self,
+                            int                 timeout_ms,
+                            GCancellable       *cancellable,
+                            GAsyncReadyCallback callback,
+                            gpointer            user_data);
 SP_AVAILABLE_IN_ALL
-gboolean sp_updater_peek_finish (SpUpdater     *self,
-                                 GAsyncResult  *result,
-                                 gboolean      *initialized,
-                                 GValue        *value,
-                                 GError       **error);
+gboolean sp_updater_peek_finish (SpUpdater    *self,
+                                 GAsyncResult *result,
+                                 gboolean     *initialized,
+                                 GValue       *value,
+                                 GError      **error);
 SP_AVAILABLE_IN_ALL
-gboolean sp_updater_try_get (SpUpdater *self,
-                             GValue    *value);
+gboolean sp_updater_try_get (SpUpdater *self, GValue *value);
 SP_AVAILABLE_IN_ALL
-gboolean sp_updater_get_sync (SpUpdater     *self,
-                              int            timeout_ms,
-                              GCancellable  *cancellable,
-                              GValue        *value,
-                              GError       **error);
+gboolean sp_updater_get_sync (SpUpdater    *self,
+                              int           timeout_ms,
+                              GCancellable *cancellable,
+                              GValue       *value,
+                              GError      **error);
 SP_AVAILABLE_IN_ALL
-gboolean sp_updater_set_sync (SpUpdater     *self,
-                              const GValue  *value,
-                              int            timeout_ms,
-                              GCancellable  *cancellable,
-                              GError       **error);
+gboolean sp_updater_set_sync (SpUpdater    *self,
+                              const GValue *value,
+                              int           timeout_ms,
+                              GCancellable *cancellable,
+                              GError      **error);
 SP_AVAILABLE_IN_ALL
-gboolean sp_updater_clear_sync (SpUpdater     *self,
-                                int            timeout_ms,
-                                GCancellable  *cancellable,
-                                GError       **error);
+gboolean
+sp_updater_clear_sync (SpUpdater *self, int timeout_ms, GCancellable *cancellable, GError **error);
 SP_AVAILABLE_IN_ALL
-SpGuard * sp_updater_lock_sync (SpUpdater     *self,
-                                SpLockMode     mode,
-                                int            timeout_ms,
-                                GCancellable  *cancellable,
-                                GError       **error);
+SpGuard *sp_updater_lock_sync (SpUpdater    *self,
+                               SpLockMode    mode,
+                               int           timeout_ms,
+                               GCancellable *cancellable,
+                               GError      **error);
 
 G_END_DECLS

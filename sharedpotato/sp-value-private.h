@@ -19,9 +19,7 @@ G_BEGIN_DECLS
  * of the four table lookups of the public calls, which cost more than
  * the copy of a plain value. */
 static inline void
-sp_value_copy_with_table (const GTypeValueTable *table,
-                          const GValue          *src,
-                          GValue                *dest)
+sp_value_copy_with_table (const GTypeValueTable *table, const GValue *src, GValue *dest)
 {
   dest->g_type = G_VALUE_TYPE (src);
   memset (dest->data, 0, sizeof dest->data);
@@ -56,25 +54,38 @@ sp_value_type_is_number (GType type)
 
 /* @a and @b hold the same number type. */
 static inline gboolean
-sp_value_numbers_equal (const GValue *a,
-                        const GValue *b)
+sp_value_numbers_equal (const GValue *a, const GValue *b)
 {
   switch (G_TYPE_FUNDAMENTAL (G_VALUE_TYPE (a)))
     {
-    case G_TYPE_CHAR:    return g_value_get_schar (a) == g_value_get_schar (b);
-    case G_TYPE_UCHAR:   return g_value_get_uchar (a) == g_value_get_uchar (b);
-    case G_TYPE_BOOLEAN: return g_value_get_boolean (a) == g_value_get_boolean (b);
-    case G_TYPE_INT:     return g_value_get_int (a) == g_value_get_int (b);
-    case G_TYPE_UINT:    return g_value_get_uint (a) == g_value_get_uint (b);
-    case G_TYPE_LONG:    return g_value_get_long (a) == g_value_get_long (b);
-    case G_TYPE_ULONG:   return g_value_get_ulong (a) == g_value_get_ulong (b);
-    case G_TYPE_INT64:   return g_value_get_int64 (a) == g_value_get_int64 (b);
-    case G_TYPE_UINT64:  return g_value_get_uint64 (a) == g_value_get_uint64 (b);
-    case G_TYPE_FLOAT:   return g_value_get_float (a) == g_value_get_float (b);
-    case G_TYPE_DOUBLE:  return g_value_get_double (a) == g_value_get_double (b);
-    case G_TYPE_ENUM:    return g_value_get_enum (a) == g_value_get_enum (b);
-    case G_TYPE_FLAGS:   return g_value_get_flags (a) == g_value_get_flags (b);
-    default:             return FALSE;
+    case G_TYPE_CHAR:
+      return g_value_get_schar (a) == g_value_get_schar (b);
+    case G_TYPE_UCHAR:
+      return g_value_get_uchar (a) == g_value_get_uchar (b);
+    case G_TYPE_BOOLEAN:
+      return g_value_get_boolean (a) == g_value_get_boolean (b);
+    case G_TYPE_INT:
+      return g_value_get_int (a) == g_value_get_int (b);
+    case G_TYPE_UINT:
+      return g_value_get_uint (a) == g_value_get_uint (b);
+    case G_TYPE_LONG:
+      return g_value_get_long (a) == g_value_get_long (b);
+    case G_TYPE_ULONG:
+      return g_value_get_ulong (a) == g_value_get_ulong (b);
+    case G_TYPE_INT64:
+      return g_value_get_int64 (a) == g_value_get_int64 (b);
+    case G_TYPE_UINT64:
+      return g_value_get_uint64 (a) == g_value_get_uint64 (b);
+    case G_TYPE_FLOAT:
+      return g_value_get_float (a) == g_value_get_float (b);
+    case G_TYPE_DOUBLE:
+      return g_value_get_double (a) == g_value_get_double (b);
+    case G_TYPE_ENUM:
+      return g_value_get_enum (a) == g_value_get_enum (b);
+    case G_TYPE_FLAGS:
+      return g_value_get_flags (a) == g_value_get_flags (b);
+    default:
+      return FALSE;
     }
 }
 
@@ -86,14 +97,22 @@ sp_value_number_is_negative (const GValue *v)
 {
   switch (G_TYPE_FUNDAMENTAL (G_VALUE_TYPE (v)))
     {
-    case G_TYPE_CHAR:   return g_value_get_schar (v) < 0;
-    case G_TYPE_INT:    return g_value_get_int (v) < 0;
-    case G_TYPE_LONG:   return g_value_get_long (v) < 0;
-    case G_TYPE_INT64:  return g_value_get_int64 (v) < 0;
-    case G_TYPE_FLOAT:  return g_value_get_float (v) < 0;
-    case G_TYPE_DOUBLE: return g_value_get_double (v) < 0;
-    case G_TYPE_ENUM:   return g_value_get_enum (v) < 0;
-    default:            return FALSE;
+    case G_TYPE_CHAR:
+      return g_value_get_schar (v) < 0;
+    case G_TYPE_INT:
+      return g_value_get_int (v) < 0;
+    case G_TYPE_LONG:
+      return g_value_get_long (v) < 0;
+    case G_TYPE_INT64:
+      return g_value_get_int64 (v) < 0;
+    case G_TYPE_FLOAT:
+      return g_value_get_float (v) < 0;
+    case G_TYPE_DOUBLE:
+      return g_value_get_double (v) < 0;
+    case G_TYPE_ENUM:
+      return g_value_get_enum (v) < 0;
+    default:
+      return FALSE;
     }
 }
 
@@ -103,7 +122,7 @@ sp_value_number_is_negative (const GValue *v)
 static inline char *
 sp_value_describe_number (const GValue *v)
 {
-  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+  char   buffer[G_ASCII_DTOSTR_BUF_SIZE];
   double d;
 
   if (G_VALUE_HOLDS_DOUBLE (v))
@@ -135,12 +154,11 @@ sp_value_describe_number (const GValue *v)
  * is refused. On failure @dest is left initialized, with undefined
  * contents. */
 static inline gboolean
-sp_value_transform_exactly (const GValue *src,
-                            GValue       *dest)
+sp_value_transform_exactly (const GValue *src, GValue *dest)
 {
-  GType src_type = G_VALUE_TYPE (src);
-  GType dest_type = G_VALUE_TYPE (dest);
-  GValue back = G_VALUE_INIT;
+  GType    src_type = G_VALUE_TYPE (src);
+  GType    dest_type = G_VALUE_TYPE (dest);
+  GValue   back = G_VALUE_INIT;
   gboolean exact;
 
   if (!g_value_transform (src, dest))
@@ -162,8 +180,7 @@ sp_value_transform_exactly (const GValue *src,
     }
 
   g_value_init (&back, src_type);
-  exact = g_value_transform (dest, &back) &&
-          sp_value_numbers_equal (src, &back) &&
+  exact = g_value_transform (dest, &back) && sp_value_numbers_equal (src, &back) &&
           sp_value_number_is_negative (src) == sp_value_number_is_negative (dest);
   g_value_unset (&back);
 
@@ -174,11 +191,11 @@ sp_value_transform_exactly (const GValue *src,
  * sp_value_transform_exactly() when the types differ. @container names
  * what the value is refused by, for the INVALID_ARGUMENT message. */
 static inline gboolean
-sp_value_convert (GType          value_type,
-                  const GValue  *src,
-                  GValue        *dest,
-                  const char    *container,
-                  GError       **error)
+sp_value_convert (GType         value_type,
+                  const GValue *src,
+                  GValue       *dest,
+                  const char   *container,
+                  GError      **error)
 {
   if (G_TYPE_IS_VALUE_TYPE (value_type))
     {
@@ -203,23 +220,21 @@ sp_value_convert (GType          value_type,
               g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                            "The %s %s cannot be stored in a %s of type %s without "
                            "losing information",
-                           G_VALUE_TYPE_NAME (src), contents, container,
-                           g_type_name (value_type));
+                           G_VALUE_TYPE_NAME (src), contents, container, g_type_name (value_type));
               return FALSE;
             }
         }
     }
 
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-               "A value of type %s cannot be stored in a %s of type %s",
-               G_VALUE_TYPE_NAME (src), container, g_type_name (value_type));
+               "A value of type %s cannot be stored in a %s of type %s", G_VALUE_TYPE_NAME (src),
+               container, g_type_name (value_type));
   return FALSE;
 }
 
 /* Takes over @src's contents, leaving it empty. */
 static inline void
-sp_value_move (GValue *dest,
-               GValue *src)
+sp_value_move (GValue *dest, GValue *src)
 {
   *dest = *src;
   memset (src, 0, sizeof *src);
@@ -229,8 +244,7 @@ sp_value_move (GValue *dest,
  * type, which owns nothing (so a C caller that skips unsetting it leaks
  * nothing), and which bindings can convert, unlike an empty GValue. */
 static inline void
-sp_value_init_zero (GType   value_type,
-                    GValue *dest)
+sp_value_init_zero (GType value_type, GValue *dest)
 {
   if (G_TYPE_IS_VALUE_TYPE (value_type))
     g_value_init (dest, value_type);

@@ -70,9 +70,7 @@ sp_get_micro_version (void)
  * Since: 1.0
  */
 const char *
-sp_check_version (guint required_major,
-                  guint required_minor,
-                  guint required_micro)
+sp_check_version (guint required_major, guint required_minor, guint required_micro)
 {
   if (required_major > SP_MAJOR_VERSION)
     return "sharedpotato version too old (major mismatch)";

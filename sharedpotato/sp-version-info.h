@@ -14,14 +14,12 @@
 G_BEGIN_DECLS
 
 SP_AVAILABLE_IN_ALL
-guint        sp_get_major_version (void);
+guint sp_get_major_version (void);
 SP_AVAILABLE_IN_ALL
-guint        sp_get_minor_version (void);
+guint sp_get_minor_version (void);
 SP_AVAILABLE_IN_ALL
-guint        sp_get_micro_version (void);
+guint sp_get_micro_version (void);
 SP_AVAILABLE_IN_ALL
-const char  *sp_check_version     (guint required_major,
-                                   guint required_minor,
-                                   guint required_micro);
+const char *sp_check_version (guint required_major, guint required_minor, guint required_micro);
 
 G_END_DECLS

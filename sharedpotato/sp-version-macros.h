@@ -18,7 +18,7 @@
 #endif
 
 #if defined(SHAREDPOTATO_COMPILATION) && defined(__GNUC__)
-# define _SP_EXPORT __attribute__((visibility ("default"))) _SP_EXTERN
+# define _SP_EXPORT __attribute__ ((visibility ("default"))) _SP_EXTERN
 #else
 # define _SP_EXPORT _SP_EXTERN
 #endif
@@ -52,11 +52,11 @@
 #ifdef SP_DISABLE_DEPRECATION_WARNINGS
 # define SP_DEPRECATED _SP_EXPORT
 # define SP_DEPRECATED_FOR(f) _SP_EXPORT
-# define SP_UNAVAILABLE(maj,min) _SP_EXPORT
+# define SP_UNAVAILABLE(maj, min) _SP_EXPORT
 #else
 # define SP_DEPRECATED G_DEPRECATED _SP_EXPORT
 # define SP_DEPRECATED_FOR(f) G_DEPRECATED_FOR (f) _SP_EXPORT
-# define SP_UNAVAILABLE(maj,min) G_UNAVAILABLE (maj, min) _SP_EXPORT
+# define SP_UNAVAILABLE(maj, min) G_UNAVAILABLE (maj, min) _SP_EXPORT
 #endif
 
 #define SP_VERSION_1_0 (G_ENCODE_VERSION (1, 0))

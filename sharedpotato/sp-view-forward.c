@@ -14,22 +14,19 @@
 #include "sp-view-private.h"
 
 static gboolean
-view_result_is_valid (gpointer      view,
-                      GAsyncResult *result,
-                      gpointer      source_tag)
+view_result_is_valid (gpointer view, GAsyncResult *result, gpointer source_tag)
 {
-  return g_task_is_valid (result, view) &&
-         g_task_get_source_tag (G_TASK (result)) == source_tag;
+  return g_task_is_valid (result, view) && g_task_get_source_tag (G_TASK (result)) == source_tag;
 }
 
 void
-_sp_view_get_async (gpointer             view,
-                    SpSharedObject      *object,
-                    int                  timeout_ms,
-                    GCancellable        *cancellable,
-                    GAsyncReadyCallback  callback,
-                    gpointer             user_data,
-                    gpointer             source_tag)
+_sp_view_get_async (gpointer            view,
+                    SpSharedObject     *object,
+                    int                 timeout_ms,
+                    GCancellable       *cancellable,
+                    GAsyncReadyCallback callback,
+                    gpointer            user_data,
+                    gpointer            source_tag)
 {
   _sp_shared_object_call_async (object, SP_OBJECT_CALL_GET, view, NULL, 0, timeout_ms, cancellable,
                                 callback, user_data, source_tag, "[sharedpotato] view get");
@@ -37,10 +34,10 @@ _sp_view_get_async (gpointer             view,
 
 gboolean
 _sp_view_get_finish (gpointer      view,
-                     GAsyncResult  *result,
-                     GValue        *value,
-                     GError       **error,
-                     gpointer       source_tag)
+                     GAsyncResult *result,
+                     GValue       *value,
+                     GError      **error,
+                     gpointer      source_tag)
 {
   g_return_val_if_fail (view_result_is_valid (view, result, source_tag), FALSE);
   g_return_val_if_fail (value == NULL || !G_IS_VALUE (value), FALSE);
@@ -49,26 +46,25 @@ _sp_view_get_finish (gpointer      view,
 }
 
 void
-_sp_view_peek_async (gpointer             view,
-                     SpSharedObject      *object,
-                     int                  timeout_ms,
-                     GCancellable        *cancellable,
-                     GAsyncReadyCallback  callback,
-                     gpointer             user_data,
-                     gpointer             source_tag)
+_sp_view_peek_async (gpointer            view,
+                     SpSharedObject     *object,
+                     int                 timeout_ms,
+                     GCancellable       *cancellable,
+                     GAsyncReadyCallback callback,
+                     gpointer            user_data,
+                     gpointer            source_tag)
 {
-  _sp_shared_object_call_async (object, SP_OBJECT_CALL_PEEK, view, NULL, 0, timeout_ms,
-                                cancellable, callback, user_data, source_tag,
-                                "[sharedpotato] view peek");
+  _sp_shared_object_call_async (object, SP_OBJECT_CALL_PEEK, view, NULL, 0, timeout_ms, cancellable,
+                                callback, user_data, source_tag, "[sharedpotato] view peek");
 }
 
 gboolean
 _sp_view_peek_finish (gpointer      view,
-                      GAsyncResult  *result,
-                      gboolean      *initialized,
-                      GValue        *value,
-                      GError       **error,
-                      gpointer       source_tag)
+                      GAsyncResult *result,
+                      gboolean     *initialized,
+                      GValue       *value,
+                      GError      **error,
+                      gpointer      source_tag)
 {
   g_return_val_if_fail (view_result_is_valid (view, result, source_tag), FALSE);
   g_return_val_if_fail (value == NULL || !G_IS_VALUE (value), FALSE);
@@ -78,28 +74,27 @@ _sp_view_peek_finish (gpointer      view,
 }
 
 void
-_sp_view_set_async (gpointer             view,
-                    SpSharedObject      *object,
-                    const GValue        *value,
-                    int                  timeout_ms,
-                    GCancellable        *cancellable,
-                    GAsyncReadyCallback  callback,
-                    gpointer             user_data,
-                    gpointer             source_tag)
+_sp_view_set_async (gpointer            view,
+                    SpSharedObject     *object,
+                    const GValue       *value,
+                    int                 timeout_ms,
+                    GCancellable       *cancellable,
+                    GAsyncReadyCallback callback,
+                    gpointer            user_data,
+                    gpointer            source_tag)
 {
-  _sp_shared_object_call_async (object, SP_OBJECT_CALL_SET, view, value, 0, timeout_ms,
-                                cancellable, callback, user_data, source_tag,
-                                "[sharedpotato] view set");
+  _sp_shared_object_call_async (object, SP_OBJECT_CALL_SET, view, value, 0, timeout_ms, cancellable,
+                                callback, user_data, source_tag, "[sharedpotato] view set");
 }
 
 void
-_sp_view_clear_async (gpointer             view,
-                      SpSharedObject      *object,
-                      int                  timeout_ms,
-                      GCancellable        *cancellable,
-                      GAsyncReadyCallback  callback,
-                      gpointer             user_data,
-                      gpointer             source_tag)
+_sp_view_clear_async (gpointer            view,
+                      SpSharedObject     *object,
+                      int                 timeout_ms,
+                      GCancellable       *cancellable,
+                      GAsyncReadyCallback callback,
+                      gpointer            user_data,
+                      gpointer            source_tag)
 {
   _sp_shared_object_call_async (object, SP_OBJECT_CALL_CLEAR, view, NULL, 0, timeout_ms,
                                 cancellable, callback, user_data, source_tag,
@@ -107,10 +102,7 @@ _sp_view_clear_async (gpointer             view,
 }
 
 gboolean
-_sp_view_boolean_finish (gpointer      view,
-                         GAsyncResult  *result,
-                         GError       **error,
-                         gpointer       source_tag)
+_sp_view_boolean_finish (gpointer view, GAsyncResult *result, GError **error, gpointer source_tag)
 {
   g_return_val_if_fail (view_result_is_valid (view, result, source_tag), FALSE);
 
@@ -118,14 +110,14 @@ _sp_view_boolean_finish (gpointer      view,
 }
 
 void
-_sp_view_lock_async (gpointer             view,
-                     SpSharedObject      *object,
-                     SpLockMode           mode,
-                     int                  timeout_ms,
-                     GCancellable        *cancellable,
-                     GAsyncReadyCallback  callback,
-                     gpointer             user_data,
-                     gpointer             source_tag)
+_sp_view_lock_async (gpointer            view,
+                     SpSharedObject     *object,
+                     SpLockMode          mode,
+                     int                 timeout_ms,
+                     GCancellable       *cancellable,
+                     GAsyncReadyCallback callback,
+                     gpointer            user_data,
+                     gpointer            source_tag)
 {
   _sp_shared_object_call_async (object, SP_OBJECT_CALL_LOCK, view, NULL, mode, timeout_ms,
                                 cancellable, callback, user_data, source_tag,
@@ -133,10 +125,7 @@ _sp_view_lock_async (gpointer             view,
 }
 
 SpGuard *
-_sp_view_lock_finish (gpointer      view,
-                      GAsyncResult  *result,
-                      GError       **error,
-                      gpointer       source_tag)
+_sp_view_lock_finish (gpointer view, GAsyncResult *result, GError **error, gpointer source_tag)
 {
   SpGuard *guard = NULL;
 

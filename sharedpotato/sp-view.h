@@ -33,13 +33,13 @@ struct _SpViewInterface
   /*< private >*/
   GTypeInterface g_iface;
 
-  const char *(*get_name)  (SpView *self);
-  gboolean    (*is_closed) (SpView *self);
+  const char *(*get_name) (SpView *self);
+  gboolean (*is_closed) (SpView *self);
 };
 
 SP_AVAILABLE_IN_ALL
-const char *sp_view_get_name  (SpView *self);
+const char *sp_view_get_name (SpView *self);
 SP_AVAILABLE_IN_ALL
-gboolean    sp_view_is_closed (SpView *self);
+gboolean sp_view_is_closed (SpView *self);
 
 G_END_DECLS

@@ -27,8 +27,8 @@ typedef struct _SpWaiterClass SpWaiterClass;
 typedef enum
 {
   SP_WAITER_NEW,
-  SP_WAITER_WAITING,   /* in waiter->list */
-  SP_WAITER_DONE,      /* outcome decided, pushed to its dispatcher */
+  SP_WAITER_WAITING, /* in waiter->list */
+  SP_WAITER_DONE,    /* outcome decided, pushed to its dispatcher */
 } SpWaiterState;
 
 struct _SpWaiterClass
@@ -36,56 +36,54 @@ struct _SpWaiterClass
   /* Under the owner's mutex, from sp_waiter_start(): queue the waiter
    * (sp_waiter_wait_locked), or complete or fail it at once. It may
    * already carry an error (a cancellation that came first). */
-  void (*enter_locked)     (SpWaiter     *waiter);
+  void (*enter_locked) (SpWaiter *waiter);
   /* Under the owner's mutex: the waiter just left its list with @code
    * (TIMED_OUT or CANCELLED). Count it and let those it blocked go on;
    * the waiter itself must not be touched (it is DONE). */
-  void (*abandoned_locked) (GObject      *owner,
-                            GIOErrorEnum  code);
+  void (*abandoned_locked) (GObject *owner, GIOErrorEnum code);
   /* In the waiter's context, without the mutex, before anything else of
    * the delivery: a last chance to turn the outcome into an error (a lock
    * granted to a call cancelled since). Optional. */
-  void (*settle)           (SpWaiter     *waiter);
+  void (*settle) (SpWaiter *waiter);
   /* Returns the task of a waiter without error. */
-  void (*return_task)      (SpWaiter     *waiter,
-                            GTask        *task);
+  void (*return_task) (SpWaiter *waiter, GTask *task);
   /* Frees what the owner's struct adds. Optional. */
-  void (*finalize)         (SpWaiter     *waiter);
+  void (*finalize) (SpWaiter *waiter);
   /* The label of the guard a granted waiter will return, for its
    * "acquired" record; NULL when it returns none. Optional. */
-  const char *(*guard_label) (SpWaiter   *waiter);
+  const char *(*guard_label) (SpWaiter *waiter);
 };
 
 struct _SpWaiter
 {
   SpDispatchItem       item;
   GList                link;
-  GQueue              *list;          /* while WAITING */
+  GQueue              *list; /* while WAITING */
   const SpWaiterClass *klass;
-  GObject             *owner;         /* a reference */
-  GMutex              *mutex;         /* the owner's */
-  const char          *name;          /* the owner's, for traces */
-  const char          *operation;     /* static, for traces */
-  const char          *task_name;     /* static, the task's name */
+  GObject             *owner;     /* a reference */
+  GMutex              *mutex;     /* the owner's */
+  const char          *name;      /* the owner's, for traces */
+  const char          *operation; /* static, for traces */
+  const char          *task_name; /* static, the task's name */
   GTask               *task;
   SpDispatcher        *dispatcher;
   GCancellable        *cancellable;
   gulong               cancelled_id;
   GSource             *timeout_source;
   GError              *error;
-  gint64               enqueued_at;   /* µs, monotonic */
-  gint64               wait_us;       /* -1 until granted */
+  gint64               enqueued_at; /* µs, monotonic */
+  gint64               wait_us;     /* -1 until granted */
   /* When tracing: the "wait" record and the outcome's, in that order,
    * without blocking either thread (see sp-waiter.c). */
-  int                  wait_record;   /* WaitRecord, atomic */
-  int                  outcome_event; /* SpTraceEvent, deferred outcome */
-  gint64               outcome_wait_us;
-  char                *outcome_error;
-  int                  ref_count;     /* inline atomics, which TSan sees */
-  int                  timeout_ms;    /* 0: none; for the TIMED_OUT message */
-  guint8               state;         /* SpWaiterState */
-  guint8               starting;      /* a grant now is a grant without waiting */
-  guint8               trace;
+  int    wait_record;   /* WaitRecord, atomic */
+  int    outcome_event; /* SpTraceEvent, deferred outcome */
+  gint64 outcome_wait_us;
+  char  *outcome_error;
+  int    ref_count;  /* inline atomics, which TSan sees */
+  int    timeout_ms; /* 0: none; for the TIMED_OUT message */
+  guint8 state;      /* SpWaiterState */
+  guint8 starting;   /* a grant now is a grant without waiting */
+  guint8 trace;
 };
 
 /* Where and how a waiter's owner lives. */
@@ -97,50 +95,40 @@ typedef struct
   GMainContext *owner_context;
   SpDispatcher *owner_dispatcher;
   gboolean      trace;
-  GObject      *task_source;   /* the task's source object; NULL: owner */
+  GObject      *task_source; /* the task's source object; NULL: owner */
 } SpWaiterHost;
 
 /* @task_name must be a string literal. */
-gpointer sp_waiter_new              (const SpWaiterClass *klass,
-                                     gsize                size,
-                                     const SpWaiterHost  *host,
-                                     const char          *operation,
-                                     GCancellable        *cancellable,
-                                     GAsyncReadyCallback  callback,
-                                     gpointer             user_data,
-                                     gpointer             source_tag,
-                                     const char          *task_name);
+gpointer sp_waiter_new (const SpWaiterClass *klass,
+                        gsize                size,
+                        const SpWaiterHost  *host,
+                        const char          *operation,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data,
+                        gpointer             source_tag,
+                        const char          *task_name);
 /* Takes over the caller's reference. @timeout_ms is resolved: 0 is none. */
-void     sp_waiter_start            (SpWaiter            *waiter,
-                                     int                  timeout_ms);
+void sp_waiter_start (SpWaiter *waiter, int timeout_ms);
 
-void     sp_waiter_wait_locked      (SpWaiter            *waiter,
-                                     GQueue              *list);
+void sp_waiter_wait_locked (SpWaiter *waiter, GQueue *list);
 /* Takes the head of @list out of it, or returns NULL. */
-SpWaiter *sp_waiter_pop_locked      (GQueue              *list);
+SpWaiter *sp_waiter_pop_locked (GQueue *list);
 /* The waiter must be in no list. */
-void     sp_waiter_complete_locked  (SpWaiter            *waiter);
-void     sp_waiter_fail_locked      (SpWaiter            *waiter,
-                                     GIOErrorEnum         code,
-                                     const char          *message);
-void     sp_waiter_fail_all_locked  (GQueue              *list,
-                                     GIOErrorEnum         code,
-                                     const char          *message);
-void     sp_waiter_fail_all_with_error_locked (GQueue       *list,
-                                               const GError *error);
+void sp_waiter_complete_locked (SpWaiter *waiter);
+void sp_waiter_fail_locked (SpWaiter *waiter, GIOErrorEnum code, const char *message);
+void sp_waiter_fail_all_locked (GQueue *list, GIOErrorEnum code, const char *message);
+void sp_waiter_fail_all_with_error_locked (GQueue *list, const GError *error);
 /* Fails with CLOSED, the message naming the call and its owner, e.g.
  * "Cannot pop from “jobs”: the shared queue is closed"; @kind is the
  * owner's kind ("shared queue"). */
-void     sp_waiter_fail_closed_locked     (SpWaiter     *waiter,
-                                           const char   *kind);
-void     sp_waiter_fail_all_closed_locked (GQueue       *list,
-                                           const char   *kind);
+void sp_waiter_fail_closed_locked (SpWaiter *waiter, const char *kind);
+void sp_waiter_fail_all_closed_locked (GQueue *list, const char *kind);
 /* What @operation on @name is, for an error message: "pop from “jobs”". */
-char    *sp_describe_call                 (const char   *operation,
-                                           const char   *name);
+char *sp_describe_call (const char *operation, const char *name);
 /* Records how long it waited; returns -1 for a waiter granted while it
  * was starting (it never waited). */
-gint64   sp_waiter_note_grant_locked (SpWaiter           *waiter);
+gint64 sp_waiter_note_grant_locked (SpWaiter *waiter);
 
 /* The blocking twins (_sync) run their _async call on a private context.
  * sp_sync_call_begin() refuses, with a critical and
@@ -161,10 +149,8 @@ gboolean sp_sync_call_begin (SpSyncCall   *call,
                              const char   *display_name,
                              GError      **error);
 /* The GAsyncReadyCallback to give the _async call, with @call as data. */
-void     sp_sync_call_done  (GObject      *source,
-                             GAsyncResult *result,
-                             gpointer      user_data);
-void     sp_sync_call_wait  (SpSyncCall   *call);
-void     sp_sync_call_end   (SpSyncCall   *call);
+void sp_sync_call_done (GObject *source, GAsyncResult *result, gpointer user_data);
+void sp_sync_call_wait (SpSyncCall *call);
+void sp_sync_call_end (SpSyncCall *call);
 
 G_END_DECLS

@@ -106,23 +106,19 @@ typedef enum
 } WaitRecord;
 
 static void
-emit_outcome (SpWaiter   *waiter,
-              int         event,
-              gint64      wait_us,
-              const char *error_message)
+emit_outcome (SpWaiter *waiter, int event, gint64 wait_us, const char *error_message)
 {
   if (event == SP_TRACE_FAILED)
-    sp_trace_emit_failed (waiter->owner, waiter->name, waiter->operation, wait_us,
-                          error_message);
+    sp_trace_emit_failed (waiter->owner, waiter->name, waiter->operation, wait_us, error_message);
   else
     sp_trace_emit_labelled (waiter->owner, waiter->name, event, waiter->operation, wait_us, -1,
                             event == SP_TRACE_ACQUIRED && waiter->klass->guard_label != NULL
-                            ? waiter->klass->guard_label (waiter) : NULL);
+                                ? waiter->klass->guard_label (waiter)
+                                : NULL);
 }
 
 static int
-outcome_event (SpWaiter *waiter,
-               gint64   *wait_us)
+outcome_event (SpWaiter *waiter, gint64 *wait_us)
 {
   gint64 since_queued = g_get_monotonic_time () - waiter->enqueued_at;
 
@@ -150,8 +146,8 @@ outcome_event (SpWaiter *waiter,
 static void
 trace_outcome (SpWaiter *waiter)
 {
-  gint64 wait_us;
-  int event = outcome_event (waiter, &wait_us);
+  gint64      wait_us;
+  int         event = outcome_event (waiter, &wait_us);
   const char *message = waiter->error != NULL ? waiter->error->message : NULL;
 
   if (g_atomic_int_get (&waiter->wait_record) == WAIT_RECORD_PENDING)
@@ -173,7 +169,7 @@ static void
 waiter_deliver (SpDispatchItem *item)
 {
   SpWaiter *waiter = (SpWaiter *) item;
-  GTask *task = g_steal_pointer (&waiter->task);
+  GTask    *task = g_steal_pointer (&waiter->task);
 
   g_assert (waiter->state == SP_WAITER_DONE);
 
@@ -217,9 +213,7 @@ sp_waiter_complete_locked (SpWaiter *waiter)
 }
 
 void
-sp_waiter_fail_locked (SpWaiter     *waiter,
-                       GIOErrorEnum  code,
-                       const char   *message)
+sp_waiter_fail_locked (SpWaiter *waiter, GIOErrorEnum code, const char *message)
 {
   if (waiter->error == NULL)
     waiter->error = g_error_new_literal (G_IO_ERROR, code, message);
@@ -227,8 +221,7 @@ sp_waiter_fail_locked (SpWaiter     *waiter,
 }
 
 void
-sp_waiter_wait_locked (SpWaiter *waiter,
-                       GQueue   *list)
+sp_waiter_wait_locked (SpWaiter *waiter, GQueue *list)
 {
   g_assert (waiter->state != SP_WAITER_DONE);
 
@@ -246,9 +239,7 @@ sp_waiter_pop_locked (GQueue *list)
 }
 
 void
-sp_waiter_fail_all_locked (GQueue       *list,
-                           GIOErrorEnum  code,
-                           const char   *message)
+sp_waiter_fail_all_locked (GQueue *list, GIOErrorEnum code, const char *message)
 {
   SpWaiter *waiter;
 
@@ -257,8 +248,7 @@ sp_waiter_fail_all_locked (GQueue       *list,
 }
 
 void
-sp_waiter_fail_all_with_error_locked (GQueue       *list,
-                                      const GError *error)
+sp_waiter_fail_all_with_error_locked (GQueue *list, const GError *error)
 {
   SpWaiter *waiter;
 
@@ -274,15 +264,13 @@ sp_waiter_fail_all_with_error_locked (GQueue       *list,
 static const char *
 operation_phrase (const char *operation)
 {
-  static const struct { const char *operation, *phrase; } phrases[] = {
-    { "peek", "peek at" },
-    { "push", "push to" },
-    { "pop", "pop from" },
-    { "add", "add to" },
-    { "discard", "discard from" },
-    { "contains", "look up an item in" },
-    { "size", "count" },
-    { "snapshot", "copy" },
+  static const struct
+  {
+    const char *operation, *phrase;
+  } phrases[] = {
+    { "peek", "peek at" }, { "push", "push to" },         { "pop", "pop from" },
+    { "add", "add to" },   { "discard", "discard from" }, { "contains", "look up an item in" },
+    { "size", "count" },   { "snapshot", "copy" },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (phrases); i++)
@@ -292,8 +280,7 @@ operation_phrase (const char *operation)
 }
 
 char *
-sp_describe_call (const char *operation,
-                  const char *name)
+sp_describe_call (const char *operation, const char *name)
 {
   return g_strdup_printf ("%s “%s”", operation_phrase (operation), name);
 }
@@ -310,9 +297,7 @@ waiter_describe (SpWaiter *waiter)
 }
 
 static void
-waiter_fail_with_message_locked (SpWaiter     *waiter,
-                                 GIOErrorEnum  code,
-                                 char         *message)
+waiter_fail_with_message_locked (SpWaiter *waiter, GIOErrorEnum code, char *message)
 {
   if (waiter->error == NULL)
     waiter->error = g_error_new_literal (G_IO_ERROR, code, message);
@@ -321,8 +306,7 @@ waiter_fail_with_message_locked (SpWaiter     *waiter,
 }
 
 static char *
-closed_message (SpWaiter   *waiter,
-                const char *kind)
+closed_message (SpWaiter *waiter, const char *kind)
 {
   g_autofree char *call = waiter_describe (waiter);
 
@@ -330,15 +314,13 @@ closed_message (SpWaiter   *waiter,
 }
 
 void
-sp_waiter_fail_closed_locked (SpWaiter   *waiter,
-                              const char *kind)
+sp_waiter_fail_closed_locked (SpWaiter *waiter, const char *kind)
 {
   waiter_fail_with_message_locked (waiter, G_IO_ERROR_CLOSED, closed_message (waiter, kind));
 }
 
 void
-sp_waiter_fail_all_closed_locked (GQueue     *list,
-                                  const char *kind)
+sp_waiter_fail_all_closed_locked (GQueue *list, const char *kind)
 {
   SpWaiter *waiter;
 
@@ -374,18 +356,16 @@ sp_waiter_note_grant_locked (SpWaiter *waiter)
 
 /* Returns TRUE if the waiter was still waiting and is now failed. */
 static gboolean
-waiter_abandon_locked (SpWaiter     *waiter,
-                       GIOErrorEnum  code)
+waiter_abandon_locked (SpWaiter *waiter, GIOErrorEnum code)
 {
-  GObject *owner = waiter->owner;
+  GObject             *owner = waiter->owner;
   const SpWaiterClass *klass = waiter->klass;
-  char *message;
+  char                *message;
 
   if (waiter->state != SP_WAITER_WAITING)
     return FALSE;
 
-  message = code == G_IO_ERROR_TIMED_OUT ? timed_out_message (waiter)
-                                         : cancelled_message (waiter);
+  message = code == G_IO_ERROR_TIMED_OUT ? timed_out_message (waiter) : cancelled_message (waiter);
   g_queue_unlink (waiter->list, &waiter->link);
   /* From here on the waiter belongs to its delivery, which another thread
    * may run without this mutex: not a field of it is read again. */
@@ -396,11 +376,10 @@ waiter_abandon_locked (SpWaiter     *waiter,
 }
 
 static void
-waiter_cancelled_cb (GCancellable *cancellable,
-                     gpointer      user_data)
+waiter_cancelled_cb (GCancellable *cancellable, gpointer user_data)
 {
   SpWaiter *waiter = user_data;
-  GMutex *mutex;
+  GMutex   *mutex;
 
   sp_tsan_acquire (waiter);
   mutex = waiter->mutex;
@@ -425,7 +404,7 @@ static gboolean
 waiter_timed_out_cb (gpointer user_data)
 {
   SpWaiter *waiter = user_data;
-  GMutex *mutex = waiter->mutex;
+  GMutex   *mutex = waiter->mutex;
 
   sp_mutex_lock (mutex);
   waiter_abandon_locked (waiter, G_IO_ERROR_TIMED_OUT);
@@ -445,7 +424,7 @@ sp_waiter_new (const SpWaiterClass *klass,
                gpointer             source_tag,
                const char          *task_name)
 {
-  SpWaiter *waiter;
+  SpWaiter     *waiter;
   GMainContext *context;
 
   g_assert (size >= sizeof (SpWaiter));
@@ -462,8 +441,8 @@ sp_waiter_new (const SpWaiterClass *klass,
   waiter->trace = host->trace;
   waiter->wait_us = -1;
   waiter->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
-  waiter->task = g_task_new (host->task_source != NULL ? host->task_source : host->owner,
-                             NULL, callback, user_data);
+  waiter->task = g_task_new (host->task_source != NULL ? host->task_source : host->owner, NULL,
+                             callback, user_data);
   /* The function, not GLib's macro, which would name the task first and
    * make it copy a name twice. */
   (g_task_set_source_tag) (waiter->task, source_tag);
@@ -473,18 +452,16 @@ sp_waiter_new (const SpWaiterClass *klass,
   g_task_set_task_data (waiter->task, waiter, waiter_unref);
 
   context = g_task_get_context (waiter->task);
-  waiter->dispatcher = context == host->owner_context
-                     ? host->owner_dispatcher
-                     : sp_dispatcher_get_for_context (context);
+  waiter->dispatcher = context == host->owner_context ? host->owner_dispatcher
+                                                      : sp_dispatcher_get_for_context (context);
 
   return waiter;
 }
 
 void
-sp_waiter_start (SpWaiter *waiter,
-                 int       timeout_ms)
+sp_waiter_start (SpWaiter *waiter, int timeout_ms)
 {
-  GMutex *mutex = waiter->mutex;
+  GMutex  *mutex = waiter->mutex;
   gboolean waits;
 
   if (SP_TRACING (waiter))
@@ -501,9 +478,8 @@ sp_waiter_start (SpWaiter *waiter,
       /* The handler may run in another thread; GCancellable's own lock
        * publishes the waiter, but TSan cannot see that lock. */
       sp_tsan_release (waiter);
-      waiter->cancelled_id = g_cancellable_connect (waiter->cancellable,
-                                                    G_CALLBACK (waiter_cancelled_cb),
-                                                    waiter_ref (waiter), waiter_unref);
+      waiter->cancelled_id = g_cancellable_connect (
+          waiter->cancellable, G_CALLBACK (waiter_cancelled_cb), waiter_ref (waiter), waiter_unref);
     }
 
   sp_mutex_lock (mutex);
@@ -556,10 +532,9 @@ sp_waiter_start (SpWaiter *waiter,
  * thread whose default is the owner context while another thread runs it
  * may block. */
 static gboolean
-in_owner_context (GMainContext *owner_context,
-                  GThread      *owner_thread)
+in_owner_context (GMainContext *owner_context, GThread *owner_thread)
 {
-  g_autoptr(GMainContext) current = NULL;
+  g_autoptr (GMainContext) current = NULL;
 
   if (g_main_context_is_owner (owner_context))
     return TRUE;
@@ -572,8 +547,7 @@ in_owner_context (GMainContext *owner_context,
     return FALSE;
   g_main_context_release (owner_context);
 
-  return g_main_context_get_thread_default () == owner_context ||
-         g_thread_self () == owner_thread;
+  return g_main_context_get_thread_default () == owner_context || g_thread_self () == owner_thread;
 }
 
 gboolean
@@ -608,9 +582,7 @@ sp_sync_call_begin (SpSyncCall   *call,
 }
 
 void
-sp_sync_call_done (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+sp_sync_call_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   SpSyncCall *call = user_data;
 

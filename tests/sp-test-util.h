@@ -14,14 +14,14 @@ G_BEGIN_DECLS
  * order callbacks actually ran, not on when calls were made. */
 typedef struct
 {
-  gboolean  done;
-  guint     order;
-  gboolean  ok;
-  gboolean  initialized;
-  GValue    value;
-  SpGuard  *guard;
-  GError   *error;
-  GThread  *thread;
+  gboolean done;
+  guint    order;
+  gboolean ok;
+  gboolean initialized;
+  GValue   value;
+  SpGuard *guard;
+  GError  *error;
+  GThread *thread;
 } Result;
 
 static guint result_counter;
@@ -57,8 +57,8 @@ static inline void
 peek_cb (GObject *source, GAsyncResult *res, gpointer data)
 {
   Result *r = data;
-  r->ok = sp_shared_object_peek_finish (SP_SHARED_OBJECT (source), res, &r->initialized,
-                                        &r->value, &r->error);
+  r->ok = sp_shared_object_peek_finish (SP_SHARED_OBJECT (source), res, &r->initialized, &r->value,
+                                        &r->error);
   result_mark_done (r);
 }
 
@@ -127,7 +127,7 @@ set_int (SpSharedObject *object, int v, Result *r)
 static inline SpSharedObject *
 new_int_object (int initial)
 {
-  GValue value = G_VALUE_INIT;
+  GValue          value = G_VALUE_INIT;
   SpSharedObject *object;
 
   g_value_init (&value, G_TYPE_INT);
@@ -163,9 +163,7 @@ timeout_dispatch_counter (void)
 static gboolean (*real_timeout_dispatch) (GSource *, GSourceFunc, gpointer);
 
 static inline gboolean
-counting_timeout_dispatch (GSource     *source,
-                           GSourceFunc  callback,
-                           gpointer     user_data)
+counting_timeout_dispatch (GSource *source, GSourceFunc callback, gpointer user_data)
 {
   if (g_strcmp0 (g_source_get_name (source), "[sharedpotato] timeout") == 0)
     g_atomic_int_inc (timeout_dispatch_counter ());
@@ -188,11 +186,13 @@ count_timeout_dispatches (void)
  * the one its precondition names (@message, a g_pattern_match_simple()
  * pattern; the whole text, so that another check failing first, or a
  * different precondition, does not pass for it). */
-#define EXPECT_CRITICAL(message, call) \
-  G_STMT_START { \
-    g_test_expect_message ("Sharedpotato", G_LOG_LEVEL_CRITICAL, message); \
-    call; \
-    g_test_assert_expected_messages (); \
-  } G_STMT_END
+#define EXPECT_CRITICAL(message, call)                                                             \
+ G_STMT_START                                                                                      \
+ {                                                                                                 \
+  g_test_expect_message ("Sharedpotato", G_LOG_LEVEL_CRITICAL, message);                           \
+  call;                                                                                            \
+  g_test_assert_expected_messages ();                                                              \
+ }                                                                                                 \
+ G_STMT_END
 
 G_END_DECLS

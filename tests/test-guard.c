@@ -10,11 +10,11 @@
 static void
 test_release_on_last_unref (void)
 {
-  g_autoptr(SpSharedObject) object = new_int_object (0);
+  g_autoptr (SpSharedObject) object = new_int_object (0);
   Result next = { 0 };
 
   {
-    g_autoptr(SpGuard) guard = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
+    g_autoptr (SpGuard) guard = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
 
     g_assert_nonnull (guard);
     sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb, &next);
@@ -32,7 +32,7 @@ test_release_on_last_unref (void)
 static void
 test_references (void)
 {
-  g_autoptr(SpSharedObject) object = new_int_object (0);
+  g_autoptr (SpSharedObject) object = new_int_object (0);
   SpGuard *guard = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
   SpGuard *other;
 
@@ -50,7 +50,7 @@ test_references (void)
 static void
 test_released_twice (void)
 {
-  g_autoptr(SpSharedObject) object = new_int_object (0);
+  g_autoptr (SpSharedObject) object = new_int_object (0);
   SpGuard *guard = sp_shared_object_try_lock (object, SP_LOCK_MODE_SHARED);
   SpGuard *other;
 
@@ -70,8 +70,8 @@ test_released_twice (void)
 static void
 test_use_after_release (void)
 {
-  g_autoptr(SpSharedObject) object = new_int_object (1);
-  g_autoptr(SpGuard) guard = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
+  g_autoptr (SpSharedObject) object = new_int_object (1);
+  g_autoptr (SpGuard) guard = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
   GValue value = G_VALUE_INIT;
 
   sp_guard_release (guard);
@@ -105,8 +105,8 @@ test_use_after_release (void)
 static void
 test_shared_refuses_writes (void)
 {
-  g_autoptr(SpSharedObject) object = new_int_object (1);
-  g_autoptr(SpGuard) guard = sp_shared_object_try_lock (object, SP_LOCK_MODE_SHARED);
+  g_autoptr (SpSharedObject) object = new_int_object (1);
+  g_autoptr (SpGuard) guard = sp_shared_object_try_lock (object, SP_LOCK_MODE_SHARED);
   GValue value = G_VALUE_INIT;
 
   g_assert_cmpint (sp_guard_get_mode (guard), ==, SP_LOCK_MODE_SHARED);
@@ -131,9 +131,9 @@ test_shared_refuses_writes (void)
 static void
 test_set_wrong_type (void)
 {
-  g_autoptr(SpSharedObject) object = new_int_object (1);
-  g_autoptr(SpGuard) guard = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (SpSharedObject) object = new_int_object (1);
+  g_autoptr (SpGuard) guard = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
+  g_autoptr (GError) error = NULL;
   GValue value = G_VALUE_INIT;
 
   g_value_init (&value, G_TYPE_OBJECT);
@@ -149,8 +149,8 @@ test_set_wrong_type (void)
 static void
 test_clear (void)
 {
-  g_autoptr(SpSharedObject) object = new_int_object (1);
-  g_autoptr(SpGuard) guard = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
+  g_autoptr (SpSharedObject) object = new_int_object (1);
+  g_autoptr (SpGuard) guard = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
   GValue value = G_VALUE_INIT;
 
   sp_guard_clear (guard);
@@ -164,8 +164,8 @@ test_clear (void)
 static void
 test_bad_input (void)
 {
-  g_autoptr(SpSharedObject) object = new_int_object (1);
-  g_autoptr(SpGuard) guard = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
+  g_autoptr (SpSharedObject) object = new_int_object (1);
+  g_autoptr (SpGuard) guard = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
   GValue value = G_VALUE_INIT;
 
   EXPECT_CRITICAL ("sp_guard_get_mode: assertion 'SP_IS_GUARD (self)' failed",
@@ -180,16 +180,14 @@ test_bad_input (void)
                    sp_guard_get_value ((SpGuard *) object, &value));
   EXPECT_CRITICAL ("sp_guard_ref: assertion 'SP_IS_GUARD (self)' failed",
                    sp_guard_ref ((SpGuard *) object));
-  EXPECT_CRITICAL ("sp_guard_unref: assertion 'SP_IS_GUARD (self)' failed",
-                   sp_guard_unref (NULL));
+  EXPECT_CRITICAL ("sp_guard_unref: assertion 'SP_IS_GUARD (self)' failed", sp_guard_unref (NULL));
   EXPECT_CRITICAL ("sp_guard_set_value: assertion 'SP_IS_GUARD (self)' failed",
                    sp_guard_set_value (NULL, &value, NULL));
   EXPECT_CRITICAL ("sp_guard_set_value: assertion 'G_IS_VALUE (value)' failed",
                    sp_guard_set_value (guard, NULL, NULL));
   EXPECT_CRITICAL ("sp_guard_set_value: assertion 'G_IS_VALUE (value)' failed",
                    sp_guard_set_value (guard, &value, NULL));
-  EXPECT_CRITICAL ("sp_guard_clear: assertion 'SP_IS_GUARD (self)' failed",
-                   sp_guard_clear (NULL));
+  EXPECT_CRITICAL ("sp_guard_clear: assertion 'SP_IS_GUARD (self)' failed", sp_guard_clear (NULL));
   EXPECT_CRITICAL ("sp_guard_release: assertion 'SP_IS_GUARD (self)' failed",
                    sp_guard_release (NULL));
   g_value_init (&value, G_TYPE_INT);
@@ -206,10 +204,10 @@ test_bad_input (void)
 static void
 test_downgrade_lets_readers_in (void)
 {
-  g_autoptr(SpSharedObject) object = new_int_object (0);
+  g_autoptr (SpSharedObject) object = new_int_object (0);
   SpGuard *guard = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
-  GValue value = G_VALUE_INIT;
-  Result r1 = { 0 }, r2 = { 0 }, w = { 0 }, g = { 0 };
+  GValue   value = G_VALUE_INIT;
+  Result   r1 = { 0 }, r2 = { 0 }, w = { 0 }, g = { 0 };
 
   sp_shared_object_lock_async (object, SP_LOCK_MODE_SHARED, 0, NULL, lock_cb, &r1);
   sp_shared_object_get_async (object, 0, NULL, get_cb, &g);
@@ -251,8 +249,8 @@ test_downgrade_lets_readers_in (void)
 static void
 test_downgrade_misuse (void)
 {
-  g_autoptr(SpSharedObject) object = new_int_object (0);
-  g_autoptr(SpGuard) reader = sp_shared_object_try_lock (object, SP_LOCK_MODE_SHARED);
+  g_autoptr (SpSharedObject) object = new_int_object (0);
+  g_autoptr (SpGuard) reader = sp_shared_object_try_lock (object, SP_LOCK_MODE_SHARED);
 
   g_test_expect_message ("Sharedpotato", G_LOG_LEVEL_CRITICAL, "*shared lock*");
   sp_guard_downgrade (reader);
@@ -282,9 +280,9 @@ downgrade_in_initializer (SpSharedObject *object, SpGuard *guard, gpointer user_
 static void
 test_downgrade_initializer (void)
 {
-  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  g_autoptr (SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
   SpGuard *kept = NULL;
-  Result g = { 0 };
+  Result   g = { 0 };
 
   sp_shared_object_set_initializer (object, downgrade_in_initializer, &kept, NULL);
   sp_shared_object_get_async (object, 0, NULL, get_cb, &g);
@@ -299,9 +297,9 @@ test_downgrade_initializer (void)
 static void
 test_release_with_error_misuse (void)
 {
-  g_autoptr(SpSharedObject) object = new_int_object (0);
-  g_autoptr(SpGuard) guard = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
-  g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "x");
+  g_autoptr (SpSharedObject) object = new_int_object (0);
+  g_autoptr (SpGuard) guard = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
+  g_autoptr (GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "x");
 
   g_test_expect_message ("Sharedpotato", G_LOG_LEVEL_CRITICAL, "*not given to an initializer*");
   sp_guard_release_with_error (guard, error);

@@ -13,22 +13,22 @@
 typedef struct
 {
   const char *name;
-  const char *kind;    /* as the criticals name it */
-  GObject  *(*create)          (void);
+  const char *kind; /* as the criticals name it */
+  GObject *(*create) (void);
   /* Puts one item (a value, for an object) that a close lets go. */
-  void      (*fill)            (GObject *owner);
-  void      (*close_async)     (GObject *owner, GAsyncReadyCallback callback, gpointer data);
-  gboolean  (*close_finish)    (GObject *owner, GAsyncResult *result, GError **error);
-  void      (*hold_close)      (GObject *owner);
-  void      (*release_close)   (GObject *owner);
-  gboolean  (*is_closed)       (GObject *owner);
-  SpStats  *(*get_stats)       (GObject *owner);
-  void      (*set_timeout)     (GObject *owner, int timeout_ms);
-  int       (*get_timeout)     (GObject *owner);
+  void (*fill) (GObject *owner);
+  void (*close_async) (GObject *owner, GAsyncReadyCallback callback, gpointer data);
+  gboolean (*close_finish) (GObject *owner, GAsyncResult *result, GError **error);
+  void (*hold_close) (GObject *owner);
+  void (*release_close) (GObject *owner);
+  gboolean (*is_closed) (GObject *owner);
+  SpStats *(*get_stats) (GObject *owner);
+  void (*set_timeout) (GObject *owner, int timeout_ms);
+  int (*get_timeout) (GObject *owner);
   /* The signal that announces an item let go by a close, or NULL. */
   const char *item_signal;
   /* An object's ::closed carries the final value. */
-  gboolean    closed_has_value;
+  gboolean closed_has_value;
 } Kind;
 
 /* SpSharedObject */
@@ -43,7 +43,7 @@ static void
 object_fill (GObject *owner)
 {
   SpGuard *guard = sp_shared_object_try_lock (SP_SHARED_OBJECT (owner), SP_LOCK_MODE_EXCLUSIVE);
-  GValue value = G_VALUE_INIT;
+  GValue   value = G_VALUE_INIT;
 
   g_value_set_static_string (g_value_init (&value, G_TYPE_STRING), "item");
   g_assert_true (sp_guard_set_value (guard, &value, NULL));
@@ -64,13 +64,16 @@ object_close_finish (GObject *owner, GAsyncResult *result, GError **error)
   return sp_shared_object_close_finish (SP_SHARED_OBJECT (owner), result, error);
 }
 
-#define FORWARD(prefix, type, CAST)                                                  \
-  static void prefix##_hold_close (GObject *o) { type##_hold_close (CAST (o)); }       \
-  static void prefix##_release_close (GObject *o) { type##_release_close (CAST (o)); } \
-  static gboolean prefix##_is_closed (GObject *o) { return type##_is_closed (CAST (o)); } \
-  static SpStats *prefix##_get_stats (GObject *o) { return type##_get_stats (CAST (o)); } \
-  static void prefix##_set_timeout (GObject *o, int t) { type##_set_default_timeout (CAST (o), t); } \
-  static int prefix##_get_timeout (GObject *o) { return type##_get_default_timeout (CAST (o)); }
+#define FORWARD(prefix, type, CAST)                                                                \
+ static void     prefix##_hold_close (GObject *o) { type##_hold_close (CAST (o)); }                \
+ static void     prefix##_release_close (GObject *o) { type##_release_close (CAST (o)); }          \
+ static gboolean prefix##_is_closed (GObject *o) { return type##_is_closed (CAST (o)); }           \
+ static SpStats *prefix##_get_stats (GObject *o) { return type##_get_stats (CAST (o)); }           \
+ static void     prefix##_set_timeout (GObject *o, int t)                                          \
+ {                                                                                                 \
+  type##_set_default_timeout (CAST (o), t);                                                        \
+ }                                                                                                 \
+ static int prefix##_get_timeout (GObject *o) { return type##_get_default_timeout (CAST (o)); }
 
 FORWARD (object, sp_shared_object, SP_SHARED_OBJECT)
 FORWARD (queue, sp_shared_queue, SP_SHARED_QUEUE)
@@ -139,15 +142,15 @@ set_close_finish (GObject *owner, GAsyncResult *result, GError **error)
 }
 
 static const Kind kinds[] = {
-  { "object", "shared object", object_create, object_fill, object_close_async,
-    object_close_finish, object_hold_close, object_release_close, object_is_closed,
-    object_get_stats, object_set_timeout, object_get_timeout, NULL, TRUE },
+  { "object", "shared object", object_create, object_fill, object_close_async, object_close_finish,
+    object_hold_close, object_release_close, object_is_closed, object_get_stats, object_set_timeout,
+    object_get_timeout, NULL, TRUE },
   { "queue", "shared queue", queue_create, queue_fill, queue_close_async, queue_close_finish,
-    queue_hold_close, queue_release_close, queue_is_closed, queue_get_stats,
-    queue_set_timeout, queue_get_timeout, "item-dropped", FALSE },
-  { "set", "shared set", set_create, set_fill, set_close_async, set_close_finish,
-    set_hold_close, set_release_close, set_is_closed, set_get_stats, set_set_timeout,
-    set_get_timeout, "item-removed", FALSE },
+    queue_hold_close, queue_release_close, queue_is_closed, queue_get_stats, queue_set_timeout,
+    queue_get_timeout, "item-dropped", FALSE },
+  { "set", "shared set", set_create, set_fill, set_close_async, set_close_finish, set_hold_close,
+    set_release_close, set_is_closed, set_get_stats, set_set_timeout, set_get_timeout,
+    "item-removed", FALSE },
 };
 
 typedef struct
@@ -189,9 +192,9 @@ observe (const Kind *kind, GObject *owner, Observer *o)
 {
   o->kind = kind;
   o->log = g_string_new (NULL);
-  g_signal_connect (owner, "closed",
-                    kind->closed_has_value ? G_CALLBACK (on_closed_with_value)
-                                           : G_CALLBACK (on_closed), o);
+  g_signal_connect (
+      owner, "closed",
+      kind->closed_has_value ? G_CALLBACK (on_closed_with_value) : G_CALLBACK (on_closed), o);
   if (kind->item_signal != NULL)
     g_signal_connect (owner, kind->item_signal, G_CALLBACK (on_item), o);
 }
@@ -199,7 +202,7 @@ observe (const Kind *kind, GObject *owner, Observer *o)
 static void
 generic_close_cb (GObject *source, GAsyncResult *res, gpointer data)
 {
-  Result *r = data;
+  Result     *r = data;
   const Kind *kind = g_object_get_data (source, "test-kind");
 
   r->ok = kind->close_finish (source, res, &r->error);
@@ -212,9 +215,9 @@ static void
 test_close_with_hold (gconstpointer data)
 {
   const Kind *kind = data;
-  g_autoptr(GObject) owner = kind->create ();
+  g_autoptr (GObject) owner = kind->create ();
   Observer o = { .hold_in_handler = TRUE };
-  Result first = { 0 }, second = { 0 }, third = { 0 };
+  Result   first = { 0 }, second = { 0 }, third = { 0 };
 
   g_object_set_data (owner, "test-kind", (gpointer) kind);
   kind->fill (owner);
@@ -257,9 +260,9 @@ static void
 test_last_reference_observed (gconstpointer data)
 {
   const Kind *kind = data;
-  GObject *owner = kind->create ();
-  Observer o = { 0 };
-  gboolean gone = FALSE;
+  GObject    *owner = kind->create ();
+  Observer    o = { 0 };
+  gboolean    gone = FALSE;
 
   kind->fill (owner);
   observe (kind, owner, &o);
@@ -278,8 +281,8 @@ static void
 test_last_reference_unobserved (gconstpointer data)
 {
   const Kind *kind = data;
-  GObject *owner = kind->create ();
-  gboolean gone = FALSE;
+  GObject    *owner = kind->create ();
+  gboolean    gone = FALSE;
 
   kind->fill (owner);
   /* The announcement of the fill holds a reference until it has run. */
@@ -294,19 +297,19 @@ static void
 test_hold_misuse (gconstpointer data)
 {
   const Kind *kind = data;
-  g_autoptr(GObject) owner = kind->create ();
+  g_autoptr (GObject) owner = kind->create ();
   g_autofree char *no_hold = NULL, *finished = NULL;
-  Result c = { 0 };
+  Result           c = { 0 };
 
   g_object_set_data (owner, "test-kind", (gpointer) kind);
-  no_hold = g_strdup_printf ("*_release_close: %s “%s” has no close hold to release",
-                             kind->kind, G_OBJECT_TYPE_NAME (owner));
+  no_hold = g_strdup_printf ("*_release_close: %s “%s” has no close hold to release", kind->kind,
+                             G_OBJECT_TYPE_NAME (owner));
   EXPECT_CRITICAL (no_hold, kind->release_close (owner));
 
   kind->close_async (owner, generic_close_cb, &c);
   iterate_until (&c.done);
-  finished = g_strdup_printf ("*_hold_close: %s “%s” has already finished closing",
-                              kind->kind, G_OBJECT_TYPE_NAME (owner));
+  finished = g_strdup_printf ("*_hold_close: %s “%s” has already finished closing", kind->kind,
+                              G_OBJECT_TYPE_NAME (owner));
   EXPECT_CRITICAL (finished, kind->hold_close (owner));
   result_clear (&c);
 }
@@ -316,8 +319,8 @@ static void
 test_timeout_and_stats (gconstpointer data)
 {
   const Kind *kind = data;
-  g_autoptr(GObject) owner = kind->create ();
-  g_autoptr(SpStats) stats = NULL;
+  g_autoptr (GObject) owner = kind->create ();
+  g_autoptr (SpStats) stats = NULL;
   int notified = 0;
 
   g_signal_connect_swapped (owner, "notify::default-timeout", G_CALLBACK (g_atomic_int_inc),
@@ -340,12 +343,17 @@ main (int argc, char *argv[])
 
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
     {
-      const Kind *kind = &kinds[i];
-      g_autofree char *close = g_strdup_printf ("/Sharedpotato/Lifecycle/%s/close-with-hold", kind->name);
-      g_autofree char *observed = g_strdup_printf ("/Sharedpotato/Lifecycle/%s/last-reference-observed", kind->name);
-      g_autofree char *unobserved = g_strdup_printf ("/Sharedpotato/Lifecycle/%s/last-reference-unobserved", kind->name);
-      g_autofree char *misuse = g_strdup_printf ("/Sharedpotato/Lifecycle/%s/hold-misuse", kind->name);
-      g_autofree char *timeout = g_strdup_printf ("/Sharedpotato/Lifecycle/%s/timeout-and-stats", kind->name);
+      const Kind      *kind = &kinds[i];
+      g_autofree char *close =
+          g_strdup_printf ("/Sharedpotato/Lifecycle/%s/close-with-hold", kind->name);
+      g_autofree char *observed =
+          g_strdup_printf ("/Sharedpotato/Lifecycle/%s/last-reference-observed", kind->name);
+      g_autofree char *unobserved =
+          g_strdup_printf ("/Sharedpotato/Lifecycle/%s/last-reference-unobserved", kind->name);
+      g_autofree char *misuse =
+          g_strdup_printf ("/Sharedpotato/Lifecycle/%s/hold-misuse", kind->name);
+      g_autofree char *timeout =
+          g_strdup_printf ("/Sharedpotato/Lifecycle/%s/timeout-and-stats", kind->name);
 
       g_test_add_data_func (close, kind, test_close_with_hold);
       g_test_add_data_func (observed, kind, test_last_reference_observed);

@@ -12,28 +12,23 @@
 #include "sp-test-util.h"
 
 #if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
+# include <valgrind/valgrind.h>
 #else
-#define RUNNING_ON_VALGRIND 0
+# define RUNNING_ON_VALGRIND 0
 #endif
 
 static void
 test_properties (void)
 {
-  g_autoptr(SpSharedObject) object = NULL;
+  g_autoptr (SpSharedObject) object = NULL;
   g_autofree char *name = NULL;
-  GType value_type = G_TYPE_INVALID;
-  int timeout = -1;
-  gboolean initialized = TRUE, closed = TRUE;
+  GType            value_type = G_TYPE_INVALID;
+  int              timeout = -1;
+  gboolean         initialized = TRUE, closed = TRUE;
 
   object = sp_shared_object_new_full (G_TYPE_STRING, "config", NULL, NULL);
-  g_object_get (object,
-                "value-type", &value_type,
-                "name", &name,
-                "default-timeout", &timeout,
-                "initialized", &initialized,
-                "closed", &closed,
-                NULL);
+  g_object_get (object, "value-type", &value_type, "name", &name, "default-timeout", &timeout,
+                "initialized", &initialized, "closed", &closed, NULL);
   g_assert_true (value_type == G_TYPE_STRING);
   g_assert_cmpstr (name, ==, "config");
   g_assert_cmpstr (sp_shared_object_get_name (object), ==, "config");
@@ -52,7 +47,7 @@ count_notify (GObject *object, GParamSpec *pspec, gpointer data)
 static void
 test_default_timeout_notify (void)
 {
-  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  g_autoptr (SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
   guint notified = 0;
 
   g_signal_connect (object, "notify::default-timeout", G_CALLBACK (count_notify), &notified);
@@ -71,7 +66,7 @@ test_default_timeout_notify (void)
 static void
 test_get_initialized (void)
 {
-  g_autoptr(SpSharedObject) object = new_int_object (42);
+  g_autoptr (SpSharedObject) object = new_int_object (42);
   Result r = { 0 };
 
   sp_shared_object_get_async (object, 0, NULL, get_cb, &r);
@@ -87,7 +82,7 @@ test_get_initialized (void)
 static void
 test_get_waits_for_set (void)
 {
-  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  g_autoptr (SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
   Result g1 = { 0 }, g2 = { 0 }, s = { 0 };
 
   sp_shared_object_get_async (object, 0, NULL, get_cb, &g1);
@@ -113,7 +108,7 @@ test_get_waits_for_set (void)
 static void
 test_peek (void)
 {
-  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_STRING);
+  g_autoptr (SpSharedObject) object = sp_shared_object_new (G_TYPE_STRING);
   GValue value = G_VALUE_INIT;
   Result p = { 0 }, s = { 0 };
 
@@ -142,7 +137,7 @@ test_peek (void)
 static void
 test_set_transforms (void)
 {
-  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_DOUBLE);
+  g_autoptr (SpSharedObject) object = sp_shared_object_new (G_TYPE_DOUBLE);
   Result s = { 0 }, g = { 0 };
 
   set_int (object, 3, &s);
@@ -160,7 +155,7 @@ typedef struct
 {
   GType       value_type;
   GType       given_type;
-  const char *given;     /* parsed by g_value_transform from a string */
+  const char *given; /* parsed by g_value_transform from a string */
   gboolean    exact;
 } Conversion;
 
@@ -170,13 +165,26 @@ set_from_string (GValue *value, GType type, const char *text)
   g_value_init (value, type);
   switch (G_TYPE_FUNDAMENTAL (type))
     {
-    case G_TYPE_INT:     g_value_set_int (value, (int) g_ascii_strtoll (text, NULL, 10)); break;
-    case G_TYPE_UINT:    g_value_set_uint (value, (guint) g_ascii_strtoull (text, NULL, 10)); break;
-    case G_TYPE_INT64:   g_value_set_int64 (value, g_ascii_strtoll (text, NULL, 10)); break;
-    case G_TYPE_UINT64:  g_value_set_uint64 (value, g_ascii_strtoull (text, NULL, 10)); break;
-    case G_TYPE_DOUBLE:  g_value_set_double (value, g_ascii_strtod (text, NULL)); break;
-    case G_TYPE_BOOLEAN: g_value_set_boolean (value, g_str_equal (text, "1")); break;
-    default:             g_assert_not_reached ();
+    case G_TYPE_INT:
+      g_value_set_int (value, (int) g_ascii_strtoll (text, NULL, 10));
+      break;
+    case G_TYPE_UINT:
+      g_value_set_uint (value, (guint) g_ascii_strtoull (text, NULL, 10));
+      break;
+    case G_TYPE_INT64:
+      g_value_set_int64 (value, g_ascii_strtoll (text, NULL, 10));
+      break;
+    case G_TYPE_UINT64:
+      g_value_set_uint64 (value, g_ascii_strtoull (text, NULL, 10));
+      break;
+    case G_TYPE_DOUBLE:
+      g_value_set_double (value, g_ascii_strtod (text, NULL));
+      break;
+    case G_TYPE_BOOLEAN:
+      g_value_set_boolean (value, g_str_equal (text, "1"));
+      break;
+    default:
+      g_assert_not_reached ();
     }
 }
 
@@ -205,7 +213,7 @@ test_set_refuses_lossy_conversion (void)
   for (guint i = 0; i < G_N_ELEMENTS (conversions); i++)
     {
       const Conversion *c = &conversions[i];
-      g_autoptr(SpSharedObject) object = sp_shared_object_new (c->value_type);
+      g_autoptr (SpSharedObject) object = sp_shared_object_new (c->value_type);
       GValue given = G_VALUE_INIT;
       Result s = { 0 };
 
@@ -234,7 +242,10 @@ test_set_refuses_lossy_conversion (void)
 }
 
 static void
-count_changed (SpSharedObject *object, const GValue *old_value, const GValue *new_value, gpointer data)
+count_changed (SpSharedObject *object,
+               const GValue   *old_value,
+               const GValue   *new_value,
+               gpointer        data)
 {
   (*(guint *) data)++;
 }
@@ -242,10 +253,10 @@ count_changed (SpSharedObject *object, const GValue *old_value, const GValue *ne
 static void
 test_set_wrong_type (void)
 {
-  g_autoptr(SpSharedObject) object = new_int_object (5);
+  g_autoptr (SpSharedObject) object = new_int_object (5);
   GValue value = G_VALUE_INIT;
   Result s = { 0 }, g = { 0 };
-  guint changed = 0;
+  guint  changed = 0;
 
   g_signal_connect (object, "notify::initialized", G_CALLBACK (count_notify), &changed);
   g_signal_connect (object, "changed", G_CALLBACK (count_changed), &changed);
@@ -270,7 +281,7 @@ static void
 test_clear_to_default (void)
 {
   GValue initial = G_VALUE_INIT, fallback = G_VALUE_INIT;
-  g_autoptr(SpSharedObject) object = NULL;
+  g_autoptr (SpSharedObject) object = NULL;
   Result c = { 0 }, g = { 0 };
 
   g_value_init (&initial, G_TYPE_INT);
@@ -295,7 +306,7 @@ test_clear_to_default (void)
 static void
 test_clear_to_uninitialized (void)
 {
-  g_autoptr(SpSharedObject) object = new_int_object (10);
+  g_autoptr (SpSharedObject) object = new_int_object (10);
   Result c = { 0 }, p = { 0 }, g = { 0 }, s = { 0 };
 
   sp_shared_object_clear_async (object, 0, NULL, clear_cb, &c);
@@ -325,11 +336,14 @@ typedef struct
 } SignalLog;
 
 static void
-log_changed (SpSharedObject *object, const GValue *old_value, const GValue *new_value, SignalLog *log)
+log_changed (SpSharedObject *object,
+             const GValue   *old_value,
+             const GValue   *new_value,
+             SignalLog      *log)
 {
   g_assert_true (log->thread == g_thread_self ());
-  g_string_append_printf (log->log, "changed(%s,%s) ",
-                          old_value ? "v" : "null", new_value ? "v" : "null");
+  g_string_append_printf (log->log, "changed(%s,%s) ", old_value ? "v" : "null",
+                          new_value ? "v" : "null");
 }
 
 static void
@@ -356,9 +370,9 @@ log_notify (SpSharedObject *object, GParamSpec *pspec, SignalLog *log)
 static void
 test_signals_order (void)
 {
-  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  g_autoptr (SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
   SignalLog log = { g_string_new (NULL), g_thread_self () };
-  Result s1 = { 0 }, s2 = { 0 }, c = { 0 };
+  Result    s1 = { 0 }, s2 = { 0 }, c = { 0 };
 
   g_signal_connect (object, "changed", G_CALLBACK (log_changed), &log);
   g_signal_connect (object, "initialized", G_CALLBACK (log_signal), &log);
@@ -384,9 +398,9 @@ test_signals_order (void)
 static void
 test_lock_exclusive_guard (void)
 {
-  g_autoptr(SpSharedObject) object = new_int_object (1);
-  GValue value = G_VALUE_INIT;
-  Result l = { 0 }, g = { 0 };
+  g_autoptr (SpSharedObject) object = new_int_object (1);
+  GValue  value = G_VALUE_INIT;
+  Result  l = { 0 }, g = { 0 };
   GError *error = NULL;
 
   sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb, &l);
@@ -419,8 +433,8 @@ test_lock_exclusive_guard (void)
 static void
 test_try_get (void)
 {
-  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
-  g_autoptr(SpGuard) reader = NULL;
+  g_autoptr (SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  g_autoptr (SpGuard) reader = NULL;
   GValue value = G_VALUE_INIT;
   Result l = { 0 }, s = { 0 };
 
@@ -451,9 +465,9 @@ test_try_get (void)
 static void
 test_try_lock (void)
 {
-  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  g_autoptr (SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
   SpGuard *r1, *r2, *w;
-  Result l = { 0 };
+  Result   l = { 0 };
 
   r1 = sp_shared_object_try_lock (object, SP_LOCK_MODE_SHARED);
   r2 = sp_shared_object_try_lock (object, SP_LOCK_MODE_SHARED);
@@ -480,7 +494,7 @@ test_try_lock (void)
 static void
 test_fairness_writer_blocks_later_readers (void)
 {
-  g_autoptr(SpSharedObject) object = new_int_object (0);
+  g_autoptr (SpSharedObject) object = new_int_object (0);
   Result r1 = { 0 }, r2 = { 0 }, w = { 0 }, r3 = { 0 };
 
   sp_shared_object_lock_async (object, SP_LOCK_MODE_SHARED, 0, NULL, lock_cb, &r1);
@@ -515,7 +529,7 @@ test_fairness_writer_blocks_later_readers (void)
 static void
 test_fairness_readers_granted_together (void)
 {
-  g_autoptr(SpSharedObject) object = new_int_object (0);
+  g_autoptr (SpSharedObject) object = new_int_object (0);
   Result w = { 0 }, r1 = { 0 }, r2 = { 0 }, w2 = { 0 };
 
   sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb, &w);
@@ -548,7 +562,7 @@ test_fairness_readers_granted_together (void)
 static void
 test_fairness_get_waiting_does_not_block_writers (void)
 {
-  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  g_autoptr (SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
   Result g = { 0 }, w = { 0 }, r = { 0 };
   GValue value = G_VALUE_INIT;
 
@@ -582,10 +596,10 @@ test_fairness_get_waiting_does_not_block_writers (void)
 static void
 test_fairness_get_waiting_waits_for_writer_release (void)
 {
-  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  Result g = { 0 }, p = { 0 }, cancelled = { 0 };
-  GValue value = G_VALUE_INIT;
+  g_autoptr (SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  Result   g = { 0 }, p = { 0 }, cancelled = { 0 };
+  GValue   value = G_VALUE_INIT;
   SpGuard *writer;
 
   sp_shared_object_get_async (object, 0, NULL, get_cb, &g);
@@ -633,8 +647,8 @@ test_fairness_get_waiting_waits_for_writer_release (void)
 static void
 test_timeout_queued (void)
 {
-  g_autoptr(SpSharedObject) object = new_int_object (0);
-  g_autoptr(SpGuard) reader = sp_shared_object_try_lock (object, SP_LOCK_MODE_SHARED);
+  g_autoptr (SpSharedObject) object = new_int_object (0);
+  g_autoptr (SpGuard) reader = sp_shared_object_try_lock (object, SP_LOCK_MODE_SHARED);
   Result w = { 0 }, r = { 0 };
 
   /* The writer times out; the reader it was blocking goes on while the
@@ -659,7 +673,7 @@ test_timeout_queued (void)
 static void
 test_timeout_waiting_for_value (void)
 {
-  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  g_autoptr (SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
   Result g = { 0 }, g2 = { 0 }, s = { 0 };
 
   sp_shared_object_get_async (object, 10, NULL, get_cb, &g);
@@ -680,7 +694,7 @@ test_timeout_waiting_for_value (void)
 static void
 test_timeout_default (void)
 {
-  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  g_autoptr (SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
   Result g = { 0 };
 
   sp_shared_object_set_default_timeout (object, 5);
@@ -704,13 +718,13 @@ release_holder_cb (gpointer data)
 static void
 test_timeout_racing_grant (void)
 {
-  g_autoptr(SpSharedObject) object = new_int_object (0);
+  g_autoptr (SpSharedObject) object = new_int_object (0);
   SpGuard *holder = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
-  Result w = { 0 }, next = { 0 };
+  Result   w = { 0 }, next = { 0 };
   GSource *release;
   SpStats *stats;
-  guint timeouts_run;
-  gint64 due;
+  guint    timeouts_run;
+  gint64   due;
 
   /* Nothing left over may take the iteration below. */
   drain ();
@@ -756,11 +770,11 @@ test_timeout_racing_grant (void)
 static void
 test_timeout_before_grant (void)
 {
-  g_autoptr(SpSharedObject) object = new_int_object (0);
+  g_autoptr (SpSharedObject) object = new_int_object (0);
   SpGuard *holder = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
-  Result w = { 0 }, next = { 0 };
+  Result   w = { 0 }, next = { 0 };
   SpStats *stats;
-  guint timeouts_run;
+  guint    timeouts_run;
 
   timeouts_run = count_timeout_dispatches ();
   sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 1, NULL, lock_cb, &w);
@@ -790,9 +804,9 @@ G_DECLARE_FINAL_TYPE (TestLabel, test_label, TEST, LABEL, GObject)
 
 struct _TestLabel
 {
-  GObject  parent_instance;
-  char    *text;
-  double   number;
+  GObject parent_instance;
+  char   *text;
+  double  number;
 };
 
 G_DEFINE_FINAL_TYPE (TestLabel, test_label, G_TYPE_OBJECT)
@@ -837,10 +851,11 @@ test_label_class_init (TestLabelClass *klass)
   object_class->set_property = test_label_set_property;
   object_class->get_property = test_label_get_property;
   object_class->finalize = test_label_finalize;
-  g_object_class_install_property (object_class, 1,
-    g_param_spec_string ("text", NULL, NULL, NULL, G_PARAM_READWRITE));
-  g_object_class_install_property (object_class, 2,
-    g_param_spec_double ("number", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0, G_PARAM_READWRITE));
+  g_object_class_install_property (
+      object_class, 1, g_param_spec_string ("text", NULL, NULL, NULL, G_PARAM_READWRITE));
+  g_object_class_install_property (
+      object_class, 2,
+      g_param_spec_double ("number", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0, G_PARAM_READWRITE));
 }
 
 static void
@@ -859,7 +874,7 @@ static void
 count_value_notify (GObject *object, GParamSpec *pspec, gpointer data)
 {
   GPtrArray *seen = data;
-  GValue *value = NULL;
+  GValue    *value = NULL;
 
   /* In the owner context: this test's thread. */
   g_assert_true (g_main_context_is_owner (g_main_context_default ()));
@@ -870,7 +885,7 @@ count_value_notify (GObject *object, GParamSpec *pspec, gpointer data)
 static gpointer
 set_from_worker (gpointer data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   GValue value = G_VALUE_INIT;
 
   g_value_init (&value, G_TYPE_INT);
@@ -887,11 +902,11 @@ set_from_worker (gpointer data)
 static void
 test_value_property (void)
 {
-  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
-  g_autoptr(TestLabel) label = g_object_new (TEST_TYPE_LABEL, NULL);
-  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (free_boxed_value);
+  g_autoptr (SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  g_autoptr (TestLabel) label = g_object_new (TEST_TYPE_LABEL, NULL);
+  g_autoptr (GPtrArray) seen = g_ptr_array_new_with_free_func (free_boxed_value);
   GValue *value = NULL;
-  Result s = { 0 }, c = { 0 };
+  Result  s = { 0 }, c = { 0 };
 
   g_object_get (object, "value", &value, NULL);
   g_assert_null (value);
@@ -934,12 +949,13 @@ test_value_property (void)
 static void
 test_error_messages_name_the_call (void)
 {
-  g_autoptr(SpSharedObject) config = sp_shared_object_new_full (G_TYPE_STRING, "config", NULL, NULL);
-  g_autoptr(SpSharedObject) unnamed = sp_shared_object_new (G_TYPE_INT);
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GCancellable) late = g_cancellable_new ();
+  g_autoptr (SpSharedObject) config =
+      sp_shared_object_new_full (G_TYPE_STRING, "config", NULL, NULL);
+  g_autoptr (SpSharedObject) unnamed = sp_shared_object_new (G_TYPE_INT);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GCancellable) late = g_cancellable_new ();
   SpGuard *holder = sp_shared_object_try_lock (config, SP_LOCK_MODE_EXCLUSIVE);
-  Result t = { 0 }, c = { 0 }, granted = { 0 }, closed = { 0 }, u = { 0 }, cl = { 0 };
+  Result   t = { 0 }, c = { 0 }, granted = { 0 }, closed = { 0 }, u = { 0 }, cl = { 0 };
 
   sp_shared_object_get_async (config, 20, NULL, get_cb, &t);
   sp_shared_object_lock_async (config, SP_LOCK_MODE_SHARED, 0, cancellable, lock_cb, &c);
@@ -964,7 +980,8 @@ test_error_messages_name_the_call (void)
   sp_shared_object_peek_async (config, 0, NULL, peek_cb, &closed);
   iterate_until (&closed.done);
   g_assert_error (closed.error, G_IO_ERROR, G_IO_ERROR_CLOSED);
-  g_assert_cmpstr (closed.error->message, ==, "Cannot peek at “config”: the shared object is closed");
+  g_assert_cmpstr (closed.error->message, ==,
+                   "Cannot peek at “config”: the shared object is closed");
 
   /* An object without a name is named by its type. */
   sp_shared_object_get_async (unnamed, 1, NULL, get_cb, &u);
@@ -983,9 +1000,9 @@ test_error_messages_name_the_call (void)
 static void
 test_cancel_queued (void)
 {
-  g_autoptr(SpSharedObject) object = new_int_object (0);
-  g_autoptr(SpGuard) reader = sp_shared_object_try_lock (object, SP_LOCK_MODE_SHARED);
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (SpSharedObject) object = new_int_object (0);
+  g_autoptr (SpGuard) reader = sp_shared_object_try_lock (object, SP_LOCK_MODE_SHARED);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   Result w = { 0 }, r = { 0 };
 
   sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, cancellable, lock_cb, &w);
@@ -1006,8 +1023,8 @@ test_cancel_queued (void)
 static void
 test_cancel_waiting_for_value (void)
 {
-  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   Result g = { 0 };
 
   sp_shared_object_get_async (object, 0, cancellable, get_cb, &g);
@@ -1021,8 +1038,8 @@ test_cancel_waiting_for_value (void)
 static void
 test_cancel_before_call (void)
 {
-  g_autoptr(SpSharedObject) object = new_int_object (1);
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (SpSharedObject) object = new_int_object (1);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   GValue value = G_VALUE_INIT;
   Result s = { 0 }, g = { 0 };
 
@@ -1046,11 +1063,11 @@ test_cancel_before_call (void)
 static void
 test_cancel_between_grant_and_delivery (void)
 {
-  g_autoptr(SpSharedObject) object = new_int_object (0);
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (SpSharedObject) object = new_int_object (0);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   SpGuard *holder = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
-  Result w = { 0 }, next = { 0 };
-  g_autoptr(SpStats) stats = NULL;
+  Result   w = { 0 }, next = { 0 };
+  g_autoptr (SpStats) stats = NULL;
 
   sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, cancellable, lock_cb, &w);
   sp_shared_object_lock_async (object, SP_LOCK_MODE_SHARED, 0, NULL, lock_cb, &next);
@@ -1075,7 +1092,7 @@ test_cancel_between_grant_and_delivery (void)
 typedef struct
 {
   GCancellable *cancellable;
-  int           ready;   /* atomics: both threads spin on them */
+  int           ready; /* atomics: both threads spin on them */
   int           go;
 } CancelRace;
 
@@ -1113,26 +1130,26 @@ static void
 test_cancel_racing_release (void)
 {
   const guint wanted = 20;
-  guint grant_first = 0, cancel_first = 0, runs = 0;
-  guint delay_bound = 1024;
+  guint       grant_first = 0, cancel_first = 0, runs = 0;
+  guint       delay_bound = 1024;
 
   while (runs < 100 || (!RUNNING_ON_VALGRIND && (grant_first < wanted || cancel_first < wanted)))
     {
-      g_autoptr(SpSharedObject) object = new_int_object (0);
-      SpGuard *holder = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
+      g_autoptr (SpSharedObject) object = new_int_object (0);
+      SpGuard   *holder = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
       CancelRace race = { .cancellable = g_cancellable_new () };
-      g_autoptr(SpStats) stats = NULL;
-      g_autoptr(SpGuard) after = NULL;
-      guint release_delay = g_test_rand_int_range (0, delay_bound);
-      Result w = { 0 };
+      g_autoptr (SpStats) stats = NULL;
+      g_autoptr (SpGuard) after = NULL;
+      guint    release_delay = g_test_rand_int_range (0, delay_bound);
+      Result   w = { 0 };
       GThread *thread;
 
       /* A bug that loses one path for good fails here, not by hanging. */
       g_assert_cmpuint (runs, <, 20000);
       runs++;
 
-      sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, race.cancellable,
-                                   lock_cb, &w);
+      sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, race.cancellable, lock_cb,
+                                   &w);
       thread = g_thread_new ("cancel", cancel_when_told, &race);
       while (!g_atomic_int_get (&race.ready))
         g_thread_yield ();
@@ -1168,16 +1185,16 @@ test_cancel_racing_release (void)
 
   /* valgrind runs one thread at a time, and the releasing one keeps
    * running: only the correctness of each run is checked there. */
-  g_test_message ("%u runs: grant first %u times, cancel first %u times",
-                  runs, grant_first, cancel_first);
+  g_test_message ("%u runs: grant first %u times, cancel first %u times", runs, grant_first,
+                  cancel_first);
 }
 
 /* Delivered, then cancelled: the caller holds the lock and releases it. */
 static void
 test_cancel_after_grant (void)
 {
-  g_autoptr(SpSharedObject) object = new_int_object (0);
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (SpSharedObject) object = new_int_object (0);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   Result w = { 0 }, next = { 0 };
 
   sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, cancellable, lock_cb, &w);
@@ -1199,8 +1216,8 @@ test_cancel_after_grant (void)
 static void
 test_cancel_after_set_performed (void)
 {
-  g_autoptr(SpSharedObject) object = new_int_object (0);
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (SpSharedObject) object = new_int_object (0);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   GValue value = G_VALUE_INIT;
   Result s = { 0 };
 
@@ -1236,9 +1253,9 @@ on_closed (SpSharedObject *object, const GValue *final_value, ClosedLog *log)
 static void
 test_close_with_queued_waiters (void)
 {
-  g_autoptr(SpSharedObject) object = new_int_object (3);
-  SpGuard *holder = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
-  Result g = { 0 }, l = { 0 }, c = { 0 }, after = { 0 };
+  g_autoptr (SpSharedObject) object = new_int_object (3);
+  SpGuard  *holder = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
+  Result    g = { 0 }, l = { 0 }, c = { 0 }, after = { 0 };
   ClosedLog log = { 0 };
 
   g_signal_connect (object, "closed", G_CALLBACK (on_closed), &log);
@@ -1280,8 +1297,8 @@ test_close_with_queued_waiters (void)
 static void
 test_close_fails_gets_waiting_for_value (void)
 {
-  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
-  Result g = { 0 }, queued = { 0 }, c = { 0 };
+  g_autoptr (SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  Result   g = { 0 }, queued = { 0 }, c = { 0 };
   SpGuard *holder;
 
   sp_shared_object_get_async (object, 0, NULL, get_cb, &g);
@@ -1312,9 +1329,7 @@ test_close_fails_gets_waiting_for_value (void)
 }
 
 static gboolean
-init_never_called (SpSharedObject *object,
-                   SpGuard        *guard,
-                   gpointer        user_data)
+init_never_called (SpSharedObject *object, SpGuard *guard, gpointer user_data)
 {
   g_assert_not_reached ();
   return FALSE;
@@ -1325,8 +1340,8 @@ init_never_called (SpSharedObject *object,
 static void
 test_close_fails_gets_waiting_for_initializer (void)
 {
-  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
-  Result g = { 0 }, c = { 0 };
+  g_autoptr (SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  Result   g = { 0 }, c = { 0 };
   SpGuard *holder;
 
   /* A reader holds the lock, so the initializer cannot start. */
@@ -1354,10 +1369,10 @@ test_close_fails_gets_waiting_for_initializer (void)
 static void
 test_close_with_held_guard (void)
 {
-  g_autoptr(SpSharedObject) object = new_int_object (1);
-  SpGuard *holder = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
-  GValue value = G_VALUE_INIT;
-  Result c = { 0 };
+  g_autoptr (SpSharedObject) object = new_int_object (1);
+  SpGuard  *holder = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
+  GValue    value = G_VALUE_INIT;
+  Result    c = { 0 };
   ClosedLog log = { 0 };
 
   g_signal_connect (object, "closed", G_CALLBACK (on_closed), &log);
@@ -1379,9 +1394,9 @@ test_close_with_held_guard (void)
 static void
 test_close_twice (void)
 {
-  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
-  SpGuard *holder = sp_shared_object_try_lock (object, SP_LOCK_MODE_SHARED);
-  Result c1 = { 0 }, c2 = { 0 }, c3 = { 0 };
+  g_autoptr (SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  SpGuard  *holder = sp_shared_object_try_lock (object, SP_LOCK_MODE_SHARED);
+  Result    c1 = { 0 }, c2 = { 0 }, c3 = { 0 };
   ClosedLog log = { 0 };
 
   g_signal_connect (object, "closed", G_CALLBACK (on_closed), &log);
@@ -1407,9 +1422,9 @@ test_close_twice (void)
 static void
 test_close_timeout (void)
 {
-  g_autoptr(SpSharedObject) object = new_int_object (1);
-  SpGuard *holder = sp_shared_object_try_lock (object, SP_LOCK_MODE_SHARED);
-  Result c = { 0 }, c2 = { 0 };
+  g_autoptr (SpSharedObject) object = new_int_object (1);
+  SpGuard  *holder = sp_shared_object_try_lock (object, SP_LOCK_MODE_SHARED);
+  Result    c = { 0 }, c2 = { 0 };
   ClosedLog log = { 0 };
 
   g_signal_connect (object, "closed", G_CALLBACK (on_closed), &log);
@@ -1433,8 +1448,8 @@ test_close_timeout (void)
 static void
 test_close_notifies_closed (void)
 {
-  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
-  guint notified = 0;
+  g_autoptr (SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  guint  notified = 0;
   Result c = { 0 };
 
   g_signal_connect (object, "notify::closed", G_CALLBACK (count_notify), &notified);
@@ -1463,8 +1478,8 @@ static void
 hammer_locked (GObject *source, GAsyncResult *res, gpointer data)
 {
   Hammer *h = data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SpGuard) guard = sp_shared_object_lock_finish (h->object, res, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SpGuard) guard = sp_shared_object_lock_finish (h->object, res, &error);
   GValue value = G_VALUE_INIT;
 
   g_assert_no_error (error);
@@ -1511,7 +1526,10 @@ typedef struct
 } ChangeCount;
 
 static void
-count_changes (SpSharedObject *object, const GValue *old_value, const GValue *new_value, ChangeCount *count)
+count_changes (SpSharedObject *object,
+               const GValue   *old_value,
+               const GValue   *new_value,
+               ChangeCount    *count)
 {
   g_assert_true (g_thread_self () == count->owner);
   g_assert_nonnull (new_value);
@@ -1524,11 +1542,11 @@ count_changes (SpSharedObject *object, const GValue *old_value, const GValue *ne
 static void
 test_threads_hammer (void)
 {
-  g_autoptr(SpSharedObject) object = new_int_object (0);
-  Hammer a = { object }, b = { object };
+  g_autoptr (SpSharedObject) object = new_int_object (0);
+  Hammer      a = { object }, b = { object };
   ChangeCount count = { g_thread_self (), 0, 0 };
-  GThread *ta, *tb;
-  GValue value = G_VALUE_INIT;
+  GThread    *ta, *tb;
+  GValue      value = G_VALUE_INIT;
 
   g_signal_connect (object, "changed", G_CALLBACK (count_changes), &count);
   ta = g_thread_new ("hammer-a", hammer_thread, &a);
@@ -1559,7 +1577,7 @@ typedef struct
 static void
 chain_locked (GObject *source, GAsyncResult *res, gpointer data)
 {
-  Chain *chain = data;
+  Chain   *chain = data;
   SpGuard *guard = sp_shared_object_lock_finish (chain->object, res, NULL);
   guintptr here = (guintptr) &guard;
 
@@ -1574,9 +1592,9 @@ chain_locked (GObject *source, GAsyncResult *res, gpointer data)
 static void
 test_chain_bounded_stack (void)
 {
-  g_autoptr(SpSharedObject) object = new_int_object (0);
+  g_autoptr (SpSharedObject) object = new_int_object (0);
   SpGuard *holder = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
-  Chain chain = { object, 0, G_MAXSIZE, 0 };
+  Chain    chain = { object, 0, G_MAXSIZE, 0 };
 
   for (guint i = 0; i < CHAIN_LENGTH; i++)
     sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, chain_locked, &chain);
@@ -1593,10 +1611,10 @@ test_chain_bounded_stack (void)
 static void
 test_bad_input (void)
 {
-  g_autoptr(SpSharedObject) object = new_int_object (0);
+  g_autoptr (SpSharedObject) object = new_int_object (0);
   GValue value = G_VALUE_INIT;
   GValue holder = G_VALUE_INIT;
-  g_autoptr(GCancellable) not_an_object = g_cancellable_new ();
+  g_autoptr (GCancellable) not_an_object = g_cancellable_new ();
   Result never = { 0 };
 
   EXPECT_CRITICAL ("sp_shared_object_new: assertion 'G_TYPE_IS_VALUE_TYPE (value_type)' failed",
@@ -1607,19 +1625,23 @@ test_bad_input (void)
                    g_assert_null (sp_shared_object_new_with_value (&value)));
   g_value_init (&holder, G_TYPE_STRING);
   g_value_set_static_string (&holder, "x");
-  EXPECT_CRITICAL ("sp_shared_object_new_full: A value of type gchararray cannot be stored in a shared object of type gint",
+  EXPECT_CRITICAL ("sp_shared_object_new_full: A value of type gchararray cannot be stored in a "
+                   "shared object of type gint",
                    g_assert_null (sp_shared_object_new_full (G_TYPE_INT, NULL, &holder, NULL)));
-  EXPECT_CRITICAL ("sp_shared_object_new_full: A value of type gchararray cannot be stored in a shared object of type gint",
+  EXPECT_CRITICAL ("sp_shared_object_new_full: A value of type gchararray cannot be stored in a "
+                   "shared object of type gint",
                    g_assert_null (sp_shared_object_new_full (G_TYPE_INT, NULL, NULL, &holder)));
 
   EXPECT_CRITICAL ("sp_shared_object_get_value_type: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
                    sp_shared_object_get_value_type (NULL));
   EXPECT_CRITICAL ("sp_shared_object_get_name: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
                    sp_shared_object_get_name (NULL));
-  EXPECT_CRITICAL ("sp_shared_object_get_default_timeout: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
-                   sp_shared_object_get_default_timeout (NULL));
-  EXPECT_CRITICAL ("sp_shared_object_set_default_timeout: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
-                   sp_shared_object_set_default_timeout (NULL, 1));
+  EXPECT_CRITICAL (
+      "sp_shared_object_get_default_timeout: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
+      sp_shared_object_get_default_timeout (NULL));
+  EXPECT_CRITICAL (
+      "sp_shared_object_set_default_timeout: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
+      sp_shared_object_set_default_timeout (NULL, 1));
   EXPECT_CRITICAL ("sp_shared_object_set_default_timeout: assertion 'timeout_ms >= 0' failed",
                    sp_shared_object_set_default_timeout (object, -5));
   EXPECT_CRITICAL ("sp_shared_object_is_initialized: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
@@ -1628,11 +1650,13 @@ test_bad_input (void)
                    sp_shared_object_is_closed (NULL));
   EXPECT_CRITICAL ("sp_shared_object_get_async: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
                    sp_shared_object_get_async (NULL, 0, NULL, get_cb, &never));
-  EXPECT_CRITICAL ("sp_shared_object_get_async: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
-                   sp_shared_object_get_async ((SpSharedObject *) not_an_object, 0, NULL, get_cb, &never));
+  EXPECT_CRITICAL (
+      "sp_shared_object_get_async: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
+      sp_shared_object_get_async ((SpSharedObject *) not_an_object, 0, NULL, get_cb, &never));
   EXPECT_CRITICAL ("sp_shared_object_get_async: assertion 'timeout_ms >= -1' failed",
                    sp_shared_object_get_async (object, -2, NULL, get_cb, &never));
-  EXPECT_CRITICAL ("sp_shared_object_get_async: assertion 'cancellable == NULL || G_IS_CANCELLABLE (cancellable)' failed",
+  EXPECT_CRITICAL ("sp_shared_object_get_async: assertion 'cancellable == NULL || G_IS_CANCELLABLE "
+                   "(cancellable)' failed",
                    sp_shared_object_get_async (object, 0, (GCancellable *) object, get_cb, &never));
   EXPECT_CRITICAL ("sp_shared_object_peek_async: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
                    sp_shared_object_peek_async (NULL, 0, NULL, peek_cb, &never));
@@ -1644,19 +1668,23 @@ test_bad_input (void)
                    sp_shared_object_set_async (object, &value, 0, NULL, set_cb, &never));
   EXPECT_CRITICAL ("sp_shared_object_clear_async: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
                    sp_shared_object_clear_async (NULL, 0, NULL, clear_cb, &never));
-  EXPECT_CRITICAL ("sp_shared_object_lock_async: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
-                   sp_shared_object_lock_async (NULL, SP_LOCK_MODE_SHARED, 0, NULL, lock_cb, &never));
-  EXPECT_CRITICAL ("sp_shared_object_lock_async: assertion 'mode == SP_LOCK_MODE_SHARED || mode == SP_LOCK_MODE_EXCLUSIVE' failed",
+  EXPECT_CRITICAL (
+      "sp_shared_object_lock_async: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
+      sp_shared_object_lock_async (NULL, SP_LOCK_MODE_SHARED, 0, NULL, lock_cb, &never));
+  EXPECT_CRITICAL ("sp_shared_object_lock_async: assertion 'mode == SP_LOCK_MODE_SHARED || mode == "
+                   "SP_LOCK_MODE_EXCLUSIVE' failed",
                    sp_shared_object_lock_async (object, 7, 0, NULL, lock_cb, &never));
   EXPECT_CRITICAL ("sp_shared_object_close_async: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
                    sp_shared_object_close_async (NULL, 0, NULL, close_cb, &never));
   EXPECT_CRITICAL ("sp_shared_object_try_get: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
                    sp_shared_object_try_get (NULL, NULL));
-  EXPECT_CRITICAL ("sp_shared_object_try_get: assertion 'value == NULL || !G_IS_VALUE (value)' failed",
-                   sp_shared_object_try_get (object, &holder));
+  EXPECT_CRITICAL (
+      "sp_shared_object_try_get: assertion 'value == NULL || !G_IS_VALUE (value)' failed",
+      sp_shared_object_try_get (object, &holder));
   EXPECT_CRITICAL ("sp_shared_object_try_lock: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
                    sp_shared_object_try_lock (NULL, SP_LOCK_MODE_SHARED));
-  EXPECT_CRITICAL ("sp_shared_object_try_lock: assertion 'mode == SP_LOCK_MODE_SHARED || mode == SP_LOCK_MODE_EXCLUSIVE' failed",
+  EXPECT_CRITICAL ("sp_shared_object_try_lock: assertion 'mode == SP_LOCK_MODE_SHARED || mode == "
+                   "SP_LOCK_MODE_EXCLUSIVE' failed",
                    sp_shared_object_try_lock (object, 7));
   EXPECT_CRITICAL ("sp_shared_object_get_finish: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
                    sp_shared_object_get_finish (NULL, NULL, NULL, NULL));
@@ -1696,7 +1724,7 @@ finish_with_wrong_result (GObject *source, GAsyncResult *res, gpointer data)
 static void
 test_finish_wrong_result (void)
 {
-  g_autoptr(SpSharedObject) object = new_int_object (6);
+  g_autoptr (SpSharedObject) object = new_int_object (6);
   Result r = { 0 };
 
   sp_shared_object_get_async (object, 0, NULL, finish_with_wrong_result, &r);
@@ -1709,7 +1737,7 @@ test_finish_wrong_result (void)
 static void
 test_constructed_without_type (void)
 {
-  g_autoptr(SpSharedObject) object = NULL;
+  g_autoptr (SpSharedObject) object = NULL;
   GValue value = G_VALUE_INIT;
   Result s = { 0 };
 
@@ -1725,15 +1753,14 @@ test_constructed_without_type (void)
   result_clear (&s);
 }
 
-
 /* Lazy initialization ------------------------------------------------- */
 
 typedef struct
 {
   guint    runs;
-  SpGuard *guard;      /* held across main-loop iterations */
+  SpGuard *guard; /* held across main-loop iterations */
   int      next_value;
-  gboolean fail;       /* release_with_error instead of setting */
+  gboolean fail; /* release_with_error instead of setting */
   gboolean set_nothing;
 } Init;
 
@@ -1759,7 +1786,8 @@ init_finish (Init *init)
   g_assert_nonnull (guard);
   if (init->fail)
     {
-      g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "no config file");
+      g_autoptr (GError) error =
+          g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "no config file");
 
       sp_guard_release_with_error (guard, error);
     }
@@ -1783,8 +1811,8 @@ init_finish (Init *init)
 static void
 test_init_shared_run (void)
 {
-  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
-  Init init = { .next_value = 17 };
+  g_autoptr (SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  Init   init = { .next_value = 17 };
   Result g1 = { 0 }, g2 = { 0 }, g3 = { 0 };
 
   sp_shared_object_set_initializer (object, init_hold_guard, &init, NULL);
@@ -1815,8 +1843,8 @@ test_init_shared_run (void)
 static void
 test_init_failure_then_retry (void)
 {
-  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
-  Init init = { .next_value = 5, .fail = TRUE };
+  g_autoptr (SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  Init   init = { .next_value = 5, .fail = TRUE };
   Result g1 = { 0 }, g2 = { 0 }, g3 = { 0 };
 
   sp_shared_object_set_initializer (object, init_hold_guard, &init, NULL);
@@ -1847,8 +1875,8 @@ test_init_failure_then_retry (void)
 static void
 test_init_never_sets (void)
 {
-  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
-  Init init = { .set_nothing = TRUE };
+  g_autoptr (SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  Init   init = { .set_nothing = TRUE };
   Result g = { 0 };
 
   sp_shared_object_set_initializer (object, init_hold_guard, &init, NULL);
@@ -1890,8 +1918,8 @@ init_keeps_reference_returns_false (SpSharedObject *object, SpGuard *guard, gpoi
 static void
 test_init_returns_false_ends_run (void)
 {
-  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
-  g_autoptr(SpGuard) kept = NULL;
+  g_autoptr (SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  g_autoptr (SpGuard) kept = NULL;
   Result g = { 0 }, l = { 0 };
 
   sp_shared_object_set_initializer (object, init_keeps_reference_returns_false, &kept, NULL);
@@ -1912,8 +1940,8 @@ test_init_returns_false_ends_run (void)
 static void
 test_init_drops_guard (void)
 {
-  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
-  guint runs = 0;
+  g_autoptr (SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  guint  runs = 0;
   Result g = { 0 }, l = { 0 };
 
   sp_shared_object_set_initializer (object, init_drop_guard, &runs, NULL);
@@ -1934,9 +1962,9 @@ test_init_drops_guard (void)
 static void
 test_init_waiter_timeout_does_not_cancel (void)
 {
-  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  Init init = { .next_value = 3 };
+  g_autoptr (SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  Init   init = { .next_value = 3 };
   Result impatient = { 0 }, cancelled = { 0 }, patient = { 0 };
 
   sp_shared_object_set_initializer (object, init_hold_guard, &init, NULL);
@@ -1963,8 +1991,8 @@ test_init_waiter_timeout_does_not_cancel (void)
 static void
 test_init_not_started_by_peek (void)
 {
-  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
-  Init init = { 0 };
+  g_autoptr (SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  Init   init = { 0 };
   Result p = { 0 };
 
   sp_shared_object_set_initializer (object, init_hold_guard, &init, NULL);
@@ -1980,8 +2008,8 @@ test_init_not_started_by_peek (void)
 static void
 test_init_installed_while_waiting (void)
 {
-  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
-  Init init = { .next_value = 1 };
+  g_autoptr (SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  Init   init = { .next_value = 1 };
   Result g = { 0 };
 
   sp_shared_object_get_async (object, 0, NULL, get_cb, &g);
@@ -1998,10 +2026,10 @@ test_init_installed_while_waiting (void)
 static void
 test_init_waits_for_readers (void)
 {
-  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  g_autoptr (SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
   SpGuard *reader = sp_shared_object_try_lock (object, SP_LOCK_MODE_SHARED);
-  Init init = { .next_value = 2 };
-  Result g = { 0 }, later = { 0 };
+  Init     init = { .next_value = 2 };
+  Result   g = { 0 }, later = { 0 };
 
   sp_shared_object_set_initializer (object, init_hold_guard, &init, NULL);
   sp_shared_object_get_async (object, 0, NULL, get_cb, &g);
@@ -2034,7 +2062,7 @@ static void
 test_init_replaced_and_freed (void)
 {
   SpSharedObject *object = sp_shared_object_new (G_TYPE_INT);
-  guint destroyed = 0;
+  guint           destroyed = 0;
 
   sp_shared_object_set_initializer (object, init_hold_guard, &destroyed, count_destroy);
   sp_shared_object_set_initializer (object, init_hold_guard, &destroyed, count_destroy);
@@ -2066,7 +2094,7 @@ hold_on_closed (SpSharedObject *object, const GValue *final_value, Holder *holde
 static void
 test_close_handler_hold (void)
 {
-  g_autoptr(SpSharedObject) object = new_int_object (1);
+  g_autoptr (SpSharedObject) object = new_int_object (1);
   Holder holder = { 0 };
   Result c = { 0 };
 
@@ -2086,7 +2114,7 @@ test_close_handler_hold (void)
 static void
 test_close_handler_hold_timeout (void)
 {
-  g_autoptr(SpSharedObject) object = new_int_object (1);
+  g_autoptr (SpSharedObject) object = new_int_object (1);
   Holder holder = { 0 };
   Result c = { 0 }, c2 = { 0 };
 
@@ -2112,7 +2140,7 @@ test_close_handler_hold_timeout (void)
 static void
 test_close_hold_misuse (void)
 {
-  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  g_autoptr (SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
   Result c = { 0 };
 
   g_test_expect_message ("Sharedpotato", G_LOG_LEVEL_CRITICAL, "*no close hold*");
@@ -2159,7 +2187,7 @@ test_auto_close_on_scope_exit (void)
   AutoClose log = { 0 };
 
   {
-    g_autoptr(SpSharedObject) object = new_int_object (21);
+    g_autoptr (SpSharedObject) object = new_int_object (21);
 
     g_signal_connect (object, "closed", G_CALLBACK (auto_closed), &log);
     g_object_weak_ref (G_OBJECT (object), auto_finalized, &log);
@@ -2190,7 +2218,7 @@ static gpointer
 sync_get_thread (gpointer data)
 {
   SyncGet *sg = data;
-  GValue value = G_VALUE_INIT;
+  GValue   value = G_VALUE_INIT;
 
   sg->thread = g_thread_self ();
   sg->ok = sp_shared_object_get_sync (sg->object, sg->timeout_ms, NULL, &value, &sg->error);
@@ -2206,10 +2234,10 @@ sync_get_thread (gpointer data)
 static void
 test_sync_get_from_worker (void)
 {
-  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  g_autoptr (SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
   SpGuard *writer = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
-  SyncGet sg = { object, 0 };
-  GValue value = G_VALUE_INIT;
+  SyncGet  sg = { object, 0 };
+  GValue   value = G_VALUE_INIT;
   GThread *thread;
 
   /* The worker must wait: the main thread holds the write lock. */
@@ -2229,8 +2257,8 @@ test_sync_get_from_worker (void)
 static void
 test_sync_timeout (void)
 {
-  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
-  SyncGet sg = { object, 5 };
+  g_autoptr (SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  SyncGet  sg = { object, 5 };
   GThread *thread;
 
   thread = g_thread_new ("sync-get", sync_get_thread, &sg);
@@ -2243,8 +2271,8 @@ static gpointer
 sync_writer_thread (gpointer data)
 {
   SpSharedObject *object = data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SpGuard) guard = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SpGuard) guard = NULL;
   GValue value = G_VALUE_INIT;
 
   g_value_init (&value, G_TYPE_INT);
@@ -2268,8 +2296,8 @@ sync_writer_thread (gpointer data)
 static void
 test_sync_set_lock_clear (void)
 {
-  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
-  GString *log = g_string_new (NULL);
+  g_autoptr (SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  GString  *log = g_string_new (NULL);
   SignalLog slog = { log, g_thread_self () };
 
   g_signal_connect (object, "changed", G_CALLBACK (log_changed), &slog);
@@ -2284,11 +2312,11 @@ test_sync_set_lock_clear (void)
 static void
 sync_in_callback (GObject *source, GAsyncResult *res, gpointer data)
 {
-  Result *r = data;
+  Result         *r = data;
   SpSharedObject *object = SP_SHARED_OBJECT (source);
-  GValue value = G_VALUE_INIT;
+  GValue          value = G_VALUE_INIT;
 
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   r->ok = sp_shared_object_get_finish (object, res, &r->value, &r->error);
   g_test_expect_message ("Sharedpotato", G_LOG_LEVEL_CRITICAL, "*owner context*");
@@ -2302,11 +2330,11 @@ sync_in_callback (GObject *source, GAsyncResult *res, gpointer data)
 static void
 test_sync_refused_in_owner_context (void)
 {
-  g_autoptr(SpSharedObject) object = new_int_object (1);
+  g_autoptr (SpSharedObject) object = new_int_object (1);
   GValue value = G_VALUE_INIT;
   Result r = { 0 };
 
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   /* From the creating thread... A critical for the programmer, and an
    * error, so that no binding mistakes the refusal for a result. */
@@ -2342,7 +2370,7 @@ static void
 first_reader_runs_nested_loop (GObject *source, GAsyncResult *res, gpointer data)
 {
   NestedLoop *n = data;
-  g_autoptr(SpGuard) guard = sp_shared_object_lock_finish (n->object, res, NULL);
+  g_autoptr (SpGuard) guard = sp_shared_object_lock_finish (n->object, res, NULL);
 
   g_assert_nonnull (guard);
   n->ran++;
@@ -2358,7 +2386,7 @@ static void
 second_reader_releases (GObject *source, GAsyncResult *res, gpointer data)
 {
   NestedLoop *n = data;
-  SpGuard *guard = sp_shared_object_lock_finish (n->object, res, NULL);
+  SpGuard    *guard = sp_shared_object_lock_finish (n->object, res, NULL);
 
   n->ran++;
   sp_guard_unref (guard);
@@ -2367,10 +2395,11 @@ second_reader_releases (GObject *source, GAsyncResult *res, gpointer data)
 static void
 test_delivery_nested_loop_in_callback (void)
 {
-  g_autoptr(SpSharedObject) object = new_int_object (0);
+  g_autoptr (SpSharedObject) object = new_int_object (0);
   NestedLoop n = { object };
 
-  sp_shared_object_lock_async (object, SP_LOCK_MODE_SHARED, 0, NULL, first_reader_runs_nested_loop, &n);
+  sp_shared_object_lock_async (object, SP_LOCK_MODE_SHARED, 0, NULL, first_reader_runs_nested_loop,
+                               &n);
   sp_shared_object_lock_async (object, SP_LOCK_MODE_SHARED, 0, NULL, second_reader_releases, &n);
   while (n.ran < 2 || !n.nested.done)
     g_main_context_iteration (NULL, TRUE);
@@ -2393,10 +2422,10 @@ iterate_when_cancelled (GCancellable *cancellable, gpointer data)
 static void
 test_cancel_handler_iterates (void)
 {
-  g_autoptr(SpSharedObject) object = new_int_object (0);
-  g_autoptr(SpGuard) holder = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  Result w = { 0 };
+  g_autoptr (SpSharedObject) object = new_int_object (0);
+  g_autoptr (SpGuard) holder = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  Result          w = { 0 };
   IterateOnCancel data = { &w.done };
 
   sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, cancellable, lock_cb, &w);
@@ -2410,10 +2439,10 @@ test_cancel_handler_iterates (void)
 static void
 test_init_removed_while_pending (void)
 {
-  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  g_autoptr (SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
   SpGuard *reader = sp_shared_object_try_lock (object, SP_LOCK_MODE_SHARED);
-  Init init = { 0 };
-  Result g = { 0 }, s = { 0 };
+  Init     init = { 0 };
+  Result   g = { 0 }, s = { 0 };
 
   sp_shared_object_set_initializer (object, init_hold_guard, &init, NULL);
   sp_shared_object_get_async (object, 0, NULL, get_cb, &g);
@@ -2440,11 +2469,11 @@ static void
 test_value_ownership (void)
 {
   SpSharedObject *object = sp_shared_object_new (G_TYPE_OBJECT);
-  GObject *thing = g_object_new (G_TYPE_OBJECT, NULL);
-  GObject *other = g_object_new (G_TYPE_OBJECT, NULL);
-  GValue value = G_VALUE_INIT, out = G_VALUE_INIT;
+  GObject        *thing = g_object_new (G_TYPE_OBJECT, NULL);
+  GObject        *other = g_object_new (G_TYPE_OBJECT, NULL);
+  GValue          value = G_VALUE_INIT, out = G_VALUE_INIT;
   SpSharedObject *variants;
-  Result s = { 0 }, g = { 0 };
+  Result          s = { 0 }, g = { 0 };
 
   g_object_add_weak_pointer (thing, (gpointer *) &thing);
   g_value_init (&value, G_TYPE_OBJECT);
@@ -2504,8 +2533,8 @@ test_value_ownership (void)
 static void
 test_set_refused_value_and_cancelled (void)
 {
-  g_autoptr(SpSharedObject) object = new_int_object (0);
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (SpSharedObject) object = new_int_object (0);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   GValue value = G_VALUE_INIT;
   Result s = { 0 };
 
@@ -2522,10 +2551,10 @@ test_set_refused_value_and_cancelled (void)
 static void
 test_close_cancelled_still_closes (void)
 {
-  g_autoptr(SpSharedObject) object = new_int_object (0);
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (SpSharedObject) object = new_int_object (0);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   ClosedLog log = { 0 };
-  Result c = { 0 };
+  Result    c = { 0 };
 
   g_signal_connect (object, "closed", G_CALLBACK (on_closed), &log);
   g_cancellable_cancel (cancellable);
@@ -2541,17 +2570,20 @@ test_close_cancelled_still_closes (void)
 /* Each of these failed once, on the paths named. */
 
 static gboolean
-allow_already_released (const char *log_domain, GLogLevelFlags log_level,
-                        const char *message, gpointer user_data)
+allow_already_released (const char    *log_domain,
+                        GLogLevelFlags log_level,
+                        const char    *message,
+                        gpointer       user_data)
 {
   /* Misuse on purpose below: the criticals are expected, the crash not. */
-  return strstr (message, "already released") == NULL &&
-         strstr (message, "shared lock") == NULL;
+  return strstr (message, "already released") == NULL && strstr (message, "shared lock") == NULL;
 }
 
 static void
-count_misuse (const char *log_domain, GLogLevelFlags log_level,
-              const char *message, gpointer user_data)
+count_misuse (const char    *log_domain,
+              GLogLevelFlags log_level,
+              const char    *message,
+              gpointer       user_data)
 {
   g_assert_nonnull (strstr (message, "already released"));
   (*(guint *) user_data)++;
@@ -2577,7 +2609,7 @@ release_racer (gpointer data)
 static void
 test_lock_downgrade_races_release (void)
 {
-  g_autoptr(SpSharedObject) object = new_int_object (0);
+  g_autoptr (SpSharedObject) object = new_int_object (0);
 
   guint handler;
   guint misuse = 0;
@@ -2588,8 +2620,8 @@ test_lock_downgrade_races_release (void)
   for (guint i = 0; i < 200; i++)
     {
       GuardRace race = { sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE), 0 };
-      GThread *thread = g_thread_new ("release-racer", release_racer, &race);
-      SpGuard *writer;
+      GThread  *thread = g_thread_new ("release-racer", release_racer, &race);
+      SpGuard  *writer;
 
       g_assert_nonnull (race.guard);
       g_atomic_int_set (&race.go, 1);
@@ -2616,9 +2648,9 @@ count_finalized (gpointer data, GObject *where_the_object_was)
 static void
 test_close_last_reference_unobserved (void)
 {
-  GMainContext *context = g_main_context_new ();
+  GMainContext   *context = g_main_context_new ();
   SpSharedObject *object;
-  guint finalized = 0;
+  guint           finalized = 0;
 
   /* A context nobody will iterate again. */
   g_main_context_push_thread_default (context);
@@ -2633,7 +2665,7 @@ test_close_last_reference_unobserved (void)
 
 typedef struct
 {
-  SpSharedObject *object;   /* no reference */
+  SpSharedObject *object; /* no reference */
   guint           closed;
 } LateRelease;
 
@@ -2649,10 +2681,10 @@ static void
 test_close_hold_keeps_object (void)
 {
   LateRelease late = { 0 };
-  guint finalized = 0;
+  guint       finalized = 0;
 
   {
-    g_autoptr(SpSharedObject) object = new_int_object (1);
+    g_autoptr (SpSharedObject) object = new_int_object (1);
 
     g_signal_connect (object, "closed", G_CALLBACK (hold_without_ref), &late);
     g_object_weak_ref (G_OBJECT (object), count_finalized, &finalized);
@@ -2671,10 +2703,10 @@ test_close_hold_keeps_object (void)
 static void
 test_try_lock_does_not_jump_initializer (void)
 {
-  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  g_autoptr (SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
   SpGuard *reader = sp_shared_object_try_lock (object, SP_LOCK_MODE_SHARED);
-  Init init = { .next_value = 1 };
-  Result g = { 0 };
+  Init     init = { .next_value = 1 };
+  Result   g = { 0 };
 
   sp_shared_object_set_initializer (object, init_hold_guard, &init, NULL);
   sp_shared_object_get_async (object, 0, NULL, get_cb, &g);
@@ -2690,7 +2722,7 @@ test_try_lock_does_not_jump_initializer (void)
 static gboolean
 set_then_fail (SpSharedObject *object, SpGuard *guard, gpointer user_data)
 {
-  g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "half done");
+  g_autoptr (GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "half done");
   GValue value = G_VALUE_INIT;
 
   g_value_init (&value, G_TYPE_INT);
@@ -2705,7 +2737,7 @@ set_then_fail (SpSharedObject *object, SpGuard *guard, gpointer user_data)
 static void
 test_init_release_with_error_after_set (void)
 {
-  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  g_autoptr (SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
   Result g = { 0 };
 
   sp_shared_object_set_initializer (object, set_then_fail, NULL, NULL);
@@ -2735,7 +2767,7 @@ static gpointer
 worker_creates_and_blocks (gpointer data)
 {
   WorkerOwned *w = data;
-  g_autoptr(SpSharedObject) object = new_int_object (3);
+  g_autoptr (SpSharedObject) object = new_int_object (3);
   GValue value = G_VALUE_INIT;
 
   /* Its owner context is the global default, which the main thread is
@@ -2775,14 +2807,15 @@ test_sync_allowed_when_owner_runs_elsewhere (void)
 static void
 test_bad_input_more (void)
 {
-  g_autoptr(SpSharedObject) object = new_int_object (0);
-  g_autoptr(GCancellable) cancelled = g_cancellable_new ();
-  GValue value = G_VALUE_INIT;
-  Result huge = { 0 }, c = { 0 }, pre = { 0 };
+  g_autoptr (SpSharedObject) object = new_int_object (0);
+  g_autoptr (GCancellable) cancelled = g_cancellable_new ();
+  GValue   value = G_VALUE_INIT;
+  Result   huge = { 0 }, c = { 0 }, pre = { 0 };
   SpGuard *holder;
 
-  EXPECT_CRITICAL ("sp_shared_object_set_initializer: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
-                   sp_shared_object_set_initializer (NULL, NULL, NULL, NULL));
+  EXPECT_CRITICAL (
+      "sp_shared_object_set_initializer: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
+      sp_shared_object_set_initializer (NULL, NULL, NULL, NULL));
   EXPECT_CRITICAL ("sp_shared_object_hold_close: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
                    sp_shared_object_hold_close (NULL));
   EXPECT_CRITICAL ("sp_shared_object_release_close: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
@@ -2799,10 +2832,12 @@ test_bad_input_more (void)
                    sp_shared_object_clear_sync (NULL, 0, NULL, NULL));
   EXPECT_CRITICAL ("sp_shared_object_lock_sync: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
                    sp_shared_object_lock_sync (NULL, SP_LOCK_MODE_SHARED, 0, NULL, NULL));
-  EXPECT_CRITICAL ("sp_shared_object_lock_sync: assertion 'mode == SP_LOCK_MODE_SHARED || mode == SP_LOCK_MODE_EXCLUSIVE' failed",
+  EXPECT_CRITICAL ("sp_shared_object_lock_sync: assertion 'mode == SP_LOCK_MODE_SHARED || mode == "
+                   "SP_LOCK_MODE_EXCLUSIVE' failed",
                    sp_shared_object_lock_sync (object, 5, 0, NULL, NULL));
-  EXPECT_CRITICAL ("sp_shared_object_get_hold_warning_ms: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
-                   sp_shared_object_get_hold_warning_ms (NULL));
+  EXPECT_CRITICAL (
+      "sp_shared_object_get_hold_warning_ms: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
+      sp_shared_object_get_hold_warning_ms (NULL));
   EXPECT_CRITICAL ("sp_shared_object_get_stats: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
                    sp_shared_object_get_stats ((SpSharedObject *) cancelled));
 
@@ -2829,8 +2864,8 @@ test_bad_input_more (void)
 static void
 test_signals_handler_connected_after_set (void)
 {
-  g_autoptr(SpSharedObject) object = new_int_object (1);
-  guint changed = 0;
+  g_autoptr (SpSharedObject) object = new_int_object (1);
+  guint  changed = 0;
   Result s = { 0 };
 
   /* The set is performed at once; the announcement comes later, in the
@@ -2849,42 +2884,58 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/Sharedpotato/SharedObject/properties", test_properties);
-  g_test_add_func ("/Sharedpotato/SharedObject/properties/default-timeout-notify", test_default_timeout_notify);
-  g_test_add_func ("/Sharedpotato/SharedObject/construct/without-type", test_constructed_without_type);
+  g_test_add_func ("/Sharedpotato/SharedObject/properties/default-timeout-notify",
+                   test_default_timeout_notify);
+  g_test_add_func ("/Sharedpotato/SharedObject/construct/without-type",
+                   test_constructed_without_type);
   g_test_add_func ("/Sharedpotato/SharedObject/get/initialized", test_get_initialized);
   g_test_add_func ("/Sharedpotato/SharedObject/values/ownership", test_value_ownership);
   g_test_add_func ("/Sharedpotato/SharedObject/get/waits-for-set", test_get_waits_for_set);
   g_test_add_func ("/Sharedpotato/SharedObject/peek", test_peek);
   g_test_add_func ("/Sharedpotato/SharedObject/set/transforms", test_set_transforms);
   g_test_add_func ("/Sharedpotato/SharedObject/set/wrong-type", test_set_wrong_type);
-  g_test_add_func ("/Sharedpotato/SharedObject/set/refuses-lossy-conversion", test_set_refuses_lossy_conversion);
+  g_test_add_func ("/Sharedpotato/SharedObject/set/refuses-lossy-conversion",
+                   test_set_refuses_lossy_conversion);
   g_test_add_func ("/Sharedpotato/SharedObject/clear/to-default", test_clear_to_default);
-  g_test_add_func ("/Sharedpotato/SharedObject/clear/to-uninitialized", test_clear_to_uninitialized);
+  g_test_add_func ("/Sharedpotato/SharedObject/clear/to-uninitialized",
+                   test_clear_to_uninitialized);
   g_test_add_func ("/Sharedpotato/SharedObject/signals/order", test_signals_order);
   g_test_add_func ("/Sharedpotato/SharedObject/lock/exclusive-guard", test_lock_exclusive_guard);
   g_test_add_func ("/Sharedpotato/SharedObject/try-get", test_try_get);
   g_test_add_func ("/Sharedpotato/SharedObject/try-lock", test_try_lock);
-  g_test_add_func ("/Sharedpotato/SharedObject/fairness/writer-blocks-later-readers", test_fairness_writer_blocks_later_readers);
-  g_test_add_func ("/Sharedpotato/SharedObject/fairness/readers-granted-together", test_fairness_readers_granted_together);
-  g_test_add_func ("/Sharedpotato/SharedObject/fairness/get-waiting-does-not-block-writers", test_fairness_get_waiting_does_not_block_writers);
-  g_test_add_func ("/Sharedpotato/SharedObject/fairness/get-waiting-waits-for-writer-release", test_fairness_get_waiting_waits_for_writer_release);
+  g_test_add_func ("/Sharedpotato/SharedObject/fairness/writer-blocks-later-readers",
+                   test_fairness_writer_blocks_later_readers);
+  g_test_add_func ("/Sharedpotato/SharedObject/fairness/readers-granted-together",
+                   test_fairness_readers_granted_together);
+  g_test_add_func ("/Sharedpotato/SharedObject/fairness/get-waiting-does-not-block-writers",
+                   test_fairness_get_waiting_does_not_block_writers);
+  g_test_add_func ("/Sharedpotato/SharedObject/fairness/get-waiting-waits-for-writer-release",
+                   test_fairness_get_waiting_waits_for_writer_release);
   g_test_add_func ("/Sharedpotato/SharedObject/timeout/queued", test_timeout_queued);
-  g_test_add_func ("/Sharedpotato/SharedObject/timeout/waiting-for-value", test_timeout_waiting_for_value);
+  g_test_add_func ("/Sharedpotato/SharedObject/timeout/waiting-for-value",
+                   test_timeout_waiting_for_value);
   g_test_add_func ("/Sharedpotato/SharedObject/timeout/default", test_timeout_default);
   g_test_add_func ("/Sharedpotato/SharedObject/timeout/racing-grant", test_timeout_racing_grant);
   g_test_add_func ("/Sharedpotato/SharedObject/timeout/before-grant", test_timeout_before_grant);
-  g_test_add_func ("/Sharedpotato/SharedObject/errors/name-the-call", test_error_messages_name_the_call);
+  g_test_add_func ("/Sharedpotato/SharedObject/errors/name-the-call",
+                   test_error_messages_name_the_call);
   g_test_add_func ("/Sharedpotato/SharedObject/properties/value", test_value_property);
   g_test_add_func ("/Sharedpotato/SharedObject/cancel/queued", test_cancel_queued);
-  g_test_add_func ("/Sharedpotato/SharedObject/cancel/waiting-for-value", test_cancel_waiting_for_value);
+  g_test_add_func ("/Sharedpotato/SharedObject/cancel/waiting-for-value",
+                   test_cancel_waiting_for_value);
   g_test_add_func ("/Sharedpotato/SharedObject/cancel/before-call", test_cancel_before_call);
-  g_test_add_func ("/Sharedpotato/SharedObject/cancel/between-grant-and-delivery", test_cancel_between_grant_and_delivery);
+  g_test_add_func ("/Sharedpotato/SharedObject/cancel/between-grant-and-delivery",
+                   test_cancel_between_grant_and_delivery);
   g_test_add_func ("/Sharedpotato/SharedObject/cancel/racing-release", test_cancel_racing_release);
   g_test_add_func ("/Sharedpotato/SharedObject/cancel/after-grant", test_cancel_after_grant);
-  g_test_add_func ("/Sharedpotato/SharedObject/cancel/after-set-performed", test_cancel_after_set_performed);
-  g_test_add_func ("/Sharedpotato/SharedObject/close/queued-waiters", test_close_with_queued_waiters);
-  g_test_add_func ("/Sharedpotato/SharedObject/close/fails-gets-waiting-for-value", test_close_fails_gets_waiting_for_value);
-  g_test_add_func ("/Sharedpotato/SharedObject/close/fails-gets-waiting-for-initializer", test_close_fails_gets_waiting_for_initializer);
+  g_test_add_func ("/Sharedpotato/SharedObject/cancel/after-set-performed",
+                   test_cancel_after_set_performed);
+  g_test_add_func ("/Sharedpotato/SharedObject/close/queued-waiters",
+                   test_close_with_queued_waiters);
+  g_test_add_func ("/Sharedpotato/SharedObject/close/fails-gets-waiting-for-value",
+                   test_close_fails_gets_waiting_for_value);
+  g_test_add_func ("/Sharedpotato/SharedObject/close/fails-gets-waiting-for-initializer",
+                   test_close_fails_gets_waiting_for_initializer);
   g_test_add_func ("/Sharedpotato/SharedObject/close/held-guard", test_close_with_held_guard);
   g_test_add_func ("/Sharedpotato/SharedObject/close/twice", test_close_twice);
   g_test_add_func ("/Sharedpotato/SharedObject/close/timeout", test_close_timeout);
@@ -2892,38 +2943,61 @@ main (int argc, char *argv[])
   g_test_add_func ("/Sharedpotato/SharedObject/threads/hammer", test_threads_hammer);
   g_test_add_func ("/Sharedpotato/SharedObject/stack/chain-100000", test_chain_bounded_stack);
   g_test_add_func ("/Sharedpotato/SharedObject/init/shared-run", test_init_shared_run);
-  g_test_add_func ("/Sharedpotato/SharedObject/init/failure-then-retry", test_init_failure_then_retry);
+  g_test_add_func ("/Sharedpotato/SharedObject/init/failure-then-retry",
+                   test_init_failure_then_retry);
   g_test_add_func ("/Sharedpotato/SharedObject/init/never-sets", test_init_never_sets);
   g_test_add_func ("/Sharedpotato/SharedObject/init/drops-guard", test_init_drops_guard);
-  g_test_add_func ("/Sharedpotato/SharedObject/init/returns-false-ends-run", test_init_returns_false_ends_run);
-  g_test_add_func ("/Sharedpotato/SharedObject/init/waiter-timeout-does-not-cancel", test_init_waiter_timeout_does_not_cancel);
-  g_test_add_func ("/Sharedpotato/SharedObject/init/not-started-by-peek", test_init_not_started_by_peek);
-  g_test_add_func ("/Sharedpotato/SharedObject/init/installed-while-waiting", test_init_installed_while_waiting);
-  g_test_add_func ("/Sharedpotato/SharedObject/init/waits-for-readers", test_init_waits_for_readers);
-  g_test_add_func ("/Sharedpotato/SharedObject/init/replaced-and-freed", test_init_replaced_and_freed);
+  g_test_add_func ("/Sharedpotato/SharedObject/init/returns-false-ends-run",
+                   test_init_returns_false_ends_run);
+  g_test_add_func ("/Sharedpotato/SharedObject/init/waiter-timeout-does-not-cancel",
+                   test_init_waiter_timeout_does_not_cancel);
+  g_test_add_func ("/Sharedpotato/SharedObject/init/not-started-by-peek",
+                   test_init_not_started_by_peek);
+  g_test_add_func ("/Sharedpotato/SharedObject/init/installed-while-waiting",
+                   test_init_installed_while_waiting);
+  g_test_add_func ("/Sharedpotato/SharedObject/init/waits-for-readers",
+                   test_init_waits_for_readers);
+  g_test_add_func ("/Sharedpotato/SharedObject/init/replaced-and-freed",
+                   test_init_replaced_and_freed);
   g_test_add_func ("/Sharedpotato/SharedObject/close/handler-hold", test_close_handler_hold);
-  g_test_add_func ("/Sharedpotato/SharedObject/close/handler-hold-timeout", test_close_handler_hold_timeout);
+  g_test_add_func ("/Sharedpotato/SharedObject/close/handler-hold-timeout",
+                   test_close_handler_hold_timeout);
   g_test_add_func ("/Sharedpotato/SharedObject/close/hold-misuse", test_close_hold_misuse);
-  g_test_add_func ("/Sharedpotato/SharedObject/close/auto-on-scope-exit", test_auto_close_on_scope_exit);
+  g_test_add_func ("/Sharedpotato/SharedObject/close/auto-on-scope-exit",
+                   test_auto_close_on_scope_exit);
   g_test_add_func ("/Sharedpotato/SharedObject/sync/get-from-worker", test_sync_get_from_worker);
   g_test_add_func ("/Sharedpotato/SharedObject/sync/timeout", test_sync_timeout);
   g_test_add_func ("/Sharedpotato/SharedObject/sync/set-lock-clear", test_sync_set_lock_clear);
-  g_test_add_func ("/Sharedpotato/SharedObject/sync/refused-in-owner-context", test_sync_refused_in_owner_context);
-  g_test_add_func ("/Sharedpotato/SharedObject/delivery/nested-loop-in-callback", test_delivery_nested_loop_in_callback);
-  g_test_add_func ("/Sharedpotato/SharedObject/cancel/handler-iterates-the-context", test_cancel_handler_iterates);
-  g_test_add_func ("/Sharedpotato/SharedObject/init/removed-while-pending", test_init_removed_while_pending);
-  g_test_add_func ("/Sharedpotato/SharedObject/set/refused-value-and-cancelled", test_set_refused_value_and_cancelled);
-  g_test_add_func ("/Sharedpotato/SharedObject/close/cancelled-close-still-closes", test_close_cancelled_still_closes);
-  g_test_add_func ("/Sharedpotato/SharedObject/lock/downgrade-races-release", test_lock_downgrade_races_release);
-  g_test_add_func ("/Sharedpotato/SharedObject/close/last-reference-unobserved-frees-at-once", test_close_last_reference_unobserved);
-  g_test_add_func ("/Sharedpotato/SharedObject/close/hold-keeps-object", test_close_hold_keeps_object);
-  g_test_add_func ("/Sharedpotato/SharedObject/try-lock/does-not-jump-initializer", test_try_lock_does_not_jump_initializer);
-  g_test_add_func ("/Sharedpotato/SharedObject/init/release-with-error-after-set", test_init_release_with_error_after_set);
-  g_test_add_func ("/Sharedpotato/SharedObject/sync/allowed-when-owner-runs-elsewhere", test_sync_allowed_when_owner_runs_elsewhere);
-  g_test_add_func ("/Sharedpotato/SharedObject/signals/handler-connected-after-set", test_signals_handler_connected_after_set);
+  g_test_add_func ("/Sharedpotato/SharedObject/sync/refused-in-owner-context",
+                   test_sync_refused_in_owner_context);
+  g_test_add_func ("/Sharedpotato/SharedObject/delivery/nested-loop-in-callback",
+                   test_delivery_nested_loop_in_callback);
+  g_test_add_func ("/Sharedpotato/SharedObject/cancel/handler-iterates-the-context",
+                   test_cancel_handler_iterates);
+  g_test_add_func ("/Sharedpotato/SharedObject/init/removed-while-pending",
+                   test_init_removed_while_pending);
+  g_test_add_func ("/Sharedpotato/SharedObject/set/refused-value-and-cancelled",
+                   test_set_refused_value_and_cancelled);
+  g_test_add_func ("/Sharedpotato/SharedObject/close/cancelled-close-still-closes",
+                   test_close_cancelled_still_closes);
+  g_test_add_func ("/Sharedpotato/SharedObject/lock/downgrade-races-release",
+                   test_lock_downgrade_races_release);
+  g_test_add_func ("/Sharedpotato/SharedObject/close/last-reference-unobserved-frees-at-once",
+                   test_close_last_reference_unobserved);
+  g_test_add_func ("/Sharedpotato/SharedObject/close/hold-keeps-object",
+                   test_close_hold_keeps_object);
+  g_test_add_func ("/Sharedpotato/SharedObject/try-lock/does-not-jump-initializer",
+                   test_try_lock_does_not_jump_initializer);
+  g_test_add_func ("/Sharedpotato/SharedObject/init/release-with-error-after-set",
+                   test_init_release_with_error_after_set);
+  g_test_add_func ("/Sharedpotato/SharedObject/sync/allowed-when-owner-runs-elsewhere",
+                   test_sync_allowed_when_owner_runs_elsewhere);
+  g_test_add_func ("/Sharedpotato/SharedObject/signals/handler-connected-after-set",
+                   test_signals_handler_connected_after_set);
   g_test_add_func ("/Sharedpotato/SharedObject/bad-input/criticals", test_bad_input);
   g_test_add_func ("/Sharedpotato/SharedObject/bad-input/more", test_bad_input_more);
-  g_test_add_func ("/Sharedpotato/SharedObject/bad-input/finish-wrong-result", test_finish_wrong_result);
+  g_test_add_func ("/Sharedpotato/SharedObject/bad-input/finish-wrong-result",
+                   test_finish_wrong_result);
 
   return g_test_run ();
 }

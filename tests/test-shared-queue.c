@@ -57,7 +57,7 @@ push_int (SpSharedQueue *queue, int v, int timeout_ms, GCancellable *cancellable
 static gboolean
 try_push_int (SpSharedQueue *queue, int v, GError **error)
 {
-  GValue value = G_VALUE_INIT;
+  GValue   value = G_VALUE_INIT;
   gboolean ok;
 
   g_value_init (&value, G_TYPE_INT);
@@ -73,7 +73,7 @@ static int
 try_pop_int (SpSharedQueue *queue)
 {
   GValue value = G_VALUE_INIT;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   int v = -1;
 
   if (sp_shared_queue_try_pop (queue, &value, &error))
@@ -106,7 +106,7 @@ assert_failed (Result *r, gint code)
 static void
 test_fifo_order (void)
 {
-  g_autoptr(SpSharedQueue) queue = sp_shared_queue_new (G_TYPE_INT, 0);
+  g_autoptr (SpSharedQueue) queue = sp_shared_queue_new (G_TYPE_INT, 0);
   Result pushes[5] = { 0 }, pops[5] = { 0 };
   GValue head = G_VALUE_INIT;
 
@@ -147,7 +147,7 @@ test_fifo_order (void)
 static void
 test_pop_waits_for_push (void)
 {
-  g_autoptr(SpSharedQueue) queue = sp_shared_queue_new (G_TYPE_INT, 4);
+  g_autoptr (SpSharedQueue) queue = sp_shared_queue_new (G_TYPE_INT, 4);
   Result pops[3] = { 0 }, push = { 0 };
 
   for (int i = 0; i < 3; i++)
@@ -176,8 +176,8 @@ test_pop_waits_for_push (void)
 static void
 test_push_waits_while_full (void)
 {
-  g_autoptr(SpSharedQueue) queue = sp_shared_queue_new (G_TYPE_INT, 2);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (SpSharedQueue) queue = sp_shared_queue_new (G_TYPE_INT, 2);
+  g_autoptr (GError) error = NULL;
   Result pushes[4] = { 0 };
 
   for (int i = 0; i < 4; i++)
@@ -233,7 +233,7 @@ test_push_waits_while_full (void)
 static void
 test_timed_out_pop_takes_nothing (void)
 {
-  g_autoptr(SpSharedQueue) queue = sp_shared_queue_new (G_TYPE_INT, 0);
+  g_autoptr (SpSharedQueue) queue = sp_shared_queue_new (G_TYPE_INT, 0);
   Result early = { 0 }, patient = { 0 }, push = { 0 };
 
   sp_shared_queue_pop_async (queue, 1, NULL, pop_cb, &early);
@@ -263,9 +263,9 @@ test_timed_out_pop_takes_nothing (void)
 static void
 test_cancelled_pop_takes_nothing (void)
 {
-  g_autoptr(SpSharedQueue) queue = sp_shared_queue_new (G_TYPE_INT, 0);
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GCancellable) precancelled = g_cancellable_new ();
+  g_autoptr (SpSharedQueue) queue = sp_shared_queue_new (G_TYPE_INT, 0);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GCancellable) precancelled = g_cancellable_new ();
   Result cancelled = { 0 }, early = { 0 }, next = { 0 };
 
   sp_shared_queue_pop_async (queue, 0, cancellable, pop_cb, &cancelled);
@@ -293,8 +293,8 @@ test_cancelled_pop_takes_nothing (void)
 static void
 test_served_then_cancelled_pop_keeps_item (void)
 {
-  g_autoptr(SpSharedQueue) queue = sp_shared_queue_new (G_TYPE_INT, 0);
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (SpSharedQueue) queue = sp_shared_queue_new (G_TYPE_INT, 0);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   Result pop = { 0 };
 
   sp_shared_queue_pop_async (queue, 0, cancellable, pop_cb, &pop);
@@ -313,7 +313,7 @@ test_served_then_cancelled_pop_keeps_item (void)
 static gboolean
 push_front_int (SpSharedQueue *queue, int v, GError **error)
 {
-  GValue value = G_VALUE_INIT;
+  GValue   value = G_VALUE_INIT;
   gboolean ok;
 
   g_value_init (&value, G_TYPE_INT);
@@ -330,10 +330,10 @@ push_front_int (SpSharedQueue *queue, int v, GError **error)
 static void
 test_push_front_gives_back (void)
 {
-  g_autoptr(SpSharedQueue) queue = sp_shared_queue_new (G_TYPE_INT, 2);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (SpSharedQueue) queue = sp_shared_queue_new (G_TYPE_INT, 2);
+  g_autoptr (GError) error = NULL;
   Result waiting_push = { 0 }, pop = { 0 }, c = { 0 };
-  int taken;
+  int    taken;
 
   g_assert_true (try_push_int (queue, 1, NULL));
   g_assert_true (try_push_int (queue, 2, NULL));
@@ -358,7 +358,7 @@ test_push_front_gives_back (void)
 
   /* In an unbounded queue too, whose ring has room on both sides. */
   {
-    g_autoptr(SpSharedQueue) unbounded = sp_shared_queue_new (G_TYPE_INT, 0);
+    g_autoptr (SpSharedQueue) unbounded = sp_shared_queue_new (G_TYPE_INT, 0);
 
     g_assert_true (try_push_int (unbounded, 1, NULL));
     g_assert_true (try_push_int (unbounded, 2, NULL));
@@ -412,7 +412,7 @@ log_length (GObject *queue, GParamSpec *pspec, gpointer data)
 static gpointer
 pop_in_thread (gpointer data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   GValue value = G_VALUE_INIT;
 
   g_assert_true (sp_shared_queue_pop_sync (data, 0, NULL, &value, &error));
@@ -424,9 +424,9 @@ pop_in_thread (gpointer data)
 static void
 test_length_property (void)
 {
-  g_autoptr(SpSharedQueue) queue = sp_shared_queue_new (G_TYPE_INT, 0);
+  g_autoptr (SpSharedQueue) queue = sp_shared_queue_new (G_TYPE_INT, 0);
   LengthLog log = { 0 };
-  Result pop = { 0 };
+  Result    pop = { 0 };
 
   g_signal_connect (queue, "notify::length", G_CALLBACK (log_length), &log);
   g_assert_true (try_push_int (queue, 1, NULL));
@@ -458,8 +458,8 @@ test_length_property (void)
 static void
 test_error_messages_name_the_call (void)
 {
-  g_autoptr(SpSharedQueue) jobs = sp_shared_queue_new_full (G_TYPE_INT, 1, "jobs");
-  g_autoptr(GError) error = NULL;
+  g_autoptr (SpSharedQueue) jobs = sp_shared_queue_new_full (G_TYPE_INT, 1, "jobs");
+  g_autoptr (GError) error = NULL;
   Result pop = { 0 }, push = { 0 }, c = { 0 };
 
   sp_shared_queue_pop_async (jobs, 3, NULL, pop_cb, &pop);
@@ -485,8 +485,8 @@ test_error_messages_name_the_call (void)
 static void
 test_failed_push_inserts_nothing (void)
 {
-  g_autoptr(SpSharedQueue) queue = sp_shared_queue_new (G_TYPE_INT, 1);
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (SpSharedQueue) queue = sp_shared_queue_new (G_TYPE_INT, 1);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   Result first = { 0 }, timed_out = { 0 }, cancelled = { 0 }, last = { 0 };
 
   push_int (queue, 1, 0, NULL, &first);
@@ -515,7 +515,7 @@ test_failed_push_inserts_nothing (void)
 static void
 test_default_timeout (void)
 {
-  g_autoptr(SpSharedQueue) queue = sp_shared_queue_new (G_TYPE_INT, 0);
+  g_autoptr (SpSharedQueue) queue = sp_shared_queue_new (G_TYPE_INT, 0);
   Result pop = { 0 };
 
   g_assert_cmpint (sp_shared_queue_get_default_timeout (queue), ==, 0);
@@ -530,9 +530,9 @@ test_default_timeout (void)
 static void
 test_try_and_convert (void)
 {
-  g_autoptr(SpSharedQueue) queue = sp_shared_queue_new (G_TYPE_INT, 1);
-  g_autoptr(SpSharedQueue) strings = sp_shared_queue_new (G_TYPE_STRING, 0);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (SpSharedQueue) queue = sp_shared_queue_new (G_TYPE_INT, 1);
+  g_autoptr (SpSharedQueue) strings = sp_shared_queue_new (G_TYPE_STRING, 0);
+  g_autoptr (GError) error = NULL;
   GValue value = G_VALUE_INIT;
   Result push = { 0 };
 
@@ -575,7 +575,7 @@ static void
 count_dropped (SpSharedQueue *queue, const GValue *item, gpointer data)
 {
   GArray *dropped = data;
-  int v = g_value_get_int (item);
+  int     v = g_value_get_int (item);
 
   g_array_append_val (dropped, v);
 }
@@ -591,11 +591,11 @@ on_closed (SpSharedQueue *queue, gpointer data)
 static void
 test_close_drains (void)
 {
-  g_autoptr(SpSharedQueue) queue = sp_shared_queue_new (G_TYPE_INT, 2);
-  g_autoptr(GArray) dropped = g_array_new (FALSE, FALSE, sizeof (int));
+  g_autoptr (SpSharedQueue) queue = sp_shared_queue_new (G_TYPE_INT, 2);
+  g_autoptr (GArray) dropped = g_array_new (FALSE, FALSE, sizeof (int));
   Result waiting_push = { 0 }, close1 = { 0 }, close2 = { 0 }, late_push = { 0 };
   Result pops[3] = { 0 };
-  guint closed = 0;
+  guint  closed = 0;
 
   g_signal_connect (queue, "item-dropped", G_CALLBACK (count_dropped), dropped);
   g_signal_connect (queue, "closed", G_CALLBACK (on_closed), &closed);
@@ -640,7 +640,7 @@ test_close_drains (void)
 static void
 test_close_fails_waiting_pops (void)
 {
-  g_autoptr(SpSharedQueue) queue = sp_shared_queue_new (G_TYPE_INT, 0);
+  g_autoptr (SpSharedQueue) queue = sp_shared_queue_new (G_TYPE_INT, 0);
   Result pop = { 0 }, close = { 0 };
 
   sp_shared_queue_pop_async (queue, 0, NULL, pop_cb, &pop);
@@ -657,9 +657,9 @@ test_close_fails_waiting_pops (void)
 static void
 test_close_drop_items (void)
 {
-  g_autoptr(SpSharedQueue) queue = sp_shared_queue_new (G_TYPE_INT, 0);
-  g_autoptr(SpSharedQueue) later = sp_shared_queue_new (G_TYPE_INT, 0);
-  g_autoptr(GArray) dropped = g_array_new (FALSE, FALSE, sizeof (int));
+  g_autoptr (SpSharedQueue) queue = sp_shared_queue_new (G_TYPE_INT, 0);
+  g_autoptr (SpSharedQueue) later = sp_shared_queue_new (G_TYPE_INT, 0);
+  g_autoptr (GArray) dropped = g_array_new (FALSE, FALSE, sizeof (int));
   Result close = { 0 }, pop = { 0 };
 
   g_signal_connect (queue, "item-dropped", G_CALLBACK (count_dropped), dropped);
@@ -708,8 +708,8 @@ static void
 test_close_hold (void)
 {
   SpSharedQueue *queue = sp_shared_queue_new (G_TYPE_INT, 0);
-  GWeakRef weak;
-  Result close = { 0 };
+  GWeakRef       weak;
+  Result         close = { 0 };
 
   g_weak_ref_init (&weak, queue);
   g_signal_connect (queue, "closed", G_CALLBACK (hold_on_closed), NULL);
@@ -729,8 +729,9 @@ test_close_hold (void)
   g_assert_true (close.ok);
 
   /* Finished closing: nothing left to hold, and no reference taken. */
-  EXPECT_CRITICAL ("sp_shared_queue_hold_close: shared queue “SpSharedQueue” has already finished closing",
-                   sp_shared_queue_hold_close (queue));
+  EXPECT_CRITICAL (
+      "sp_shared_queue_hold_close: shared queue “SpSharedQueue” has already finished closing",
+      sp_shared_queue_hold_close (queue));
   g_object_unref (queue);
   g_assert_null (g_weak_ref_get (&weak));
   g_weak_ref_clear (&weak);
@@ -741,9 +742,9 @@ test_close_hold (void)
 static void
 test_views (void)
 {
-  g_autoptr(SpSharedQueue) queue = sp_shared_queue_new (G_TYPE_STRING, 3);
-  g_autoptr(SpQueueProducer) producer = sp_shared_queue_get_producer (queue);
-  g_autoptr(SpQueueConsumer) consumer = sp_shared_queue_get_consumer (queue);
+  g_autoptr (SpSharedQueue) queue = sp_shared_queue_new (G_TYPE_STRING, 3);
+  g_autoptr (SpQueueProducer) producer = sp_shared_queue_get_producer (queue);
+  g_autoptr (SpQueueConsumer) consumer = sp_shared_queue_get_consumer (queue);
   GValue value = G_VALUE_INIT;
   Result push = { 0 }, pop = { 0 };
 
@@ -795,12 +796,12 @@ view_source_cb (GObject *source, GAsyncResult *res, gpointer data)
 static void
 test_views_hide_queue (void)
 {
-  SpSharedQueue *queue = sp_shared_queue_new (G_TYPE_INT, 0);
+  SpSharedQueue   *queue = sp_shared_queue_new (G_TYPE_INT, 0);
   SpQueueProducer *producer = sp_shared_queue_get_producer (queue);
   SpQueueConsumer *consumer = sp_shared_queue_get_consumer (queue);
-  GObject *push_source = NULL, *pop_source = NULL;
-  GValue value = G_VALUE_INIT;
-  GWeakRef weak;
+  GObject         *push_source = NULL, *pop_source = NULL;
+  GValue           value = G_VALUE_INIT;
+  GWeakRef         weak;
 
   g_weak_ref_init (&weak, queue);
   g_object_unref (queue);
@@ -827,9 +828,9 @@ static void
 test_objects_released (void)
 {
   SpSharedQueue *queue = sp_shared_queue_new (G_TYPE_OBJECT, 0);
-  GObject *item = g_object_new (G_TYPE_OBJECT, NULL);
-  GValue value = G_VALUE_INIT;
-  GWeakRef weak;
+  GObject       *item = g_object_new (G_TYPE_OBJECT, NULL);
+  GValue         value = G_VALUE_INIT;
+  GWeakRef       weak;
 
   g_weak_ref_init (&weak, item);
   g_value_init (&value, G_TYPE_OBJECT);
@@ -852,9 +853,9 @@ test_objects_released (void)
 static void
 test_stats (void)
 {
-  g_autoptr(SpSharedQueue) queue = sp_shared_queue_new (G_TYPE_INT, 1);
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(SpStats) stats = NULL;
+  g_autoptr (SpSharedQueue) queue = sp_shared_queue_new (G_TYPE_INT, 1);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (SpStats) stats = NULL;
   Result pop = { 0 }, timed_out = { 0 }, cancelled = { 0 };
 
   sp_shared_queue_pop_async (queue, 0, NULL, pop_cb, &pop);
@@ -901,7 +902,7 @@ producer_thread (gpointer data)
   for (guint i = 0; i < producer->n_items; i++)
     {
       GValue value = G_VALUE_INIT;
-      g_autoptr(GError) error = NULL;
+      g_autoptr (GError) error = NULL;
 
       g_value_init (&value, G_TYPE_INT);
       g_value_set_int (&value, (int) i);
@@ -927,8 +928,8 @@ static void
 consumed (GObject *source, GAsyncResult *res, gpointer data)
 {
   Consumer *consumer = data;
-  GValue value = G_VALUE_INIT;
-  g_autoptr(GError) error = NULL;
+  GValue    value = G_VALUE_INIT;
+  g_autoptr (GError) error = NULL;
 
   g_assert_true (sp_shared_queue_pop_finish (consumer->queue, res, &value, &error));
   g_assert_no_error (error);
@@ -949,7 +950,7 @@ consume_next (Consumer *consumer)
 static void
 test_producer_thread (void)
 {
-  g_autoptr(SpSharedQueue) queue = sp_shared_queue_new (G_TYPE_INT, 4);
+  g_autoptr (SpSharedQueue) queue = sp_shared_queue_new (G_TYPE_INT, 4);
   Producer producer = { queue, 2000 };
   Consumer consumer = { queue, 0, 2000, FALSE };
   GThread *thread;
@@ -972,8 +973,8 @@ static gpointer
 sync_consumer_thread (gpointer data)
 {
   SyncConsumer *consumer = data;
-  GValue value = G_VALUE_INIT;
-  g_autoptr(GError) error = NULL;
+  GValue        value = G_VALUE_INIT;
+  g_autoptr (GError) error = NULL;
 
   for (guint i = 0; i < consumer->n_items; i++)
     {
@@ -994,10 +995,10 @@ sync_consumer_thread (gpointer data)
 static void
 test_consumer_thread (void)
 {
-  g_autoptr(SpSharedQueue) queue = sp_shared_queue_new (G_TYPE_INT, 2);
+  g_autoptr (SpSharedQueue) queue = sp_shared_queue_new (G_TYPE_INT, 2);
   SyncConsumer consumer = { queue, 500, 0 };
-  Result pushes[500] = { 0 }, close = { 0 };
-  GThread *thread;
+  Result       pushes[500] = { 0 }, close = { 0 };
+  GThread     *thread;
 
   thread = g_thread_new ("consumer", sync_consumer_thread, &consumer);
   for (guint i = 0; i < 500; i++)
@@ -1021,12 +1022,12 @@ test_consumer_thread (void)
 static void
 test_bad_input (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SpSharedQueue) queue = sp_shared_queue_new (G_TYPE_INT, 0);
-  GValue value = G_VALUE_INIT;
-  GValue filled = G_VALUE_INIT;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SpSharedQueue) queue = sp_shared_queue_new (G_TYPE_INT, 0);
+  GValue           value = G_VALUE_INIT;
+  GValue           filled = G_VALUE_INIT;
   SpQueueConsumer *consumer;
-  SpSharedQueue *none;
+  SpSharedQueue   *none;
 
   EXPECT_CRITICAL ("sp_shared_queue_new_full: assertion 'G_TYPE_IS_VALUE_TYPE (item_type)' failed",
                    none = sp_shared_queue_new (G_TYPE_NONE, 0));
@@ -1057,10 +1058,12 @@ test_bad_input (void)
                    sp_shared_queue_pop_async (NULL, 0, NULL, NULL, NULL));
   EXPECT_CRITICAL ("sp_shared_queue_try_push: assertion 'G_IS_VALUE (item)' failed",
                    sp_shared_queue_try_push (queue, NULL, NULL));
-  EXPECT_CRITICAL ("sp_shared_queue_close_async: assertion '(flags & ~SP_QUEUE_CLOSE_DROP_ITEMS) == 0' failed",
-                   sp_shared_queue_close_async (queue, 1 << 5, 0, NULL, NULL, NULL));
-  EXPECT_CRITICAL ("sp_shared_queue_release_close: shared queue “SpSharedQueue” has no close hold to release",
-                   sp_shared_queue_release_close (queue));
+  EXPECT_CRITICAL (
+      "sp_shared_queue_close_async: assertion '(flags & ~SP_QUEUE_CLOSE_DROP_ITEMS) == 0' failed",
+      sp_shared_queue_close_async (queue, 1 << 5, 0, NULL, NULL, NULL));
+  EXPECT_CRITICAL (
+      "sp_shared_queue_release_close: shared queue “SpSharedQueue” has no close hold to release",
+      sp_shared_queue_release_close (queue));
   EXPECT_CRITICAL ("sp_shared_queue_set_default_timeout: assertion 'timeout_ms >= 0' failed",
                    sp_shared_queue_set_default_timeout (queue, -1));
 
@@ -1087,12 +1090,14 @@ test_bad_input (void)
   /* Blocking in the owner context would deadlock: refused, with an
    * error as well as the critical. */
   g_value_init (&value, G_TYPE_INT);
-  EXPECT_CRITICAL ("sp_shared_queue_pop_sync: called from the owner context of shared queue “SpSharedQueue”, where it could deadlock; use the _async variant there",
+  EXPECT_CRITICAL ("sp_shared_queue_pop_sync: called from the owner context of shared queue "
+                   "“SpSharedQueue”, where it could deadlock; use the _async variant there",
                    g_assert_false (sp_shared_queue_pop_sync (queue, 0, NULL, &filled, &error)));
   g_assert_error (error, SP_ERROR, SP_ERROR_WOULD_DEADLOCK);
   g_clear_error (&error);
   g_value_unset (&filled);
-  EXPECT_CRITICAL ("sp_shared_queue_push_sync: called from the owner context of shared queue “SpSharedQueue”, where it could deadlock; use the _async variant there",
+  EXPECT_CRITICAL ("sp_shared_queue_push_sync: called from the owner context of shared queue "
+                   "“SpSharedQueue”, where it could deadlock; use the _async variant there",
                    g_assert_false (sp_shared_queue_push_sync (queue, &value, 0, NULL, &error)));
   g_assert_error (error, SP_ERROR, SP_ERROR_WOULD_DEADLOCK);
   g_clear_error (&error);
@@ -1108,17 +1113,23 @@ main (int argc, char *argv[])
   g_test_add_func ("/Sharedpotato/SharedQueue/fifo-order", test_fifo_order);
   g_test_add_func ("/Sharedpotato/SharedQueue/pop-waits-for-push", test_pop_waits_for_push);
   g_test_add_func ("/Sharedpotato/SharedQueue/push-waits-while-full", test_push_waits_while_full);
-  g_test_add_func ("/Sharedpotato/SharedQueue/timed-out-pop-takes-nothing", test_timed_out_pop_takes_nothing);
-  g_test_add_func ("/Sharedpotato/SharedQueue/cancelled-pop-takes-nothing", test_cancelled_pop_takes_nothing);
-  g_test_add_func ("/Sharedpotato/SharedQueue/served-then-cancelled-pop-keeps-item", test_served_then_cancelled_pop_keeps_item);
-  g_test_add_func ("/Sharedpotato/SharedQueue/failed-push-inserts-nothing", test_failed_push_inserts_nothing);
+  g_test_add_func ("/Sharedpotato/SharedQueue/timed-out-pop-takes-nothing",
+                   test_timed_out_pop_takes_nothing);
+  g_test_add_func ("/Sharedpotato/SharedQueue/cancelled-pop-takes-nothing",
+                   test_cancelled_pop_takes_nothing);
+  g_test_add_func ("/Sharedpotato/SharedQueue/served-then-cancelled-pop-keeps-item",
+                   test_served_then_cancelled_pop_keeps_item);
+  g_test_add_func ("/Sharedpotato/SharedQueue/failed-push-inserts-nothing",
+                   test_failed_push_inserts_nothing);
   g_test_add_func ("/Sharedpotato/SharedQueue/push-front-gives-back", test_push_front_gives_back);
-  g_test_add_func ("/Sharedpotato/SharedQueue/errors/name-the-call", test_error_messages_name_the_call);
+  g_test_add_func ("/Sharedpotato/SharedQueue/errors/name-the-call",
+                   test_error_messages_name_the_call);
   g_test_add_func ("/Sharedpotato/SharedQueue/properties/length", test_length_property);
   g_test_add_func ("/Sharedpotato/SharedQueue/default-timeout", test_default_timeout);
   g_test_add_func ("/Sharedpotato/SharedQueue/try-and-convert", test_try_and_convert);
   g_test_add_func ("/Sharedpotato/SharedQueue/close/drains", test_close_drains);
-  g_test_add_func ("/Sharedpotato/SharedQueue/close/fails-waiting-pops", test_close_fails_waiting_pops);
+  g_test_add_func ("/Sharedpotato/SharedQueue/close/fails-waiting-pops",
+                   test_close_fails_waiting_pops);
   g_test_add_func ("/Sharedpotato/SharedQueue/close/drop-items", test_close_drop_items);
   g_test_add_func ("/Sharedpotato/SharedQueue/close/hold", test_close_hold);
   g_test_add_func ("/Sharedpotato/SharedQueue/views", test_views);

@@ -15,15 +15,15 @@
 
 typedef struct
 {
-  gboolean  done;
-  guint     order;
-  gboolean  ok;
-  gboolean  flag;
-  guint     size;
-  GValue   *items;
-  guint     n_items;
-  GError   *error;
-  GObject  *source;
+  gboolean done;
+  guint    order;
+  gboolean ok;
+  gboolean flag;
+  guint    size;
+  GValue  *items;
+  guint    n_items;
+  GError  *error;
+  GObject *source;
 } SetResult;
 
 static void
@@ -120,9 +120,9 @@ int_value (GValue *value, int n)
 static gboolean
 add_str (SpSharedSet *set, const char *s)
 {
-  g_auto(GValue) v = G_VALUE_INIT;
+  g_auto (GValue) v = G_VALUE_INIT;
   SetResult r = { 0 };
-  gboolean added;
+  gboolean  added;
 
   sp_shared_set_add_async (set, str_value (&v, s), 0, NULL, add_cb, &r);
   iterate_until (&r.done);
@@ -136,9 +136,9 @@ add_str (SpSharedSet *set, const char *s)
 static gboolean
 contains_str (SpSharedSet *set, const char *s)
 {
-  g_auto(GValue) v = G_VALUE_INIT;
+  g_auto (GValue) v = G_VALUE_INIT;
   SetResult r = { 0 };
-  gboolean contains;
+  gboolean  contains;
 
   sp_shared_set_contains_async (set, str_value (&v, s), 0, NULL, contains_cb, &r);
   iterate_until (&r.done);
@@ -152,7 +152,7 @@ static guint
 set_size (SpSharedSet *set)
 {
   SetResult r = { 0 };
-  guint size;
+  guint     size;
 
   sp_shared_set_size_async (set, 0, NULL, size_cb, &r);
   iterate_until (&r.done);
@@ -165,16 +165,16 @@ set_size (SpSharedSet *set)
 static int
 compare_strings (gconstpointer a, gconstpointer b)
 {
-  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+  return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
 }
 
 /* The snapshot of a string set, sorted and joined with commas. */
 static char *
 snapshot_strs (SpSharedSet *set)
 {
-  g_autoptr(GPtrArray) words = g_ptr_array_new ();
+  g_autoptr (GPtrArray) words = g_ptr_array_new ();
   SetResult r = { 0 };
-  char *joined;
+  char     *joined;
 
   sp_shared_set_snapshot_async (set, 0, NULL, snapshot_cb, &r);
   iterate_until (&r.done);
@@ -199,7 +199,7 @@ typedef struct
 static void
 holder_start (Holder *h, SpSharedSet *set, gboolean exclusive)
 {
-  g_auto(GValue) v = G_VALUE_INIT;
+  g_auto (GValue) v = G_VALUE_INIT;
 
   h->context = g_main_context_new ();
   g_main_context_push_thread_default (h->context);
@@ -285,19 +285,15 @@ disconnect_log (SpSharedSet *set, SetLog *log)
 static void
 test_properties (void)
 {
-  g_autoptr(SpSharedSet) set = sp_shared_set_new_full (G_TYPE_STRING, "users", NULL, NULL);
+  g_autoptr (SpSharedSet) set = sp_shared_set_new_full (G_TYPE_STRING, "users", NULL, NULL);
   g_autofree char *name = NULL;
-  GType item_type = G_TYPE_INVALID;
-  int timeout = -1;
-  gboolean closed = TRUE;
-  guint notified = 0;
+  GType            item_type = G_TYPE_INVALID;
+  int              timeout = -1;
+  gboolean         closed = TRUE;
+  guint            notified = 0;
 
-  g_object_get (set,
-                "item-type", &item_type,
-                "name", &name,
-                "default-timeout", &timeout,
-                "closed", &closed,
-                NULL);
+  g_object_get (set, "item-type", &item_type, "name", &name, "default-timeout", &timeout, "closed",
+                &closed, NULL);
   g_assert_true (item_type == G_TYPE_STRING);
   g_assert_cmpstr (name, ==, "users");
   g_assert_cmpint (timeout, ==, 0);
@@ -305,8 +301,8 @@ test_properties (void)
   g_assert_true (sp_shared_set_get_item_type (set) == G_TYPE_STRING);
   g_assert_cmpstr (sp_shared_set_get_name (set), ==, "users");
 
-  g_signal_connect_swapped (set, "notify::default-timeout",
-                            G_CALLBACK (g_atomic_int_inc), &notified);
+  g_signal_connect_swapped (set, "notify::default-timeout", G_CALLBACK (g_atomic_int_inc),
+                            &notified);
   sp_shared_set_set_default_timeout (set, 40);
   g_assert_cmpint (sp_shared_set_get_default_timeout (set), ==, 40);
   /* In the owner context, never inline. */
@@ -318,9 +314,9 @@ test_properties (void)
 static void
 test_basic_ops (void)
 {
-  g_autoptr(SpSharedSet) set = sp_shared_set_new (G_TYPE_STRING);
+  g_autoptr (SpSharedSet) set = sp_shared_set_new (G_TYPE_STRING);
   g_autofree char *all = NULL;
-  g_auto(GValue) v = G_VALUE_INIT;
+  g_auto (GValue) v = G_VALUE_INIT;
   SetResult r = { 0 };
 
   g_assert_cmpuint (set_size (set), ==, 0);
@@ -363,10 +359,10 @@ test_basic_ops (void)
 static void
 test_snapshot_is_a_copy (void)
 {
-  g_autoptr(SpSharedSet) set = sp_shared_set_new (G_TYPE_STRING);
+  g_autoptr (SpSharedSet) set = sp_shared_set_new (G_TYPE_STRING);
   SetResult r = { 0 };
-  GValue *items;
-  guint n;
+  GValue   *items;
+  guint     n;
 
   add_str (set, "x");
   add_str (set, "y");
@@ -394,10 +390,10 @@ test_snapshot_is_a_copy (void)
 static void
 check_type (GType type, const GValue *a, const GValue *b)
 {
-  g_autoptr(SpSharedSet) set = sp_shared_set_new (type);
-  SetResult r = { 0 };
+  g_autoptr (SpSharedSet) set = sp_shared_set_new (type);
+  SetResult     r = { 0 };
   const GValue *items[] = { a, b, a };
-  gboolean expected[] = { TRUE, TRUE, FALSE };
+  gboolean      expected[] = { TRUE, TRUE, FALSE };
 
   for (guint i = 0; i < G_N_ELEMENTS (items); i++)
     {
@@ -477,8 +473,8 @@ test_types_enums_and_flags (void)
 static void
 test_types_objects_by_identity (void)
 {
-  g_autoptr(GObject) one = g_object_new (G_TYPE_OBJECT, NULL);
-  g_autoptr(GObject) two = g_object_new (G_TYPE_OBJECT, NULL);
+  g_autoptr (GObject) one = g_object_new (G_TYPE_OBJECT, NULL);
+  g_autoptr (GObject) two = g_object_new (G_TYPE_OBJECT, NULL);
   GValue a = G_VALUE_INIT, b = G_VALUE_INIT;
 
   g_value_set_object (g_value_init (&a, G_TYPE_OBJECT), one);
@@ -494,7 +490,7 @@ static void
 test_types_bytes (void)
 {
   GValue a = G_VALUE_INIT, b = G_VALUE_INIT, a2 = G_VALUE_INIT;
-  g_autoptr(SpSharedSet) set = sp_shared_set_new (G_TYPE_BYTES);
+  g_autoptr (SpSharedSet) set = sp_shared_set_new (G_TYPE_BYTES);
   gboolean added = FALSE;
 
   g_value_take_boxed (g_value_init (&a, G_TYPE_BYTES), g_bytes_new ("ab", 2));
@@ -541,14 +537,14 @@ point_equal (gconstpointer a, gconstpointer b)
 static void
 test_types_boxed_with_hash (void)
 {
-  g_autoptr(SpSharedSet) set = sp_shared_set_new_full (point_get_type (), "points",
-                                                       point_hash, point_equal);
-  GValue a = G_VALUE_INIT, a2 = G_VALUE_INIT, b = G_VALUE_INIT;
+  g_autoptr (SpSharedSet) set =
+      sp_shared_set_new_full (point_get_type (), "points", point_hash, point_equal);
+  GValue    a = G_VALUE_INIT, a2 = G_VALUE_INIT, b = G_VALUE_INIT;
   SetResult r = { 0 };
 
-  g_value_set_boxed (g_value_init (&a, point_get_type ()), &(Point) { 1, 2 });
-  g_value_set_boxed (g_value_init (&a2, point_get_type ()), &(Point) { 1, 2 });
-  g_value_set_boxed (g_value_init (&b, point_get_type ()), &(Point) { 2, 1 });
+  g_value_set_boxed (g_value_init (&a, point_get_type ()), &(Point){ 1, 2 });
+  g_value_set_boxed (g_value_init (&a2, point_get_type ()), &(Point){ 1, 2 });
+  g_value_set_boxed (g_value_init (&b, point_get_type ()), &(Point){ 2, 1 });
 
   g_assert_true (sp_shared_set_try_add (set, &a, &r.flag, NULL));
   g_assert_true (r.flag);
@@ -577,10 +573,10 @@ test_types_boxed_with_hash (void)
 static void
 test_conversion (void)
 {
-  g_autoptr(SpSharedSet) strings = sp_shared_set_new (G_TYPE_STRING);
-  g_autoptr(SpSharedSet) objects = sp_shared_set_new (G_TYPE_OBJECT);
-  g_auto(GValue) five = G_VALUE_INIT;
-  g_auto(GValue) null_string = G_VALUE_INIT;
+  g_autoptr (SpSharedSet) strings = sp_shared_set_new (G_TYPE_STRING);
+  g_autoptr (SpSharedSet) objects = sp_shared_set_new (G_TYPE_OBJECT);
+  g_auto (GValue) five = G_VALUE_INIT;
+  g_auto (GValue) null_string = G_VALUE_INIT;
   SetResult r = { 0 };
 
   /* g_value_transform() where the types differ. */
@@ -613,10 +609,10 @@ test_conversion (void)
 static void
 test_signals_order_and_context (void)
 {
-  g_autoptr(SpSharedSet) set = sp_shared_set_new (G_TYPE_STRING);
-  g_auto(GValue) v = G_VALUE_INIT;
+  g_autoptr (SpSharedSet) set = sp_shared_set_new (G_TYPE_STRING);
+  g_auto (GValue) v = G_VALUE_INIT;
   SetResult r[5] = { 0 };
-  SetLog log;
+  SetLog    log;
 
   connect_log (set, &log);
   sp_shared_set_add_async (set, str_value (&v, "a"), 0, NULL, add_cb, &r[0]);
@@ -644,7 +640,7 @@ test_signals_order_and_context (void)
  * own answers after each change. */
 typedef struct
 {
-  GPtrArray *strings;   /* what items-changed told, replayed */
+  GPtrArray *strings; /* what items-changed told, replayed */
   GString   *log;
   guint      n_items_notified;
 } ModelMirror;
@@ -652,7 +648,7 @@ typedef struct
 static char *
 model_string_at (GListModel *model, guint position)
 {
-  g_autoptr(GObject) item = g_list_model_get_item (model, position);
+  g_autoptr (GObject) item = g_list_model_get_item (model, position);
 
   if (SP_IS_SET_ITEM (item))
     return g_strdup (sp_set_item_get_string (SP_SET_ITEM (item)));
@@ -660,8 +656,7 @@ model_string_at (GListModel *model, guint position)
 }
 
 static void
-mirror_items_changed (GListModel *model, guint position, guint removed, guint added,
-                      gpointer data)
+mirror_items_changed (GListModel *model, guint position, guint removed, guint added, gpointer data)
 {
   ModelMirror *mirror = data;
 
@@ -693,7 +688,7 @@ mirror_count_n_items (GObject *set, GParamSpec *pspec, gpointer data)
 static void
 assert_model_strings (GListModel *model, const char *expected)
 {
-  g_autoptr(GString) s = g_string_new (NULL);
+  g_autoptr (GString) s = g_string_new (NULL);
 
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
@@ -707,7 +702,7 @@ assert_model_strings (GListModel *model, const char *expected)
 static void
 discard_str (SpSharedSet *set, const char *s)
 {
-  g_auto(GValue) v = G_VALUE_INIT;
+  g_auto (GValue) v = G_VALUE_INIT;
   SetResult r = { 0 };
 
   sp_shared_set_discard_async (set, str_value (&v, s), 0, NULL, discard_cb, &r);
@@ -719,12 +714,12 @@ discard_str (SpSharedSet *set, const char *s)
 static gpointer
 add_in_thread (gpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_auto(GValue) v = G_VALUE_INIT;
+  g_autoptr (GError) error = NULL;
+  g_auto (GValue) v = G_VALUE_INIT;
   gboolean added = FALSE;
 
-  g_assert_true (sp_shared_set_add_sync (data, str_value (&v, "from-thread"), 0, NULL, &added,
-                                         &error));
+  g_assert_true (
+      sp_shared_set_add_sync (data, str_value (&v, "from-thread"), 0, NULL, &added, &error));
   g_assert_true (added);
   return NULL;
 }
@@ -735,13 +730,13 @@ add_in_thread (gpointer data)
 static void
 test_list_model (void)
 {
-  g_autoptr(SpSharedSet) set = sp_shared_set_new (G_TYPE_STRING);
+  g_autoptr (SpSharedSet) set = sp_shared_set_new (G_TYPE_STRING);
   GListModel *model = G_LIST_MODEL (set);
   ModelMirror mirror = { g_ptr_array_new_with_free_func (g_free), g_string_new (NULL), 0 };
-  g_autoptr(SpSetItem) item = NULL;
-  GValue value = G_VALUE_INIT;
+  g_autoptr (SpSetItem) item = NULL;
+  GValue    value = G_VALUE_INIT;
   SetResult r = { 0 };
-  guint n_items;
+  guint     n_items;
 
   g_assert_true (g_list_model_get_item_type (model) == SP_TYPE_SET_ITEM);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
@@ -750,7 +745,8 @@ test_list_model (void)
   g_signal_connect (set, "item-removed", G_CALLBACK (mirror_item_removed), &mirror);
   g_signal_connect (set, "notify::n-items", G_CALLBACK (mirror_count_n_items), &mirror);
 
-  for (const char *const *s = (const char *const[]) { "pear", "apple", "fig", "kiwi", NULL }; *s; s++)
+  for (const char *const *s = (const char *const[]){ "pear", "apple", "fig", "kiwi", NULL }; *s;
+       s++)
     g_assert_true (add_str (set, *s));
   drain ();
   /* Insertion order, not the hash table's. */
@@ -806,15 +802,15 @@ count_items_changed (GListModel *model, guint position, guint removed, guint add
 static void
 test_list_model_built_in_turn (void)
 {
-  g_autoptr(SpSharedSet) set = sp_shared_set_new (G_TYPE_STRING);
-  g_autoptr(GString) log = g_string_new (NULL);
-  g_auto(GValue) v = G_VALUE_INIT;
+  g_autoptr (SpSharedSet) set = sp_shared_set_new (G_TYPE_STRING);
+  g_autoptr (GString) log = g_string_new (NULL);
+  g_auto (GValue) v = G_VALUE_INIT;
   SetResult late = { 0 };
-  Holder h = { 0 };
+  Holder    h = { 0 };
 
   g_assert_true (add_str (set, "early"));
   drain ();
-  holder_start (&h, set, TRUE);   /* adds "holder", exclusively */
+  holder_start (&h, set, TRUE); /* adds "holder", exclusively */
   g_signal_connect (set, "items-changed", G_CALLBACK (count_items_changed), log);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (set)), ==, 0);
   sp_shared_set_add_async (set, str_value (&v, "late"), 0, NULL, add_cb, &late);
@@ -832,11 +828,11 @@ test_list_model_built_in_turn (void)
 static void
 test_list_model_objects (void)
 {
-  g_autoptr(SpSharedSet) set = sp_shared_set_new (G_TYPE_OBJECT);
-  g_autoptr(GObject) a = g_object_new (G_TYPE_OBJECT, NULL);
-  g_autoptr(GObject) b = g_object_new (G_TYPE_OBJECT, NULL);
-  g_autoptr(GObject) first = NULL;
-  g_auto(GValue) v = G_VALUE_INIT;
+  g_autoptr (SpSharedSet) set = sp_shared_set_new (G_TYPE_OBJECT);
+  g_autoptr (GObject) a = g_object_new (G_TYPE_OBJECT, NULL);
+  g_autoptr (GObject) b = g_object_new (G_TYPE_OBJECT, NULL);
+  g_autoptr (GObject) first = NULL;
+  g_auto (GValue) v = G_VALUE_INIT;
   SetResult c = { 0 };
 
   g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (set)) == G_TYPE_OBJECT);
@@ -869,8 +865,8 @@ worker_add_discard (gpointer data)
 
   for (int i = w->first; i < w->first + w->count; i++)
     {
-      g_auto(GValue) v = G_VALUE_INIT;
-      g_autoptr(GError) error = NULL;
+      g_auto (GValue) v = G_VALUE_INIT;
+      g_autoptr (GError) error = NULL;
       gboolean added = FALSE, removed = FALSE;
 
       int_value (&v, i);
@@ -898,16 +894,16 @@ count_added (SpSharedSet *set, const GValue *item, gpointer data)
 static void
 test_threads (void)
 {
-  g_autoptr(SpSharedSet) set = sp_shared_set_new (G_TYPE_INT);
-  Worker workers[4];
+  g_autoptr (SpSharedSet) set = sp_shared_set_new (G_TYPE_INT);
+  Worker   workers[4];
   GThread *threads[4];
-  int added = 0, removed = 0;
+  int      added = 0, removed = 0;
 
   g_signal_connect (set, "item-added", G_CALLBACK (count_added), &added);
   g_signal_connect (set, "item-removed", G_CALLBACK (count_added), &removed);
   for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
     {
-      workers[i] = (Worker) { set, (int) i * 100, 100 };
+      workers[i] = (Worker){ set, (int) i * 100, 100 };
       threads[i] = g_thread_new ("set-worker", worker_add_discard, &workers[i]);
     }
   for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
@@ -928,9 +924,9 @@ test_threads (void)
 static gpointer
 snapshot_in_thread (gpointer data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   GValue *items;
-  guint n;
+  guint   n;
 
   items = sp_shared_set_snapshot_sync (data, 0, NULL, &n, &error);
   g_assert_no_error (error);
@@ -941,8 +937,8 @@ snapshot_in_thread (gpointer data)
 static void
 test_sync_twins (void)
 {
-  g_autoptr(SpSharedSet) set = sp_shared_set_new (G_TYPE_STRING);
-  g_auto(GValue) v = G_VALUE_INIT;
+  g_autoptr (SpSharedSet) set = sp_shared_set_new (G_TYPE_STRING);
+  g_auto (GValue) v = G_VALUE_INIT;
   GThread *thread;
 
   add_str (set, "x");
@@ -959,11 +955,11 @@ test_sync_twins (void)
 static void
 test_timeout_while_held (void)
 {
-  g_autoptr(SpSharedSet) set = sp_shared_set_new (G_TYPE_STRING);
-  g_autoptr(SpStats) stats = NULL;
-  g_auto(GValue) v = G_VALUE_INIT;
+  g_autoptr (SpSharedSet) set = sp_shared_set_new (G_TYPE_STRING);
+  g_autoptr (SpStats) stats = NULL;
+  g_auto (GValue) v = G_VALUE_INIT;
   SetResult add = { 0 }, size = { 0 };
-  Holder h = { 0 };
+  Holder    h = { 0 };
 
   holder_start (&h, set, TRUE);
   sp_shared_set_add_async (set, str_value (&v, "late"), 20, NULL, add_cb, &add);
@@ -995,11 +991,11 @@ test_timeout_while_held (void)
 static void
 test_shared_holder (void)
 {
-  g_autoptr(SpSharedSet) set = sp_shared_set_new (G_TYPE_STRING);
-  g_auto(GValue) v = G_VALUE_INIT;
+  g_autoptr (SpSharedSet) set = sp_shared_set_new (G_TYPE_STRING);
+  g_auto (GValue) v = G_VALUE_INIT;
   SetResult add = { 0 }, contains = { 0 };
-  Holder h = { 0 };
-  gboolean found = TRUE;
+  Holder    h = { 0 };
+  gboolean  found = TRUE;
 
   holder_start (&h, set, FALSE);
   /* Readers share: contains runs past a reader. */
@@ -1026,13 +1022,13 @@ test_shared_holder (void)
 static void
 test_cancellation (void)
 {
-  g_autoptr(SpSharedSet) set = sp_shared_set_new (G_TYPE_STRING);
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GCancellable) early = g_cancellable_new ();
-  g_autoptr(SpStats) stats = NULL;
-  g_auto(GValue) v = G_VALUE_INIT;
+  g_autoptr (SpSharedSet) set = sp_shared_set_new (G_TYPE_STRING);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GCancellable) early = g_cancellable_new ();
+  g_autoptr (SpStats) stats = NULL;
+  g_auto (GValue) v = G_VALUE_INIT;
   SetResult add = { 0 }, discard = { 0 }, pre = { 0 };
-  Holder h = { 0 };
+  Holder    h = { 0 };
 
   holder_start (&h, set, TRUE);
   sp_shared_set_add_async (set, str_value (&v, "c"), 0, cancellable, add_cb, &add);
@@ -1090,10 +1086,10 @@ hold_in_closed (SpSharedSet *set, gpointer data)
 static void
 test_error_messages_name_the_call (void)
 {
-  g_autoptr(SpSharedSet) set = sp_shared_set_new_full (G_TYPE_STRING, "tags", NULL, NULL);
-  g_auto(GValue) v = G_VALUE_INIT;
+  g_autoptr (SpSharedSet) set = sp_shared_set_new_full (G_TYPE_STRING, "tags", NULL, NULL);
+  g_auto (GValue) v = G_VALUE_INIT;
   SetResult t = { 0 }, c = { 0 };
-  Holder h = { 0 };
+  Holder    h = { 0 };
 
   holder_start (&h, set, TRUE);
   sp_shared_set_add_async (set, str_value (&v, "x"), 5, NULL, add_cb, &t);
@@ -1116,13 +1112,13 @@ test_error_messages_name_the_call (void)
 static void
 test_close (void)
 {
-  g_autoptr(SpSharedSet) set = sp_shared_set_new (G_TYPE_STRING);
-  g_auto(GValue) v = G_VALUE_INIT;
+  g_autoptr (SpSharedSet) set = sp_shared_set_new (G_TYPE_STRING);
+  g_auto (GValue) v = G_VALUE_INIT;
   SetResult queued = { 0 }, close1 = { 0 }, close2 = { 0 }, after = { 0 }, close3 = { 0 };
-  gboolean held = FALSE;
-  guint notified = 0;
-  Holder h = { 0 };
-  SetLog log;
+  gboolean  held = FALSE;
+  guint     notified = 0;
+  Holder    h = { 0 };
+  SetLog    log;
 
   add_str (set, "left");
   connect_log (set, &log);
@@ -1146,7 +1142,8 @@ test_close (void)
   g_clear_error (&after.error);
   g_assert_false (sp_shared_set_try_add (set, &v, NULL, &after.error));
   g_assert_true (g_error_matches (after.error, G_IO_ERROR, G_IO_ERROR_CLOSED));
-  g_assert_cmpstr (after.error->message, ==, "Cannot add to “SpSharedSet”: the shared set is closed");
+  g_assert_cmpstr (after.error->message, ==,
+                   "Cannot add to “SpSharedSet”: the shared set is closed");
   g_assert_cmpuint (notified, ==, 1);
 
   /* The holder keeps the close waiting: no ::closed yet. */
@@ -1166,10 +1163,12 @@ test_close (void)
   sp_shared_set_close_async (set, 0, NULL, close_set_cb, &close3);
   iterate_until (&close3.done);
   g_assert_true (close3.ok);
-  EXPECT_CRITICAL ("sp_shared_set_hold_close: shared set “SpSharedSet” has already finished closing",
-                   sp_shared_set_hold_close (set));
-  EXPECT_CRITICAL ("sp_shared_set_release_close: shared set “SpSharedSet” has no close hold to release",
-                   sp_shared_set_release_close (set));
+  EXPECT_CRITICAL (
+      "sp_shared_set_hold_close: shared set “SpSharedSet” has already finished closing",
+      sp_shared_set_hold_close (set));
+  EXPECT_CRITICAL (
+      "sp_shared_set_release_close: shared set “SpSharedSet” has no close hold to release",
+      sp_shared_set_release_close (set));
 
   set_result_clear (&queued);
   set_result_clear (&close1);
@@ -1189,9 +1188,9 @@ static void
 test_auto_close (void)
 {
   SpSharedSet *set = sp_shared_set_new (G_TYPE_OBJECT);
-  GObject *item = g_object_new (G_TYPE_OBJECT, NULL);
-  gboolean set_gone = FALSE, item_gone = FALSE;
-  g_auto(GValue) v = G_VALUE_INIT;
+  GObject     *item = g_object_new (G_TYPE_OBJECT, NULL);
+  gboolean     set_gone = FALSE, item_gone = FALSE;
+  g_auto (GValue) v = G_VALUE_INIT;
   SetLog log;
 
   g_value_take_object (g_value_init (&v, G_TYPE_OBJECT), item);
@@ -1249,10 +1248,10 @@ check_item_alive (SpSharedSet *set, const GValue *item, gpointer data)
 static void
 test_item_removed_is_cleanup (void)
 {
-  g_autoptr(SpSharedSet) set = sp_shared_set_new (G_TYPE_OBJECT);
-  GObject *item = g_object_new (G_TYPE_OBJECT, NULL);
+  g_autoptr (SpSharedSet) set = sp_shared_set_new (G_TYPE_OBJECT);
+  GObject     *item = g_object_new (G_TYPE_OBJECT, NULL);
   CleanupCheck check = { 0 };
-  g_auto(GValue) v = G_VALUE_INIT;
+  g_auto (GValue) v = G_VALUE_INIT;
   SetResult r = { 0 };
 
   g_object_weak_ref (item, set_flag, &check.item_gone);
@@ -1380,28 +1379,30 @@ updater_clear_cb (GObject *source, GAsyncResult *res, gpointer data)
   set_result_done (r, source);
 }
 
-#define RUN(call, r, view) \
-  G_STMT_START { \
-    call; \
-    iterate_until (&(r).done); \
-    g_assert_no_error ((r).error); \
-    g_assert_true ((r).ok); \
-    g_assert_true ((r).source == G_OBJECT (view)); \
-  } G_STMT_END
+#define RUN(call, r, view)                                                                         \
+ G_STMT_START                                                                                      \
+ {                                                                                                 \
+  call;                                                                                            \
+  iterate_until (&(r).done);                                                                       \
+  g_assert_no_error ((r).error);                                                                   \
+  g_assert_true ((r).ok);                                                                          \
+  g_assert_true ((r).source == G_OBJECT (view));                                                   \
+ }                                                                                                 \
+ G_STMT_END
 
 static void
 test_views (void)
 {
   SpSharedSet *set = sp_shared_set_new (G_TYPE_STRING);
-  g_autoptr(SpSetQuery) query = sp_shared_set_get_query (set);
-  g_autoptr(SpSetSetter) setter = sp_shared_set_get_setter (set);
-  g_autoptr(SpSetDeleter) deleter = sp_shared_set_get_deleter (set);
-  g_autoptr(SpSetUpdater) updater = sp_shared_set_get_updater (set);
-  g_autoptr(SpSetScanner) scanner = sp_shared_set_get_scanner (set);
-  g_auto(GValue) a = G_VALUE_INIT;
-  g_auto(GValue) b = G_VALUE_INIT;
+  g_autoptr (SpSetQuery) query = sp_shared_set_get_query (set);
+  g_autoptr (SpSetSetter) setter = sp_shared_set_get_setter (set);
+  g_autoptr (SpSetDeleter) deleter = sp_shared_set_get_deleter (set);
+  g_autoptr (SpSetUpdater) updater = sp_shared_set_get_updater (set);
+  g_autoptr (SpSetScanner) scanner = sp_shared_set_get_scanner (set);
+  g_auto (GValue) a = G_VALUE_INIT;
+  g_auto (GValue) b = G_VALUE_INIT;
   SetResult r = { 0 };
-  gboolean flag = FALSE;
+  gboolean  flag = FALSE;
 
   /* Views keep the set alive. */
   g_object_unref (set);
@@ -1469,13 +1470,15 @@ static void
 mismatched_finish_cb (GObject *source, GAsyncResult *res, gpointer data)
 {
   SpSharedSet *set = data;
-  SpSetQuery *query = SP_SET_QUERY (source);
-  guint size = 7;
+  SpSetQuery  *query = SP_SET_QUERY (source);
+  guint        size = 7;
 
   /* A result belongs to the view and the call it came from. */
-  EXPECT_CRITICAL ("_sp_shared_set_call_finish: assertion 'g_task_is_valid (result, source)' failed",
-                   g_assert_false (sp_shared_set_size_finish (set, res, &size, NULL)));
-  EXPECT_CRITICAL ("_sp_shared_set_call_finish: assertion 'g_task_get_source_tag (G_TASK (result)) == source_tag' failed",
+  EXPECT_CRITICAL (
+      "_sp_shared_set_call_finish: assertion 'g_task_is_valid (result, source)' failed",
+      g_assert_false (sp_shared_set_size_finish (set, res, &size, NULL)));
+  EXPECT_CRITICAL ("_sp_shared_set_call_finish: assertion 'g_task_get_source_tag (G_TASK (result)) "
+                   "== source_tag' failed",
                    g_assert_false (sp_set_query_contains_finish (query, res, NULL, NULL)));
   g_assert_cmpuint (size, ==, 0);
   g_assert_true (sp_set_query_size_finish (query, res, &size, NULL));
@@ -1485,8 +1488,8 @@ mismatched_finish_cb (GObject *source, GAsyncResult *res, gpointer data)
 static void
 test_views_results (void)
 {
-  g_autoptr(SpSharedSet) set = sp_shared_set_new (G_TYPE_STRING);
-  g_autoptr(SpSetQuery) query = sp_shared_set_get_query (set);
+  g_autoptr (SpSharedSet) set = sp_shared_set_new (G_TYPE_STRING);
+  g_autoptr (SpSetQuery) query = sp_shared_set_get_query (set);
 
   sp_set_query_size_async (query, 0, NULL, mismatched_finish_cb, set);
   while (g_object_get_data (G_OBJECT (set), "done") == NULL)
@@ -1500,10 +1503,7 @@ static GString *trace_log;
 /* Installed for the whole program: records "event:operation" of the
  * Sharedpotato records while a test collects them. */
 static GLogWriterOutput
-trace_writer (GLogLevelFlags   log_level,
-              const GLogField *fields,
-              gsize            n_fields,
-              gpointer         user_data)
+trace_writer (GLogLevelFlags log_level, const GLogField *fields, gsize n_fields, gpointer user_data)
 {
   const char *event = NULL, *operation = NULL, *object = NULL;
 
@@ -1523,8 +1523,8 @@ trace_writer (GLogLevelFlags   log_level,
   if (trace_log != NULL)
     {
       g_assert_cmpstr (object, ==, "traced");
-      g_string_append_printf (trace_log, "%s%s%s ", event,
-                              operation ? ":" : "", operation ? operation : "");
+      g_string_append_printf (trace_log, "%s%s%s ", event, operation ? ":" : "",
+                              operation ? operation : "");
     }
 
   return G_LOG_WRITER_HANDLED;
@@ -1533,7 +1533,7 @@ trace_writer (GLogLevelFlags   log_level,
 static void
 test_tracing (void)
 {
-  g_autoptr(SpSharedSet) set = NULL;
+  g_autoptr (SpSharedSet) set = NULL;
 
   g_log_set_debug_enabled (TRUE);
   trace_log = g_string_new (NULL);
@@ -1568,11 +1568,11 @@ test_tracing (void)
 static void
 test_bad_input (void)
 {
-  g_autoptr(SpSharedSet) set = sp_shared_set_new (G_TYPE_STRING);
-  g_autoptr(GObject) not_a_set = g_object_new (G_TYPE_OBJECT, NULL);
-  g_auto(GValue) v = G_VALUE_INIT;
+  g_autoptr (SpSharedSet) set = sp_shared_set_new (G_TYPE_STRING);
+  g_autoptr (GObject) not_a_set = g_object_new (G_TYPE_OBJECT, NULL);
+  g_auto (GValue) v = G_VALUE_INIT;
   GValue unset = G_VALUE_INIT;
-  guint n = 0;
+  guint  n = 0;
 
   str_value (&v, "x");
   EXPECT_CRITICAL ("sp_shared_set_new: assertion 'sp_set_kind_has_defaults (item_type)' failed",
@@ -1581,10 +1581,12 @@ test_bad_input (void)
                    g_assert_null (sp_shared_set_new (G_TYPE_POINTER)));
   EXPECT_CRITICAL ("sp_shared_set_new: assertion 'sp_set_kind_has_defaults (item_type)' failed",
                    g_assert_null (sp_shared_set_new (point_get_type ())));
-  EXPECT_CRITICAL ("sp_shared_set_new_full: assertion 'hash_func == NULL || kind != SP_SET_KIND_INTEGER' failed",
-                   g_assert_null (sp_shared_set_new_full (G_TYPE_INT, NULL, point_hash, point_equal)));
-  EXPECT_CRITICAL ("sp_shared_set_new_full: assertion '(hash_func == NULL) == (equal_func == NULL)' failed",
-                   g_assert_null (sp_shared_set_new_full (point_get_type (), NULL, point_hash, NULL)));
+  EXPECT_CRITICAL (
+      "sp_shared_set_new_full: assertion 'hash_func == NULL || kind != SP_SET_KIND_INTEGER' failed",
+      g_assert_null (sp_shared_set_new_full (G_TYPE_INT, NULL, point_hash, point_equal)));
+  EXPECT_CRITICAL (
+      "sp_shared_set_new_full: assertion '(hash_func == NULL) == (equal_func == NULL)' failed",
+      g_assert_null (sp_shared_set_new_full (point_get_type (), NULL, point_hash, NULL)));
 
   EXPECT_CRITICAL ("sp_shared_set_add_async: assertion 'SP_IS_SHARED_SET (self)' failed",
                    sp_shared_set_add_async (NULL, &v, 0, NULL, add_cb, NULL));
@@ -1596,9 +1598,10 @@ test_bad_input (void)
                    sp_shared_set_add_async (set, &unset, 0, NULL, add_cb, NULL));
   EXPECT_CRITICAL ("sp_shared_set_discard_async: assertion 'timeout_ms >= -1' failed",
                    sp_shared_set_discard_async (set, &v, -2, NULL, add_cb, NULL));
-  EXPECT_CRITICAL ("sp_shared_set_contains_async: assertion 'cancellable == NULL || G_IS_CANCELLABLE (cancellable)' failed",
-                   sp_shared_set_contains_async (set, &v, 0, (GCancellable *) not_a_set,
-                                                 add_cb, NULL));
+  EXPECT_CRITICAL (
+      "sp_shared_set_contains_async: assertion 'cancellable == NULL || G_IS_CANCELLABLE "
+      "(cancellable)' failed",
+      sp_shared_set_contains_async (set, &v, 0, (GCancellable *) not_a_set, add_cb, NULL));
   EXPECT_CRITICAL ("sp_shared_set_size_async: assertion 'SP_IS_SHARED_SET (self)' failed",
                    sp_shared_set_size_async (NULL, 0, NULL, size_cb, NULL));
   EXPECT_CRITICAL ("sp_shared_set_snapshot_async: assertion 'SP_IS_SHARED_SET (self)' failed",
@@ -1619,8 +1622,9 @@ test_bad_input (void)
                    sp_shared_set_get_query (NULL));
   EXPECT_CRITICAL ("sp_shared_set_set_default_timeout: assertion 'timeout_ms >= 0' failed",
                    sp_shared_set_set_default_timeout (set, -1));
-  EXPECT_CRITICAL ("sp_shared_set_release_close: shared set “SpSharedSet” has no close hold to release",
-                   sp_shared_set_release_close (set));
+  EXPECT_CRITICAL (
+      "sp_shared_set_release_close: shared set “SpSharedSet” has no close hold to release",
+      sp_shared_set_release_close (set));
   EXPECT_CRITICAL ("sp_set_query_contains_async: assertion 'SP_IS_SET_QUERY (self)' failed",
                    sp_set_query_contains_async (NULL, &v, 0, NULL, add_cb, NULL));
   EXPECT_CRITICAL ("sp_set_setter_try_add: assertion 'SP_IS_SET_SETTER (self)' failed",
@@ -1629,8 +1633,8 @@ test_bad_input (void)
   /* Bindings construct through properties: the set is refused loudly but
    * stays safe, refusing every item. */
   {
-    g_autoptr(SpSharedSet) doubles = NULL;
-    g_autoptr(GError) error = NULL;
+    g_autoptr (SpSharedSet) doubles = NULL;
+    g_autoptr (GError) error = NULL;
 
     EXPECT_CRITICAL ("SpSharedSet “” constructed with item type gdouble, which a set cannot hold",
                      doubles = g_object_new (SP_TYPE_SHARED_SET, "item-type", G_TYPE_DOUBLE, NULL));
@@ -1651,22 +1655,27 @@ main (int argc, char *argv[])
   g_test_add_func ("/Sharedpotato/SharedSet/ops/snapshot-is-a-copy", test_snapshot_is_a_copy);
   g_test_add_func ("/Sharedpotato/SharedSet/types/integers", test_types_integers);
   g_test_add_func ("/Sharedpotato/SharedSet/types/enums-and-flags", test_types_enums_and_flags);
-  g_test_add_func ("/Sharedpotato/SharedSet/types/objects-by-identity", test_types_objects_by_identity);
+  g_test_add_func ("/Sharedpotato/SharedSet/types/objects-by-identity",
+                   test_types_objects_by_identity);
   g_test_add_func ("/Sharedpotato/SharedSet/types/bytes", test_types_bytes);
   g_test_add_func ("/Sharedpotato/SharedSet/types/boxed-with-hash", test_types_boxed_with_hash);
   g_test_add_func ("/Sharedpotato/SharedSet/types/conversion", test_conversion);
-  g_test_add_func ("/Sharedpotato/SharedSet/signals/order-and-context", test_signals_order_and_context);
-  g_test_add_func ("/Sharedpotato/SharedSet/signals/item-removed-is-cleanup", test_item_removed_is_cleanup);
+  g_test_add_func ("/Sharedpotato/SharedSet/signals/order-and-context",
+                   test_signals_order_and_context);
+  g_test_add_func ("/Sharedpotato/SharedSet/signals/item-removed-is-cleanup",
+                   test_item_removed_is_cleanup);
   g_test_add_func ("/Sharedpotato/SharedSet/threads", test_threads);
   g_test_add_func ("/Sharedpotato/SharedSet/sync-twins", test_sync_twins);
   g_test_add_func ("/Sharedpotato/SharedSet/lock/timeout-while-held", test_timeout_while_held);
   g_test_add_func ("/Sharedpotato/SharedSet/lock/shared-holder", test_shared_holder);
   g_test_add_func ("/Sharedpotato/SharedSet/lock/cancellation", test_cancellation);
   g_test_add_func ("/Sharedpotato/SharedSet/close/rules", test_close);
-  g_test_add_func ("/Sharedpotato/SharedSet/errors/name-the-call", test_error_messages_name_the_call);
+  g_test_add_func ("/Sharedpotato/SharedSet/errors/name-the-call",
+                   test_error_messages_name_the_call);
   g_test_add_func ("/Sharedpotato/SharedSet/list-model", test_list_model);
   g_test_add_func ("/Sharedpotato/SharedSet/list-model/objects", test_list_model_objects);
-  g_test_add_func ("/Sharedpotato/SharedSet/list-model/built-in-turn", test_list_model_built_in_turn);
+  g_test_add_func ("/Sharedpotato/SharedSet/list-model/built-in-turn",
+                   test_list_model_built_in_turn);
   g_test_add_func ("/Sharedpotato/SharedSet/close/auto-close", test_auto_close);
   g_test_add_func ("/Sharedpotato/SharedSet/views", test_views);
   g_test_add_func ("/Sharedpotato/SharedSet/views/results", test_views_results);

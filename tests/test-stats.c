@@ -12,20 +12,20 @@
 static void
 test_scripted (void)
 {
-  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(SpStats) mid = NULL;
-  g_autoptr(SpStats) end = NULL;
-  g_autoptr(SpStats) copy = NULL;
+  g_autoptr (SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (SpStats) mid = NULL;
+  g_autoptr (SpStats) end = NULL;
+  g_autoptr (SpStats) copy = NULL;
   SpGuard *holder, *reader;
-  Result s = { 0 }, g1 = { 0 }, g2 = { 0 }, timed = { 0 }, cancelled = { 0 };
+  Result   s = { 0 }, g1 = { 0 }, g2 = { 0 }, timed = { 0 }, cancelled = { 0 };
 
-  g_assert_false (sp_shared_object_try_get (object, NULL));      /* not a grant */
-  set_int (object, 1, &s);                                        /* write, at once */
-  sp_shared_object_get_async (object, 0, NULL, get_cb, &g1);      /* read, at once */
+  g_assert_false (sp_shared_object_try_get (object, NULL));  /* not a grant */
+  set_int (object, 1, &s);                                   /* write, at once */
+  sp_shared_object_get_async (object, 0, NULL, get_cb, &g1); /* read, at once */
   iterate_until (&g1.done);
   holder = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE); /* write */
-  sp_shared_object_get_async (object, 0, NULL, get_cb, &g2);      /* read, waits */
+  sp_shared_object_get_async (object, 0, NULL, get_cb, &g2);           /* read, waits */
   sp_shared_object_lock_async (object, SP_LOCK_MODE_SHARED, 5, NULL, lock_cb, &timed);
   sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, cancellable, lock_cb, &cancelled);
   iterate_until (&timed.done);
@@ -103,7 +103,7 @@ static void
 worker_locked (GObject *source, GAsyncResult *res, gpointer data)
 {
   Worker *w = data;
-  g_autoptr(SpGuard) guard = sp_shared_object_lock_finish (w->object, res, NULL);
+  g_autoptr (SpGuard) guard = sp_shared_object_lock_finish (w->object, res, NULL);
   GValue value = G_VALUE_INIT;
 
   g_assert_true (sp_guard_get_value (guard, &value));
@@ -139,12 +139,12 @@ worker_thread (gpointer data)
 static void
 test_two_threads_exact (void)
 {
-  g_autoptr(SpSharedObject) object = new_int_object (0);
-  g_autoptr(SpStats) stats = NULL;
-  Worker a = { object }, b = { object };
+  g_autoptr (SpSharedObject) object = new_int_object (0);
+  g_autoptr (SpStats) stats = NULL;
+  Worker   a = { object }, b = { object };
   GThread *ta = g_thread_new ("stats-a", worker_thread, &a);
   GThread *tb = g_thread_new ("stats-b", worker_thread, &b);
-  GValue value = G_VALUE_INIT;
+  GValue   value = G_VALUE_INIT;
 
   g_thread_join (ta);
   g_thread_join (tb);
@@ -178,15 +178,19 @@ typedef struct
 static Caught caught;
 
 static gboolean
-hold_messages_not_fatal (const char *log_domain, GLogLevelFlags log_level,
-                         const char *message, gpointer user_data)
+hold_messages_not_fatal (const char    *log_domain,
+                         GLogLevelFlags log_level,
+                         const char    *message,
+                         gpointer       user_data)
 {
   return FALSE;
 }
 
 static void
-catch_message (const char *log_domain, GLogLevelFlags log_level,
-               const char *message, gpointer user_data)
+catch_message (const char    *log_domain,
+               GLogLevelFlags log_level,
+               const char    *message,
+               gpointer       user_data)
 {
   if (log_level & G_LOG_LEVEL_WARNING)
     caught.warnings++;
@@ -206,18 +210,18 @@ set_flag (gpointer data)
 /* pthread rather than GMutex: ThreadSanitizer sees its ordering. */
 typedef struct
 {
-  SpSharedObject  *object;
-  pthread_mutex_t  lock;
-  pthread_cond_t   cond;
-  gboolean         locked;
-  gboolean         warned;
+  SpSharedObject *object;
+  pthread_mutex_t lock;
+  pthread_cond_t  cond;
+  gboolean        locked;
+  gboolean        warned;
 } HoldThread;
 
 static gpointer
 hold_in_thread (gpointer data)
 {
   HoldThread *h = data;
-  SpGuard *guard = sp_shared_object_try_lock (h->object, SP_LOCK_MODE_EXCLUSIVE);
+  SpGuard    *guard = sp_shared_object_try_lock (h->object, SP_LOCK_MODE_EXCLUSIVE);
 
   g_assert_nonnull (guard);
   pthread_mutex_lock (&h->lock);
@@ -235,10 +239,11 @@ hold_in_thread (gpointer data)
 static void
 test_hold_warning (void)
 {
-  HoldThread hold_thread = { NULL, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, FALSE, FALSE };
-  GThread *worker;
-  g_autoptr(SpSharedObject) object = sp_shared_object_new_full (G_TYPE_INT, "slow", NULL, NULL);
-  guint handler;
+  HoldThread hold_thread = { NULL, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, FALSE,
+                             FALSE };
+  GThread   *worker;
+  g_autoptr (SpSharedObject) object = sp_shared_object_new_full (G_TYPE_INT, "slow", NULL, NULL);
+  guint    handler;
   SpGuard *guard, *quick;
   gboolean passed = FALSE;
 
@@ -311,7 +316,7 @@ test_hold_warning (void)
 static void
 test_bad_input (void)
 {
-  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  g_autoptr (SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
 
   g_test_expect_message ("Sharedpotato", G_LOG_LEVEL_CRITICAL, "*hold_warning_ms >= 0*");
   sp_shared_object_set_hold_warning_ms (object, -1);

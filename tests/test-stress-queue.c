@@ -80,10 +80,10 @@
 
 #include <sharedpotato.h>
 
-#define N_PRODUCERS   3
-#define N_MAIN_POPS   4
-#define CAPACITY      4
-#define ITEM_BASE     10000000u
+#define N_PRODUCERS 3
+#define N_MAIN_POPS 4
+#define CAPACITY 4
+#define ITEM_BASE 10000000u
 
 typedef enum
 {
@@ -96,8 +96,8 @@ typedef enum
 
 typedef struct
 {
-  guint8 pushed;   /* the push succeeded */
-  guint8 popped;   /* times seen by a consumer */
+  guint8 pushed; /* the push succeeded */
+  guint8 popped; /* times seen by a consumer */
 } ItemState;
 
 typedef struct
@@ -106,9 +106,9 @@ typedef struct
   GRand         *rand;
   guint          id;
   guint          n_items;
-  ItemState     *items;        /* .pushed written by this producer only */
+  ItemState     *items; /* .pushed written by this producer only */
   /* Read by the coordinator only after joining the thread. */
-  guint          pushed_ok, timed_out, cancelled, would_block;
+  guint pushed_ok, timed_out, cancelled, would_block;
 } Producer;
 
 /* Where producers and the consumer thread park. pthread rather than
@@ -137,32 +137,32 @@ typedef struct
 
 typedef struct
 {
-  pthread_mutex_t mutex;       /* guards the items' popped counts, popped */
-  Producer   producers[N_PRODUCERS];
-  Gate       gate;
-  Mailbox    mailbox;
-  guint      popped;
+  pthread_mutex_t mutex; /* guards the items' popped counts, popped */
+  Producer        producers[N_PRODUCERS];
+  Gate            gate;
+  Mailbox         mailbox;
+  guint           popped;
 
   /* Counted by their threads with atomics: the coordinator reads them
    * while they change, to end STARVE and FLOOD. */
-  int        push_timeouts;
-  int        main_pop_timeouts;
+  int push_timeouts;
+  int main_pop_timeouts;
 
   /* The consumer thread's; read after joining it. */
-  guint32    thread_seed;
-  gint       thread_last_seq[N_PRODUCERS];
-  guint      thread_pop_timeouts, thread_cancellations;
+  guint32 thread_seed;
+  gint    thread_last_seq[N_PRODUCERS];
+  guint   thread_pop_timeouts, thread_cancellations;
 
   /* Main context only. */
-  gint       last_seq[N_PRODUCERS];      /* pop_async stream */
+  gint last_seq[N_PRODUCERS]; /* pop_async stream */
   /* try_pop is its own stream: it returns at once, while an item handed
    * to a pop_async earlier reaches its callback later. */
-  gint       try_last_seq[N_PRODUCERS];
-  GRand     *rand;
-  guint      main_pops_active;
-  guint      probes_active;
-  guint      main_cancellations, closed_fails;
-  gboolean   closing;
+  gint     try_last_seq[N_PRODUCERS];
+  GRand   *rand;
+  guint    main_pops_active;
+  guint    probes_active;
+  guint    main_cancellations, closed_fails;
+  gboolean closing;
 } Model;
 
 static Model model;
@@ -177,7 +177,7 @@ encode (guint producer, guint seq)
 static void
 record_pop (int item, gint *last_seq)
 {
-  guint producer, seq;
+  guint      producer, seq;
   ItemState *state;
 
   g_assert_cmpint (item, >, 0);
@@ -233,7 +233,7 @@ current_phase (void)
 static gboolean
 producer_gate (Producer *producer)
 {
-  Gate *gate = &model.gate;
+  Gate    *gate = &model.gate;
   gboolean timed, acked = FALSE;
 
   pthread_mutex_lock (&gate->mutex);
@@ -311,12 +311,12 @@ producer_thread (gpointer data)
   for (guint seq = 0; seq < producer->n_items; seq++)
     {
       GValue value = G_VALUE_INIT;
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GCancellable) cancellable = NULL;
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GCancellable) cancellable = NULL;
       gboolean timed = producer_gate (producer);
       gboolean try_push = !timed && g_rand_int_range (producer->rand, 0, 100) < 5;
-      int timeout_ms = 0;
-      guint dice = (guint) g_rand_int_range (producer->rand, 0, 100);
+      int      timeout_ms = 0;
+      guint    dice = (guint) g_rand_int_range (producer->rand, 0, 100);
       gboolean ok;
 
       if (timed)
@@ -383,13 +383,13 @@ producer_thread (gpointer data)
 static gpointer
 canceller_thread (gpointer data)
 {
-  GRand *rand = data;
+  GRand   *rand = data;
   Mailbox *mailbox = &model.mailbox;
 
   for (;;)
     {
       GCancellable *cancellable = NULL;
-      guint start = (guint) g_rand_int_range (rand, 0, N_PRODUCERS);
+      guint         start = (guint) g_rand_int_range (rand, 0, N_PRODUCERS);
 
       pthread_mutex_lock (&mailbox->mutex);
       for (;;)
@@ -421,7 +421,7 @@ static void
 main_popped (GObject *source, GAsyncResult *res, gpointer data)
 {
   GValue value = G_VALUE_INIT;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (sp_shared_queue_pop_finish (SP_SHARED_QUEUE (source), res, &value, &error))
     record_pop (g_value_get_int (&value), model.last_seq);
@@ -465,15 +465,15 @@ static void
 main_pop_next (void)
 {
   SpSharedQueue *queue = model.producers[0].queue;
-  guint dice = (guint) g_rand_int_range (model.rand, 0, 100);
-  g_autoptr(GCancellable) cancellable = NULL;
+  guint          dice = (guint) g_rand_int_range (model.rand, 0, 100);
+  g_autoptr (GCancellable) cancellable = NULL;
   int timeout_ms = 0;
 
   if (dice < 10)
     {
       /* try_pop: an item, or WOULD_BLOCK, or CLOSED once drained. */
       GValue value = G_VALUE_INIT;
-      g_autoptr(GError) error = NULL;
+      g_autoptr (GError) error = NULL;
 
       if (sp_shared_queue_try_pop (queue, &value, &error))
         record_pop (g_value_get_int (&value), model.try_last_seq);
@@ -503,8 +503,8 @@ main_pop_next (void)
       if (g_rand_boolean (model.rand))
         g_cancellable_cancel (cancellable);
       else
-        g_idle_add_full (G_PRIORITY_DEFAULT, cancel_later,
-                         g_object_ref (cancellable), g_object_unref);
+        g_idle_add_full (G_PRIORITY_DEFAULT, cancel_later, g_object_ref (cancellable),
+                         g_object_unref);
     }
 
   sp_shared_queue_pop_async (queue, timeout_ms, cancellable, main_popped, NULL);
@@ -517,7 +517,7 @@ static void
 probe_popped (GObject *source, GAsyncResult *res, gpointer data)
 {
   GValue value = G_VALUE_INIT;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   /* The same stream as the other pops of this context: callbacks run in
    * the order the pops were served. */
@@ -548,8 +548,8 @@ probe_next (void)
     return;
 
   model.probes_active++;
-  sp_shared_queue_pop_async (model.producers[0].queue, g_rand_int_range (model.rand, 1, 4),
-                             NULL, probe_popped, NULL);
+  sp_shared_queue_pop_async (model.producers[0].queue, g_rand_int_range (model.rand, 1, 4), NULL,
+                             probe_popped, NULL);
 }
 
 /* Brings the main context's pops back to N_MAIN_POPS after FLOOD. */
@@ -569,14 +569,14 @@ static gpointer
 thread_consumer (gpointer data)
 {
   SpSharedQueue *queue = data;
-  g_autoptr(GRand) rand = g_rand_new_with_seed (model.thread_seed);
+  g_autoptr (GRand) rand = g_rand_new_with_seed (model.thread_seed);
 
   for (;;)
     {
       GValue value = G_VALUE_INIT;
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GCancellable) cancellable = NULL;
-      int timeout_ms = 0;
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GCancellable) cancellable = NULL;
+      int      timeout_ms = 0;
       gboolean starving;
 
       pthread_mutex_lock (&model.gate.mutex);
@@ -619,10 +619,10 @@ thread_consumer (gpointer data)
 
 typedef struct
 {
-  Phase     next_special;    /* STARVE or FLOOD, in turn */
-  gboolean  starved;         /* a STARVE phase has ended */
-  guint     until_popped;    /* MIXED ends at this model.popped */
-  int       until_timeouts;  /* STARVE and FLOOD end at this count */
+  Phase    next_special;   /* STARVE or FLOOD, in turn */
+  gboolean starved;        /* a STARVE phase has ended */
+  guint    until_popped;   /* MIXED ends at this model.popped */
+  int      until_timeouts; /* STARVE and FLOOD end at this count */
 } Schedule;
 
 static guint
@@ -645,8 +645,8 @@ start_special (Schedule *schedule)
   schedule->next_special = phase == PHASE_STARVE ? PHASE_FLOOD : PHASE_STARVE;
   if (phase == PHASE_STARVE)
     {
-      schedule->until_timeouts = g_atomic_int_get (&model.main_pop_timeouts) +
-                                 g_rand_int_range (model.rand, 1, 4);
+      schedule->until_timeouts =
+          g_atomic_int_get (&model.main_pop_timeouts) + g_rand_int_range (model.rand, 1, 4);
       set_phase (PHASE_STARVE);
       probe_next ();
     }
@@ -679,8 +679,8 @@ advance (Schedule *schedule)
     case PHASE_FLOOD_ARMING:
       if (all_producers_armed ())
         {
-          schedule->until_timeouts = g_atomic_int_get (&model.push_timeouts) +
-                                     g_rand_int_range (model.rand, 1, 4);
+          schedule->until_timeouts =
+              g_atomic_int_get (&model.push_timeouts) + g_rand_int_range (model.rand, 1, 4);
           set_phase (PHASE_FLOOD);
         }
       break;
@@ -716,18 +716,19 @@ test_stress_queue (void)
   const char *seed_env = g_getenv ("SP_STRESS_SEED");
   const char *ops_env = g_getenv ("SP_STRESS_OPS");
   guint32 seed = seed_env ? (guint32) strtoul (seed_env, NULL, 10) : (guint32) g_test_rand_int ();
-  guint n_items = ops_env ? (guint) strtoul (ops_env, NULL, 10) : 3000;
+  guint   n_items = ops_env ? (guint) strtoul (ops_env, NULL, 10) : 3000;
   SpSharedQueue *queue = sp_shared_queue_new_full (G_TYPE_INT, CAPACITY, "stress-queue");
-  GThread *producers[N_PRODUCERS], *canceller, *consumer;
-  GRand *canceller_rand = g_rand_new_with_seed (seed ^ 0x5eed);
-  guint pushed_ok = 0, push_timeouts = 0, push_cancellations = 0, would_block = 0;
-  guint pop_timeouts;
-  Schedule schedule = { 0 };
-  g_autoptr(SpStats) stats = NULL;
+  GThread       *producers[N_PRODUCERS], *canceller, *consumer;
+  GRand         *canceller_rand = g_rand_new_with_seed (seed ^ 0x5eed);
+  guint          pushed_ok = 0, push_timeouts = 0, push_cancellations = 0, would_block = 0;
+  guint          pop_timeouts;
+  Schedule       schedule = { 0 };
+  g_autoptr (SpStats) stats = NULL;
   gboolean closed = FALSE;
 
   g_test_message ("SP_STRESS_SEED=%" G_GUINT32_FORMAT " SP_STRESS_OPS=%u", seed, n_items);
-  g_printerr ("stress-queue: SP_STRESS_SEED=%" G_GUINT32_FORMAT " SP_STRESS_OPS=%u\n", seed, n_items);
+  g_printerr ("stress-queue: SP_STRESS_SEED=%" G_GUINT32_FORMAT " SP_STRESS_OPS=%u\n", seed,
+              n_items);
   /* The first FLOOD needs more pushes than the queue holds (see the top). */
   g_assert_cmpuint (n_items, >=, CAPACITY);
   g_assert_cmpuint (n_items, <, ITEM_BASE);
@@ -799,7 +800,8 @@ test_stress_queue (void)
       Producer *producer = &model.producers[i];
 
       g_assert_cmpuint (producer->pushed_ok + producer->timed_out + producer->cancelled +
-                        producer->would_block, ==, n_items);
+                            producer->would_block,
+                        ==, n_items);
       for (guint seq = 0; seq < n_items; seq++)
         g_assert_cmpuint (producer->items[seq].popped, ==, producer->items[seq].pushed);
       pushed_ok += producer->pushed_ok;

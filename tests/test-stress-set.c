@@ -16,12 +16,10 @@
  * The model. Each worker alone adds and discards the items of its own
  * range of integers in [0, DOMAIN); nobody ever adds the "ghosts":
  * negative numbers, and numbers that differ from an item only above bit
- * 15 (a key truncated or confused in sign would alias them). A set call is performed when its grant is
- * delivered, in the caller's context, just before its callback, under the
- * set's lock; and one context delivers its grants in the order they were
- * granted. So a worker, updating its model in its callbacks, knows
- * exactly what its own items are at the moment each of its calls is
- * performed.
+ * 15 (a key truncated or confused in sign would alias them). A set call is performed when its grant
+ * is delivered, in the caller's context, just before its callback, under the set's lock; and one
+ * context delivers its grants in the order they were granted. So a worker, updating its model in
+ * its callbacks, knows exactly what its own items are at the moment each of its calls is performed.
  *
  * The run is cut into rounds by a barrier that all workers reach with
  * none of their calls in flight. The plan, drawn before the workers
@@ -68,15 +66,15 @@
 
 #include <sharedpotato.h>
 
-#define N_WORKERS  3
+#define N_WORKERS 3
 #define PER_WORKER 8
-#define DOMAIN     (N_WORKERS * PER_WORKER)
-#define N_GHOSTS   (2 * DOMAIN)
-#define IN_FLIGHT  4
+#define DOMAIN (N_WORKERS * PER_WORKER)
+#define N_GHOSTS (2 * DOMAIN)
+#define IN_FLIGHT 4
 
 typedef struct
 {
-  guint    ops;                   /* per worker */
+  guint    ops; /* per worker */
   gboolean writer[N_WORKERS];
 } Round;
 
@@ -89,37 +87,45 @@ typedef struct
   guint         in_flight;
   gboolean      present[PER_WORKER];
   const Round  *round;
-  gboolean      known[DOMAIN];    /* everybody's items at the round's start */
-  int           changes;          /* adds and discards that changed the set */
+  gboolean      known[DOMAIN]; /* everybody's items at the round's start */
+  int           changes;       /* adds and discards that changed the set */
   int           timeouts;
   /* How often the model could say more than "a boolean", "a number". */
-  int           exact_sizes, bounded_sizes, snapshots;
-  int           foreign_contains, ghost_contains, quiescent_checks;
-  GThread      *thread;
+  int      exact_sizes, bounded_sizes, snapshots;
+  int      foreign_contains, ghost_contains, quiescent_checks;
+  GThread *thread;
 } Worker;
 
-typedef enum { OP_ADD, OP_DISCARD, OP_CONTAINS, OP_SIZE, OP_SNAPSHOT, N_OPS } Op;
+typedef enum
+{
+  OP_ADD,
+  OP_DISCARD,
+  OP_CONTAINS,
+  OP_SIZE,
+  OP_SNAPSHOT,
+  N_OPS
+} Op;
 
 typedef struct
 {
   Worker       *worker;
   Op            op;
-  int           item;        /* -1 for size and snapshot */
+  int           item; /* -1 for size and snapshot */
   GCancellable *cancellable;
 } Call;
 
-static SpSharedSet      *set;
-static GAsyncQueue      *to_cancel;
-static GThread          *owner_thread;
-static int               workers_running;
+static SpSharedSet *set;
+static GAsyncQueue *to_cancel;
+static GThread     *owner_thread;
+static int          workers_running;
 /* Written before the workers start. */
 static Worker            workers[N_WORKERS];
 static Round            *rounds;
 static guint             n_rounds;
 static pthread_barrier_t barrier;
 /* Touched only in the owner context. */
-static int               balance[DOMAIN];
-static int               signals_seen;
+static int balance[DOMAIN];
+static int signals_seen;
 
 static void
 item_signal (SpSharedSet *s, const GValue *item, gpointer data)
@@ -181,11 +187,11 @@ model_knows (Worker *w, int item, gboolean *there)
   int owner = owner_of (item);
 
   if (owner < 0)
-    *there = FALSE;                     /* a ghost */
+    *there = FALSE; /* a ghost */
   else if (owner == (int) w->id)
     *there = w->present[item % PER_WORKER];
   else if (!w->round->writer[owner])
-    *there = w->known[item];            /* frozen for the whole round */
+    *there = w->known[item]; /* frozen for the whole round */
   else
     return FALSE;
 
@@ -272,10 +278,16 @@ check_snapshot (Worker *w, GValue *items, guint n)
 
 /* Checks an outcome against the model and applies it. */
 static void
-apply (Worker *w, Op op, int item, gboolean ok, gboolean flag, guint size,
-       GValue *items, const GError *error)
+apply (Worker       *w,
+       Op            op,
+       int           item,
+       gboolean      ok,
+       gboolean      flag,
+       guint         size,
+       GValue       *items,
+       const GError *error)
 {
-  int own = item - (int) w->id * PER_WORKER;
+  int      own = item - (int) w->id * PER_WORKER;
   gboolean mine = own >= 0 && own < PER_WORKER;
 
   if (!ok)
@@ -323,12 +335,12 @@ apply (Worker *w, Op op, int item, gboolean ok, gboolean flag, guint size,
 static void
 call_done (GObject *source, GAsyncResult *result, gpointer data)
 {
-  Call *call = data;
+  Call   *call = data;
   Worker *w = call->worker;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   gboolean ok = FALSE, flag = FALSE;
-  GValue *items = NULL;
-  guint size = 0;
+  GValue  *items = NULL;
+  guint    size = 0;
 
   switch (call->op)
     {
@@ -400,7 +412,7 @@ pick_noop_write (Worker *w, Op *op)
 
   for (int i = 0; i < 2 * PER_WORKER; i++)
     {
-      int k = (start + i) % PER_WORKER;
+      int      k = (start + i) % PER_WORKER;
       gboolean want = i < PER_WORKER ? *op == OP_ADD : *op != OP_ADD;
 
       if (w->present[k] == want)
@@ -435,7 +447,7 @@ static void
 issue_async (Worker *w)
 {
   Call *call = g_new0 (Call, 1);
-  g_auto(GValue) item = G_VALUE_INIT;
+  g_auto (GValue) item = G_VALUE_INIT;
   int timeout = random_timeout (w);
 
   call->worker = w;
@@ -474,15 +486,15 @@ issue_async (Worker *w)
 static void
 issue_now (Worker *w)
 {
-  g_autoptr(GCancellable) cancellable = random_cancellable (w);
-  g_autoptr(GError) error = NULL;
-  g_auto(GValue) item = G_VALUE_INIT;
+  g_autoptr (GCancellable) cancellable = random_cancellable (w);
+  g_autoptr (GError) error = NULL;
+  g_auto (GValue) item = G_VALUE_INIT;
   gboolean blocking = w->in_flight == 0 && g_rand_boolean (w->rand);
-  Op op = g_rand_int_range (w->rand, 0, blocking ? N_OPS : OP_SIZE);
+  Op       op = g_rand_int_range (w->rand, 0, blocking ? N_OPS : OP_SIZE);
   gboolean ok = FALSE, flag = FALSE;
-  GValue *items = NULL;
-  guint size = 0;
-  int n = random_item (w, &op);
+  GValue  *items = NULL;
+  guint    size = 0;
+  int      n = random_item (w, &op);
 
   g_value_set_int (g_value_init (&item, G_TYPE_INT), n);
 
@@ -490,18 +502,18 @@ issue_now (Worker *w)
     {
     case OP_ADD:
       ok = blocking
-         ? sp_shared_set_add_sync (set, &item, random_timeout (w), cancellable, &flag, &error)
-         : sp_shared_set_try_add (set, &item, &flag, &error);
+               ? sp_shared_set_add_sync (set, &item, random_timeout (w), cancellable, &flag, &error)
+               : sp_shared_set_try_add (set, &item, &flag, &error);
       break;
     case OP_DISCARD:
-      ok = blocking
-         ? sp_shared_set_discard_sync (set, &item, random_timeout (w), cancellable, &flag, &error)
-         : sp_shared_set_try_discard (set, &item, &flag, &error);
+      ok = blocking ? sp_shared_set_discard_sync (set, &item, random_timeout (w), cancellable,
+                                                  &flag, &error)
+                    : sp_shared_set_try_discard (set, &item, &flag, &error);
       break;
     case OP_CONTAINS:
-      ok = blocking
-         ? sp_shared_set_contains_sync (set, &item, random_timeout (w), cancellable, &flag, &error)
-         : sp_shared_set_try_contains (set, &item, &flag, &error);
+      ok = blocking ? sp_shared_set_contains_sync (set, &item, random_timeout (w), cancellable,
+                                                   &flag, &error)
+                    : sp_shared_set_try_contains (set, &item, &flag, &error);
       break;
     case OP_SIZE:
       ok = sp_shared_set_size_sync (set, random_timeout (w), cancellable, &size, &error);
@@ -526,11 +538,11 @@ issue_now (Worker *w)
 static void
 check_quiescent (Worker *w)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   gboolean expected[DOMAIN] = { FALSE };
   gboolean seen[DOMAIN] = { FALSE };
-  guint total = 0, size = 0;
-  GValue *items;
+  guint    total = 0, size = 0;
+  GValue  *items;
 
   for (guint v = 0; v < N_WORKERS; v++)
     for (guint k = 0; k < PER_WORKER; k++)
@@ -560,8 +572,8 @@ check_quiescent (Worker *w)
 
   for (int i = 0; i < DOMAIN + N_GHOSTS; i++)
     {
-      g_auto(GValue) value = G_VALUE_INIT;
-      int item = i < DOMAIN ? i : ghost (i - DOMAIN);
+      g_auto (GValue) value = G_VALUE_INIT;
+      int      item = i < DOMAIN ? i : ghost (i - DOMAIN);
       gboolean there = i < DOMAIN && expected[i];
       gboolean flag = !there;
 
@@ -640,7 +652,7 @@ static void
 plan_rounds (GRand *rand, guint ops)
 {
   GArray *plan = g_array_new (FALSE, TRUE, sizeof (Round));
-  guint total = 0;
+  guint   total = 0;
 
   while (total < ops)
     {
@@ -662,7 +674,7 @@ plan_rounds (GRand *rand, guint ops)
 static void
 holder_done (GObject *source, GAsyncResult *result, gpointer data)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   /* No fault of its own can make it fail: the set is open, no timeout. */
   g_assert_true (sp_shared_set_size_finish (SP_SHARED_SET (source), result, NULL, &error));
@@ -688,15 +700,15 @@ test_stress_set (void)
   const char *seed_env = g_getenv ("SP_STRESS_SEED");
   const char *ops_env = g_getenv ("SP_STRESS_OPS");
   guint32 seed = seed_env ? (guint32) strtoul (seed_env, NULL, 10) : (guint32) g_test_rand_int ();
-  guint ops = ops_env ? (guint) strtoul (ops_env, NULL, 10) : 1500;
-  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
-  g_autoptr(SpStats) stats = NULL;
+  guint   ops = ops_env ? (guint) strtoul (ops_env, NULL, 10) : 1500;
+  g_autoptr (GRand) rand = g_rand_new_with_seed (seed);
+  g_autoptr (SpStats) stats = NULL;
   GMainContext *holder_context = NULL;
-  gboolean holder_done_flag = FALSE;
-  int changes = 0, timeouts = 0, closed = 0, left = 0;
-  int exact_sizes = 0, bounded_sizes = 0, snapshots = 0;
-  int foreign_contains = 0, ghost_contains = 0, quiescent_checks = 0;
-  guint tick;
+  gboolean      holder_done_flag = FALSE;
+  int           changes = 0, timeouts = 0, closed = 0, left = 0;
+  int           exact_sizes = 0, bounded_sizes = 0, snapshots = 0;
+  int           foreign_contains = 0, ghost_contains = 0, quiescent_checks = 0;
+  guint         tick;
 
   g_test_message ("SP_STRESS_SEED=%u SP_STRESS_OPS=%u", seed, ops);
   g_printerr ("stress-set: SP_STRESS_SEED=%u SP_STRESS_OPS=%u\n", seed, ops);
@@ -816,11 +828,12 @@ test_stress_set (void)
   g_assert_cmpuint (stats->timeouts, ==, (guint64) timeouts);
   g_assert_cmpuint (stats->current_readers, ==, 0);
   g_assert_false (stats->current_writer);
-  g_test_message ("%u rounds, %d changes, %d timeouts, %" G_GUINT64_FORMAT " cancellations, "
-                  "%d left; sizes (snapshots too): %d exact, %d bounded; %d snapshots; contains checked on "
-                  "%d foreign items, %d ghosts",
-                  n_rounds, changes, timeouts, stats->cancellations, left,
-                  exact_sizes, bounded_sizes, snapshots, foreign_contains, ghost_contains);
+  g_test_message (
+      "%u rounds, %d changes, %d timeouts, %" G_GUINT64_FORMAT " cancellations, "
+      "%d left; sizes (snapshots too): %d exact, %d bounded; %d snapshots; contains checked on "
+      "%d foreign items, %d ghosts",
+      n_rounds, changes, timeouts, stats->cancellations, left, exact_sizes, bounded_sizes,
+      snapshots, foreign_contains, ghost_contains);
 
   /* Closing drains: every item left goes through ::item-removed. */
   g_object_unref (set);

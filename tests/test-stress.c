@@ -83,16 +83,16 @@
 
 #include <sharedpotato.h>
 
-#define N_WORKERS      3
-#define IN_FLIGHT      6
-#define N_COUNTERS     2
-#define N_CELL_SLOTS   2       /* slot 0 plain, slot 1 with an initializer */
-#define N_GENERATIONS  6       /* objects per cell slot over a run */
-#define REGISTER       N_COUNTERS
-#define FIRST_CELL     (N_COUNTERS + 1)
-#define N_TARGETS      (FIRST_CELL + N_CELL_SLOTS * N_GENERATIONS)
-#define STALL_SECONDS  30
-#define MAX_REPORTED   20
+#define N_WORKERS 3
+#define IN_FLIGHT 6
+#define N_COUNTERS 2
+#define N_CELL_SLOTS 2  /* slot 0 plain, slot 1 with an initializer */
+#define N_GENERATIONS 6 /* objects per cell slot over a run */
+#define REGISTER N_COUNTERS
+#define FIRST_CELL (N_COUNTERS + 1)
+#define N_TARGETS (FIRST_CELL + N_CELL_SLOTS * N_GENERATIONS)
+#define STALL_SECONDS 30
+#define MAX_REPORTED 20
 
 typedef enum
 {
@@ -105,29 +105,29 @@ typedef struct
 {
   SpSharedObject *object;
   TargetKind      kind;
-  guint           index;            /* in targets[]; write ids record it */
+  guint           index; /* in targets[]; write ids record it */
   char           *name;
-  gboolean        lazy;             /* a cell with an initializer */
+  gboolean        lazy; /* a cell with an initializer */
   /* Atomics from here on: several threads read them, and TSan cannot see
    * GLib 2.74's GMutex. */
-  int             closing;          /* set before close_async is called */
-  int             closed_emitted;   /* ::closed emissions */
-  int             outstanding[N_WORKERS]; /* calls made and not completed */
-  int             readers;          /* shared holders right now */
-  int             writers;          /* exclusive holders right now */
-  int             committed;        /* counters: increments done under the lock */
-  int             succeeded;        /* counters: increments whose call succeeded */
+  int closing;                /* set before close_async is called */
+  int closed_emitted;         /* ::closed emissions */
+  int outstanding[N_WORKERS]; /* calls made and not completed */
+  int readers;                /* shared holders right now */
+  int writers;                /* exclusive holders right now */
+  int committed;              /* counters: increments done under the lock */
+  int succeeded;              /* counters: increments whose call succeeded */
 } Target;
 
 /* The history of a write id, in writes[id]: its target's index above
  * WRITE_TARGET_SHIFT, flags below. */
 enum
 {
-  WRITE_ISSUED    = 1 << 0,
-  WRITE_TENTATIVE = 1 << 1,         /* overwritten before its holder lets go */
-  WRITE_LATE      = 1 << 2,         /* written after the object was closed */
-  WRITE_FAILED    = 1 << 3,         /* its set reported failure */
-  WRITE_OBSERVED  = 1 << 4,         /* somebody other than its writer read it */
+  WRITE_ISSUED = 1 << 0,
+  WRITE_TENTATIVE = 1 << 1, /* overwritten before its holder lets go */
+  WRITE_LATE = 1 << 2,      /* written after the object was closed */
+  WRITE_FAILED = 1 << 3,    /* its set reported failure */
+  WRITE_OBSERVED = 1 << 4,  /* somebody other than its writer read it */
 };
 #define WRITE_TARGET_SHIFT 8
 
@@ -159,7 +159,7 @@ typedef enum
  * object closed before it failed. */
 #define STRESS_INIT_ERROR (stress_init_error_quark ())
 static GQuark stress_init_error_quark (void);
-G_DEFINE_QUARK (stress-init-error-quark, stress_init_error)
+G_DEFINE_QUARK (stress - init - error - quark, stress_init_error)
 enum
 {
   STRESS_INIT_FAILED_OPEN,
@@ -173,11 +173,11 @@ typedef struct
   Worker       *worker;
   Target       *target;
   Op            op;
-  guint         seq;              /* issue order within the worker */
-  int           write_id;         /* OP_SET: the value it stores */
-  gboolean      after_close;      /* the object was closed before the call */
+  guint         seq;         /* issue order within the worker */
+  int           write_id;    /* OP_SET: the value it stores */
+  gboolean      after_close; /* the object was closed before the call */
   GCancellable *cancellable;
-  gboolean      hold;             /* keep the guard a few iterations */
+  gboolean      hold; /* keep the guard a few iterations */
 } Call;
 
 struct Worker
@@ -187,39 +187,36 @@ struct Worker
   GMainContext *context;
   guint         ops_left;
   guint         next_seq;
-  guint         held;             /* guards kept across iterations now */
+  guint         held; /* guards kept across iterations now */
   /* Per counter: only calls on one object are ordered. */
-  guint         last_write_done[N_COUNTERS]; /* seq of the last successful write */
-  guint         last_done[N_COUNTERS];       /* seq of the last successful call */
-  GThread      *thread;
+  guint    last_write_done[N_COUNTERS]; /* seq of the last successful write */
+  guint    last_done[N_COUNTERS];       /* seq of the last successful call */
+  GThread *thread;
   /* Atomics: the creator watches them. */
-  int           issued;
-  int           completed;
-  int           finished;         /* issued everything; its calls that must end did */
+  int issued;
+  int completed;
+  int finished; /* issued everything; its calls that must end did */
 };
 
-static Target        targets[N_TARGETS];
-static Worker        workers[N_WORKERS];
-static int           cell_generation[N_CELL_SLOTS]; /* atomic */
-static guint        *writes;      /* atomic entries, indexed by write id */
-static int           n_writes;    /* atomic: the last id handed out */
-static int           max_writes;
-static int           n_tentative; /* atomic */
-static GRand        *init_rand;   /* the initializers', in the creator thread */
-static GAsyncQueue  *to_cancel;
-static int           outcomes[N_OUTCOMES];
-static int           violations;
-static int           stop;        /* atomic: every close completed, drain and go */
+static Target       targets[N_TARGETS];
+static Worker       workers[N_WORKERS];
+static int          cell_generation[N_CELL_SLOTS]; /* atomic */
+static guint       *writes;                        /* atomic entries, indexed by write id */
+static int          n_writes;                      /* atomic: the last id handed out */
+static int          max_writes;
+static int          n_tentative; /* atomic */
+static GRand       *init_rand;   /* the initializers', in the creator thread */
+static GAsyncQueue *to_cancel;
+static int          outcomes[N_OUTCOMES];
+static int          violations;
+static int          stop; /* atomic: every close completed, drain and go */
 
 /* The model's checks ------------------------------------------------------- */
 
-static void G_GNUC_PRINTF (2, 3)
-violation (const char *where,
-           const char *format,
-           ...)
+static void G_GNUC_PRINTF (2, 3) violation (const char *where, const char *format, ...)
 {
   va_list args;
-  char *message;
+  char   *message;
 
   /* Counted, not asserted at once: the end reports how many, and the
    * first few say what went wrong while the run goes on. */
@@ -233,17 +230,18 @@ violation (const char *where,
   g_free (message);
 }
 
-#define CHECK(cond, ...) \
-  G_STMT_START { \
-    if (G_UNLIKELY (!(cond))) \
-      violation (G_STRLOC, __VA_ARGS__); \
-  } G_STMT_END
+#define CHECK(cond, ...)                                                                           \
+ G_STMT_START                                                                                      \
+ {                                                                                                 \
+  if (G_UNLIKELY (!(cond)))                                                                        \
+   violation (G_STRLOC, __VA_ARGS__);                                                              \
+ }                                                                                                 \
+ G_STMT_END
 
 /* A fresh value to store in @t; flagged late when @t is already closed,
  * before the value can be stored and read. */
 static int
-new_write (Target *t,
-           guint   flags)
+new_write (Target *t, guint flags)
 {
   int id = g_atomic_int_add (&n_writes, 1) + 1;
 
@@ -262,15 +260,12 @@ new_write (Target *t,
 /* @v was read from @t by @who, somebody other than the holder that wrote
  * it. @allow_late: ::closed, which reports whatever holders left. */
 static void
-check_read (Target     *t,
-            int         v,
-            const char *who,
-            gboolean    allow_late)
+check_read (Target *t, int v, const char *who, gboolean allow_late)
 {
   guint state;
 
   if (t->kind == TARGET_REGISTER && v == -1)
-    return;  /* its default */
+    return; /* its default */
 
   if (v < 1 || v > g_atomic_int_get (&n_writes))
     {
@@ -280,17 +275,18 @@ check_read (Target     *t,
 
   state = g_atomic_int_or (&writes[v], WRITE_OBSERVED);
   CHECK (state & WRITE_ISSUED, "%s on %s read %d before anybody wrote it", who, t->name, v);
-  CHECK ((state >> WRITE_TARGET_SHIFT) == t->index,
-         "%s on %s read %d, which was written to %s", who, t->name, v,
-         targets[state >> WRITE_TARGET_SHIFT].name);
+  CHECK ((state >> WRITE_TARGET_SHIFT) == t->index, "%s on %s read %d, which was written to %s",
+         who, t->name, v, targets[state >> WRITE_TARGET_SHIFT].name);
   CHECK (!(state & WRITE_TENTATIVE),
          "%s on %s read %d, which an exclusive holder had stored and not yet "
-         "committed: served while a writer held the lock", who, t->name, v);
+         "committed: served while a writer held the lock",
+         who, t->name, v);
   CHECK (allow_late || !(state & WRITE_LATE),
          "%s on %s read %d, which a holder wrote after the object was closed: "
-         "served after the close began", who, t->name, v);
-  CHECK (!(state & WRITE_FAILED),
-         "%s on %s read %d, stored by a set that reported failure", who, t->name, v);
+         "served after the close began",
+         who, t->name, v);
+  CHECK (!(state & WRITE_FAILED), "%s on %s read %d, stored by a set that reported failure", who,
+         t->name, v);
 }
 
 static void
@@ -298,9 +294,8 @@ mark_failed (Call *call)
 {
   guint state = g_atomic_int_or (&writes[call->write_id], WRITE_FAILED);
 
-  CHECK (!(state & WRITE_OBSERVED),
-         "a set on %s reported failure, but its value %d was read", call->target->name,
-         call->write_id);
+  CHECK (!(state & WRITE_OBSERVED), "a set on %s reported failure, but its value %d was read",
+         call->target->name, call->write_id);
 }
 
 static const char *
@@ -312,8 +307,7 @@ outcome_error_name (const GError *error)
 /* Every call ends here exactly once (a held guard's call when the lock is
  * granted; it is done when the guard is released). */
 static void
-note_outcome (Call         *call,
-              const GError *error)
+note_outcome (Call *call, const GError *error)
 {
   Target *t = call->target;
   Outcome outcome;
@@ -327,8 +321,8 @@ note_outcome (Call         *call,
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED))
     {
       outcome = OUTCOME_CLOSED;
-      CHECK (g_atomic_int_get (&t->closing),
-             "%s on %s failed with CLOSED before anyone closed it", op_names[call->op], t->name);
+      CHECK (g_atomic_int_get (&t->closing), "%s on %s failed with CLOSED before anyone closed it",
+             op_names[call->op], t->name);
     }
   else if (call->op == OP_GET && t->lazy &&
            (g_error_matches (error, SP_ERROR, SP_ERROR_NOT_INITIALIZED) ||
@@ -337,13 +331,14 @@ note_outcome (Call         *call,
   else if (g_error_matches (error, STRESS_INIT_ERROR, STRESS_INIT_FAILED_CLOSED))
     {
       outcome = OUTCOME_INIT_FAILED;
-      violation (G_STRLOC, "%s on %s got the error of an initializer run that ended after "
+      violation (G_STRLOC,
+                 "%s on %s got the error of an initializer run that ended after "
                  "the close began, which should have failed it with CLOSED",
                  op_names[call->op], t->name);
     }
   else
     {
-      outcome = OUTCOME_INIT_FAILED;  /* wherever: it is counted as a violation */
+      outcome = OUTCOME_INIT_FAILED; /* wherever: it is counted as a violation */
       violation (G_STRLOC, "%s on %s failed unexpectedly: %s", op_names[call->op], t->name,
                  error->message);
     }
@@ -361,14 +356,14 @@ note_outcome (Call         *call,
 static void
 check_order (Call *call)
 {
-  Worker *w = call->worker;
-  guint i = call->target->index;
+  Worker  *w = call->worker;
+  guint    i = call->target->index;
   gboolean write = call->op == OP_LOCK_EXCLUSIVE;
 
   g_assert (call->target->kind == TARGET_COUNTER);
   if (write)
-    CHECK (call->seq > w->last_done[i], "worker %u: %s %u on %s completed after call %u",
-           w->id, op_names[call->op], call->seq, call->target->name, w->last_done[i]);
+    CHECK (call->seq > w->last_done[i], "worker %u: %s %u on %s completed after call %u", w->id,
+           op_names[call->op], call->seq, call->target->name, w->last_done[i]);
   else
     CHECK (call->seq > w->last_write_done[i], "worker %u: %s %u on %s completed after write %u",
            w->id, op_names[call->op], call->seq, call->target->name, w->last_write_done[i]);
@@ -381,18 +376,17 @@ check_order (Call *call)
 /* Holders ---------------------------------------------------------------- */
 
 static void
-enter_shared (Target     *t,
-              const char *who)
+enter_shared (Target *t, const char *who)
 {
   CHECK (g_atomic_int_add (&t->readers, 1) >= 0, "%s on %s: negative readers", who, t->name);
-  CHECK (g_atomic_int_get (&t->writers) == 0, "%s on %s granted while a writer holds it",
-         who, t->name);
+  CHECK (g_atomic_int_get (&t->writers) == 0, "%s on %s granted while a writer holds it", who,
+         t->name);
 }
 
 static guint64
 reads_granted (Target *t)
 {
-  g_autoptr(SpStats) stats = sp_shared_object_get_stats (t->object);
+  g_autoptr (SpStats) stats = sp_shared_object_get_stats (t->object);
 
   return stats->reads_granted;
 }
@@ -400,9 +394,7 @@ reads_granted (Target *t)
 /* While a writer holds the lock nobody may read: not a get waiting for a
  * value, whatever value the writer stored. */
 static void
-check_no_reads (Target     *t,
-                guint64     reads_at_grant,
-                const char *who)
+check_no_reads (Target *t, guint64 reads_at_grant, const char *who)
 {
   guint64 reads = reads_granted (t);
 
@@ -414,22 +406,19 @@ check_no_reads (Target     *t,
 /* Returns how many reads the object had granted: as many as it will have
  * granted when the writer leaves. */
 static guint64
-enter_exclusive (Target     *t,
-                 const char *who)
+enter_exclusive (Target *t, const char *who)
 {
-  CHECK (g_atomic_int_add (&t->writers, 1) == 0, "%s on %s granted to a second writer",
-         who, t->name);
-  CHECK (g_atomic_int_get (&t->readers) == 0, "%s on %s granted while readers hold it",
-         who, t->name);
+  CHECK (g_atomic_int_add (&t->writers, 1) == 0, "%s on %s granted to a second writer", who,
+         t->name);
+  CHECK (g_atomic_int_get (&t->readers) == 0, "%s on %s granted while readers hold it", who,
+         t->name);
   return reads_granted (t);
 }
 
 /* The model leaves before the lock does: it never counts a holder that
  * is gone. */
 static void
-leave (Target   *t,
-       SpGuard  *guard,
-       gboolean  exclusive)
+leave (Target *t, SpGuard *guard, gboolean exclusive)
 {
   g_atomic_int_add (exclusive ? &t->writers : &t->readers, -1);
   sp_guard_release (guard);
@@ -437,10 +426,7 @@ leave (Target   *t,
 }
 
 static void
-leave_exclusive (Target     *t,
-                 SpGuard    *guard,
-                 guint64     reads_at_grant,
-                 const char *who)
+leave_exclusive (Target *t, SpGuard *guard, guint64 reads_at_grant, const char *who)
 {
   check_no_reads (t, reads_at_grant, who);
   leave (t, guard, TRUE);
@@ -449,8 +435,7 @@ leave_exclusive (Target     *t,
 /* Exclusive to shared: counted as a reader before it stops being the
  * writer, so that nobody granted by the downgrade finds a writer. */
 static void
-downgrade (Target  *t,
-           SpGuard *guard)
+downgrade (Target *t, SpGuard *guard)
 {
   g_atomic_int_inc (&t->readers);
   g_atomic_int_add (&t->writers, -1);
@@ -458,10 +443,9 @@ downgrade (Target  *t,
 }
 
 static gboolean
-guard_read (SpGuard *guard,
-            int     *v)
+guard_read (SpGuard *guard, int *v)
 {
-  GValue value = G_VALUE_INIT;
+  GValue   value = G_VALUE_INIT;
   gboolean initialized = sp_guard_get_value (guard, &value);
 
   *v = initialized ? g_value_get_int (&value) : 0;
@@ -470,9 +454,7 @@ guard_read (SpGuard *guard,
 }
 
 static void
-guard_write (Target  *t,
-             SpGuard *guard,
-             guint    flags)
+guard_write (Target *t, SpGuard *guard, guint flags)
 {
   GValue value = G_VALUE_INIT;
 
@@ -484,9 +466,7 @@ guard_write (Target  *t,
 
 /* A holder's first look at a cell. */
 static void
-guard_check (Target     *t,
-             SpGuard    *guard,
-             const char *who)
+guard_check (Target *t, SpGuard *guard, const char *who)
 {
   int v;
 
@@ -495,27 +475,25 @@ guard_check (Target     *t,
 }
 
 static void
-counter_check_shared (Target  *t,
-                      SpGuard *guard)
+counter_check_shared (Target *t, SpGuard *guard)
 {
   int v;
 
   /* No writer: the value is exactly what the model committed. */
   CHECK (guard_read (guard, &v), "%s lost its value", t->name);
-  CHECK (v == g_atomic_int_get (&t->committed), "a reader of %s read %d, %d committed",
-         t->name, v, g_atomic_int_get (&t->committed));
+  CHECK (v == g_atomic_int_get (&t->committed), "a reader of %s read %d, %d committed", t->name, v,
+         g_atomic_int_get (&t->committed));
 }
 
 static void
-counter_increment (Target  *t,
-                   SpGuard *guard)
+counter_increment (Target *t, SpGuard *guard)
 {
   GValue value = G_VALUE_INIT;
-  int v;
+  int    v;
 
   CHECK (guard_read (guard, &v), "%s lost its value", t->name);
-  CHECK (v == g_atomic_int_get (&t->committed), "a writer of %s read %d, %d committed",
-         t->name, v, g_atomic_int_get (&t->committed));
+  CHECK (v == g_atomic_int_get (&t->committed), "a writer of %s read %d, %d committed", t->name, v,
+         g_atomic_int_get (&t->committed));
   g_value_init (&value, G_TYPE_INT);
   g_value_set_int (&value, v + 1);
   CHECK (sp_guard_set_value (guard, &value, NULL), "a guard on %s could not write", t->name);
@@ -526,8 +504,7 @@ counter_increment (Target  *t,
 
 /* Calls ------------------------------------------------------------------- */
 
-static void worker_issue (Worker *w,
-                          Target *target);
+static void worker_issue (Worker *w, Target *target);
 
 static void
 call_done (Call *call)
@@ -539,7 +516,7 @@ call_done (Call *call)
   g_clear_object (&call->cancellable);
   g_free (call);
   g_atomic_int_inc (&w->completed);
-  g_main_context_wakeup (NULL);  /* the creator watches the progress */
+  g_main_context_wakeup (NULL); /* the creator watches the progress */
 }
 
 /* A guard kept across a few iterations of its worker's context, so that
@@ -547,25 +524,25 @@ call_done (Call *call)
 typedef enum
 {
   HELD_SHARED,
-  HELD_EXCLUSIVE,     /* a counter's increment, already committed */
-  HELD_TENTATIVE,     /* a cell's writer with a tentative value stored */
-  HELD_DOWNGRADED,    /* a cell's writer, now shared */
+  HELD_EXCLUSIVE,  /* a counter's increment, already committed */
+  HELD_TENTATIVE,  /* a cell's writer with a tentative value stored */
+  HELD_DOWNGRADED, /* a cell's writer, now shared */
 } HeldState;
 
 typedef struct
 {
-  Call      *call;
-  SpGuard   *guard;
-  HeldState  state;
-  guint      iterations;
-  guint64    reads_at_grant;      /* exclusive */
+  Call     *call;
+  SpGuard  *guard;
+  HeldState state;
+  guint     iterations;
+  guint64   reads_at_grant; /* exclusive */
 } Held;
 
 static gboolean
 release_held (gpointer data)
 {
-  Held *held = data;
-  Call *call = held->call;
+  Held   *held = data;
+  Call   *call = held->call;
   Target *t = call->target;
 
   if (held->iterations-- > 0)
@@ -598,12 +575,9 @@ release_held (gpointer data)
 }
 
 static void
-hold (Call      *call,
-      SpGuard   *guard,
-      HeldState  state,
-      guint64    reads_at_grant)
+hold (Call *call, SpGuard *guard, HeldState state, guint64 reads_at_grant)
 {
-  Held *held = g_new0 (Held, 1);
+  Held    *held = g_new0 (Held, 1);
   GSource *idle = g_idle_source_new ();
 
   held->call = call;
@@ -618,12 +592,11 @@ hold (Call      *call,
 }
 
 static void
-counter_locked (Call    *call,
-                SpGuard *guard)
+counter_locked (Call *call, SpGuard *guard)
 {
-  Target *t = call->target;
+  Target  *t = call->target;
   gboolean exclusive = call->op == OP_LOCK_EXCLUSIVE;
-  guint64 reads = 0;
+  guint64  reads = 0;
 
   check_order (call);
   if (exclusive)
@@ -651,8 +624,7 @@ counter_locked (Call    *call,
 }
 
 static void
-cell_locked (Call    *call,
-             SpGuard *guard)
+cell_locked (Call *call, SpGuard *guard)
 {
   Target *t = call->target;
   guint64 reads;
@@ -704,12 +676,10 @@ cell_locked (Call    *call,
 }
 
 static void
-lock_done (GObject      *source,
-           GAsyncResult *result,
-           gpointer      data)
+lock_done (GObject *source, GAsyncResult *result, gpointer data)
 {
   Call *call = data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   SpGuard *guard = sp_shared_object_lock_finish (SP_SHARED_OBJECT (source), result, &error);
 
   note_outcome (call, error);
@@ -722,13 +692,11 @@ lock_done (GObject      *source,
 }
 
 static void
-counter_get_done (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      data)
+counter_get_done (GObject *source, GAsyncResult *result, gpointer data)
 {
   Call *call = data;
-  g_autoptr(GError) error = NULL;
-  GValue value = G_VALUE_INIT;
+  g_autoptr (GError) error = NULL;
+  GValue   value = G_VALUE_INIT;
   gboolean initialized = FALSE;
 
   if (call->op == OP_GET &&
@@ -739,9 +707,8 @@ counter_get_done (GObject      *source,
              "a get on %s read %d, more than committed", call->target->name,
              g_value_get_int (&value));
     }
-  else if (call->op == OP_PEEK &&
-           sp_shared_object_peek_finish (SP_SHARED_OBJECT (source), result, &initialized,
-                                         &value, &error))
+  else if (call->op == OP_PEEK && sp_shared_object_peek_finish (SP_SHARED_OBJECT (source), result,
+                                                                &initialized, &value, &error))
     {
       check_order (call);
       CHECK (initialized, "a peek on %s found no value", call->target->name);
@@ -753,14 +720,12 @@ counter_get_done (GObject      *source,
 
 /* get, peek, set and clear on the register and the cells. */
 static void
-value_call_done (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      data)
+value_call_done (GObject *source, GAsyncResult *result, gpointer data)
 {
-  Call *call = data;
+  Call           *call = data;
   SpSharedObject *object = SP_SHARED_OBJECT (source);
-  g_autoptr(GError) error = NULL;
-  GValue value = G_VALUE_INIT;
+  g_autoptr (GError) error = NULL;
+  GValue   value = G_VALUE_INIT;
   gboolean initialized = FALSE;
 
   switch (call->op)
@@ -804,11 +769,10 @@ random_timeout (GRand *rand)
 /* Before the call, right after it (while it waits), from the canceller
  * thread (racing the grant), or never. */
 static GCancellable *
-random_cancellable (GRand    *rand,
-                    gboolean *cancel_after)
+random_cancellable (GRand *rand, gboolean *cancel_after)
 {
   GCancellable *cancellable;
-  int how = g_rand_int_range (rand, 0, 10);
+  int           how = g_rand_int_range (rand, 0, 10);
 
   *cancel_after = FALSE;
   if (how >= 4)
@@ -827,8 +791,7 @@ random_cancellable (GRand    *rand,
 
 /* A call that completed at once (a fast path, a blocking twin). */
 static void
-done_now (Call         *call,
-          const GError *error)
+done_now (Call *call, const GError *error)
 {
   note_outcome (call, error);
   call_done (call);
@@ -836,13 +799,12 @@ done_now (Call         *call,
 
 /* Returns whether the call is still in flight. */
 static gboolean
-issue_counter (Call *call,
-               int   timeout)
+issue_counter (Call *call, int timeout)
 {
   Worker *w = call->worker;
   Target *t = call->target;
-  g_autoptr(GError) error = NULL;
-  GValue value = G_VALUE_INIT;
+  g_autoptr (GError) error = NULL;
+  GValue   value = G_VALUE_INIT;
   SpGuard *guard;
 
   switch (g_rand_int_range (w->rand, 0, 10))
@@ -871,8 +833,8 @@ issue_counter (Call *call,
     case 7:
       call->op = OP_LOCK_EXCLUSIVE;
       call->hold = g_rand_int_range (w->rand, 0, 4) == 0;
-      sp_shared_object_lock_async (t->object, SP_LOCK_MODE_EXCLUSIVE, timeout,
-                                   call->cancellable, lock_done, call);
+      sp_shared_object_lock_async (t->object, SP_LOCK_MODE_EXCLUSIVE, timeout, call->cancellable,
+                                   lock_done, call);
       return TRUE;
 
     case 8:
@@ -916,17 +878,16 @@ issue_counter (Call *call,
 
 /* The register and the cells, which hold write ids. */
 static gboolean
-issue_value (Call *call,
-             int   timeout)
+issue_value (Call *call, int timeout)
 {
   Worker *w = call->worker;
   Target *t = call->target;
-  g_autoptr(GError) error = NULL;
-  GValue value = G_VALUE_INIT;
+  g_autoptr (GError) error = NULL;
+  GValue   value = G_VALUE_INIT;
   SpGuard *guard;
   /* The register only gets, sets and clears. */
   static const int register_picks[] = { 0, 5, 5, 7 };
-  int pick;
+  int              pick;
 
   if (t->kind == TARGET_REGISTER)
     pick = register_picks[g_rand_int_range (w->rand, 0, G_N_ELEMENTS (register_picks))];
@@ -954,8 +915,8 @@ issue_value (Call *call,
       call->write_id = new_write (t, 0);
       g_value_init (&value, G_TYPE_INT);
       g_value_set_int (&value, call->write_id);
-      sp_shared_object_set_async (t->object, &value, timeout, call->cancellable,
-                                  value_call_done, call);
+      sp_shared_object_set_async (t->object, &value, timeout, call->cancellable, value_call_done,
+                                  call);
       g_value_unset (&value);
       return TRUE;
 
@@ -969,8 +930,8 @@ issue_value (Call *call,
     case 10:
     case 11:
       call->op = OP_LOCK_EXCLUSIVE;
-      sp_shared_object_lock_async (t->object, SP_LOCK_MODE_EXCLUSIVE, timeout,
-                                   call->cancellable, lock_done, call);
+      sp_shared_object_lock_async (t->object, SP_LOCK_MODE_EXCLUSIVE, timeout, call->cancellable,
+                                   lock_done, call);
       return TRUE;
 
     case 12:
@@ -1050,8 +1011,7 @@ current_cell (guint slot)
  * cells' calls have slots of their own, and only the other calls (which
  * always end) hold the worker up. */
 static int
-worker_in_flight (Worker   *w,
-                  gboolean  cells)
+worker_in_flight (Worker *w, gboolean cells)
 {
   int n = 0;
 
@@ -1064,12 +1024,11 @@ worker_in_flight (Worker   *w,
 
 /* @target: NULL for a random one */
 static void
-worker_issue (Worker *w,
-              Target *target)
+worker_issue (Worker *w, Target *target)
 {
-  Call *call = g_new0 (Call, 1);
-  int timeout = random_timeout (w->rand);
-  int pick = g_rand_int_range (w->rand, 0, 20);
+  Call    *call = g_new0 (Call, 1);
+  int      timeout = random_timeout (w->rand);
+  int      pick = g_rand_int_range (w->rand, 0, 20);
   gboolean cancel_after;
   gboolean in_flight;
 
@@ -1108,8 +1067,7 @@ worker_thread (gpointer data)
     {
       while (w->ops_left > 0 && worker_in_flight (w, FALSE) < IN_FLIGHT)
         worker_issue (w, NULL);
-      if (w->ops_left == 0 && worker_in_flight (w, FALSE) == 0 &&
-          !g_atomic_int_get (&w->finished))
+      if (w->ops_left == 0 && worker_in_flight (w, FALSE) == 0 && !g_atomic_int_get (&w->finished))
         {
           g_atomic_int_set (&w->finished, TRUE);
           g_main_context_wakeup (NULL);
@@ -1133,7 +1091,7 @@ worker_thread (gpointer data)
 static gpointer
 canceller_thread (gpointer data)
 {
-  GRand *rand = data;
+  GRand        *rand = data;
   GCancellable *cancellable;
 
   while ((cancellable = g_async_queue_pop (to_cancel)) != (gpointer) to_cancel)
@@ -1158,18 +1116,16 @@ typedef struct
   guint64  reads_at_grant;
 } InitHold;
 
-static int creator_in_flight;     /* the creator's own calls */
+static int creator_in_flight; /* the creator's own calls */
 
 /* Ends a run. After the close began, a run either stores a late value or
  * fails with STRESS_INIT_FAILED_CLOSED: whichever it is, no get may see
  * it, since the close failed every get that waited for it. */
 static void
-end_init_run (Target  *t,
-              SpGuard *guard,
-              guint64  reads_at_grant)
+end_init_run (Target *t, SpGuard *guard, guint64 reads_at_grant)
 {
   gboolean closed = sp_shared_object_is_closed (t->object);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   switch (g_rand_int_range (init_rand, 0, 6))
     {
@@ -1221,13 +1177,11 @@ init_hold_done (gpointer data)
 }
 
 static void
-init_probe_done (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      data)
+init_probe_done (GObject *source, GAsyncResult *result, gpointer data)
 {
   Target *t = data;
-  g_autoptr(GError) error = NULL;
-  GValue value = G_VALUE_INIT;
+  g_autoptr (GError) error = NULL;
+  GValue   value = G_VALUE_INIT;
   gboolean initialized = FALSE;
 
   if (sp_shared_object_peek_finish (SP_SHARED_OBJECT (source), result, &initialized, &value,
@@ -1237,21 +1191,18 @@ init_probe_done (GObject      *source,
         check_read (t, g_value_get_int (&value), "the initializer's peek", FALSE);
     }
   else
-    CHECK (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED) &&
-           g_atomic_int_get (&t->closing),
+    CHECK (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED) && g_atomic_int_get (&t->closing),
            "the initializer's peek on %s failed: %s", t->name, error->message);
   g_value_unset (&value);
   creator_in_flight--;
 }
 
 static gboolean
-cell_initialize (SpSharedObject *object,
-                 SpGuard        *guard,
-                 gpointer        data)
+cell_initialize (SpSharedObject *object, SpGuard *guard, gpointer data)
 {
-  Target *t = data;
+  Target   *t = data;
   InitHold *init_hold;
-  guint64 reads;
+  guint64   reads;
 
   g_assert (object == t->object);
   reads = enter_exclusive (t, "initializer");
@@ -1285,9 +1236,7 @@ static int closes_started;
 static int closes_done;
 
 static void
-closed_signal (SpSharedObject *object,
-               const GValue   *final_value,
-               gpointer        data)
+closed_signal (SpSharedObject *object, const GValue *final_value, gpointer data)
 {
   Target *t = data;
 
@@ -1299,13 +1248,11 @@ closed_signal (SpSharedObject *object,
 }
 
 static void
-close_done (GObject      *source,
-            GAsyncResult *result,
-            gpointer      data)
+close_done (GObject *source, GAsyncResult *result, gpointer data)
 {
   Target *t = data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SpStats) stats = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SpStats) stats = NULL;
 
   CHECK (sp_shared_object_close_finish (SP_SHARED_OBJECT (source), result, &error),
          "closing %s failed: %s", t->name, outcome_error_name (error));
@@ -1323,19 +1270,17 @@ close_done (GObject      *source,
 static void close_target (Target *t);
 
 static void
-last_get_done (GObject      *source,
-               GAsyncResult *result,
-               gpointer      data)
+last_get_done (GObject *source, GAsyncResult *result, gpointer data)
 {
   Target *t = data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   GValue value = G_VALUE_INIT;
 
   if (sp_shared_object_get_finish (SP_SHARED_OBJECT (source), result, &value, &error))
     check_read (t, g_value_get_int (&value), "the last get", FALSE);
   else
-    CHECK (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED),
-           "the last get on %s failed: %s", t->name, error->message);
+    CHECK (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED), "the last get on %s failed: %s",
+           t->name, error->message);
   g_value_unset (&value);
   creator_in_flight--;
 }
@@ -1393,7 +1338,7 @@ static gboolean
 stall_check (gpointer data)
 {
   static int last = -1, still;
-  int now = progress ();
+  int        now = progress ();
 
   if (now != last)
     {
@@ -1405,29 +1350,24 @@ stall_check (gpointer data)
     return G_SOURCE_CONTINUE;
 
   report_in_flight ();
-  g_error ("stress: nothing happened for %d s (%d invariant violations before)",
-           STALL_SECONDS, g_atomic_int_get (&violations));
+  g_error ("stress: nothing happened for %d s (%d invariant violations before)", STALL_SECONDS,
+           g_atomic_int_get (&violations));
   return G_SOURCE_REMOVE;
 }
 
 static void
-count_finalized (gpointer  data,
-                 GObject  *where_the_object_was)
+count_finalized (gpointer data, GObject *where_the_object_was)
 {
   g_atomic_int_inc ((int *) data);
 }
 
 static void
-setup_target (guint       i,
-              TargetKind  kind,
-              const char *name,
-              gboolean    lazy,
-              int        *finalized)
+setup_target (guint i, TargetKind kind, const char *name, gboolean lazy, int *finalized)
 {
   Target *t = &targets[i];
-  GValue value = G_VALUE_INIT;
+  GValue  value = G_VALUE_INIT;
 
-  *t = (Target) { 0 };
+  *t = (Target){ 0 };
   t->kind = kind;
   t->index = i;
   t->name = g_strdup (name);
@@ -1456,15 +1396,12 @@ setup_target (guint       i,
  * wait and there is none) if one comes soon, since forgetting those is
  * what a close must not do. */
 static gboolean
-time_to_close_cell (guint slot,
-                    guint gen,
-                    guint issued,
-                    guint all)
+time_to_close_cell (guint slot, guint gen, guint issued, guint all)
 {
   guint64 due = (guint64) all * (2 * (gen + 1) + slot) / (2 * N_GENERATIONS);
   guint64 grace = all / (4 * N_GENERATIONS);
   Target *t = current_cell (slot);
-  g_autoptr(SpStats) stats = NULL;
+  g_autoptr (SpStats) stats = NULL;
 
   if (issued < due)
     return FALSE;
@@ -1488,15 +1425,15 @@ test_stress (void)
 {
   const char *seed_env = g_getenv ("SP_STRESS_SEED");
   const char *ops_env = g_getenv ("SP_STRESS_OPS");
-  guint32 seed = seed_env ? (guint32) strtoul (seed_env, NULL, 10) : (guint32) g_test_rand_int ();
-  guint ops = ops_env ? (guint) strtoul (ops_env, NULL, 10) : 6000;
-  guint per_worker = ops / N_WORKERS;
-  guint all = per_worker * N_WORKERS;
-  GRand *canceller_rand = g_rand_new_with_seed (seed ^ 0x5eed);
+  guint32  seed = seed_env ? (guint32) strtoul (seed_env, NULL, 10) : (guint32) g_test_rand_int ();
+  guint    ops = ops_env ? (guint) strtoul (ops_env, NULL, 10) : 6000;
+  guint    per_worker = ops / N_WORKERS;
+  guint    all = per_worker * N_WORKERS;
+  GRand   *canceller_rand = g_rand_new_with_seed (seed ^ 0x5eed);
   GThread *canceller;
   GSource *stall;
-  guint total_ops = 0;
-  int finalized = 0;
+  guint    total_ops = 0;
+  int      finalized = 0;
 
   /* Printed first, so that a failure can be replayed. */
   g_test_message ("SP_STRESS_SEED=%" G_GUINT32_FORMAT " SP_STRESS_OPS=%u", seed, ops);
@@ -1526,8 +1463,8 @@ test_stress (void)
       cell_generation[slot] = 0;
       for (guint gen = 0; gen < N_GENERATIONS; gen++)
         {
-          g_autofree char *name = g_strdup_printf ("%s-%u.%u", slot == 1 ? "lazy" : "cell",
-                                                   slot, gen);
+          g_autofree char *name =
+              g_strdup_printf ("%s-%u.%u", slot == 1 ? "lazy" : "cell", slot, gen);
           setup_target (FIRST_CELL + slot * N_GENERATIONS + gen, TARGET_CELL, name, slot == 1,
                         &finalized);
         }
@@ -1548,7 +1485,7 @@ test_stress (void)
   /* All set before any worker starts: thread creation publishes it. */
   for (guint i = 0; i < N_WORKERS; i++)
     {
-      workers[i] = (Worker) { 0 };
+      workers[i] = (Worker){ 0 };
       workers[i].id = i;
       workers[i].rand = g_rand_new_with_seed (seed + i);
       workers[i].context = g_main_context_new ();
@@ -1609,8 +1546,7 @@ test_stress (void)
 
   while (g_main_context_iteration (NULL, FALSE))
     ;
-  CHECK (creator_in_flight == 0, "%d calls of the creator never completed",
-         creator_in_flight);
+  CHECK (creator_in_flight == 0, "%d calls of the creator never completed", creator_in_flight);
 
   /* Every close completed and every context was drained: a call that has
    * not completed now never will. */
@@ -1623,17 +1559,16 @@ test_stress (void)
       CHECK (left == 0, "%d calls on %s never completed, though its close did", left,
              targets[i].name);
       if (targets[i].kind != TARGET_COUNTER)
-        CHECK (g_atomic_int_get (&targets[i].closed_emitted) == 1,
-               "%s emitted ::closed %d times", targets[i].name,
-               g_atomic_int_get (&targets[i].closed_emitted));
+        CHECK (g_atomic_int_get (&targets[i].closed_emitted) == 1, "%s emitted ::closed %d times",
+               targets[i].name, g_atomic_int_get (&targets[i].closed_emitted));
     }
 
   for (guint i = 0; i < N_COUNTERS && violations == 0; i++)
     {
       Target *t = &targets[i];
-      g_autoptr(SpStats) stats = sp_shared_object_get_stats (t->object);
+      g_autoptr (SpStats) stats = sp_shared_object_get_stats (t->object);
       SpGuard *guard;
-      int v = -1;
+      int      v = -1;
 
       /* No grant lost: nobody holds it, and it can be taken. */
       CHECK (stats->current_readers == 0 && !stats->current_writer && stats->queue_length == 0,
@@ -1653,14 +1588,13 @@ test_stress (void)
                   "%d invariant violations",
                   total_ops, outcomes[OUTCOME_SUCCESS], outcomes[OUTCOME_TIMED_OUT],
                   outcomes[OUTCOME_CANCELLED], outcomes[OUTCOME_CLOSED],
-                  outcomes[OUTCOME_INIT_FAILED], n_writes, n_tentative, closes_done,
-                  violations);
+                  outcomes[OUTCOME_INIT_FAILED], n_writes, n_tentative, closes_done, violations);
   g_printerr ("stress: %u operations: %d succeeded, %d timed out, %d cancelled, %d closed, "
               "%d initializer failures; %d values written (%d tentative), %d closes; "
               "%d invariant violations\n",
               total_ops, outcomes[OUTCOME_SUCCESS], outcomes[OUTCOME_TIMED_OUT],
-              outcomes[OUTCOME_CANCELLED], outcomes[OUTCOME_CLOSED],
-              outcomes[OUTCOME_INIT_FAILED], n_writes, n_tentative, closes_done, violations);
+              outcomes[OUTCOME_CANCELLED], outcomes[OUTCOME_CLOSED], outcomes[OUTCOME_INIT_FAILED],
+              n_writes, n_tentative, closes_done, violations);
   /* Before the teardown, which a call never completed would hang or
    * crash. */
   g_assert_cmpint (violations, ==, 0);

@@ -27,7 +27,7 @@ typedef struct
 
 /* Records may come from several threads (see test_wait_before_outcome).
  * pthread rather than GMutex: ThreadSanitizer sees its ordering. */
-static GPtrArray *records;
+static GPtrArray      *records;
 static pthread_mutex_t records_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* A "wait" record of the object named "raced" written by another thread
@@ -36,16 +36,16 @@ static pthread_mutex_t records_lock = PTHREAD_MUTEX_INITIALIZER;
  * waits for another thread, which must not deadlock, and the widest
  * window there is for the outcome's record to overtake the wait's. */
 static pthread_mutex_t race_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t race_cond = PTHREAD_COND_INITIALIZER;
-static gboolean race_in_wait;
-static gboolean race_delivered;
+static pthread_cond_t  race_cond = PTHREAD_COND_INITIALIZER;
+static gboolean        race_in_wait;
+static gboolean        race_delivered;
 
 /* A log writer that, on the "wait" record of the object named
  * "reentrant", releases the lock that call waits for and runs the
  * context until the call's callback ran: the call is delivered from
  * inside the writer, in the thread writing its "wait". */
 static SpGuard *reentrant_holder;
-static Result *reentrant_result;
+static Result  *reentrant_result;
 static GThread *main_thread;
 
 static void
@@ -67,8 +67,7 @@ record_free (gpointer data)
 static char *
 field_dup (const GLogField *field)
 {
-  return field->length < 0 ? g_strdup (field->value)
-                           : g_strndup (field->value, field->length);
+  return field->length < 0 ? g_strdup (field->value) : g_strndup (field->value, field->length);
 }
 
 static void
@@ -91,7 +90,7 @@ capture_writer (GLogLevelFlags   log_level,
                 gsize            n_fields,
                 gpointer         user_data)
 {
-  Record *r;
+  Record  *r;
   gboolean ours = FALSE;
 
   for (gsize i = 0; i < n_fields; i++)
@@ -152,8 +151,8 @@ events_summary (void)
     {
       Record *r = records->pdata[i];
 
-      g_string_append_printf (s, "%s%s%s%s", i ? "," : "", r->event,
-                              r->operation ? ":" : "", r->operation ? r->operation : "");
+      g_string_append_printf (s, "%s%s%s%s", i ? "," : "", r->event, r->operation ? ":" : "",
+                              r->operation ? r->operation : "");
     }
 
   return g_string_free (s, FALSE);
@@ -177,7 +176,7 @@ static void
 test_silent_when_off (void)
 {
   SpSharedObject *object;
-  Result s = { 0 }, g = { 0 };
+  Result          s = { 0 }, g = { 0 };
 
   g_unsetenv ("G_MESSAGES_DEBUG");
   g_ptr_array_set_size (records, 0);
@@ -197,12 +196,12 @@ test_silent_when_off (void)
 static void
 test_scripted_sequence (void)
 {
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   g_autofree char *summary = NULL;
-  SpSharedObject *object;
-  SpGuard *holder;
-  Result g = { 0 }, l = { 0 }, s = { 0 }, c = { 0 };
-  Record *r;
+  SpSharedObject  *object;
+  SpGuard         *holder;
+  Result           g = { 0 }, l = { 0 }, s = { 0 }, c = { 0 };
+  Record          *r;
 
   g_setenv ("G_MESSAGES_DEBUG", "Sharedpotato", TRUE);
   g_ptr_array_set_size (records, 0);
@@ -265,7 +264,7 @@ test_scripted_sequence (void)
 static void
 queue_cb (GObject *source, GAsyncResult *res, gpointer data)
 {
-  Result *r = data;
+  Result        *r = data;
   SpSharedQueue *queue = SP_SHARED_QUEUE (source);
 
   if (g_async_result_is_tagged (res, sp_shared_queue_push_async))
@@ -282,10 +281,10 @@ static void
 test_queue_sequence (void)
 {
   g_autofree char *summary = NULL;
-  SpSharedQueue *queue;
-  GValue item = G_VALUE_INIT;
-  Result early = { 0 }, push = { 0 }, pop = { 0 }, close = { 0 };
-  Record *r;
+  SpSharedQueue   *queue;
+  GValue           item = G_VALUE_INIT;
+  Result           early = { 0 }, push = { 0 }, pop = { 0 }, close = { 0 };
+  Record          *r;
 
   g_setenv ("G_MESSAGES_DEBUG", "Sharedpotato", TRUE);
   g_ptr_array_set_size (records, 0);
@@ -336,11 +335,11 @@ static void
 test_failed_calls (void)
 {
   g_autofree char *summary = NULL;
-  SpSharedObject *object;
-  SpSharedQueue *queue;
-  GValue text = G_VALUE_INIT;
-  Result set = { 0 }, close = { 0 }, push = { 0 };
-  Record *r;
+  SpSharedObject  *object;
+  SpSharedQueue   *queue;
+  GValue           text = G_VALUE_INIT;
+  Result           set = { 0 }, close = { 0 }, push = { 0 };
+  Record          *r;
 
   g_setenv ("G_MESSAGES_DEBUG", "Sharedpotato", TRUE);
   g_ptr_array_set_size (records, 0);
@@ -423,9 +422,9 @@ static void
 test_wait_before_outcome (void)
 {
   SpSharedObject *object;
-  SpGuard *holder;
-  GThread *worker;
-  Result r = { 0 };
+  SpGuard        *holder;
+  GThread        *worker;
+  Result          r = { 0 };
 
   g_setenv ("G_MESSAGES_DEBUG", "Sharedpotato", TRUE);
   g_ptr_array_set_size (records, 0);
@@ -463,7 +462,7 @@ static void
 test_writer_delivers_waiter (void)
 {
   SpSharedObject *object;
-  Result r = { 0 };
+  Result          r = { 0 };
 
   g_setenv ("G_MESSAGES_DEBUG", "Sharedpotato", TRUE);
   g_ptr_array_set_size (records, 0);
@@ -486,7 +485,7 @@ static void
 test_unnamed_object_uses_address (void)
 {
   g_autofree char *address = NULL;
-  SpSharedObject *object;
+  SpSharedObject  *object;
 
   /* The other switch GLib offers: every debug domain at once. */
   g_log_set_debug_enabled (TRUE);
@@ -528,9 +527,9 @@ static void
 test_initializer_and_labels (void)
 {
   g_autofree char *summary = NULL;
-  SpSharedObject *failing, *object;
-  Result g = { 0 }, l = { 0 };
-  Record *r;
+  SpSharedObject  *failing, *object;
+  Result           g = { 0 }, l = { 0 };
+  Record          *r;
 
   g_setenv ("G_MESSAGES_DEBUG", "Sharedpotato", TRUE);
 
@@ -612,7 +611,8 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/Sharedpotato/Trace/silent-when-off", test_silent_when_off);
   g_test_add_func ("/Sharedpotato/Trace/scripted-sequence", test_scripted_sequence);
-  g_test_add_func ("/Sharedpotato/Trace/unnamed-object-uses-address", test_unnamed_object_uses_address);
+  g_test_add_func ("/Sharedpotato/Trace/unnamed-object-uses-address",
+                   test_unnamed_object_uses_address);
   g_test_add_func ("/Sharedpotato/Trace/queue-sequence", test_queue_sequence);
   g_test_add_func ("/Sharedpotato/Trace/failed-calls", test_failed_calls);
   g_test_add_func ("/Sharedpotato/Trace/wait-before-outcome", test_wait_before_outcome);

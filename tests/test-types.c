@@ -24,12 +24,13 @@ test_lock_mode_type (void)
 static void
 test_error_domain (void)
 {
-  g_autoptr(GError) error = g_error_new_literal (SP_ERROR, SP_ERROR_NOT_INITIALIZED, "x");
+  g_autoptr (GError) error = g_error_new_literal (SP_ERROR, SP_ERROR_NOT_INITIALIZED, "x");
   GEnumClass *klass = g_type_class_ref (SP_TYPE_ERROR);
 
   g_assert_cmpstr (g_quark_to_string (SP_ERROR), ==, "sp-error-quark");
   g_assert_true (g_error_matches (error, SP_ERROR, SP_ERROR_NOT_INITIALIZED));
-  g_assert_cmpstr (g_enum_get_value (klass, SP_ERROR_NOT_INITIALIZED)->value_nick, ==, "not-initialized");
+  g_assert_cmpstr (g_enum_get_value (klass, SP_ERROR_NOT_INITIALIZED)->value_nick, ==,
+                   "not-initialized");
   g_assert_cmpstr (g_enum_get_value (klass, SP_ERROR_FAILED)->value_nick, ==, "failed");
   g_type_class_unref (klass);
 }
@@ -51,8 +52,8 @@ test_version_info (void)
 static void
 test_version_macros (void)
 {
-  g_autofree char *expected = g_strdup_printf ("%d.%d.%d", SP_MAJOR_VERSION,
-                                               SP_MINOR_VERSION, SP_MICRO_VERSION);
+  g_autofree char *expected =
+      g_strdup_printf ("%d.%d.%d", SP_MAJOR_VERSION, SP_MINOR_VERSION, SP_MICRO_VERSION);
 
   g_assert_true (SP_CHECK_VERSION (1, 0, 0));
   g_assert_true (SP_CHECK_VERSION (SP_MAJOR_VERSION, SP_MINOR_VERSION, SP_MICRO_VERSION));

@@ -12,13 +12,13 @@
 
 typedef struct
 {
-  gboolean  done;
-  gboolean  ok;
-  gboolean  initialized;
-  GValue    value;
-  SpGuard  *guard;
-  GError   *error;
-  GObject  *source;
+  gboolean done;
+  gboolean ok;
+  gboolean initialized;
+  GValue   value;
+  SpGuard *guard;
+  GError  *error;
+  GObject *source;
 } ViewResult;
 
 static void
@@ -125,11 +125,11 @@ int_value (GValue *value, int v)
 static void
 test_getter (void)
 {
-  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
-  g_autoptr(SpGetter) getter = sp_shared_object_get_getter (object);
-  GValue value = G_VALUE_INIT;
+  g_autoptr (SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  g_autoptr (SpGetter) getter = sp_shared_object_get_getter (object);
+  GValue     value = G_VALUE_INIT;
   ViewResult p = { 0 }, g = { 0 };
-  Result s = { 0 };
+  Result     s = { 0 };
 
   sp_getter_peek_async (getter, 0, NULL, getter_peek_cb, &p);
   iterate_until (&p.done);
@@ -158,9 +158,9 @@ test_getter (void)
 static void
 test_getter_timeout_and_cancel (void)
 {
-  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
-  g_autoptr(SpGetter) getter = sp_shared_object_get_getter (object);
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  g_autoptr (SpGetter) getter = sp_shared_object_get_getter (object);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   ViewResult t = { 0 }, c = { 0 };
 
   sp_getter_get_async (getter, 5, NULL, getter_get_cb, &t);
@@ -177,9 +177,9 @@ test_getter_timeout_and_cancel (void)
 static void
 test_setter (void)
 {
-  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
-  g_autoptr(SpSetter) setter = sp_shared_object_get_setter (object);
-  GValue value = G_VALUE_INIT;
+  g_autoptr (SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  g_autoptr (SpSetter) setter = sp_shared_object_get_setter (object);
+  GValue     value = G_VALUE_INIT;
   ViewResult s = { 0 }, g = { 0 }, bad = { 0 };
 
   sp_setter_set_async (setter, int_value (&value, 3), 0, NULL, setter_set_cb, &s);
@@ -204,8 +204,8 @@ test_setter (void)
 static void
 test_deleter (void)
 {
-  g_autoptr(SpSharedObject) object = new_int_object (4);
-  g_autoptr(SpDeleter) deleter = sp_shared_object_get_deleter (object);
+  g_autoptr (SpSharedObject) object = new_int_object (4);
+  g_autoptr (SpDeleter) deleter = sp_shared_object_get_deleter (object);
   ViewResult c = { 0 };
 
   sp_deleter_clear_async (deleter, 0, NULL, deleter_clear_cb, &c);
@@ -219,9 +219,9 @@ test_deleter (void)
 static void
 test_updater (void)
 {
-  g_autoptr(SpSharedObject) object = new_int_object (1);
-  g_autoptr(SpUpdater) updater = sp_shared_object_get_updater (object);
-  GValue value = G_VALUE_INIT;
+  g_autoptr (SpSharedObject) object = new_int_object (1);
+  g_autoptr (SpUpdater) updater = sp_shared_object_get_updater (object);
+  GValue     value = G_VALUE_INIT;
   ViewResult l = { 0 }, g = { 0 }, s = { 0 }, c = { 0 };
 
   sp_updater_lock_async (updater, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, updater_lock_cb, &l);
@@ -254,14 +254,14 @@ test_updater (void)
 static void
 test_views_after_close (void)
 {
-  g_autoptr(SpSharedObject) object = new_int_object (1);
-  g_autoptr(SpGetter) getter = sp_shared_object_get_getter (object);
-  g_autoptr(SpSetter) setter = sp_shared_object_get_setter (object);
-  g_autoptr(SpDeleter) deleter = sp_shared_object_get_deleter (object);
-  g_autoptr(SpUpdater) updater = sp_shared_object_get_updater (object);
-  GValue value = G_VALUE_INIT;
+  g_autoptr (SpSharedObject) object = new_int_object (1);
+  g_autoptr (SpGetter) getter = sp_shared_object_get_getter (object);
+  g_autoptr (SpSetter) setter = sp_shared_object_get_setter (object);
+  g_autoptr (SpDeleter) deleter = sp_shared_object_get_deleter (object);
+  g_autoptr (SpUpdater) updater = sp_shared_object_get_updater (object);
+  GValue     value = G_VALUE_INIT;
   ViewResult g = { 0 }, s = { 0 }, c = { 0 }, l = { 0 };
-  Result close = { 0 };
+  Result     close = { 0 };
 
   sp_shared_object_close_async (object, 0, NULL, close_cb, &close);
   iterate_until (&close.done);
@@ -292,7 +292,7 @@ static void
 test_view_keeps_object_alive (void)
 {
   SpSharedObject *object = new_int_object (6);
-  g_autoptr(SpGetter) getter = sp_shared_object_get_getter (object);
+  g_autoptr (SpGetter) getter = sp_shared_object_get_getter (object);
   ViewResult g = { 0 };
 
   g_object_unref (object);
@@ -306,10 +306,10 @@ test_view_keeps_object_alive (void)
 static void
 test_bad_input (void)
 {
-  g_autoptr(SpSharedObject) object = new_int_object (1);
-  g_autoptr(SpGetter) getter = sp_shared_object_get_getter (object);
-  g_autoptr(SpUpdater) updater = sp_shared_object_get_updater (object);
-  GValue unset = G_VALUE_INIT;
+  g_autoptr (SpSharedObject) object = new_int_object (1);
+  g_autoptr (SpGetter) getter = sp_shared_object_get_getter (object);
+  g_autoptr (SpUpdater) updater = sp_shared_object_get_updater (object);
+  GValue     unset = G_VALUE_INIT;
   ViewResult never = { 0 };
 
   EXPECT_CRITICAL ("sp_shared_object_get_getter: assertion 'SP_IS_SHARED_OBJECT (self)' failed",
@@ -350,10 +350,12 @@ test_bad_input (void)
                    sp_updater_set_async (updater, &unset, 0, NULL, updater_set_cb, &never));
   EXPECT_CRITICAL ("sp_updater_set_async: assertion 'G_IS_VALUE (value)' failed",
                    sp_updater_set_async (updater, NULL, 0, NULL, updater_set_cb, &never));
-  EXPECT_CRITICAL ("sp_updater_lock_async: assertion 'mode == SP_LOCK_MODE_SHARED || mode == SP_LOCK_MODE_EXCLUSIVE' failed",
+  EXPECT_CRITICAL ("sp_updater_lock_async: assertion 'mode == SP_LOCK_MODE_SHARED || mode == "
+                   "SP_LOCK_MODE_EXCLUSIVE' failed",
                    sp_updater_lock_async (updater, 9, 0, NULL, updater_lock_cb, &never));
-  EXPECT_CRITICAL ("sp_updater_lock_async: assertion 'SP_IS_UPDATER (self)' failed",
-                   sp_updater_lock_async (NULL, SP_LOCK_MODE_SHARED, 0, NULL, updater_lock_cb, &never));
+  EXPECT_CRITICAL (
+      "sp_updater_lock_async: assertion 'SP_IS_UPDATER (self)' failed",
+      sp_updater_lock_async (NULL, SP_LOCK_MODE_SHARED, 0, NULL, updater_lock_cb, &never));
   EXPECT_CRITICAL ("sp_updater_get_async: assertion 'SP_IS_UPDATER (self)' failed",
                    sp_updater_get_async (NULL, 0, NULL, updater_get_cb, &never));
   EXPECT_CRITICAL ("sp_updater_clear_async: assertion 'SP_IS_UPDATER (self)' failed",
@@ -377,20 +379,25 @@ test_bad_input (void)
 static void
 test_every_view_is_a_view (void)
 {
-  g_autoptr(SpSharedObject) object = sp_shared_object_new_full (G_TYPE_INT, "config", NULL, NULL);
-  g_autoptr(SpSharedQueue) queue = sp_shared_queue_new_full (G_TYPE_INT, 0, "jobs");
-  g_autoptr(SpSharedSet) set = sp_shared_set_new_full (G_TYPE_STRING, "tags", NULL, NULL);
+  g_autoptr (SpSharedObject) object = sp_shared_object_new_full (G_TYPE_INT, "config", NULL, NULL);
+  g_autoptr (SpSharedQueue) queue = sp_shared_queue_new_full (G_TYPE_INT, 0, "jobs");
+  g_autoptr (SpSharedSet) set = sp_shared_set_new_full (G_TYPE_STRING, "tags", NULL, NULL);
   GObject *views[] = {
-    G_OBJECT (sp_shared_object_get_getter (object)), G_OBJECT (sp_shared_object_get_setter (object)),
-    G_OBJECT (sp_shared_object_get_deleter (object)), G_OBJECT (sp_shared_object_get_updater (object)),
-    G_OBJECT (sp_shared_queue_get_producer (queue)), G_OBJECT (sp_shared_queue_get_consumer (queue)),
-    G_OBJECT (sp_shared_set_get_query (set)), G_OBJECT (sp_shared_set_get_setter (set)),
-    G_OBJECT (sp_shared_set_get_deleter (set)), G_OBJECT (sp_shared_set_get_updater (set)),
+    G_OBJECT (sp_shared_object_get_getter (object)),
+    G_OBJECT (sp_shared_object_get_setter (object)),
+    G_OBJECT (sp_shared_object_get_deleter (object)),
+    G_OBJECT (sp_shared_object_get_updater (object)),
+    G_OBJECT (sp_shared_queue_get_producer (queue)),
+    G_OBJECT (sp_shared_queue_get_consumer (queue)),
+    G_OBJECT (sp_shared_set_get_query (set)),
+    G_OBJECT (sp_shared_set_get_setter (set)),
+    G_OBJECT (sp_shared_set_get_deleter (set)),
+    G_OBJECT (sp_shared_set_get_updater (set)),
     G_OBJECT (sp_shared_set_get_scanner (set)),
   };
   const char *names[] = { "config", "config", "config", "config", "jobs", "jobs",
-                          "tags", "tags", "tags", "tags", "tags" };
-  Result c = { 0 };
+                          "tags",   "tags",   "tags",   "tags",   "tags" };
+  Result      c = { 0 };
 
   for (guint i = 0; i < G_N_ELEMENTS (views); i++)
     {
@@ -414,11 +421,11 @@ test_every_view_is_a_view (void)
 
 typedef struct
 {
-  SpSetter   *setter;
-  SpUpdater  *updater;
-  SpGetter   *getter;
-  SpDeleter  *deleter;
-  SpSetQuery *query;
+  SpSetter     *setter;
+  SpUpdater    *updater;
+  SpGetter     *getter;
+  SpDeleter    *deleter;
+  SpSetQuery   *query;
   SpSetUpdater *set_updater;
 } SyncViews;
 
@@ -426,13 +433,13 @@ static gpointer
 use_sync_views (gpointer data)
 {
   SyncViews *v = data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SpGuard) guard = NULL;
-  g_auto(GValue) value = G_VALUE_INIT;
-  g_auto(GValue) item = G_VALUE_INIT;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SpGuard) guard = NULL;
+  g_auto (GValue) value = G_VALUE_INIT;
+  g_auto (GValue) item = G_VALUE_INIT;
   gboolean flag = FALSE;
-  GValue *snapshot;
-  guint n = 0;
+  GValue  *snapshot;
+  guint    n = 0;
 
   g_value_set_int (g_value_init (&value, G_TYPE_INT), 7);
   g_assert_true (sp_setter_set_sync (v->setter, &value, 0, NULL, &error));
@@ -470,25 +477,27 @@ use_sync_views (gpointer data)
 static void
 test_views_sync_twins (void)
 {
-  g_autoptr(SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
-  g_autoptr(SpSharedSet) set = sp_shared_set_new (G_TYPE_STRING);
+  g_autoptr (SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  g_autoptr (SpSharedSet) set = sp_shared_set_new (G_TYPE_STRING);
   SyncViews v = {
     sp_shared_object_get_setter (object), sp_shared_object_get_updater (object),
     sp_shared_object_get_getter (object), sp_shared_object_get_deleter (object),
-    sp_shared_set_get_query (set), sp_shared_set_get_updater (set),
+    sp_shared_set_get_query (set),        sp_shared_set_get_updater (set),
   };
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   GValue value = G_VALUE_INIT;
 
   g_thread_join (g_thread_new ("worker", use_sync_views, &v));
   drain ();
 
-  EXPECT_CRITICAL ("sp_getter_get_sync: called from the owner context of shared object “SpSharedObject”, where it could deadlock; use the _async variant there",
+  EXPECT_CRITICAL ("sp_getter_get_sync: called from the owner context of shared object "
+                   "“SpSharedObject”, where it could deadlock; use the _async variant there",
                    g_assert_false (sp_getter_get_sync (v.getter, 0, NULL, &value, &error)));
   g_assert_error (error, SP_ERROR, SP_ERROR_WOULD_DEADLOCK);
   g_clear_error (&error);
   g_value_unset (&value);
-  EXPECT_CRITICAL ("sp_set_query_size_sync: called from the owner context of shared set “SpSharedSet”, where it could deadlock; use the _async variant there",
+  EXPECT_CRITICAL ("sp_set_query_size_sync: called from the owner context of shared set "
+                   "“SpSharedSet”, where it could deadlock; use the _async variant there",
                    g_assert_false (sp_set_query_size_sync (v.query, 0, NULL, NULL, &error)));
   g_assert_error (error, SP_ERROR, SP_ERROR_WOULD_DEADLOCK);
 
@@ -527,9 +536,9 @@ peek_updater_cb (GObject *source, GAsyncResult *res, gpointer data)
 static void
 test_reading_views_peek (void)
 {
-  g_autoptr(SpSharedObject) object = new_int_object (3);
-  g_autoptr(SpSetter) setter = sp_shared_object_get_setter (object);
-  g_autoptr(SpUpdater) updater = sp_shared_object_get_updater (object);
+  g_autoptr (SpSharedObject) object = new_int_object (3);
+  g_autoptr (SpSetter) setter = sp_shared_object_get_setter (object);
+  g_autoptr (SpUpdater) updater = sp_shared_object_get_updater (object);
   GValue value = G_VALUE_INIT;
   Result p1 = { 0 }, p2 = { 0 };
 
