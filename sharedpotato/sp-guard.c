@@ -57,10 +57,10 @@
  * A guard is a reference-counted boxed type (one is made for every lock,
  * so it is lighter than a #GObject). A guard returned by a call is
  * released when it is garbage-collected in Python and JavaScript, if it
- * was not released before; but release the guard an initializer is given
- * explicitly: GJS 1.74 keeps the reference a callback receives, so a
- * JavaScript initializer's guard would never be released by the
- * collector.
+ * was not released before; do not count on the collector, which may never
+ * run (GJS 1.74 keeps the reference a callback receives): release guards
+ * explicitly. An initializer's guard needs no more: the run ends when the
+ * initializer returns %FALSE (see #SpInitializeFunc).
  *
  * Releasing a guard twice, or writing through a shared guard, is a
  * programmer error reported with a critical.

@@ -79,6 +79,11 @@ void sp_lifecycle_clear (SpLifecycle *life);
 
 /* The name, or the type's name for an unnamed owner. */
 const char *sp_lifecycle_display_name (SpLifecycle *life, gpointer owner);
+/* The type an owner is named by when it has no name: its own, or the
+ * public type it serves (an SpSharedSet's private object says
+ * "SpSharedSet"). Set before the owner is used. */
+void        sp_set_public_type_name (gpointer owner, const char *type_name);
+const char *sp_public_type_name (gpointer owner);
 /* -1: the default timeout. */
 int sp_lifecycle_resolve_timeout (SpLifecycle *life, int timeout_ms);
 /* Returns whether it changed. */

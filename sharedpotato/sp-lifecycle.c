@@ -33,10 +33,40 @@ sp_lifecycle_clear (SpLifecycle *life)
   g_clear_pointer (&life->owner_thread, g_thread_unref);
 }
 
+/* Not G_DEFINE_QUARK, whose cache is a plain static (see sp_error_quark). */
+static GQuark
+sp_public_type_name_quark (void)
+{
+  static int quark;
+  GQuark     q = (GQuark) g_atomic_int_get (&quark);
+
+  if (G_UNLIKELY (q == 0))
+    {
+      q = g_quark_from_static_string ("sp-public-type-name");
+      g_atomic_int_set (&quark, (int) q);
+    }
+
+  return q;
+}
+
+void
+sp_set_public_type_name (gpointer owner, const char *type_name)
+{
+  g_object_set_qdata (owner, sp_public_type_name_quark (), (gpointer) type_name);
+}
+
+const char *
+sp_public_type_name (gpointer owner)
+{
+  const char *type_name = g_object_get_qdata (owner, sp_public_type_name_quark ());
+
+  return type_name != NULL ? type_name : G_OBJECT_TYPE_NAME (owner);
+}
+
 const char *
 sp_lifecycle_display_name (SpLifecycle *life, gpointer owner)
 {
-  return life->name != NULL ? life->name : G_OBJECT_TYPE_NAME (owner);
+  return life->name != NULL ? life->name : sp_public_type_name (owner);
 }
 
 int
@@ -188,21 +218,25 @@ sp_lifecycle_dispose_should_close_locked (SpLifecycle *life,
                                           guint        closed_signal,
                                           guint        other_signal)
 {
-  static guint notify_signal;
+  static guint notify_signal; /* atomic: any thread may drop a reference */
+  guint        notify_id = g_atomic_int_get (&notify_signal);
   gboolean     observed;
 
   if (life->close_state != SP_CLOSE_OPEN || life->owner_dispatcher == NULL)
     return FALSE;
 
-  if (G_UNLIKELY (notify_signal == 0))
-    notify_signal = g_signal_lookup ("notify", G_TYPE_OBJECT);
+  if (G_UNLIKELY (notify_id == 0))
+    {
+      notify_id = g_signal_lookup ("notify", G_TYPE_OBJECT);
+      g_atomic_int_set (&notify_signal, notify_id);
+    }
 
   /* GObject's signal lock, taken inside the owner's mutex: see the lock
    * order in HACKING.md. No signal is emitted from under it. */
   observed = life->close_holds > 0 ||
              g_signal_has_handler_pending (owner, closed_signal, 0, TRUE) ||
-             g_signal_has_handler_pending (owner, notify_signal,
-                                           g_quark_from_static_string ("closed"), TRUE) ||
+             g_signal_has_handler_pending (owner, notify_id, g_quark_from_static_string ("closed"),
+                                           TRUE) ||
              (other_signal != 0 && g_signal_has_handler_pending (owner, other_signal, 0, TRUE));
 
   /* Nobody to tell: closed on the spot, so that an owner dropped in a

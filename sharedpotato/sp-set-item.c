@@ -26,6 +26,7 @@ struct _SpSetItem
   GObject parent_instance;
 
   GValue value;
+  char  *string; /* a non-string value as a string, made with the item */
 };
 
 G_DEFINE_FINAL_TYPE (SpSetItem, sp_set_item, G_TYPE_OBJECT)
@@ -66,6 +67,7 @@ sp_set_item_finalize (GObject *object)
   SpSetItem *self = SP_SET_ITEM (object);
 
   g_value_unset (&self->value);
+  g_free (self->string);
 
   G_OBJECT_CLASS (sp_set_item_parent_class)->finalize (object);
 }
@@ -117,6 +119,18 @@ _sp_set_item_new_take (GValue *value)
   self->value = *value;
   memset (value, 0, sizeof *value);
 
+  /* Made here, once: an item is immutable, and is read from any thread. */
+  if (!G_VALUE_HOLDS_STRING (&self->value) &&
+      g_value_type_transformable (G_VALUE_TYPE (&self->value), G_TYPE_STRING))
+    {
+      GValue text = G_VALUE_INIT;
+
+      g_value_init (&text, G_TYPE_STRING);
+      if (g_value_transform (&self->value, &text))
+        self->string = g_value_dup_string (&text);
+      g_value_unset (&text);
+    }
+
   return self;
 }
 
@@ -158,18 +172,5 @@ sp_set_item_get_string (SpSetItem *self)
   if (G_VALUE_HOLDS_STRING (&self->value))
     return g_value_get_string (&self->value);
 
-  /* Converted once, on demand, and kept with the item. */
-  if (g_object_get_data (G_OBJECT (self), "sp-set-item-string") == NULL &&
-      g_value_type_transformable (G_VALUE_TYPE (&self->value), G_TYPE_STRING))
-    {
-      GValue text = G_VALUE_INIT;
-
-      g_value_init (&text, G_TYPE_STRING);
-      if (g_value_transform (&self->value, &text))
-        g_object_set_data_full (G_OBJECT (self), "sp-set-item-string", g_value_dup_string (&text),
-                                g_free);
-      g_value_unset (&text);
-    }
-
-  return g_object_get_data (G_OBJECT (self), "sp-set-item-string");
+  return self->string;
 }

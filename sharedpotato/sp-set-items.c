@@ -287,6 +287,11 @@ sp_set_items_make_item (SpSetItems *items, const GValue *value, gpointer *payloa
       return FALSE;
     }
 
+  /* A boxed GValue stands for its content (see sp_value_convert()). */
+  if (G_VALUE_HOLDS (value, G_TYPE_VALUE) && items->item_type != G_TYPE_VALUE &&
+      g_value_get_boxed (value) != NULL)
+    return sp_set_items_make_item (items, g_value_get_boxed (value), payload, error);
+
   if (value_is_null_item (value))
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,

@@ -140,6 +140,9 @@ gboolean _sp_shared_object_call_sync (SpSharedObject *self,
 /* For the held-too-long warning; these need no mutex. */
 int           _sp_shared_object_get_hold_warning_ms (SpSharedObject *self);
 GMainContext *_sp_shared_object_get_owner_context (SpSharedObject *self);
-const char   *_sp_shared_object_get_display_name (SpSharedObject *self);
+/* Whether the calling thread runs, or is expected to run, the owner
+ * context (the test the blocking twins refuse on). */
+gboolean    _sp_shared_object_in_owner_context (SpSharedObject *self);
+const char *_sp_shared_object_get_display_name (SpSharedObject *self);
 
 G_END_DECLS

@@ -1081,7 +1081,8 @@ _sp_shared_object_is_tracing (SpSharedObject *self)
 SpHold
 _sp_shared_object_downgrade_hold (SpSharedObject *self, int *hold)
 {
-  SpHold held;
+  SpHold   held;
+  gboolean initialized = FALSE;
 
   sp_mutex_lock (&self->mutex);
 
@@ -1090,7 +1091,10 @@ _sp_shared_object_downgrade_hold (SpSharedObject *self, int *hold)
     {
       g_atomic_int_set (hold, SP_HOLD_SHARED);
       if (held == SP_HOLD_INITIALIZER)
-        end_initializer_run_locked (self, NULL);
+        {
+          initialized = G_IS_VALUE (&self->value);
+          end_initializer_run_locked (self, NULL);
+        }
       g_assert (self->writer);
       self->writer = FALSE;
       self->n_readers++;
@@ -1098,6 +1102,17 @@ _sp_shared_object_downgrade_hold (SpSharedObject *self, int *hold)
     }
 
   sp_mutex_unlock (&self->mutex);
+
+  /* A downgrade ends an initializer's run as a release would: its record
+   * says how. */
+  if (held == SP_HOLD_INITIALIZER && SP_TRACING (&self->life))
+    {
+      if (initialized)
+        sp_trace_emit (self, self->life.name, SP_TRACE_INIT_FINISHED, NULL, -1, -1);
+      else
+        sp_trace_emit_failed (self, self->life.name, "initializer", -1,
+                              "finished without setting a value");
+    }
 
   return held;
 }
@@ -1322,8 +1337,9 @@ transform_boxed_value (const GValue *src, GValue *dest)
 
 /* So that g_object_bind_property() from :value works without a
  * transform function. GLib has no conversion from G_TYPE_VALUE at all;
- * none is replaced. */
-static void
+ * none is replaced. Registered when the library is loaded, before any
+ * thread can look the table up: GLib's transform table takes no lock. */
+__attribute__ ((constructor)) static void
 register_boxed_value_transforms (void)
 {
   const GType targets[] = {
@@ -1451,7 +1467,6 @@ sp_shared_object_class_init (SpSharedObjectClass *klass)
                                                (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
-  register_boxed_value_transforms ();
 
   /**
    * SpSharedObject::initialized:
@@ -1781,6 +1796,12 @@ int
 _sp_shared_object_get_hold_warning_ms (SpSharedObject *self)
 {
   return g_atomic_int_get (&self->hold_warning_ms);
+}
+
+gboolean
+_sp_shared_object_in_owner_context (SpSharedObject *self)
+{
+  return sp_in_owner_context (self->life.owner_context, self->life.owner_thread);
 }
 
 GMainContext *

@@ -43,7 +43,10 @@ G_DECLARE_FINAL_TYPE (SpSharedObject, sp_shared_object, SP, SHARED_OBJECT, GObje
  * it is still held, and the waiting gets receive the value it stored, or
  * fail with %SP_ERROR_NOT_INITIALIZED if it stored none. An initializer
  * that goes on asynchronously keeps @guard and returns %TRUE; it releases
- * the guard when its work is done.
+ * the guard when its work is done. One that goes on but forgets to return
+ * %TRUE (a Python function returns None, a JavaScript one undefined) has
+ * its run ended when it returns: its later writes through the guard fail
+ * with a critical.
  *
  * A Python or JavaScript initializer that raises returns the default,
  * %FALSE, so an exception never leaves the object locked, garbage

@@ -689,6 +689,14 @@ sp_shared_queue_dispose (GObject *object)
       &self->life, object, signals[SIGNAL_CLOSED], signals[SIGNAL_ITEM_DROPPED]);
   if (closing_now)
     begin_close_locked (self, SP_QUEUE_CLOSE_DROP_ITEMS);
+  /* Closed without dropping, items left nobody popped: they go the way a
+   * close would drop them, announced when someone listens. */
+  else if (self->n_items > 0 &&
+           g_signal_has_handler_pending (object, signals[SIGNAL_ITEM_DROPPED], 0, TRUE))
+    {
+      drop_items_locked (self, 0);
+      closing_now = TRUE;
+    }
   sp_mutex_unlock (&self->mutex);
 
   if (!closing_now)

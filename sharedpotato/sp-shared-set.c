@@ -62,6 +62,7 @@
 #include "config.h"
 
 #include "sp-dispatcher-private.h"
+#include "sp-lifecycle-private.h"
 #include "sp-mutex-private.h"
 #include "sp-set-item-private.h"
 #include "sp-set-items-private.h"
@@ -109,7 +110,9 @@
  * otherwise. The model belongs to the owner context: use it there, where
  * [signal@Gio.ListModel::items-changed] and
  * [property@Sharedpotato.SharedSet:n-items] are announced, before
- * ::item-added and after ::item-removed. It is built the first time it is
+ * ::item-added and ::item-removed (a handler of either already sees the
+ * model changed, and an item removed is no longer in it, so the set holds
+ * the last reference to it there). It is built the first time it is
  * used; if the set is locked at that moment, it is empty until its turn
  * comes, then announces the items with one ::items-changed. (Its item
  * type is g_list_model_get_item_type()'s; in Python and JavaScript,
@@ -153,7 +156,8 @@ struct _SpSharedSet
   SpDispatcher   *owner_dispatcher;
   gulong          inner_handlers[3];
 
-  gboolean auto_closing; /* owner context only */
+  gboolean auto_closing;   /* owner context only */
+  int      closed_emitted; /* atomic: ::closed has run */
   gboolean trace;
 
   /* The GListModel: the items as announced in the owner context, in the
@@ -414,6 +418,15 @@ model_ensure (SpSharedSet *self)
 
   if (self->model != NULL || self->model_building)
     return;
+
+  /* The model belongs to the owner context; elsewhere it would race with
+   * the announcements that change it. */
+  if (!_sp_shared_object_in_owner_context (self->inner))
+    {
+      g_critical ("The list model of shared set “%s” is used outside its owner context",
+                  set_display_name (self));
+      return;
+    }
 
   guard = sp_shared_object_try_lock (self->inner, SP_LOCK_MODE_SHARED);
   if (guard != NULL && g_atomic_int_get (&self->emissions_pending) == 0)
@@ -831,6 +844,7 @@ inner_closed_cb (SpSharedObject *inner, const GValue *final_value, gpointer user
   emit_items (self, SIGNAL_ITEM_REMOVED, values, n);
 
   g_signal_emit (self, signals[SIGNAL_CLOSED], 0);
+  g_atomic_int_set (&self->closed_emitted, 1);
 
   /* The reference dispose took back to close an abandoned set. */
   if (self->auto_closing)
@@ -912,6 +926,7 @@ sp_shared_set_constructed (GObject *object)
   g_value_init (&initial, SP_TYPE_SET_ITEMS);
   g_value_set_boxed (&initial, self->items);
   self->inner = sp_shared_object_new_full (SP_TYPE_SET_ITEMS, self->name, &initial, NULL);
+  sp_set_public_type_name (self->inner, "SpSharedSet");
   g_value_unset (&initial);
 
   self->owner_context = g_main_context_ref_thread_default ();
@@ -931,17 +946,22 @@ sp_shared_set_dispose (GObject *object)
 {
   SpSharedSet *self = (SpSharedSet *) object;
 
-  if (self->inner != NULL && !self->auto_closing && !sp_shared_object_is_closed (self->inner) &&
+  /* Observed and not closed yet, or closing (a close whose call gave
+   * up, whose ::closed is still to come): alive again until ::closed has
+   * run in the owner context. */
+  if (self->inner != NULL && !self->auto_closing && !g_atomic_int_get (&self->closed_emitted) &&
       close_has_observers (self))
     {
-      AutoClose *auto_close = g_new0 (AutoClose, 1);
-
-      /* Alive again until ::closed has run in the owner context. */
       self->auto_closing = TRUE;
       g_object_ref (self);
-      auto_close->item.func = auto_close_run;
-      auto_close->self = self;
-      sp_dispatcher_push (self->owner_dispatcher, &auto_close->item);
+      if (!sp_shared_object_is_closed (self->inner))
+        {
+          AutoClose *auto_close = g_new0 (AutoClose, 1);
+
+          auto_close->item.func = auto_close_run;
+          auto_close->self = self;
+          sp_dispatcher_push (self->owner_dispatcher, &auto_close->item);
+        }
       return;
     }
 
@@ -1195,8 +1215,10 @@ sp_shared_set_new (GType item_type)
  * Creates an empty set with a name and, for boxed item types, the
  * functions that hash and compare the items. They receive the items' C
  * pointers (a `const char *`, a `GObject *`, a boxed pointer) and may be
- * called from any thread that uses the set, with its lock held; they must
- * not call into the set. Integer item types take no functions.
+ * called from any thread that uses the set, with its lock held, and in
+ * the owner context without it, on copies of the items, for the set's
+ * list model; they must be pure functions of the items and must not call
+ * into the set. Integer item types take no functions.
  *
  * This function is for C. Bindings create a named set with the
  * [property@Sharedpotato.SharedSet:item-type] and

@@ -153,6 +153,52 @@ sp_value_describe_number (const GValue *v)
  * float is what a float is for, so only a finite value beyond its range
  * is refused. On failure @dest is left initialized, with undefined
  * contents. */
+/* Whether the number @d fits an integer @type: C leaves a conversion
+ * out of range undefined (x86 gives the "indefinite" integer, ARM
+ * saturates), so it is checked before any cast is made. */
+static inline gboolean
+sp_value_double_fits (double d, GType type)
+{
+  if (isnan (d))
+    return FALSE;
+
+  switch (G_TYPE_FUNDAMENTAL (type))
+    {
+    case G_TYPE_CHAR:
+      return d >= G_MININT8 && d <= G_MAXINT8;
+    case G_TYPE_UCHAR:
+      return d >= 0 && d <= G_MAXUINT8;
+    case G_TYPE_BOOLEAN:
+      return d == 0 || d == 1;
+    case G_TYPE_INT:
+    case G_TYPE_ENUM:
+      return d >= G_MININT && d <= G_MAXINT;
+    case G_TYPE_UINT:
+    case G_TYPE_FLAGS:
+      return d >= 0 && d <= G_MAXUINT;
+    case G_TYPE_LONG:
+    case G_TYPE_INT64:
+      return d >= -9223372036854775808.0 && d < 9223372036854775808.0;
+    case G_TYPE_ULONG:
+    case G_TYPE_UINT64:
+      return d >= 0 && d < 18446744073709551616.0;
+    default:
+      return TRUE;
+    }
+}
+
+static inline gboolean
+sp_value_type_is_floating (GType type)
+{
+  return G_TYPE_FUNDAMENTAL (type) == G_TYPE_FLOAT || G_TYPE_FUNDAMENTAL (type) == G_TYPE_DOUBLE;
+}
+
+static inline double
+sp_value_get_floating (const GValue *v)
+{
+  return G_VALUE_HOLDS_FLOAT (v) ? g_value_get_float (v) : g_value_get_double (v);
+}
+
 static inline gboolean
 sp_value_transform_exactly (const GValue *src, GValue *dest)
 {
@@ -160,6 +206,13 @@ sp_value_transform_exactly (const GValue *src, GValue *dest)
   GType    dest_type = G_VALUE_TYPE (dest);
   GValue   back = G_VALUE_INIT;
   gboolean exact;
+
+  /* A floating-point number out of the integer's range never reaches a
+   * cast. */
+  if (sp_value_type_is_floating (src_type) && sp_value_type_is_number (dest_type) &&
+      !sp_value_type_is_floating (dest_type) &&
+      !sp_value_double_fits (sp_value_get_floating (src), dest_type))
+    return FALSE;
 
   if (!g_value_transform (src, dest))
     return FALSE;
@@ -179,6 +232,12 @@ sp_value_transform_exactly (const GValue *src, GValue *dest)
       return !isfinite (d) || fabs (d) <= G_MAXFLOAT;
     }
 
+  /* The way back too: 2^63 is the double nearest G_MAXINT64, and does not
+   * fit an int64. */
+  if (sp_value_type_is_floating (dest_type) && !sp_value_type_is_floating (src_type) &&
+      !sp_value_double_fits (sp_value_get_floating (dest), src_type))
+    return FALSE;
+
   g_value_init (&back, src_type);
   exact = g_value_transform (dest, &back) && sp_value_numbers_equal (src, &back) &&
           sp_value_number_is_negative (src) == sp_value_number_is_negative (dest);
@@ -197,6 +256,21 @@ sp_value_convert (GType         value_type,
                   const char   *container,
                   GError      **error)
 {
+  /* A boxed GValue (a :value property read, a binding's argument) stands
+   * for its content, converted by the same rules; NULL stands for no
+   * value, which cannot be stored. */
+  if (G_VALUE_HOLDS (src, G_TYPE_VALUE) && value_type != G_TYPE_VALUE)
+    {
+      const GValue *content = g_value_get_boxed (src);
+
+      if (content != NULL)
+        return sp_value_convert (value_type, content, dest, container, error);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "An empty GValue cannot be stored in a %s of type %s", container,
+                   g_type_name (value_type));
+      return FALSE;
+    }
+
   if (G_TYPE_IS_VALUE_TYPE (value_type))
     {
       if (G_VALUE_HOLDS (src, value_type))

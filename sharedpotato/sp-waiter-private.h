@@ -141,6 +141,10 @@ typedef struct
   GAsyncResult *result;
 } SpSyncCall;
 
+/* Whether blocking this thread could stop @owner_context: it dispatches
+ * it, or nobody does and this thread is the one expected to. */
+gboolean sp_in_owner_context (GMainContext *owner_context, GThread *owner_thread);
+
 gboolean sp_sync_call_begin (SpSyncCall   *call,
                              GMainContext *owner_context,
                              GThread      *owner_thread,

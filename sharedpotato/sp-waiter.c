@@ -69,6 +69,7 @@
 
 #include "config.h"
 
+#include "sp-lifecycle-private.h"
 #include "sp-mutex-private.h"
 #include "sp-types.h"
 #include "sp-waiter-private.h"
@@ -285,14 +286,16 @@ sp_describe_call (const char *operation, const char *name)
   return g_strdup_printf ("%s “%s”", operation_phrase (operation), name);
 }
 
-/* Read while the waiter is not DONE (its task is still there). */
+/* The call and the instance it was made on, named by the public type
+ * for an unnamed one (not by the view called, nor by a set's private
+ * object). */
 static char *
 waiter_describe (SpWaiter *waiter)
 {
   const char *name = waiter->name;
 
   if (name == NULL)
-    name = G_OBJECT_TYPE_NAME (g_task_get_source_object (waiter->task));
+    name = sp_public_type_name (waiter->owner);
   return sp_describe_call (waiter->operation, name);
 }
 
@@ -531,8 +534,8 @@ sp_waiter_start (SpWaiter *waiter, int timeout_ms)
  * the thread that created the owner there, usually the main thread). A
  * thread whose default is the owner context while another thread runs it
  * may block. */
-static gboolean
-in_owner_context (GMainContext *owner_context, GThread *owner_thread)
+gboolean
+sp_in_owner_context (GMainContext *owner_context, GThread *owner_thread)
 {
   g_autoptr (GMainContext) current = NULL;
 
@@ -563,7 +566,7 @@ sp_sync_call_begin (SpSyncCall   *call,
    * the signal handlers and, most likely, the holder we wait for. The
    * critical tells the programmer; the error makes every binding raise
    * instead of returning what looks like a result. */
-  if (in_owner_context (owner_context, owner_thread))
+  if (sp_in_owner_context (owner_context, owner_thread))
     {
       g_critical ("%s: called from the owner context of %s “%s”, "
                   "where it could deadlock; use the _async variant there",

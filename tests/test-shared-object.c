@@ -208,6 +208,12 @@ test_set_refuses_lossy_conversion (void)
     { G_TYPE_BOOLEAN, G_TYPE_INT, "5", FALSE },
     { G_TYPE_BOOLEAN, G_TYPE_INT, "1", TRUE },
     { G_TYPE_INT, G_TYPE_BOOLEAN, "1", TRUE },
+    /* Beyond 64 bits either way: no undefined cast decides. */
+    { G_TYPE_DOUBLE, G_TYPE_INT64, "9223372036854775807", FALSE },
+    { G_TYPE_DOUBLE, G_TYPE_UINT64, "18446744073709551615", FALSE },
+    { G_TYPE_INT64, G_TYPE_DOUBLE, "9223372036854775808", FALSE },
+    { G_TYPE_UINT64, G_TYPE_DOUBLE, "18446744073709551616", FALSE },
+    { G_TYPE_INT64, G_TYPE_DOUBLE, "-9223372036854775808", TRUE },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (conversions); i++)
@@ -239,6 +245,50 @@ test_set_refuses_lossy_conversion (void)
       g_value_unset (&given);
       result_clear (&s);
     }
+}
+
+/* A boxed GValue (the :value property read, a binding's argument) is
+ * stored as its content, by the same rules; an empty one is refused. */
+static void
+test_set_boxed_value (void)
+{
+  g_autoptr (SpSharedObject) source = new_int_object (5);
+  g_autoptr (SpSharedObject) empty = sp_shared_object_new (G_TYPE_INT);
+  g_autoptr (SpSharedObject) target = sp_shared_object_new (G_TYPE_INT);
+  GValue boxed = G_VALUE_INIT, lossy = G_VALUE_INIT;
+  Result s = { 0 };
+
+  g_value_init (&boxed, G_TYPE_VALUE);
+  g_object_get_property (G_OBJECT (empty), "value", &boxed);
+  sp_shared_object_set_async (target, &boxed, 0, NULL, set_cb, &s);
+  iterate_until (&s.done);
+  g_assert_error (s.error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_false (sp_shared_object_is_initialized (target));
+  result_clear (&s);
+  g_value_unset (&boxed);
+
+  g_value_init (&lossy, G_TYPE_DOUBLE);
+  g_value_set_double (&lossy, 4.6);
+  g_value_init (&boxed, G_TYPE_VALUE);
+  g_value_set_boxed (&boxed, &lossy);
+  sp_shared_object_set_async (target, &boxed, 0, NULL, set_cb, &s);
+  iterate_until (&s.done);
+  g_assert_error (s.error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_false (sp_shared_object_is_initialized (target));
+  result_clear (&s);
+  g_value_unset (&boxed);
+  g_value_unset (&lossy);
+
+  g_value_init (&boxed, G_TYPE_VALUE);
+  g_object_get_property (G_OBJECT (source), "value", &boxed);
+  sp_shared_object_set_async (target, &boxed, 0, NULL, set_cb, &s);
+  iterate_until (&s.done);
+  g_assert_no_error (s.error);
+  g_value_unset (&boxed);
+  g_assert_true (sp_shared_object_try_get (target, &boxed));
+  g_assert_cmpint (g_value_get_int (&boxed), ==, 5);
+  g_value_unset (&boxed);
+  result_clear (&s);
 }
 
 static void
@@ -2894,6 +2944,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/Sharedpotato/SharedObject/peek", test_peek);
   g_test_add_func ("/Sharedpotato/SharedObject/set/transforms", test_set_transforms);
   g_test_add_func ("/Sharedpotato/SharedObject/set/wrong-type", test_set_wrong_type);
+  g_test_add_func ("/Sharedpotato/SharedObject/set/boxed-value", test_set_boxed_value);
   g_test_add_func ("/Sharedpotato/SharedObject/set/refuses-lossy-conversion",
                    test_set_refuses_lossy_conversion);
   g_test_add_func ("/Sharedpotato/SharedObject/clear/to-default", test_clear_to_default);

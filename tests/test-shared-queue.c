@@ -699,6 +699,34 @@ test_close_drop_items (void)
 }
 
 static void
+set_flag_on_finalize (gpointer data, GObject *where_the_object_was)
+{
+  *(gboolean *) data = TRUE;
+}
+
+/* Closed without dropping, items left, then the last reference: the
+ * items left are announced as dropped before the queue goes. */
+static void
+test_last_reference_drops_items_left (void)
+{
+  SpSharedQueue *queue = sp_shared_queue_new (G_TYPE_INT, 0);
+  g_autoptr (GArray) dropped = g_array_new (FALSE, FALSE, sizeof (int));
+  gboolean gone = FALSE;
+  Result   close = { 0 };
+
+  g_assert_true (try_push_int (queue, 7, NULL));
+  sp_shared_queue_close_async (queue, SP_QUEUE_CLOSE_NONE, 0, NULL, queue_close_cb, &close);
+  iterate_until (&close.done);
+  g_signal_connect (queue, "item-dropped", G_CALLBACK (count_dropped), dropped);
+  g_object_weak_ref (G_OBJECT (queue), set_flag_on_finalize, &gone);
+  g_object_unref (queue);
+  iterate_until (&gone);
+  g_assert_cmpuint (dropped->len, ==, 1);
+  g_assert_cmpint (g_array_index (dropped, int, 0), ==, 7);
+  result_clear (&close);
+}
+
+static void
 hold_on_closed (SpSharedQueue *queue, gpointer data)
 {
   sp_shared_queue_hold_close (queue);
@@ -1131,6 +1159,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/Sharedpotato/SharedQueue/close/fails-waiting-pops",
                    test_close_fails_waiting_pops);
   g_test_add_func ("/Sharedpotato/SharedQueue/close/drop-items", test_close_drop_items);
+  g_test_add_func ("/Sharedpotato/SharedQueue/close/last-reference-drops-items-left",
+                   test_last_reference_drops_items_left);
   g_test_add_func ("/Sharedpotato/SharedQueue/close/hold", test_close_hold);
   g_test_add_func ("/Sharedpotato/SharedQueue/views", test_views);
   g_test_add_func ("/Sharedpotato/SharedQueue/views-hide-queue", test_views_hide_queue);

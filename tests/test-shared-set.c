@@ -824,6 +824,39 @@ test_list_model_built_in_turn (void)
   set_result_clear (&late);
 }
 
+static void
+flag_gone (gpointer data, GObject *where_the_object_was)
+{
+  *(gboolean *) data = TRUE;
+}
+
+/* A close whose call gave up (cancelled first), then the last reference:
+ * the set still announces its items and ::closed before it goes. */
+static void
+test_last_reference_while_closing (void)
+{
+  SpSharedSet *set = sp_shared_set_new (G_TYPE_STRING);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  SetResult c = { 0 };
+  SetLog    log;
+  gboolean  gone = FALSE;
+
+  add_str (set, "left");
+  drain ();
+  connect_log (set, &log);
+  g_object_weak_ref (G_OBJECT (set), flag_gone, &gone);
+  g_cancellable_cancel (cancellable);
+  sp_shared_set_close_async (set, 0, cancellable, close_set_cb, &c);
+  iterate_until (&c.done);
+  g_assert_error (c.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  set_result_clear (&c);
+
+  g_object_unref (set);
+  iterate_until (&gone);
+  g_assert_cmpstr (log.log->str, ==, "-left closed ");
+  g_string_free (log.log, TRUE);
+}
+
 /* A set of objects lists the objects themselves; a close empties it. */
 static void
 test_list_model_objects (void)
@@ -1674,6 +1707,8 @@ main (int argc, char *argv[])
                    test_error_messages_name_the_call);
   g_test_add_func ("/Sharedpotato/SharedSet/list-model", test_list_model);
   g_test_add_func ("/Sharedpotato/SharedSet/list-model/objects", test_list_model_objects);
+  g_test_add_func ("/Sharedpotato/SharedSet/close/last-reference-while-closing",
+                   test_last_reference_while_closing);
   g_test_add_func ("/Sharedpotato/SharedSet/list-model/built-in-turn",
                    test_list_model_built_in_turn);
   g_test_add_func ("/Sharedpotato/SharedSet/close/auto-close", test_auto_close);

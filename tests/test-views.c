@@ -167,6 +167,8 @@ test_getter_timeout_and_cancel (void)
   sp_getter_get_async (getter, 0, cancellable, getter_get_cb, &c);
   iterate_until (&t.done);
   g_assert_error (t.error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  /* Named by what it views, not by the view. */
+  g_assert_cmpstr (t.error->message, ==, "Timed out after 5 ms waiting to get “SpSharedObject”");
   g_cancellable_cancel (cancellable);
   iterate_until (&c.done);
   g_assert_error (c.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);

@@ -19,9 +19,13 @@
 // What a promise resolves to is what the `_finish` function returns, with
 // one rule on top. GJS 1.74 does not honour `(skip)` on a boolean return
 // value: a finish whose result travels in out arguments gives
-// `[true, out...]`. The leading `true` is dropped, and a single out
-// argument is returned by itself (a GJS that honours `(skip)` gives that
-// shape already, and is left alone):
+// `[true, out...]`. For exactly those finishes (the C functions whose
+// boolean return is skipped: get, peek, pop, add, discard, contains and
+// size, on every class that has them), the leading `true` is dropped, and
+// a single out argument is returned by itself (a GJS that honours
+// `(skip)` gives that shape already, and is left alone). Every other
+// finish is returned as it is: a snapshot of a boolean set is the array
+// `[true, false]`, not `false`.
 //
 //   get, pop               the value or item
 //   add / discard          whether it was added / removed
@@ -52,15 +56,26 @@ const PROMISIFIED = Symbol.for('sharedpotato.promisified');
 const SKIPPED_RETURN_KEPT =
     GLib.Uri.split_network('gjs://probe:1', GLib.UriFlags.NONE).length === 4;
 
-// A finish result as the promise resolves it (see the rule above). No
-// finish of this library returns an array whose first element is `true`
-// other than a skipped boolean: snapshots hold strings, numbers, enums,
-// objects or boxed values.
-function unwrapFinishResult(result) {
-    if (!SKIPPED_RETURN_KEPT || !Array.isArray(result) || result.length < 2 || result[0] !== true)
+// The finishes whose C boolean return is annotated `(skip)`, their result
+// travelling in out arguments. Chosen by name, never by the shape of a
+// result: snapshot_finish returns a plain array, which may well start
+// with `true` (a set of booleans). tests/js/test-module.js checks this
+// list against the typelib's `(skip)` flags, so a new finish cannot be
+// forgotten.
+export const SKIPPED_BOOLEAN_FINISHES = Object.freeze([
+    'get_finish', 'peek_finish', 'pop_finish', 'add_finish',
+    'discard_finish', 'contains_finish', 'size_finish',
+]);
+
+// A skipped-boolean finish's result as the promise resolves it (see the
+// rule above): `[true, out]` → out, `[true, out1, out2]` → [out1, out2].
+function unwrapSkippedBoolean(result) {
+    if (!Array.isArray(result) || result[0] !== true || result.length < 2)
         return result;
     return result.length === 2 ? result[1] : result.slice(1);
 }
+
+const identity = result => result;
 
 function promisifyMethod(proto, asyncName, finishName) {
     if (proto[asyncName][PROMISIFIED])
@@ -70,6 +85,8 @@ function promisifyMethod(proto, asyncName, finishName) {
     if (!Object.prototype.hasOwnProperty.call(proto, originalName))
         proto[originalName] = proto[asyncName];
     const original = proto[originalName];
+    const unwrap = SKIPPED_RETURN_KEPT && SKIPPED_BOOLEAN_FINISHES.includes(finishName)
+        ? unwrapSkippedBoolean : identity;
 
     const promisified = function (...args) {
         // With the callback given, the plain GIO call.
@@ -80,7 +97,7 @@ function promisifyMethod(proto, asyncName, finishName) {
         return new Promise((resolve, reject) => {
             original.call(this, ...args, (_source, result) => {
                 try {
-                    resolve(unwrapFinishResult(this[finishName](result)));
+                    resolve(unwrap(this[finishName](result)));
                 } catch (error) {
                     const here = callStack.split('\n')
                         .filter(line => !line.includes(import.meta.url)).join('\n');

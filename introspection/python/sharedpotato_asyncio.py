@@ -25,7 +25,8 @@ Every type has awaitable methods (the ``Sharedpotato`` overrides add them;
 this module implements them): objects ``get``, ``peek``, ``set``,
 ``clear``, ``lock``, ``close``; queues ``push``, ``pop``, ``close`` and
 ``async for``; sets ``add``, ``discard``, ``contains``, ``size``,
-``snapshot``, ``clear``, ``close``; each view the subset it offers. A
+``snapshot``, ``clear``, ``close``; each view the subset it offers (one
+awaitable for each of its ``_async`` methods). A
 timeout is in seconds, as a float, like asyncio's: ``None`` (the default)
 means the object's ``default-timeout`` (none unless set), ``math.inf`` no
 timeout. A call that times out raises ``TimeoutError`` (its cause is the
@@ -34,6 +35,11 @@ timeout. A call that times out raises ``TimeoutError`` (its cause is the
 A call that can be served at once is (``try_lock``, ``try_get``,
 ``try_pop``, ``try_push``, ``try_add``, ...), without suspending, as
 asyncio's own primitives do; otherwise it waits in the object's FIFO.
+Either way, a thread's first call checks that the layer serves its loop
+(``RuntimeError`` if it does not), the check being cached per thread.
+
+``on_closed(target, handler)`` connects a close handler, sync or async,
+that holds the close until it is done.
 
 Cancel safety: cancelling the awaiting task cancels the call at once. It
 ends in ``CancelledError`` only if nothing happened; if the call was
@@ -47,12 +53,15 @@ The thread mode (``start_glib_thread()``) remains for programs whose
 asyncio loop is not GLib's: a daemon thread iterates GLib's default main
 context and each callback completes its future through
 ``call_soon_threadsafe``; then nothing else may iterate that context, and
-signal handlers run in that thread.
+signal handlers run in that thread. Coroutine initializers and async
+close handlers, called there, run on the asyncio loop that last made a
+call in the thread mode.
 """
 
 import asyncio
 import builtins
 import contextlib
+import logging
 import math
 import sys
 import threading
@@ -66,7 +75,7 @@ from gi.module import get_introspection_module  # noqa: E402
 __all__ = [
     "install", "running", "run_application", "run_main_loop", "start_glib_thread",
     "call", "get", "peek", "set", "clear", "lock", "close",
-    "push", "pop", "items", "add", "discard", "contains", "size", "snapshot",
+    "push", "pop", "items", "add", "discard", "contains", "size", "snapshot", "on_closed",
 ]
 
 _gi = get_introspection_module("Sharedpotato")
@@ -243,10 +252,26 @@ def start_glib_thread():
 # loop seen: a program has one loop per thread, mostly one in all.
 _last_mode = (None, None, False)
 _GLIB_LOOP_TYPES = None
+# The asyncio loop that last made a call in the thread mode: the one
+# coroutine initializers run on (they are called in the helper thread).
+_served_loop = None
+
+
+class _Served(threading.local):
+    """Whether a loop of this thread passed _mode (per thread, and gone
+    with the thread)."""
+
+    checked = False
+
+
+_served = _Served()
 
 
 def _mode(loop):
-    global _last_mode, _GLIB_LOOP_TYPES
+    """The mode of @loop; raises RuntimeError if the layer cannot serve it
+    (a loop that is not GLib's, and no start_glib_thread()). Cached: a
+    second call for the same loop is an identity test."""
+    global _last_mode, _GLIB_LOOP_TYPES, _served_loop
     if _last_mode[0] is loop:
         return _last_mode
     if _GLIB_LOOP_TYPES is None:
@@ -259,13 +284,30 @@ def _mode(loop):
             mode = (loop, context, False)
     elif _thread is not None:
         mode = (loop, None, True)
+        _served_loop = loop
     else:
         raise RuntimeError(
             "the running asyncio loop is not driven by GLib: call sharedpotato_asyncio.install() "
             "before creating it, or sharedpotato_asyncio.start_glib_thread() for the thread mode"
         )
     _last_mode = mode
+    _served.checked = True
     return mode
+
+
+_get_running_loop = asyncio.get_running_loop
+
+
+def _check_mode():
+    """Raises RuntimeError unless the layer serves the running loop: every
+    operation checks it, the ones served at once too, so that a program
+    missing install() fails on its first call, not at its first
+    contention. Cached per thread, as a thread-local flag: asking for the
+    running loop makes a getpid() system call each time, about a third of
+    what asyncio.Lock's whole acquire-release costs. A call that waits
+    checks its own loop again."""
+    if not _served.checked:
+        _mode(_get_running_loop())
 
 
 # ---------------------------------------------------------------------------
@@ -293,14 +335,40 @@ class _CallFuture(asyncio.Future):
 
 
 class _Pending:
-    """What a call's callback and its awaiting coroutine share."""
+    """What a call's callback and its awaiting coroutine share. Its
+    ``done`` method is the call's callback: it holds what the callback
+    needs, so that the coroutine's frame holds no cell the callback reads
+    and can be emptied before an exception leaves it (see ``_run``)."""
 
-    __slots__ = ("future", "outcome", "late")
+    __slots__ = ("future", "outcome", "late", "loop", "threaded", "finish", "give_back")
 
-    def __init__(self, future):
+    def __init__(self, future, loop, threaded, finish, give_back):
         self.future = future
         self.outcome = _NOTHING
         self.late = None
+        self.loop = loop
+        self.threaded = threaded
+        self.finish = finish
+        self.give_back = give_back
+
+    def done(self, source, result):
+        """The call's callback, in the thread of the call's context."""
+        try:
+            outcome = (self.finish(source, result), None)
+        except GLib.Error as error:
+            # Its traceback holds this frame, and with it self (whose
+            # outcome holds the error: a cycle), source and result: the
+            # object would live until the garbage collector runs.
+            error.__traceback__ = None
+            outcome = (None, error)
+        source = result = None
+        if not self.threaded:
+            _deliver(self, outcome)
+            return
+        try:
+            self.loop.call_soon_threadsafe(_deliver, self, outcome)
+        except RuntimeError:  # the loop is closed: nobody will take it
+            self.give_back(outcome)
 
 
 def _deliver(pending, outcome):
@@ -324,48 +392,47 @@ async def _run(begin, args, finish, give_back):
     _, context, threaded = _mode(loop)
     future = _CallFuture(loop=loop)
     future._sp_cancellable = cancellable = Gio.Cancellable()
-    pending = _Pending(future)
-
-    def done(source, result):
-        try:
-            outcome = (finish(source, result), None)
-        except GLib.Error as error:
-            outcome = (None, error)
-        if not threaded:
-            _deliver(pending, outcome)
-            return
-        try:
-            loop.call_soon_threadsafe(_deliver, pending, outcome)
-        except RuntimeError:  # the loop is closed: nobody will take it
-            give_back(outcome)
+    pending = _Pending(future, loop, threaded, finish, give_back)
 
     if context is None:
-        begin(*args, cancellable, done)
+        begin(*args, cancellable, pending.done)
     else:
         context.push_thread_default()
         try:
-            begin(*args, cancellable, done)
+            begin(*args, cancellable, pending.done)
         finally:
             context.pop_thread_default()
+    # The exception this coroutine raises (the call's error, a
+    # TimeoutError, CancelledError) keeps this frame alive through its
+    # traceback, and the frame holds pending, future and the error: cycles
+    # that would keep the object (in args and give_back) alive until the
+    # garbage collector runs. The finally clause empties the frame before
+    # the exception leaves it; the callback holds its own references.
     try:
-        value, error = await future
-    except asyncio.CancelledError:
-        if future.cancelled():
-            # The C call was cancelled with the future; its outcome (served
-            # or cancelled) is on its way, one main-context iteration off.
-            while pending.outcome is _NOTHING:
-                pending.late = loop.create_future()
-                try:
-                    await pending.late
-                except asyncio.CancelledError:
-                    pass
-        # (Otherwise it was served, and the task cancelled before it resumed.)
-        if give_back(pending.outcome):
-            raise
-        return pending.outcome[0]
-    if error is not None:
-        raise _python_error(error)
-    return value
+        try:
+            value, error = await future
+        except asyncio.CancelledError:
+            if future.cancelled():
+                # The C call was cancelled with the future; its outcome
+                # (served or cancelled) is on its way, one main-context
+                # iteration off.
+                while pending.outcome is _NOTHING:
+                    pending.late = loop.create_future()
+                    try:
+                        await pending.late
+                    except asyncio.CancelledError:
+                        pass
+            # (Otherwise it was served, and the task cancelled before it
+            # resumed.)
+            if give_back(pending.outcome):
+                raise
+            return pending.outcome[0]
+        if error is not None:
+            raise _python_error(error)
+        return value
+    finally:
+        begin = args = finish = give_back = loop = context = None
+        future = cancellable = pending = value = error = None
 
 
 def _raw(source, name):
@@ -409,8 +476,8 @@ def _give_back(source, policy, outcome):
             return False  # a view that cannot put it back
         try:
             push_front(value)
-        except (GLib.Error, TypeError, OverflowError):
-            return False  # closed meanwhile, or not convertible back
+        except Exception:  # closed meanwhile, not convertible back, ...
+            return False  # the pop returns the item rather than lose it
         return True
     return False  # _EFFECT
 
@@ -461,6 +528,7 @@ def call(begin, finish, *args, undo=None):
 async def get(obj, timeout=None):
     """The value of @obj (an object, getter, setter or updater), waiting
     for one (and starting the initializer if there is one)."""
+    _check_mode()
     ms = _ms(timeout)
     try_get = getattr(obj, "try_get", None)
     if try_get is not None:
@@ -524,6 +592,8 @@ class lock:  # noqa: N801 - used as ``async with lock(...)``
         # The fast path calls the introspected functions directly: this is
         # the figure benchmarks/asyncio_lock.py compares with asyncio.Lock.
         obj = self._obj
+        if not _served.checked:
+            _mode(_get_running_loop())  # raises if the layer cannot serve this loop
         if type(obj) is _SharedObject:
             guard = _try_lock(obj, self._mode)
             if guard is not None:
@@ -538,12 +608,26 @@ class lock:  # noqa: N801 - used as ``async with lock(...)``
     def __await__(self):
         return self.__aenter__().__await__()
 
-    async def __aexit__(self, *exc_info):
+    def __aexit__(self, exc_type, exc, traceback):
+        # Nothing to wait for: the release is done here, and the awaitable
+        # returned completes at once with None (the exception, if any,
+        # goes on), without the cost of a coroutine.
         guard = self._guard
         self._guard = None
         if not _is_released(guard):
             _release(guard)
-        return False
+        return _DONE
+
+
+class _Done(tuple):
+    """An awaitable that completes at once with None, at C speed: its
+    ``__await__`` is an empty tuple's iterator."""
+
+    __slots__ = ()
+    __await__ = tuple.__iter__
+
+
+_DONE = _Done()
 
 
 def _task_label():
@@ -580,6 +664,7 @@ def _try(obj, name, item):
 
 async def push(queue, item, timeout=None):
     """Appends @item to @queue (a queue or producer), waiting for room."""
+    _check_mode()
     ms = _ms(timeout)
     done, _ = _try(queue, "try_push", item)
     if not done:
@@ -589,6 +674,7 @@ async def push(queue, item, timeout=None):
 async def pop(queue, timeout=None):
     """The next item of @queue (a queue or consumer), waiting for one.
     Fails with ``G_IO_ERROR_CLOSED`` once the queue is closed and empty."""
+    _check_mode()
     ms = _ms(timeout)
     try:
         return queue.try_pop()
@@ -621,6 +707,7 @@ class items:  # noqa: N801 - an async iterator
 
 
 async def _set_call(s, name, item, timeout, policy):
+    _check_mode()
     ms = _ms(timeout)
     done, result = _try(s, "try_" + name, item)
     if done:
@@ -660,33 +747,161 @@ async def snapshot(s, timeout=None):
 _initializers = builtins.set()  # the running initializer tasks
 
 
+def _cancelled_error():
+    return GLib.Error.new_literal(_IO_ERROR, "The initializer was cancelled", Gio.IOErrorEnum.CANCELLED)
+
+
 def _run_initializer(coroutine, guard, label):
-    """Runs an initializer's coroutine as a task of the running loop; the
+    """Runs an initializer's coroutine as a task of an asyncio loop; the
     task owns @guard: it releases it when the coroutine returns, and ends
     the run with the coroutine's exception (CANCELLED if the task is
-    cancelled) when it raises."""
+    cancelled, even before its first step) when it raises.
+
+    The loop is the running loop of this thread (GLib's loop mode), or,
+    called in the thread mode's helper thread, the asyncio loop that last
+    made a call in the thread mode, reached with call_soon_threadsafe (a
+    guard may be released from any thread)."""
     from gi.overrides.Sharedpotato import _fail_initializer
 
     async def run():
+        done = False
         try:
             await coroutine
+            done = True
         except asyncio.CancelledError:
-            if not guard.is_released():
-                guard.release_with_error(
-                    GLib.Error.new_literal(_IO_ERROR, "The initializer was cancelled", Gio.IOErrorEnum.CANCELLED))
             raise
         except Exception as exc:
+            done = True
             _fail_initializer(guard, exc, label)
-            return
-        if not guard.is_released():
-            guard.release()
+        finally:
+            # Returned: the value it stored, if any. Cancelled (or a
+            # BaseException): the run ends with CANCELLED.
+            if not guard.is_released():
+                if done:
+                    guard.release()
+                else:
+                    guard.release_with_error(_cancelled_error())
 
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
+    def ended(task):
+        _initializers.discard(task)
+        # A task cancelled before its first step never ran run(): the
+        # coroutine was never started and the guard is still held.
+        if not guard.is_released():
+            coroutine.close()
+            guard.release_with_error(_cancelled_error())
+
+    def start():
+        task = asyncio.get_running_loop().create_task(run())
+        _initializers.add(task)
+        task.add_done_callback(ended)
+
+    if _schedule(start) is None:
         coroutine.close()
-        raise RuntimeError("an async def initializer needs a running asyncio loop") from None
-    task = loop.create_task(run())
-    _initializers.add(task)
-    task.add_done_callback(_initializers.discard)
+        raise RuntimeError(_NO_LOOP % "an async def initializer")
+    return True
+
+
+_NO_LOOP = (
+    "%s needs an asyncio loop to run on: a running asyncio loop on GLib's main context "
+    "(sharedpotato_asyncio.install(), or GLib's loop run inside sharedpotato_asyncio.running()), "
+    "or, in the thread mode, an asyncio loop that made a call")
+
+
+def _schedule(function):
+    """Has @function() called in the asyncio loop that code called from
+    GLib (an initializer, a signal handler) belongs to: at once, in this
+    thread, if an asyncio loop is running here (GLib's loop mode); in the
+    thread mode's helper thread, through call_soon_threadsafe in the
+    asyncio loop that last made a call in the thread mode. Returns that
+    loop, or None if there is none (@function is not called)."""
+    loop = asyncio._get_running_loop()
+    if loop is not None:
+        function()
+        return loop
+    loop = _served_loop
+    if (loop is None or _thread is None or threading.current_thread() is not _thread._thread
+            or loop.is_closed()):
+        return None
+    try:
+        loop.call_soon_threadsafe(function)
+    except RuntimeError:  # closed meanwhile
+        return None
+    return loop
+
+
+# ---------------------------------------------------------------------------
+# Close handlers
+
+_close_handlers = builtins.set()  # the running close-handler tasks
+_logger = logging.getLogger("sharedpotato")
+
+
+def on_closed(target, handler):
+    """Connects @handler to the ``closed`` signal of @target (a shared
+    object, queue or set) as a close handler that may take its time: a
+    close hold (``hold_close``) is taken before @handler runs and released
+    when it returns or raises, or, for an ``async def`` handler (one that
+    returns an awaitable), when the awaitable completes, so ``await
+    target.close()`` returns once the handler is done. An exception is
+    logged (the ``sharedpotato`` logger, ERROR level, with its traceback)
+    and does not keep the close waiting. @handler receives the signal's
+    arguments: the target, and for a shared object its final value.
+
+    An async handler runs as a task of the asyncio loop (see
+    ``set_initializer`` for the loop in the thread mode). Returns the
+    handler id, for ``disconnect``."""
+    if not callable(handler):
+        raise TypeError("on_closed: handler must be callable")
+    name = _overrides._describe(handler)
+
+    def closed(emitter, *args):
+        emitter.hold_close()
+        handed_over = False  # to the task that runs an async handler
+        try:
+            result = handler(emitter, *args)
+            if hasattr(result, "__await__"):
+                handed_over = _run_close_handler(emitter, result, name)
+                if not handed_over:
+                    raise RuntimeError(_NO_LOOP % "an async close handler")
+        except Exception as exc:
+            _logger.error("close handler %s of %s raised", name, _describe_target(emitter), exc_info=exc)
+        finally:
+            if not handed_over:
+                emitter.release_close()
+
+    return target.connect("closed", closed)
+
+
+def _describe_target(target):
+    name = target.get_name() if hasattr(target, "get_name") else None
+    return "“%s”" % name if name else "a %s" % type(target).__name__
+
+
+def _run_close_handler(emitter, awaitable, name):
+    """Runs an async close handler's @awaitable as a task that owns the
+    close hold of @emitter: True if it was handed to a loop, False if no
+    loop can run it (the awaitable is closed, and the hold is the caller's
+    to release)."""
+
+    async def run():
+        try:
+            await awaitable
+        except Exception as exc:
+            _logger.error("close handler %s of %s raised", name, _describe_target(emitter), exc_info=exc)
+
+    def ended(task):
+        _close_handlers.discard(task)
+        if asyncio.iscoroutine(awaitable):
+            awaitable.close()  # not started if cancelled before its first step; else nothing
+        emitter.release_close()
+
+    def start():
+        task = asyncio.get_running_loop().create_task(run())
+        _close_handlers.add(task)
+        task.add_done_callback(ended)
+
+    if _schedule(start) is None:
+        if asyncio.iscoroutine(awaitable):
+            awaitable.close()
+        return False
     return True

@@ -24,7 +24,8 @@ import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import GObject from 'gi://GObject';
 import System from 'system';
-import Sp, {withLock, setInitializer, onClosed} from '../../introspection/js/sharedpotato.js';
+import Sp, {withLock, setInitializer, onClosed, SKIPPED_BOOLEAN_FINISHES} from '../../introspection/js/sharedpotato.js';
+import GIRepository from 'gi://GIRepository?version=2.0';
 import SpGi from 'gi://Sharedpotato';
 
 const EXCLUSIVE = Sp.LockMode.EXCLUSIVE;
@@ -286,6 +287,53 @@ const tests = {
         const ints = Sp.SharedSet.new(GObject.TYPE_INT);
         await withTimeout(ints.add_async(7, 0, null));
         assertEqual(await withTimeout(ints.snapshot_async(0, null)), [7], 'int snapshot');
+    },
+
+    async booleanSetResultsAreNotUnwrapped() {
+        // A snapshot is a plain array: one that starts with `true` is not
+        // a skipped boolean return.
+        const flags = Sp.SharedSet.new(GObject.TYPE_BOOLEAN);
+        assertEqual(await withTimeout(flags.add_async(true, 0, null)), true, 'add true');
+        assertEqual(await withTimeout(flags.add_async(false, 0, null)), true, 'add false');
+        assertEqual(await withTimeout(flags.add_async(true, 0, null)), false, 'add true again');
+        const sortedFlags = async p => (await withTimeout(p)).map(Number).sort().map(Boolean);
+        assertEqual(await sortedFlags(flags.snapshot_async(-1, null)), [false, true], 'snapshot');
+        assertEqual(await sortedFlags(flags.get_query().snapshot_async(-1, null)), [false, true], 'query snapshot');
+        assertEqual(await sortedFlags(flags.get_scanner().snapshot_async(-1, null)), [false, true],
+            'scanner snapshot');
+        assertEqual(await sortedFlags(flags.get_updater().snapshot_async(-1, null)), [false, true],
+            'updater snapshot');
+        assertEqual(await withTimeout(flags.contains_async(false, 0, null)), true, 'contains false');
+        assertEqual(await withTimeout(flags.size_async(0, null)), 2, 'size');
+        assertEqual(await withTimeout(flags.discard_async(false, 0, null)), true, 'discard false');
+        // One item left, `true`: still the array [true].
+        assertEqual(await withTimeout(flags.snapshot_async(-1, null)), [true], 'snapshot of [true]');
+
+        const bools = Sp.SharedQueue.new(GObject.TYPE_BOOLEAN, 0);
+        await withTimeout(bools.push_async(false, 0, null));
+        assertEqual(await withTimeout(bools.pop_async(0, null)), false, 'pop false');
+    },
+
+    skippedBooleanFinishesMatchTheTypelib() {
+        // The module unwraps exactly the finishes whose C boolean return is
+        // `(skip)`: every such finish of every class, and nothing else.
+        const repo = GIRepository.Repository.get_default();
+        const skipped = new Set(), plain = new Set();
+        for (let i = 0; i < repo.get_n_infos('Sharedpotato'); i++) {
+            const info = repo.get_info('Sharedpotato', i);
+            if (info.get_type() !== GIRepository.InfoType.OBJECT)
+                continue;
+            for (let j = 0; j < GIRepository.object_info_get_n_methods(info); j++) {
+                const method = GIRepository.object_info_get_method(info, j);
+                const name = method.get_name();
+                if (!name.endsWith('_finish'))
+                    continue;
+                (GIRepository.callable_info_skip_return(method) ? skipped : plain).add(name);
+            }
+        }
+        assertEqual([...skipped].sort(), [...SKIPPED_BOOLEAN_FINISHES].sort(), 'skipped-boolean finishes');
+        for (const name of plain)
+            assert(!skipped.has(name), `${name} is skipped on one class and not on another`);
     },
 
     async callbackFormStillWorks() {

@@ -6,6 +6,8 @@ Every test runs on an asyncio loop that iterates GLib's default main
 context in the main thread, and is bounded in time (asyncio_support)."""
 
 import asyncio
+import gc
+import logging
 import math
 import threading
 import time
@@ -273,6 +275,50 @@ class ObjectTest(BoundedTestCase):
         self.assertIn("FileNotFoundError: no config.ini", ctx.exception.message)
         self.assertIsNotNone(failing.try_lock(EXCLUSIVE))
 
+    async def test_coroutine_initializer_cancelled_before_its_first_step(self):
+        # The task of an async initializer is cancelled before it ever
+        # runs: the run still ends, with CANCELLED, without the collector.
+        loop = asyncio.get_running_loop()
+
+        async def load(obj, guard):
+            guard.set_value(1)
+
+        def init(obj, guard):
+            # Scheduled before the task the layer creates on return, so it
+            # runs before the task's first step.
+            loop.call_soon(lambda: [task.cancel() for task in list(aio._initializers)])
+            return load(obj, guard)
+
+        self.obj.set_initializer(init)
+        gc.collect()
+        gc.disable()
+        try:
+            with self.assertRaises(GLib.Error) as ctx:
+                await self.obj.get(timeout=WAIT)
+        finally:
+            gc.enable()
+        self.assertTrue(io_error(ctx.exception, Gio.IOErrorEnum.CANCELLED), ctx.exception)
+        self.assertEqual(aio._initializers, set())
+        guard = self.obj.try_lock(EXCLUSIVE)
+        self.assertIsNotNone(guard)
+        guard.release()
+
+    async def test_coroutine_initializer_cancelled_while_it_runs(self):
+        started = asyncio.Event()
+
+        async def load(obj, guard):
+            started.set()
+            await asyncio.Event().wait()  # never set
+
+        self.obj.set_initializer(load)
+        getting = asyncio.ensure_future(self.obj.get(timeout=WAIT))
+        await bounded(started.wait())
+        for task in list(aio._initializers):
+            task.cancel()
+        with self.assertRaises(GLib.Error) as ctx:
+            await bounded(getting)
+        self.assertTrue(io_error(ctx.exception, Gio.IOErrorEnum.CANCELLED), ctx.exception)
+
     async def test_call_awaits_any_async_pair(self):
         await self.obj.set(2)
         self.assertEqual(await aio.call(self.obj.get_async, self.obj.get_finish, 0), 2)
@@ -456,6 +502,186 @@ class SetTest(BoundedTestCase):
             await s.add(-1)
 
 
+class CloseHandlerTest(BoundedTestCase):
+    """on_closed: a close hold for the length of the handler."""
+
+    async def test_the_close_waits_for_the_handler(self):
+        targets = [
+            (Sp.SharedObject.new_full(GObject.TYPE_STRING, "config", "dark", None), ("dark",)),
+            (Sp.SharedQueue.new(GObject.TYPE_INT, 0), ()),
+            (Sp.SharedSet.new(GObject.TYPE_INT), ()),
+        ]
+        for target, args in targets:
+            events = []
+            release = asyncio.Event()
+
+            async def save(emitter, *received):
+                self.assertIs(emitter, target)
+                self.assertEqual(received, args)
+                events.append("handler started")
+                await release.wait()
+                events.append("handler done")
+
+            def sync_handler(emitter, *received):
+                events.append("sync handler")
+
+            aio.on_closed(target, save)
+            aio.on_closed(target, sync_handler)
+            closing = asyncio.ensure_future(target.close(timeout=WAIT))
+            await until(lambda: "handler started" in events)
+            await asyncio.sleep(0)
+            self.assertFalse(closing.done())  # held by the async handler
+            release.set()
+            await bounded(closing)
+            # The async handler's task starts after the emission.
+            self.assertEqual(sorted(events[:2]), ["handler started", "sync handler"])
+            self.assertEqual(events[2:], ["handler done"])
+
+    async def test_a_handler_that_raises_does_not_block_the_close(self):
+        obj = Sp.SharedObject.new_full(GObject.TYPE_INT, "counter", 1, None)
+
+        def sync_broken(emitter, final_value):
+            raise ValueError("sync handler bug")
+
+        async def async_broken(emitter, final_value):
+            await asyncio.sleep(0)
+            raise KeyError("async handler bug")
+
+        aio.on_closed(obj, sync_broken)
+        aio.on_closed(obj, async_broken)
+        with self.assertLogs("sharedpotato", logging.ERROR) as logged:
+            await bounded(obj.close(timeout=WAIT))
+            await until(lambda: len(logged.records) == 2)
+        self.assertTrue(obj.is_closed())
+        messages = sorted(record.getMessage() for record in logged.records)
+        self.assertIn("close handler CloseHandlerTest.test_a_handler_that_raises_does_not_block_the_close"
+                      ".<locals>.async_broken", messages[0])
+        self.assertIn("of “counter” raised", messages[0])
+        self.assertIn("sync_broken", messages[1])
+        errors = sorted(type(record.exc_info[1]).__name__ for record in logged.records)
+        self.assertEqual(errors, ["KeyError", "ValueError"])
+
+    async def test_returns_the_handler_id(self):
+        obj = Sp.SharedObject.new(GObject.TYPE_INT)
+        calls = []
+        handler_id = aio.on_closed(obj, lambda *args: calls.append(args))
+        obj.disconnect(handler_id)
+        await bounded(obj.close(timeout=WAIT))
+        self.assertEqual(calls, [])
+        with self.assertRaises(TypeError):
+            aio.on_closed(obj, "not callable")
+
+
+class AwaitableApiTest(unittest.TestCase):
+    """Every type and view has an awaitable method for each of its C
+    ``_async`` methods, and none for an operation it lacks: compared by
+    introspection, so a C method added later cannot be forgotten."""
+
+    def test_awaitables_match_the_async_methods(self):
+        from gi.module import get_introspection_module
+
+        raw = get_introspection_module("Sharedpotato")
+        c_ops = {}
+        for name in dir(raw):
+            klass = getattr(raw, name)
+            if isinstance(klass, type) and issubclass(klass, GObject.Object):
+                ops = {m[:-len("_async")] for m, f in vars(klass).items()
+                       if m.endswith("_async") and hasattr(f, "get_arguments")}
+                if ops:
+                    c_ops[name] = ops
+        # The views of the review: they all have their awaitables.
+        for view in ("Getter", "Setter", "Deleter", "Updater", "QueueProducer", "QueueConsumer", "SetQuery",
+                     "SetSetter", "SetDeleter", "SetUpdater", "SetScanner"):
+            self.assertIn(view, c_ops)
+        every_op = set().union(*c_ops.values())
+
+        def awaitable(klass, op):
+            method = vars(klass).get(op)
+            return getattr(method, "__module__", None) in ("gi.overrides.Sharedpotato", "sharedpotato_asyncio")
+
+        for name, ops in sorted(c_ops.items()):
+            klass = getattr(Sp, name)
+            have = {op for op in every_op if awaitable(klass, op)}
+            self.assertEqual(have, ops, "the awaitable methods of %s" % name)
+
+    def test_peek_of_the_setter_and_the_updater(self):
+        async def main():
+            obj = Sp.SharedObject.new(GObject.TYPE_INT)
+            self.assertEqual(await obj.get_setter().peek(), (False, 0))
+            await obj.set(3)
+            self.assertEqual(await obj.get_setter().peek(timeout=WAIT), (True, 3))
+            self.assertEqual(await obj.get_updater().peek(timeout=WAIT), (True, 3))
+
+        asyncio.run(asyncio.wait_for(main(), WAIT))
+
+
+class ReferenceCycleTest(BoundedTestCase):
+    """A failed or cancelled await leaves no reference cycle holding its
+    object: with the garbage collector disabled, the object is finalized
+    once the caller drops it."""
+
+    async def assert_finalized_without_gc(self, make, fail):
+        gc.collect()
+        gc.disable()
+        try:
+            obj = make()
+            finalized = asyncio.Event()
+            closed = []
+            obj.connect("closed", lambda *_: closed.append(True))
+            ref = obj.weak_ref(finalized.set)  # kept until the end, or it is dropped
+            await fail(obj)
+            del obj
+            await bounded(finalized.wait())
+            del ref
+            self.assertEqual(closed, [True])  # a dropped object closes
+        finally:
+            gc.enable()
+
+    async def test_timed_out_get(self):
+        async def fail(obj):
+            with self.assertRaises(TimeoutError):
+                await obj.get(timeout=0.01)
+
+        await self.assert_finalized_without_gc(lambda: Sp.SharedObject.new(GObject.TYPE_INT), fail)
+
+    async def test_failed_set(self):
+        async def fail(obj):
+            try:
+                await obj.set(4.5)
+            except GLib.Error as error:
+                self.assertTrue(io_error(error, Gio.IOErrorEnum.INVALID_ARGUMENT))
+            else:
+                self.fail("4.5 stored in an int")
+
+        await self.assert_finalized_without_gc(lambda: Sp.SharedObject.new(GObject.TYPE_INT), fail)
+
+    async def test_timed_out_lock_and_pop(self):
+        async def fail(obj):
+            holder = obj.try_lock(EXCLUSIVE)
+            with self.assertRaises(TimeoutError):
+                async with obj.lock(timeout=0.01):
+                    pass
+            holder.release()
+
+        await self.assert_finalized_without_gc(lambda: Sp.SharedObject.new(GObject.TYPE_INT), fail)
+
+        async def fail_pop(queue):
+            with self.assertRaises(TimeoutError):
+                await queue.pop(timeout=0.01)
+
+        await self.assert_finalized_without_gc(lambda: Sp.SharedQueue.new(GObject.TYPE_INT, 0), fail_pop)
+
+    async def test_cancelled_get(self):
+        async def fail(obj):
+            task = asyncio.ensure_future(obj.get(timeout=WAIT))
+            await waiters(obj, 1)
+            task.cancel()
+            with self.assertRaises(asyncio.CancelledError):
+                await task
+
+        await self.assert_finalized_without_gc(lambda: Sp.SharedObject.new(GObject.TYPE_INT), fail)
+
+
 class LoopTest(unittest.TestCase):
     def test_install_is_idempotent_and_glib(self):
         policy = aio.install()
@@ -465,6 +691,52 @@ class LoopTest(unittest.TestCase):
             self.assertIn(type(loop).__module__, ("gbulb.glib_events", "gi.events"))
         finally:
             loop.close()
+
+    def test_a_loop_that_is_not_glibs_is_refused_at_its_first_call(self):
+        # Even a call served at once (free lock, value there, item there)
+        # is refused, not only one that has to wait: a program missing
+        # install() fails at its first call, not at its first contention.
+        # In a new thread: the check is cached per thread.
+        obj = Sp.SharedObject.new_full(GObject.TYPE_INT, None, 1, None)
+        queue = Sp.SharedQueue.new(GObject.TYPE_INT, 0)
+        items = Sp.SharedSet.new(GObject.TYPE_INT)
+        calls = {
+            "get": obj.get,
+            "lock": lambda: obj.lock().__aenter__(),
+            "function lock": lambda: aio.lock(obj).__aenter__(),
+            "push": lambda: queue.push(1),
+            "pop": queue.pop,
+            "add": lambda: items.add(1),
+            "contains": lambda: items.contains(1),
+        }
+        queue.try_push(2)
+        outcomes = {}
+
+        def worker():
+            loop = asyncio.SelectorEventLoop()
+            try:
+                for name, call in calls.items():
+                    try:
+                        loop.run_until_complete(call())
+                    except RuntimeError as error:
+                        outcomes[name] = str(error)
+                    else:
+                        outcomes[name] = "served"
+            finally:
+                loop.close()
+
+        thread = threading.Thread(target=worker)
+        thread.start()
+        thread.join(WAIT)
+        self.assertFalse(thread.is_alive())
+        self.assertEqual(sorted(outcomes), sorted(calls))
+        for name, outcome in outcomes.items():
+            self.assertIn("install()", outcome, name)
+        # Nothing happened.
+        self.assertEqual(obj.try_get(), (True, 1))
+        self.assertFalse(obj.get_stats().current_writer)
+        self.assertEqual(queue.get_length(), 1)
+        self.assertFalse(items.try_contains(1))
 
     def test_a_loop_that_is_not_glibs_is_refused(self):
         loop = asyncio.SelectorEventLoop()

@@ -389,6 +389,23 @@ class WindowsTest(BoundedTestCase):
         self.assertEqual(q.get_length(), 1)
         self.assertEqual(q.try_pop(), 6)
 
+    async def test_pop_whose_give_back_fails_returns_the_item(self):
+        # Whatever stops the item from going back (here an unexpected
+        # exception of push_front), the pop returns it rather than lose it.
+        q = int_queue()
+
+        def push_front(item):
+            raise RuntimeError("cannot put %r back" % item)
+
+        q.push_front = push_front  # shadows the method, for this instance
+        reader = asyncio.create_task(q.pop(timeout=WAIT))
+        await asyncio.sleep(0)
+        await waiters(q, 1)
+        q.try_push(7)
+        reader.cancel()
+        self.assertEqual(await bounded(reader), 7)
+        self.assertEqual(q.get_length(), 0)
+
     async def test_lock_cancelled_after_delivery_is_released(self):
         obj = int_object()
         probe = int_object()

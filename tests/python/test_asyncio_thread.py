@@ -42,6 +42,9 @@ class ThreadModeTest(BoundedTestCase):
         async with obj.lock(timeout=WAIT) as guard:
             guard.set_value(2)
         self.assertEqual(await obj.get(), 2)
+        # The helper thread emits the signals after the changes, on its
+        # own time: wait for the second one.
+        await until(lambda: len(threads) == 2, what="two changed signals")
         self.assertEqual(threads, ["sharedpotato-glib"] * 2)
 
         q = Sp.SharedQueue.new(GObject.TYPE_STRING, 1)
@@ -89,6 +92,50 @@ class ThreadModeTest(BoundedTestCase):
             except asyncio.CancelledError:
                 pass
             self.assertEqual(q.try_pop(), 1)
+
+    async def test_coroutine_initializer_runs_on_the_served_loop(self):
+        # The initializer is called in the helper thread; its coroutine
+        # runs on the asyncio loop that made the calls, in its thread.
+        loop = asyncio.get_running_loop()
+        obj = Sp.SharedObject.new(GObject.TYPE_STRING)
+        ran = []
+
+        async def load(obj, guard):
+            ran.append((threading.current_thread() is threading.main_thread(), asyncio.get_running_loop() is loop))
+            await asyncio.sleep(0)  # some asynchronous work, holding the guard
+            guard.set_value("theme=light")
+
+        obj.set_initializer(load)
+        values = await asyncio.wait_for(asyncio.gather(obj.get(timeout=WAIT), obj.get(timeout=WAIT)), WAIT)
+        self.assertEqual(values, ["theme=light"] * 2)
+        self.assertEqual(ran, [(True, True)])
+        self.assertFalse(obj.get_stats().current_writer)
+
+        # An exception reaches the gets, as in GLib's loop mode.
+        failing = Sp.SharedObject.new(GObject.TYPE_INT)
+
+        async def broken(obj, guard):
+            await asyncio.sleep(0)
+            raise FileNotFoundError("no config.ini")
+
+        failing.set_initializer(broken)
+        with self.assertRaises(GLib.Error) as ctx:
+            await failing.get(timeout=WAIT)
+        self.assertTrue(ctx.exception.matches(Sp.error_quark(), Sp.Error.FAILED))
+        self.assertEqual(ctx.exception.message, "FileNotFoundError: no config.ini")
+
+    async def test_close_handler_runs_on_the_served_loop(self):
+        loop = asyncio.get_running_loop()
+        obj = Sp.SharedObject.new_full(GObject.TYPE_STRING, "config", "dark", None)
+        seen = []
+
+        async def save(obj, final_value):
+            await asyncio.sleep(0)
+            seen.append((final_value, asyncio.get_running_loop() is loop))
+
+        aio.on_closed(obj, save)
+        await obj.close(timeout=WAIT)
+        self.assertEqual(seen, [("dark", True)])  # done before the close completed
 
     async def test_any_gio_call(self):
         stream = Gio.MemoryInputStream.new_from_bytes(GLib.Bytes.new(b"tater"))

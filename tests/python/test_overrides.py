@@ -307,6 +307,26 @@ class InitializerTest(unittest.TestCase):
         obj.set_initializer(load)
         self.assertEqual(run(obj.get_async, obj.get_finish, 1000), 7)
 
+    def test_only_true_itself_keeps_the_guard(self):
+        # A truthy result that is not True is not a promise to release the
+        # guard later: the run ends, and the gets receive the value at once.
+        for result in ("done", 1, [True], object()):
+            obj = int_object()
+            taken = []
+
+            def load(obj, guard, result=result):
+                taken.append(guard)
+                guard.set_value(6)
+                return result
+
+            obj.set_initializer(load)
+            with NoGC():
+                self.assertEqual(run(obj.get_async, obj.get_finish, 1000), 6, result)
+                self.assertTrue(taken[0].is_released(), result)
+            guard = obj.try_lock(EXCLUSIVE)
+            self.assertIsNotNone(guard, result)
+            guard.release()
+
     def test_return_without_a_value(self):
         obj = int_object()
         obj.set_initializer(lambda obj, guard: None)
@@ -385,6 +405,67 @@ class LabelTest(unittest.TestCase):
 
         warning = self.hold_warnings(obj, take)
         self.assertIn("LabelTest.test_initializer_label.<locals>.slow_load (%s:" % __file__, warning)
+
+
+    def test_updater_lock_sync_label_names_the_caller(self):
+        obj = int_object(1)
+        updater = obj.get_updater()
+
+        def take():
+            taken = []
+
+            def worker_take():  # a blocking call belongs to a worker thread
+                taken.append(updater.lock_sync(EXCLUSIVE, 5000, None))
+
+            thread = threading.Thread(target=worker_take)
+            thread.start()
+            thread.join(5)
+            self.assertEqual(len(taken), 1)
+            return taken[0]
+
+        warning = self.hold_warnings(obj, take)
+        self.assertIn("lock taken by worker_take (%s:" % __file__, warning)
+
+
+class SyncLockScopeTest(unittest.TestCase):
+    def test_lock_sync_in_a_raising_callback_is_released(self):
+        # A worker thread with a main context of its own runs a callback
+        # that takes a lock of an object of the main thread with lock_sync
+        # (of the object and of its updater), then raises.
+        obj = int_object(1)
+        for lock_sync in (obj.lock_sync, obj.get_updater().lock_sync):
+            taken = []
+            ran = []
+
+            def worker():
+                context = GLib.MainContext.new()
+                context.push_thread_default()
+                try:
+                    local = int_object(0)
+
+                    def on_got(o, result):
+                        ran.append(o.get_finish(result))
+                        taken.append(lock_sync(EXCLUSIVE, 5000, None))
+                        raise RuntimeError("after lock_sync")
+
+                    local.get_async(0, None, on_got)
+                    deadline = GLib.get_monotonic_time() + 5_000_000
+                    while not ran and GLib.get_monotonic_time() < deadline:
+                        context.iteration(False)
+                finally:
+                    context.pop_thread_default()
+
+            with NoGC(), CallbackErrors() as errors:
+                thread = threading.Thread(target=worker)
+                thread.start()
+                thread.join(10)
+                self.assertFalse(thread.is_alive())
+                self.assertEqual(len(taken), 1)
+                self.assertTrue(taken[0].is_released(), lock_sync)
+            self.assertEqual([str(e) for e in errors], ["after lock_sync"])
+            guard = obj.try_lock(EXCLUSIVE)
+            self.assertIsNotNone(guard)
+            guard.release()
 
 
 class NumbersTest(unittest.TestCase):

@@ -19,8 +19,9 @@ plain API safe and Pythonic:
   with the exception (a ``GLib.Error`` as it is, anything else as
   ``Sharedpotato.Error.FAILED`` carrying its type and message); its
   traceback goes to the ``sharedpotato`` logger at DEBUG level. One that
-  returns ``True`` keeps its guard; one that returns a coroutine runs it as
-  an asyncio task that owns the guard.
+  returns ``True`` (exactly; any other value does not) keeps its guard;
+  one that returns a coroutine runs it as an asyncio task that owns the
+  guard.
 * Guards name the Python code that holds them (``Guard.set_label``): the
   callback or initializer, or the caller of ``try_lock``/``lock_sync``, with
   file and line, in the hold warning and in the trace.
@@ -296,12 +297,15 @@ class SharedObject(Sharedpotato.SharedObject):
 
     def set_initializer(self, func, *user_data):
         """Installs @func(object, guard, *user_data) as the lazy
-        initializer. It returns True to keep @guard and end the run later,
-        False (or nothing) when it is done, or a coroutine (an ``async
-        def`` initializer), which runs as an asyncio task that owns
-        @guard. An exception ends the run at once: the waiting gets fail
-        with it (its traceback goes to the ``sharedpotato`` logger at DEBUG
-        level). ``None`` removes the initializer."""
+        initializer. It returns ``True`` (that object exactly) to keep
+        @guard and end the run later; anything else that is not awaitable
+        (``False``, ``None``, or any other value, truthy or not) means it
+        is done, and the guard is released for it. It may also return a
+        coroutine (an ``async def`` initializer), which runs as an asyncio
+        task that owns @guard. An exception ends the run at once: the
+        waiting gets fail with it (its traceback goes to the
+        ``sharedpotato`` logger at DEBUG level). ``None`` removes the
+        initializer."""
         if func is None:
             return Sharedpotato.SharedObject.set_initializer(self, None)
         label = _describe(func)
@@ -315,7 +319,9 @@ class SharedObject(Sharedpotato.SharedObject):
                 kept = func(obj, guard, *data)
                 if hasattr(kept, "__await__"):
                     return _aio()._run_initializer(kept, guard, label)
-                return bool(kept)
+                # Only True itself keeps the guard: a truthy result such
+                # as "done" or 1 is not a promise to release it later.
+                return kept is True
             except Exception as exc:
                 scope.release_all()
                 _fail_initializer(guard, exc, label)
@@ -382,6 +388,7 @@ class Getter(Sharedpotato.Getter):
 class Setter(Sharedpotato.Setter):
     _wrap_methods(Sharedpotato.Setter, locals())
     get = SharedObject.get
+    peek = SharedObject.peek
     set = SharedObject.set
 
 
@@ -394,7 +401,13 @@ class Updater(Sharedpotato.Updater):
     _wrap_methods(Sharedpotato.Updater, locals())
     _raw_lock_finish = Sharedpotato.Updater.lock_finish
     lock_finish = _LockingMixin.lock_finish
+
+    def lock_sync(self, mode, timeout_ms, cancellable=None):
+        guard = Sharedpotato.Updater.lock_sync(self, mode, timeout_ms, cancellable)
+        return _adopt(guard, _caller())
+
     get = SharedObject.get
+    peek = SharedObject.peek
     set = SharedObject.set
     clear = SharedObject.clear
     lock = SharedObject.lock
