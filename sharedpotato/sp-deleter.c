@@ -156,10 +156,7 @@ sp_deleter_clear_finish (SpDeleter *self, GAsyncResult *result, GError **error)
 gboolean
 sp_deleter_clear_sync (SpDeleter *self, int timeout_ms, GCancellable *cancellable, GError **error)
 {
-  g_return_val_if_fail (SP_IS_DELETER (self), FALSE);
-  g_return_val_if_fail (timeout_ms >= -1, FALSE);
-  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  SP_OBJECT_CHECK_SYNC (SP_IS_DELETER, self, timeout_ms, cancellable, error, FALSE);
 
   return _sp_shared_object_call_sync (self->object, SP_OBJECT_CALL_CLEAR, NULL, 0, timeout_ms,
                                       cancellable, NULL, NULL, G_STRFUNC, error);

@@ -245,10 +245,7 @@ sp_getter_get_sync (SpGetter     *self,
                     GValue       *value,
                     GError      **error)
 {
-  g_return_val_if_fail (SP_IS_GETTER (self), FALSE);
-  g_return_val_if_fail (timeout_ms >= -1, FALSE);
-  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  SP_OBJECT_CHECK_SYNC (SP_IS_GETTER, self, timeout_ms, cancellable, error, FALSE);
   g_return_val_if_fail (value == NULL || !G_IS_VALUE (value), FALSE);
 
   return _sp_shared_object_call_sync (self->object, SP_OBJECT_CALL_GET, NULL, 0, timeout_ms,

@@ -79,16 +79,22 @@ void sp_lifecycle_clear (SpLifecycle *life);
 
 /* The name, or the type's name for an unnamed owner. */
 const char *sp_lifecycle_display_name (SpLifecycle *life, gpointer owner);
-/* The type an owner is named by when it has no name: its own, or the
- * public type it serves (an SpSharedSet's private object says
- * "SpSharedSet"). Set before the owner is used. */
-void        sp_set_public_type_name (gpointer owner, const char *type_name);
+/* What errors call an owner that serves a public type of another kind (an
+ * SpSharedSet's private object is "SpSharedSet" when unnamed, and a
+ * "shared set"): set before the owner is used, @names static. */
+typedef struct
+{
+  const char *type_name;
+  const char *kind;
+} SpPublicNames;
+
+void sp_set_public_names (gpointer owner, const SpPublicNames *names);
+/* The type an unnamed owner is named by: the public one, or its own. */
 const char *sp_public_type_name (gpointer owner);
-/* -1: the default timeout. */
-int sp_lifecycle_resolve_timeout (SpLifecycle *life, int timeout_ms);
+/* Its kind in messages: the public one, or @own_kind. */
+const char *sp_public_kind (gpointer owner, const char *own_kind);
 /* Returns whether it changed. */
 gboolean sp_lifecycle_set_default_timeout (SpLifecycle *life, int timeout_ms);
-SpStats *sp_lifecycle_stats_locked (SpLifecycle *life);
 /* A copy for get_stats. */
 SpStats *sp_lifecycle_copy_stats_locked (SpLifecycle *life);
 
@@ -102,8 +108,6 @@ gboolean sp_lifecycle_holders_gone_locked (SpLifecycle *life);
 void sp_lifecycle_closed_emitted (SpLifecycle *life, GMutex *mutex);
 /* A close call: queued until CLOSED, or completed now. */
 void sp_lifecycle_enter_close_locked (SpLifecycle *life, SpWaiter *waiter);
-
-gboolean sp_lifecycle_is_open_locked (SpLifecycle *life);
 
 /* hold_close and release_close of @owner (whose @kind, "shared queue",
  * names it in the criticals). */
@@ -135,5 +139,23 @@ gboolean sp_lifecycle_sync_call_begin (SpLifecycle *life,
                                        const char  *function,
                                        const char  *kind,
                                        GError     **error);
+
+/* On every call and every grant: inline. */
+
+/* -1: the default timeout. */
+static inline int
+sp_lifecycle_resolve_timeout (SpLifecycle *life, int timeout_ms)
+{
+  return timeout_ms < 0 ? g_atomic_int_get (&life->default_timeout) : timeout_ms;
+}
+
+static inline SpStats *
+sp_lifecycle_stats_locked (SpLifecycle *life)
+{
+  if (G_UNLIKELY (life->stats == NULL))
+    life->stats = g_new0 (SpStats, 1);
+
+  return life->stats;
+}
 
 G_END_DECLS

@@ -35,14 +35,14 @@ sp_lifecycle_clear (SpLifecycle *life)
 
 /* Not G_DEFINE_QUARK, whose cache is a plain static (see sp_error_quark). */
 static GQuark
-sp_public_type_name_quark (void)
+sp_public_names_quark (void)
 {
   static int quark;
   GQuark     q = (GQuark) g_atomic_int_get (&quark);
 
   if (G_UNLIKELY (q == 0))
     {
-      q = g_quark_from_static_string ("sp-public-type-name");
+      q = g_quark_from_static_string ("sp-public-names");
       g_atomic_int_set (&quark, (int) q);
     }
 
@@ -50,29 +50,31 @@ sp_public_type_name_quark (void)
 }
 
 void
-sp_set_public_type_name (gpointer owner, const char *type_name)
+sp_set_public_names (gpointer owner, const SpPublicNames *names)
 {
-  g_object_set_qdata (owner, sp_public_type_name_quark (), (gpointer) type_name);
+  g_object_set_qdata (owner, sp_public_names_quark (), (gpointer) names);
 }
 
 const char *
 sp_public_type_name (gpointer owner)
 {
-  const char *type_name = g_object_get_qdata (owner, sp_public_type_name_quark ());
+  const SpPublicNames *names = g_object_get_qdata (owner, sp_public_names_quark ());
 
-  return type_name != NULL ? type_name : G_OBJECT_TYPE_NAME (owner);
+  return names != NULL ? names->type_name : G_OBJECT_TYPE_NAME (owner);
+}
+
+const char *
+sp_public_kind (gpointer owner, const char *own_kind)
+{
+  const SpPublicNames *names = g_object_get_qdata (owner, sp_public_names_quark ());
+
+  return names != NULL ? names->kind : own_kind;
 }
 
 const char *
 sp_lifecycle_display_name (SpLifecycle *life, gpointer owner)
 {
   return life->name != NULL ? life->name : sp_public_type_name (owner);
-}
-
-int
-sp_lifecycle_resolve_timeout (SpLifecycle *life, int timeout_ms)
-{
-  return timeout_ms < 0 ? g_atomic_int_get (&life->default_timeout) : timeout_ms;
 }
 
 gboolean
@@ -82,24 +84,9 @@ sp_lifecycle_set_default_timeout (SpLifecycle *life, int timeout_ms)
 }
 
 SpStats *
-sp_lifecycle_stats_locked (SpLifecycle *life)
-{
-  if (G_UNLIKELY (life->stats == NULL))
-    life->stats = g_new0 (SpStats, 1);
-
-  return life->stats;
-}
-
-SpStats *
 sp_lifecycle_copy_stats_locked (SpLifecycle *life)
 {
   return life->stats != NULL ? sp_stats_copy (life->stats) : g_new0 (SpStats, 1);
-}
-
-gboolean
-sp_lifecycle_is_open_locked (SpLifecycle *life)
-{
-  return life->close_state == SP_CLOSE_OPEN;
 }
 
 gboolean

@@ -268,10 +268,7 @@ sp_set_deleter_discard_sync (SpSetDeleter *self,
   SpSetOutcome outcome;
   gboolean     ok;
 
-  g_return_val_if_fail (SP_IS_SET_DELETER (self), FALSE);
-  g_return_val_if_fail (timeout_ms >= -1, FALSE);
-  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  SP_SET_CHECK_SYNC (SP_IS_SET_DELETER, self, timeout_ms, cancellable, error, FALSE);
   g_return_val_if_fail (G_IS_VALUE (item), FALSE);
 
   ok = _sp_shared_set_call_sync (self->set, SP_SET_OP_DISCARD, item, timeout_ms, cancellable,
@@ -308,10 +305,7 @@ sp_set_deleter_clear_sync (SpSetDeleter *self,
   SpSetOutcome outcome;
   gboolean     ok;
 
-  g_return_val_if_fail (SP_IS_SET_DELETER (self), FALSE);
-  g_return_val_if_fail (timeout_ms >= -1, FALSE);
-  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  SP_SET_CHECK_SYNC (SP_IS_SET_DELETER, self, timeout_ms, cancellable, error, FALSE);
 
   ok = _sp_shared_set_call_sync (self->set, SP_SET_OP_CLEAR, NULL, timeout_ms, cancellable,
                                  &outcome, G_STRFUNC, error);

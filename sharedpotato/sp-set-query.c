@@ -336,10 +336,7 @@ sp_set_query_contains_sync (SpSetQuery   *self,
   SpSetOutcome outcome;
   gboolean     ok;
 
-  g_return_val_if_fail (SP_IS_SET_QUERY (self), FALSE);
-  g_return_val_if_fail (timeout_ms >= -1, FALSE);
-  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  SP_SET_CHECK_SYNC (SP_IS_SET_QUERY, self, timeout_ms, cancellable, error, FALSE);
   g_return_val_if_fail (G_IS_VALUE (item), FALSE);
 
   ok = _sp_shared_set_call_sync (self->set, SP_SET_OP_CONTAINS, item, timeout_ms, cancellable,
@@ -378,10 +375,7 @@ sp_set_query_size_sync (SpSetQuery   *self,
   SpSetOutcome outcome;
   gboolean     ok;
 
-  g_return_val_if_fail (SP_IS_SET_QUERY (self), FALSE);
-  g_return_val_if_fail (timeout_ms >= -1, FALSE);
-  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  SP_SET_CHECK_SYNC (SP_IS_SET_QUERY, self, timeout_ms, cancellable, error, FALSE);
 
   ok = _sp_shared_set_call_sync (self->set, SP_SET_OP_SIZE, NULL, timeout_ms, cancellable, &outcome,
                                  G_STRFUNC, error);
@@ -419,10 +413,7 @@ sp_set_query_snapshot_sync (SpSetQuery   *self,
 {
   SpSetOutcome outcome;
 
-  g_return_val_if_fail (SP_IS_SET_QUERY (self), NULL);
-  g_return_val_if_fail (timeout_ms >= -1, NULL);
-  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  SP_SET_CHECK_SYNC (SP_IS_SET_QUERY, self, timeout_ms, cancellable, error, NULL);
   g_return_val_if_fail (n_items != NULL, NULL);
 
   _sp_shared_set_call_sync (self->set, SP_SET_OP_SNAPSHOT, NULL, timeout_ms, cancellable, &outcome,

@@ -178,10 +178,7 @@ sp_set_scanner_snapshot_sync (SpSetScanner *self,
 {
   SpSetOutcome outcome;
 
-  g_return_val_if_fail (SP_IS_SET_SCANNER (self), NULL);
-  g_return_val_if_fail (timeout_ms >= -1, NULL);
-  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  SP_SET_CHECK_SYNC (SP_IS_SET_SCANNER, self, timeout_ms, cancellable, error, NULL);
   g_return_val_if_fail (n_items != NULL, NULL);
 
   _sp_shared_set_call_sync (self->set, SP_SET_OP_SNAPSHOT, NULL, timeout_ms, cancellable, &outcome,

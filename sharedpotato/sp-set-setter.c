@@ -211,10 +211,7 @@ sp_set_setter_add_sync (SpSetSetter  *self,
   SpSetOutcome outcome;
   gboolean     ok;
 
-  g_return_val_if_fail (SP_IS_SET_SETTER (self), FALSE);
-  g_return_val_if_fail (timeout_ms >= -1, FALSE);
-  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  SP_SET_CHECK_SYNC (SP_IS_SET_SETTER, self, timeout_ms, cancellable, error, FALSE);
   g_return_val_if_fail (G_IS_VALUE (item), FALSE);
 
   ok = _sp_shared_set_call_sync (self->set, SP_SET_OP_ADD, item, timeout_ms, cancellable, &outcome,

@@ -589,10 +589,7 @@ sp_set_updater_add_sync (SpSetUpdater *self,
   SpSetOutcome outcome;
   gboolean     ok;
 
-  g_return_val_if_fail (SP_IS_SET_UPDATER (self), FALSE);
-  g_return_val_if_fail (timeout_ms >= -1, FALSE);
-  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  SP_SET_CHECK_SYNC (SP_IS_SET_UPDATER, self, timeout_ms, cancellable, error, FALSE);
   g_return_val_if_fail (G_IS_VALUE (item), FALSE);
 
   ok = _sp_shared_set_call_sync (self->set, SP_SET_OP_ADD, item, timeout_ms, cancellable, &outcome,
@@ -633,10 +630,7 @@ sp_set_updater_discard_sync (SpSetUpdater *self,
   SpSetOutcome outcome;
   gboolean     ok;
 
-  g_return_val_if_fail (SP_IS_SET_UPDATER (self), FALSE);
-  g_return_val_if_fail (timeout_ms >= -1, FALSE);
-  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  SP_SET_CHECK_SYNC (SP_IS_SET_UPDATER, self, timeout_ms, cancellable, error, FALSE);
   g_return_val_if_fail (G_IS_VALUE (item), FALSE);
 
   ok = _sp_shared_set_call_sync (self->set, SP_SET_OP_DISCARD, item, timeout_ms, cancellable,
@@ -677,10 +671,7 @@ sp_set_updater_contains_sync (SpSetUpdater *self,
   SpSetOutcome outcome;
   gboolean     ok;
 
-  g_return_val_if_fail (SP_IS_SET_UPDATER (self), FALSE);
-  g_return_val_if_fail (timeout_ms >= -1, FALSE);
-  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  SP_SET_CHECK_SYNC (SP_IS_SET_UPDATER, self, timeout_ms, cancellable, error, FALSE);
   g_return_val_if_fail (G_IS_VALUE (item), FALSE);
 
   ok = _sp_shared_set_call_sync (self->set, SP_SET_OP_CONTAINS, item, timeout_ms, cancellable,
@@ -719,10 +710,7 @@ sp_set_updater_size_sync (SpSetUpdater *self,
   SpSetOutcome outcome;
   gboolean     ok;
 
-  g_return_val_if_fail (SP_IS_SET_UPDATER (self), FALSE);
-  g_return_val_if_fail (timeout_ms >= -1, FALSE);
-  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  SP_SET_CHECK_SYNC (SP_IS_SET_UPDATER, self, timeout_ms, cancellable, error, FALSE);
 
   ok = _sp_shared_set_call_sync (self->set, SP_SET_OP_SIZE, NULL, timeout_ms, cancellable, &outcome,
                                  G_STRFUNC, error);
@@ -760,10 +748,7 @@ sp_set_updater_snapshot_sync (SpSetUpdater *self,
 {
   SpSetOutcome outcome;
 
-  g_return_val_if_fail (SP_IS_SET_UPDATER (self), NULL);
-  g_return_val_if_fail (timeout_ms >= -1, NULL);
-  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  SP_SET_CHECK_SYNC (SP_IS_SET_UPDATER, self, timeout_ms, cancellable, error, NULL);
   g_return_val_if_fail (n_items != NULL, NULL);
 
   _sp_shared_set_call_sync (self->set, SP_SET_OP_SNAPSHOT, NULL, timeout_ms, cancellable, &outcome,
@@ -799,10 +784,7 @@ sp_set_updater_clear_sync (SpSetUpdater *self,
   SpSetOutcome outcome;
   gboolean     ok;
 
-  g_return_val_if_fail (SP_IS_SET_UPDATER (self), FALSE);
-  g_return_val_if_fail (timeout_ms >= -1, FALSE);
-  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  SP_SET_CHECK_SYNC (SP_IS_SET_UPDATER, self, timeout_ms, cancellable, error, FALSE);
 
   ok = _sp_shared_set_call_sync (self->set, SP_SET_OP_CLEAR, NULL, timeout_ms, cancellable,
                                  &outcome, G_STRFUNC, error);

@@ -296,10 +296,7 @@ sp_setter_get_sync (SpSetter     *self,
                     GValue       *value,
                     GError      **error)
 {
-  g_return_val_if_fail (SP_IS_SETTER (self), FALSE);
-  g_return_val_if_fail (timeout_ms >= -1, FALSE);
-  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  SP_OBJECT_CHECK_SYNC (SP_IS_SETTER, self, timeout_ms, cancellable, error, FALSE);
   g_return_val_if_fail (value == NULL || !G_IS_VALUE (value), FALSE);
 
   return _sp_shared_object_call_sync (self->object, SP_OBJECT_CALL_GET, NULL, 0, timeout_ms,
@@ -331,10 +328,7 @@ sp_setter_set_sync (SpSetter     *self,
                     GCancellable *cancellable,
                     GError      **error)
 {
-  g_return_val_if_fail (SP_IS_SETTER (self), FALSE);
-  g_return_val_if_fail (timeout_ms >= -1, FALSE);
-  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  SP_OBJECT_CHECK_SYNC (SP_IS_SETTER, self, timeout_ms, cancellable, error, FALSE);
   g_return_val_if_fail (G_IS_VALUE (value), FALSE);
 
   return _sp_shared_object_call_sync (self->object, SP_OBJECT_CALL_SET, value, 0, timeout_ms,

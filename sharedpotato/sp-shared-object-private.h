@@ -123,6 +123,13 @@ gboolean _sp_shared_object_call_finish (SpSharedObject *self,
                                         SpGuard       **guard,
                                         GError        **error);
 
+/* The preconditions of a view's blocking twin. */
+#define SP_OBJECT_CHECK_SYNC(is_type, self, timeout_ms, cancellable, error, fail)                  \
+ g_return_val_if_fail (is_type (self), fail);                                                      \
+ g_return_val_if_fail (timeout_ms >= -1, fail);                                                    \
+ g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), fail);               \
+ g_return_val_if_fail (error == NULL || *error == NULL, fail)
+
 /* The blocking twin of _sp_shared_object_call_async(), for the views'
  * _sync calls: @function (static) names the call in the critical that
  * refuses it in the owner context. */

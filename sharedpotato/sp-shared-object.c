@@ -580,7 +580,7 @@ object_waiter_enter_locked (SpWaiter *base)
 
   if (self->life.close_state != SP_CLOSE_OPEN)
     {
-      sp_waiter_fail_closed_locked (base, "shared object");
+      sp_waiter_fail_closed_locked (base, sp_public_kind (self, "shared object"));
       return;
     }
 
@@ -650,17 +650,11 @@ waiter_new (SpSharedObject     *self,
                           task_name);
 }
 
-static int
-resolve_timeout (SpSharedObject *self, int timeout_ms)
-{
-  return sp_lifecycle_resolve_timeout (&self->life, timeout_ms);
-}
-
 static void
 waiter_start (SpObjectWaiter *waiter, int timeout_ms)
 {
-  sp_waiter_start (&waiter->base,
-                   resolve_timeout (SP_SHARED_OBJECT (waiter->base.owner), timeout_ms));
+  sp_waiter_start (&waiter->base, sp_lifecycle_resolve_timeout (
+                                      &SP_SHARED_OBJECT (waiter->base.owner)->life, timeout_ms));
 }
 /* Granting ------------------------------------------------------------- */
 
@@ -931,9 +925,9 @@ release_hold_locked (SpSharedObject *self, SpLockMode mode)
 /* Close ---------------------------------------------------------------- */
 
 static void
-fail_all_locked (GQueue *list)
+fail_all_locked (SpSharedObject *self, GQueue *list)
 {
-  sp_waiter_fail_all_closed_locked (list, "shared object");
+  sp_waiter_fail_all_closed_locked (list, sp_public_kind (self, "shared object"));
 }
 
 /* OPEN → CLOSING: queued calls and gets waiting for a value fail, new
@@ -946,8 +940,8 @@ begin_close_locked (SpSharedObject *self)
   if (!sp_lifecycle_begin_close_locked (&self->life))
     return;
 
-  fail_all_locked (&self->queue);
-  fail_all_locked (&self->value_waiters);
+  fail_all_locked (self, &self->queue);
+  fail_all_locked (self, &self->value_waiters);
   if (self->init_state == INIT_PENDING)
     self->init_state = INIT_IDLE;
   /* A closed object never initializes again; letting the initializer go
@@ -1712,7 +1706,7 @@ sp_shared_object_set_default_timeout (SpSharedObject *self, int timeout_ms)
   g_return_if_fail (SP_IS_SHARED_OBJECT (self));
   g_return_if_fail (timeout_ms >= 0);
 
-  if (g_atomic_int_exchange (&self->life.default_timeout, timeout_ms) != timeout_ms)
+  if (sp_lifecycle_set_default_timeout (&self->life, timeout_ms))
     {
       sp_mutex_lock (&self->mutex);
       emit_later_locked (self, EMIT_TIMEOUT, NULL, NULL);

@@ -1052,7 +1052,7 @@ sp_shared_queue_set_default_timeout (SpSharedQueue *self, int timeout_ms)
   g_return_if_fail (SP_IS_SHARED_QUEUE (self));
   g_return_if_fail (timeout_ms >= 0);
 
-  if (g_atomic_int_exchange (&self->life.default_timeout, timeout_ms) == timeout_ms)
+  if (!sp_lifecycle_set_default_timeout (&self->life, timeout_ms))
     return;
 
   sp_mutex_lock (&self->mutex);

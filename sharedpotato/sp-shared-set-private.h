@@ -66,6 +66,13 @@ gboolean _sp_shared_set_call_try (SpSharedSet  *self,
                                   SpSetOutcome *outcome,
                                   GError      **error);
 
+/* The preconditions of a blocking twin, on the set or a view of it. */
+#define SP_SET_CHECK_SYNC(is_type, self, timeout_ms, cancellable, error, fail)                     \
+ g_return_val_if_fail (is_type (self), fail);                                                      \
+ g_return_val_if_fail (timeout_ms >= -1, fail);                                                    \
+ g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), fail);               \
+ g_return_val_if_fail (error == NULL || *error == NULL, fail)
+
 SpSetQuery   *_sp_set_query_new (SpSharedSet *set);
 SpSetSetter  *_sp_set_setter_new (SpSharedSet *set);
 SpSetDeleter *_sp_set_deleter_new (SpSharedSet *set);

@@ -630,22 +630,8 @@ set_call_free (gpointer data)
 }
 
 /* The set's lock is an object of its own, which the caller never sees:
- * its CLOSED error ("Cannot add “tags”: the shared object is closed")
- * must speak of the set. */
-static void
-name_set_in_closed_error (GError *error)
-{
-  if (error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED) &&
-      g_str_has_suffix (error->message, "the shared object is closed"))
-    {
-      char *message = g_strdup (error->message);
-
-      message[strlen (message) - strlen ("object is closed")] = '\0';
-      g_free (error->message);
-      error->message = g_strconcat (message, "set is closed", NULL);
-      g_free (message);
-    }
-}
+ * its errors speak of the set. */
+static const SpPublicNames set_public_names = { "SpSharedSet", "shared set" };
 
 /* Runs in the caller's context, at the delivery of the inner object's
  * grant, with its lock held. */
@@ -719,7 +705,6 @@ _sp_shared_set_call_finish (gpointer      source,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, FALSE);
   if (!g_task_propagate_boolean (G_TASK (result), &local_error))
     {
-      name_set_in_closed_error (local_error);
       g_propagate_error (error, local_error);
       return FALSE;
     }
@@ -926,7 +911,7 @@ sp_shared_set_constructed (GObject *object)
   g_value_init (&initial, SP_TYPE_SET_ITEMS);
   g_value_set_boxed (&initial, self->items);
   self->inner = sp_shared_object_new_full (SP_TYPE_SET_ITEMS, self->name, &initial, NULL);
-  sp_set_public_type_name (self->inner, "SpSharedSet");
+  sp_set_public_names (self->inner, &set_public_names);
   g_value_unset (&initial);
 
   self->owner_context = g_main_context_ref_thread_default ();
@@ -1973,10 +1958,7 @@ sp_shared_set_try_contains (SpSharedSet  *self,
 }
 
 #define CHECK_SYNC(self, timeout_ms, cancellable, error, fail)                                     \
- g_return_val_if_fail (SP_IS_SHARED_SET (self), fail);                                             \
- g_return_val_if_fail (timeout_ms >= -1, fail);                                                    \
- g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), fail);               \
- g_return_val_if_fail (error == NULL || *error == NULL, fail)
+ SP_SET_CHECK_SYNC (SP_IS_SHARED_SET, self, timeout_ms, cancellable, error, fail)
 
 /**
  * sp_shared_set_add_sync:

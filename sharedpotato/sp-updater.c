@@ -399,10 +399,7 @@ sp_updater_get_sync (SpUpdater    *self,
                      GValue       *value,
                      GError      **error)
 {
-  g_return_val_if_fail (SP_IS_UPDATER (self), FALSE);
-  g_return_val_if_fail (timeout_ms >= -1, FALSE);
-  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  SP_OBJECT_CHECK_SYNC (SP_IS_UPDATER, self, timeout_ms, cancellable, error, FALSE);
   g_return_val_if_fail (value == NULL || !G_IS_VALUE (value), FALSE);
 
   return _sp_shared_object_call_sync (self->object, SP_OBJECT_CALL_GET, NULL, 0, timeout_ms,
@@ -434,10 +431,7 @@ sp_updater_set_sync (SpUpdater    *self,
                      GCancellable *cancellable,
                      GError      **error)
 {
-  g_return_val_if_fail (SP_IS_UPDATER (self), FALSE);
-  g_return_val_if_fail (timeout_ms >= -1, FALSE);
-  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  SP_OBJECT_CHECK_SYNC (SP_IS_UPDATER, self, timeout_ms, cancellable, error, FALSE);
   g_return_val_if_fail (G_IS_VALUE (value), FALSE);
 
   return _sp_shared_object_call_sync (self->object, SP_OBJECT_CALL_SET, value, 0, timeout_ms,
@@ -464,10 +458,7 @@ sp_updater_set_sync (SpUpdater    *self,
 gboolean
 sp_updater_clear_sync (SpUpdater *self, int timeout_ms, GCancellable *cancellable, GError **error)
 {
-  g_return_val_if_fail (SP_IS_UPDATER (self), FALSE);
-  g_return_val_if_fail (timeout_ms >= -1, FALSE);
-  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  SP_OBJECT_CHECK_SYNC (SP_IS_UPDATER, self, timeout_ms, cancellable, error, FALSE);
 
   return _sp_shared_object_call_sync (self->object, SP_OBJECT_CALL_CLEAR, NULL, 0, timeout_ms,
                                       cancellable, NULL, NULL, G_STRFUNC, error);
@@ -501,10 +492,7 @@ sp_updater_lock_sync (SpUpdater    *self,
 {
   SpGuard *guard = NULL;
 
-  g_return_val_if_fail (SP_IS_UPDATER (self), NULL);
-  g_return_val_if_fail (timeout_ms >= -1, NULL);
-  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  SP_OBJECT_CHECK_SYNC (SP_IS_UPDATER, self, timeout_ms, cancellable, error, NULL);
   g_return_val_if_fail (mode == SP_LOCK_MODE_SHARED || mode == SP_LOCK_MODE_EXCLUSIVE, NULL);
 
   _sp_shared_object_call_sync (self->object, SP_OBJECT_CALL_LOCK, NULL, mode, timeout_ms,
