@@ -10,23 +10,7 @@ import GLib from 'gi://GLib';
 import GObject from 'gi://GObject';
 import Sp from 'gi://Sharedpotato';
 import System from 'system';
-
-function assert(condition, message = 'assertion failed') {
-    if (!condition)
-        throw new Error(message);
-}
-
-function assertEqual(actual, expected, what = 'value') {
-    const a = JSON.stringify(actual), e = JSON.stringify(expected);
-    if (a !== e)
-        throw new Error(`${what}: expected ${e}, got ${a}`);
-}
-
-function drain() {
-    const context = GLib.MainContext.default();
-    while (context.iteration(false))
-        ;
-}
+import {assert, assertEqual, drain} from './support.js';
 
 function call(begin, finish, ...args) {
     return new Promise((resolve, reject) => {

@@ -11,21 +11,7 @@ import GLib from 'gi://GLib';
 import GObject from 'gi://GObject';
 import SpGi from 'gi://Sharedpotato';
 import System from 'system';
-
-function withTimeout(promise, ms = 5000) {
-    let id;
-    const timeout = new Promise((_resolve, reject) => {
-        id = GLib.timeout_add(GLib.PRIORITY_DEFAULT, ms, () => {
-            id = 0;
-            reject(new Error(`not done in ${ms} ms`));
-            return GLib.SOURCE_REMOVE;
-        });
-    });
-    return Promise.race([promise, timeout]).finally(() => {
-        if (id !== 0)
-            GLib.source_remove(id);
-    });
-}
+import {withTimeout} from './support.js';
 
 function check(actual, expected, what) {
     const a = JSON.stringify(actual), e = JSON.stringify(expected);

@@ -27,100 +27,17 @@ import System from 'system';
 import Sp, {withLock, setInitializer, onClosed, SKIPPED_BOOLEAN_FINISHES} from '../../introspection/js/sharedpotato.js';
 import GIRepository from 'gi://GIRepository?version=2.0';
 import SpGi from 'gi://Sharedpotato';
+import {assert, assertEqual, withTimeout, isError, assertRejects, assertThrows, expectMessage, expectCritical, idle, track} from './support.js';
 
 const EXCLUSIVE = Sp.LockMode.EXCLUSIVE;
 const SHARED = Sp.LockMode.SHARED;
 const IO = Gio.IOErrorEnum;
-
-function assert(condition, message = 'assertion failed') {
-    if (!condition)
-        throw new Error(message);
-}
-
-function assertEqual(actual, expected, what = 'value') {
-    const a = JSON.stringify(actual), e = JSON.stringify(expected);
-    if (a !== e)
-        throw new Error(`${what}: expected ${e}, got ${a}`);
-}
-
-function withTimeout(promise, ms = 5000, what = 'operation') {
-    let id;
-    const timeout = new Promise((_resolve, reject) => {
-        id = GLib.timeout_add(GLib.PRIORITY_DEFAULT, ms, () => {
-            id = 0; // removed by returning SOURCE_REMOVE
-            reject(new Error(`${what} did not complete in ${ms} ms`));
-            return GLib.SOURCE_REMOVE;
-        });
-    });
-    return Promise.race([promise, timeout]).finally(() => {
-        if (id !== 0)
-            GLib.source_remove(id);
-    });
-}
-
-function isError(e, domain, code) {
-    return e instanceof GLib.Error && e.matches(domain, code);
-}
-
-async function assertRejects(promise, domain, code, ms = 5000) {
-    try {
-        await withTimeout(promise, ms);
-    } catch (e) {
-        if (isError(e, domain, code))
-            return e;
-        throw new Error(`expected error ${code}, got ${e}`);
-    }
-    throw new Error(`expected error ${code}, got success`);
-}
-
-function assertThrows(fn, domain, code) {
-    try {
-        fn();
-    } catch (e) {
-        if (isError(e, domain, code))
-            return e;
-        throw new Error(`expected error ${code}, got ${e}`);
-    }
-    throw new Error(`expected error ${code}, got success`);
-}
-
-// Expects a log message that will come later (from a callback); the
-// returned function checks it came.
-function expectMessage(domain, level, pattern) {
-    GLib.test_expect_message(domain, level, pattern);
-    return () => GLib.test_assert_expected_messages_internal(domain, 'test-module.js', 0, 'expectMessage');
-}
-
-function expectCritical(pattern, fn) {
-    const check = expectMessage('Sharedpotato', GLib.LogLevelFlags.LEVEL_CRITICAL, pattern);
-    try {
-        return fn();
-    } finally {
-        check();
-    }
-}
 
 function sleep(ms) {
     return new Promise(resolve => GLib.timeout_add(GLib.PRIORITY_DEFAULT, ms, () => {
         resolve();
         return GLib.SOURCE_REMOVE;
     }));
-}
-
-function idle() {
-    return new Promise(resolve => GLib.idle_add(GLib.PRIORITY_LOW, () => {
-        resolve();
-        return GLib.SOURCE_REMOVE;
-    }));
-}
-
-// A pending promise whose outcome can be looked at without awaiting it.
-function track(promise) {
-    const state = {done: false, value: undefined, error: null};
-    state.promise = promise.then(
-        value => Object.assign(state, {done: true, value}),
-        error => Object.assign(state, {done: true, error}));
-    return state;
 }
 
 // Nobody holds the lock of obj now.

@@ -19,6 +19,7 @@ import GLib from 'gi://GLib';
 import GObject from 'gi://GObject';
 import Sp from 'gi://Sharedpotato';
 import System from 'system';
+import {assert, assertEqual, withTimeout, assertRejects, assertThrows, expectCritical, idle, track} from './support.js';
 
 for (const klass of [Sp.SharedQueue, Sp.QueueProducer, Sp.QueueConsumer]) {
     for (const op of ['push', 'pop', 'close']) {
@@ -29,79 +30,6 @@ for (const klass of [Sp.SharedQueue, Sp.QueueProducer, Sp.QueueConsumer]) {
 
 const NONE = Sp.QueueCloseFlags.NONE;
 const DROP_ITEMS = Sp.QueueCloseFlags.DROP_ITEMS;
-
-function assert(condition, message = 'assertion failed') {
-    if (!condition)
-        throw new Error(message);
-}
-
-function assertEqual(actual, expected, what = 'value') {
-    const a = JSON.stringify(actual), e = JSON.stringify(expected);
-    if (a !== e)
-        throw new Error(`${what}: expected ${e}, got ${a}`);
-}
-
-function withTimeout(promise, ms = 5000, what = 'operation') {
-    let id;
-    const timeout = new Promise((_resolve, reject) => {
-        id = GLib.timeout_add(GLib.PRIORITY_DEFAULT, ms, () => {
-            id = 0; // removed by returning SOURCE_REMOVE
-            reject(new Error(`${what} did not complete in ${ms} ms`));
-            return GLib.SOURCE_REMOVE;
-        });
-    });
-    return Promise.race([promise, timeout]).finally(() => {
-        if (id !== 0)
-            GLib.source_remove(id);
-    });
-}
-
-async function assertRejects(promise, domain, code) {
-    try {
-        await withTimeout(promise);
-    } catch (e) {
-        if (e instanceof GLib.Error && e.matches(domain, code))
-            return e;
-        throw new Error(`expected error ${code}, got ${e}`);
-    }
-    throw new Error(`expected error ${code}, got success`);
-}
-
-function assertThrows(fn, domain, code) {
-    try {
-        fn();
-    } catch (e) {
-        if (e instanceof GLib.Error && e.matches(domain, code))
-            return e;
-        throw new Error(`expected error ${code}, got ${e}`);
-    }
-    throw new Error(`expected error ${code}, got success`);
-}
-
-function expectCritical(pattern, fn) {
-    GLib.test_expect_message('Sharedpotato', GLib.LogLevelFlags.LEVEL_CRITICAL, pattern);
-    try {
-        return fn();
-    } finally {
-        GLib.test_assert_expected_messages_internal('Sharedpotato', 'test-shared-queue.js', 0, 'expectCritical');
-    }
-}
-
-function idle() {
-    return new Promise(resolve => GLib.idle_add(GLib.PRIORITY_LOW, () => {
-        resolve();
-        return GLib.SOURCE_REMOVE;
-    }));
-}
-
-// A pending call whose outcome can be looked at without awaiting it.
-function track(promise) {
-    const state = {done: false, value: undefined, error: null};
-    state.promise = promise.then(
-        value => Object.assign(state, {done: true, value}),
-        error => Object.assign(state, {done: true, error}));
-    return state;
-}
 
 // Starts an _async call with a plain callback (a promisified method calls
 // the original when given one) and resolves with [source, finish result].

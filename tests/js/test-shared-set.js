@@ -16,6 +16,11 @@ import GLib from 'gi://GLib';
 import GObject from 'gi://GObject';
 import Sp from 'gi://Sharedpotato';
 import System from 'system';
+import {assert, assertEqual, withTimeout, assertRejects as assertRejectsIn, assertThrows as assertThrowsIn, expectCritical, idle} from './support.js';
+
+// Every error a set reports is a G_IO_ERROR.
+const assertRejects = (promise, code) => assertRejectsIn(promise, Gio.IOErrorEnum, code);
+const assertThrows = (fn, code) => assertThrowsIn(fn, Gio.IOErrorEnum, code);
 
 const OPS = ['add', 'discard', 'contains', 'size', 'snapshot', 'clear'];
 for (const klass of [Sp.SharedSet, Sp.SetQuery, Sp.SetSetter, Sp.SetDeleter,
@@ -26,70 +31,6 @@ for (const klass of [Sp.SharedSet, Sp.SetQuery, Sp.SetSetter, Sp.SetDeleter,
     }
 }
 Gio._promisify(Sp.SharedSet.prototype, 'close_async', 'close_finish');
-
-function assert(condition, message = 'assertion failed') {
-    if (!condition)
-        throw new Error(message);
-}
-
-function assertEqual(actual, expected, what = 'value') {
-    const a = JSON.stringify(actual), e = JSON.stringify(expected);
-    if (a !== e)
-        throw new Error(`${what}: expected ${e}, got ${a}`);
-}
-
-function withTimeout(promise, ms = 5000, what = 'operation') {
-    let id;
-    const timeout = new Promise((_resolve, reject) => {
-        id = GLib.timeout_add(GLib.PRIORITY_DEFAULT, ms, () => {
-            id = 0; // removed by returning SOURCE_REMOVE
-            reject(new Error(`${what} did not complete in ${ms} ms`));
-            return GLib.SOURCE_REMOVE;
-        });
-    });
-    return Promise.race([promise, timeout]).finally(() => {
-        if (id !== 0)
-            GLib.source_remove(id);
-    });
-}
-
-async function assertRejects(promise, code) {
-    try {
-        await withTimeout(promise);
-    } catch (e) {
-        if (e instanceof GLib.Error && e.matches(Gio.IOErrorEnum, code))
-            return e;
-        throw new Error(`expected error ${code}, got ${e}`);
-    }
-    throw new Error(`expected error ${code}, got success`);
-}
-
-function assertThrows(fn, code) {
-    try {
-        fn();
-    } catch (e) {
-        if (e instanceof GLib.Error && e.matches(Gio.IOErrorEnum, code))
-            return;
-        throw new Error(`expected error ${code}, got ${e}`);
-    }
-    throw new Error(`expected error ${code}, got success`);
-}
-
-function expectCritical(pattern, fn) {
-    GLib.test_expect_message('Sharedpotato', GLib.LogLevelFlags.LEVEL_CRITICAL, pattern);
-    try {
-        return fn();
-    } finally {
-        GLib.test_assert_expected_messages_internal('Sharedpotato', 'test-shared-set.js', 0, 'expectCritical');
-    }
-}
-
-function idle() {
-    return new Promise(resolve => GLib.idle_add(GLib.PRIORITY_LOW, () => {
-        resolve();
-        return GLib.SOURCE_REMOVE;
-    }));
-}
 
 // An add made from a context nobody iterates holds the lock until release().
 function holdLock(set) {

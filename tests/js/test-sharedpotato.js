@@ -12,6 +12,7 @@ import GLib from 'gi://GLib';
 import GObject from 'gi://GObject';
 import Sp from 'gi://Sharedpotato';
 import System from 'system';
+import {assert, assertEqual, withTimeout, assertRejects, expectCritical, idle} from './support.js';
 
 for (const klass of [Sp.SharedObject, Sp.Getter, Sp.Setter, Sp.Updater]) {
     for (const op of ['get', 'set', 'peek', 'lock', 'clear']) {
@@ -24,59 +25,6 @@ Gio._promisify(Sp.SharedObject.prototype, 'close_async', 'close_finish');
 
 const EXCLUSIVE = Sp.LockMode.EXCLUSIVE;
 const SHARED = Sp.LockMode.SHARED;
-
-function assert(condition, message = 'assertion failed') {
-    if (!condition)
-        throw new Error(message);
-}
-
-function assertEqual(actual, expected, what = 'value') {
-    const a = JSON.stringify(actual), e = JSON.stringify(expected);
-    if (a !== e)
-        throw new Error(`${what}: expected ${e}, got ${a}`);
-}
-
-function withTimeout(promise, ms = 5000, what = 'operation') {
-    let id;
-    const timeout = new Promise((_resolve, reject) => {
-        id = GLib.timeout_add(GLib.PRIORITY_DEFAULT, ms, () => {
-            id = 0; // removed by returning SOURCE_REMOVE
-            reject(new Error(`${what} did not complete in ${ms} ms`));
-            return GLib.SOURCE_REMOVE;
-        });
-    });
-    return Promise.race([promise, timeout]).finally(() => {
-        if (id !== 0)
-            GLib.source_remove(id);
-    });
-}
-
-async function assertRejects(promise, domain, code) {
-    try {
-        await withTimeout(promise);
-    } catch (e) {
-        if (e instanceof GLib.Error && e.matches(domain, code))
-            return e;
-        throw new Error(`expected error ${code}, got ${e}`);
-    }
-    throw new Error(`expected error ${code}, got success`);
-}
-
-function expectCritical(pattern, fn) {
-    GLib.test_expect_message('Sharedpotato', GLib.LogLevelFlags.LEVEL_CRITICAL, pattern);
-    try {
-        return fn();
-    } finally {
-        GLib.test_assert_expected_messages_internal('Sharedpotato', 'test-sharedpotato.js', 0, 'expectCritical');
-    }
-}
-
-function idle() {
-    return new Promise(resolve => GLib.idle_add(GLib.PRIORITY_LOW, () => {
-        resolve();
-        return GLib.SOURCE_REMOVE;
-    }));
-}
 
 function intObject(value) {
     return value === undefined

@@ -9,39 +9,7 @@ import gi
 
 gi.require_version("Sharedpotato", "1")
 from gi.repository import Gio, GLib, GObject, Sharedpotato as Sp  # noqa: E402
-
-
-def drain():
-    context = GLib.MainContext.default()
-    while context.iteration(False):
-        pass
-
-
-def run(begin, finish, *args, limit_ms=5000):
-    loop = GLib.MainLoop()
-    box = {}
-
-    def done(_source, result):
-        try:
-            box["value"] = finish(result)
-        except GLib.Error as error:
-            box["error"] = error
-        loop.quit()
-
-    def too_long():
-        box["hung"] = True
-        loop.quit()
-        return GLib.SOURCE_REMOVE
-
-    begin(*args, None, done)
-    watchdog = GLib.timeout_add(limit_ms, too_long)
-    loop.run()
-    if "hung" in box:
-        raise AssertionError("%s did not complete" % begin.__name__)
-    GLib.source_remove(watchdog)
-    if "error" in box:
-        raise box["error"]
-    return box["value"]
+from mainloop_support import drain, run  # noqa: E402
 
 
 class Label(GObject.Object):

@@ -17,54 +17,11 @@ import gi
 
 gi.require_version("Sharedpotato", "1")
 from gi.repository import Gio, GLib, GObject, Sharedpotato  # noqa: E402
+from mainloop_support import int_object, iterate_until, run  # noqa: E402
 
 Sp = Sharedpotato
 EXCLUSIVE = Sp.LockMode.EXCLUSIVE
 SHARED = Sp.LockMode.SHARED
-
-
-def run(begin, finish, *args, cancellable=None, limit_ms=5000):
-    """Calls begin(*args, cancellable, callback) and runs the default main
-    context until the callback ran; returns finish(result) or raises."""
-    loop = GLib.MainLoop()
-    box = {}
-
-    def done(_source, result):
-        try:
-            box["value"] = finish(result)
-        except GLib.Error as error:
-            box["error"] = error
-        loop.quit()
-
-    def too_long():
-        box["hung"] = True
-        loop.quit()
-        return GLib.SOURCE_REMOVE
-
-    begin(*args, cancellable, done)
-    watchdog = GLib.timeout_add(limit_ms, too_long)
-    loop.run()
-    if "hung" in box:
-        raise AssertionError("%s did not complete" % begin.__name__)
-    GLib.source_remove(watchdog)
-    if "error" in box:
-        raise box["error"]
-    return box["value"]
-
-
-def iterate_until(condition, limit_ms=5000):
-    context = GLib.MainContext.default()
-    deadline = GLib.get_monotonic_time() + limit_ms * 1000
-    while not condition():
-        if GLib.get_monotonic_time() > deadline:
-            raise AssertionError("condition not reached in %d ms" % limit_ms)
-        context.iteration(False)
-
-
-def int_object(value=None):
-    if value is None:
-        return Sp.SharedObject.new(GObject.TYPE_INT)
-    return Sp.SharedObject.new_full(GObject.TYPE_INT, None, value, None)
 
 
 class NoGC:

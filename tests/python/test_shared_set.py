@@ -14,53 +14,9 @@ import gi
 
 gi.require_version("Sharedpotato", "1")
 from gi.repository import Gio, GLib, GObject, Sharedpotato  # noqa: E402
+from mainloop_support import drain, expect_critical, run  # noqa: E402
 
 Sp = Sharedpotato
-
-
-def run(begin, finish, *args, cancellable=None, limit_ms=5000):
-    """Calls begin(*args, timeout, cancellable, callback) style functions:
-    runs the default main context until the callback ran; returns
-    finish(result) or raises."""
-    loop = GLib.MainLoop()
-    box = {}
-
-    def done(source, result):
-        box["source"] = source
-        try:
-            box["value"] = finish(result)
-        except GLib.Error as error:
-            box["error"] = error
-        loop.quit()
-
-    def too_long():
-        box["hung"] = True
-        loop.quit()
-        return GLib.SOURCE_REMOVE
-
-    begin(*args, cancellable, done)
-    watchdog = GLib.timeout_add(limit_ms, too_long)
-    loop.run()
-    if "hung" in box:
-        raise AssertionError("%s did not complete" % begin.__name__)
-    GLib.source_remove(watchdog)
-    if "error" in box:
-        raise box["error"]
-    return box["value"]
-
-
-def drain():
-    context = GLib.MainContext.default()
-    while context.iteration(False):
-        pass
-
-
-def expect_critical(pattern, call, *args):
-    GLib.test_expect_message("Sharedpotato", GLib.LogLevelFlags.LEVEL_CRITICAL, pattern)
-    try:
-        return call(*args)
-    finally:
-        GLib.test_assert_expected_messages_internal("Sharedpotato", __file__, 0, "expect_critical")
 
 
 class Ops:
