@@ -429,6 +429,9 @@ typedef struct
   SpDeleter    *deleter;
   SpSetQuery   *query;
   SpSetUpdater *set_updater;
+  SpSetSetter  *set_setter;
+  SpSetDeleter *set_deleter;
+  SpSetScanner *scanner;
 } SyncViews;
 
 static gpointer
@@ -471,6 +474,43 @@ use_sync_views (gpointer data)
   g_free (snapshot);
   g_assert_no_error (error);
 
+  /* Every other twin, each checked by what it leaves behind. */
+  g_value_unset (&value);
+  g_value_set_int (g_value_init (&value, G_TYPE_INT), 9);
+  g_assert_true (sp_updater_set_sync (v->updater, &value, 0, NULL, &error));
+  g_value_unset (&value);
+  g_assert_true (sp_setter_get_sync (v->setter, 0, NULL, &value, &error));
+  g_assert_cmpint (g_value_get_int (&value), ==, 9);
+  g_assert_true (sp_updater_clear_sync (v->updater, 0, NULL, &error));
+  g_assert_false (sp_getter_try_get (v->getter, NULL));
+
+  g_value_set_static_string (&item, "y");
+  g_assert_true (sp_set_setter_add_sync (v->set_setter, &item, 0, NULL, &flag, &error));
+  g_assert_true (flag);
+  g_assert_true (sp_set_updater_size_sync (v->set_updater, 0, NULL, &n, &error));
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_true (sp_set_deleter_discard_sync (v->set_deleter, &item, 0, NULL, &flag, &error));
+  g_assert_true (flag);
+  g_assert_true (sp_set_updater_contains_sync (v->set_updater, &item, 0, NULL, &flag, &error));
+  g_assert_false (flag);
+  snapshot = sp_set_scanner_snapshot_sync (v->scanner, 0, NULL, &n, &error);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_cmpstr (g_value_get_string (&snapshot[0]), ==, "x");
+  g_value_unset (&snapshot[0]);
+  g_free (snapshot);
+  g_value_set_static_string (&item, "x");
+  g_assert_true (sp_set_updater_discard_sync (v->set_updater, &item, 0, NULL, &flag, &error));
+  g_assert_true (flag);
+  g_assert_true (sp_set_setter_add_sync (v->set_setter, &item, 0, NULL, &flag, &error));
+  g_assert_true (sp_set_updater_clear_sync (v->set_updater, 0, NULL, &error));
+  g_free (sp_set_updater_snapshot_sync (v->set_updater, 0, NULL, &n, &error));
+  g_assert_cmpuint (n, ==, 0);
+  g_assert_true (sp_set_setter_add_sync (v->set_setter, &item, 0, NULL, &flag, &error));
+  g_assert_true (sp_set_deleter_clear_sync (v->set_deleter, 0, NULL, &error));
+  g_assert_true (sp_set_query_size_sync (v->query, 0, NULL, &n, &error));
+  g_assert_cmpuint (n, ==, 0);
+  g_assert_no_error (error);
+
   return NULL;
 }
 
@@ -485,6 +525,8 @@ test_views_sync_twins (void)
     sp_shared_object_get_setter (object), sp_shared_object_get_updater (object),
     sp_shared_object_get_getter (object), sp_shared_object_get_deleter (object),
     sp_shared_set_get_query (set),        sp_shared_set_get_updater (set),
+    sp_shared_set_get_setter (set),       sp_shared_set_get_deleter (set),
+    sp_shared_set_get_scanner (set),
   };
   g_autoptr (GError) error = NULL;
   GValue value = G_VALUE_INIT;
@@ -514,6 +556,9 @@ test_views_sync_twins (void)
   g_object_unref (v.deleter);
   g_object_unref (v.query);
   g_object_unref (v.set_updater);
+  g_object_unref (v.set_setter);
+  g_object_unref (v.set_deleter);
+  g_object_unref (v.scanner);
 }
 
 static void
