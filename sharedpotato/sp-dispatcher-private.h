@@ -41,5 +41,6 @@ sp_dispatch_item_init_for_task (SpDispatchItem *item)
 
 SpDispatcher *sp_dispatcher_get_for_context (GMainContext *context);
 void          sp_dispatcher_push (SpDispatcher *dispatcher, SpDispatchItem *item);
+SpDispatcher *sp_dispatcher_get_running (void);
 
 G_END_DECLS

@@ -81,10 +81,16 @@ struct _SpDispatcher
 static GMutex      registry_mutex;
 static GHashTable *registry;
 
+/* The dispatcher whose items this thread is running, innermost first: a
+ * grant to one of its waiters is delivered by this very dispatch, without
+ * waking any thread (see "Granting" in sp-shared-object.c). */
+static _Thread_local SpDispatcher *running;
+
 static gboolean
 sp_dispatcher_dispatch (GSource *source, GSourceFunc callback, gpointer user_data)
 {
   SpDispatcher *self = (SpDispatcher *) source;
+  SpDispatcher *outer = running;
   guint         budget = SP_DISPATCH_BATCH;
 
   /* One item at a time, left on the queue until its turn: a callback that
@@ -113,10 +119,26 @@ sp_dispatcher_dispatch (GSource *source, GSourceFunc callback, gpointer user_dat
         break;
 
       item->next = NULL;
+      running = self;
       item->func (item);
     }
 
+  running = outer;
   return G_SOURCE_CONTINUE;
+}
+
+/*
+ * sp_dispatcher_get_running:
+ *
+ * Returns: (nullable) (transfer none): the dispatcher running an item on
+ *   this thread's stack, innermost, or %NULL outside any dispatch. Its
+ *   thread is awake and delivers what is pushed to it in this dispatch or
+ *   the next iteration.
+ */
+SpDispatcher *
+sp_dispatcher_get_running (void)
+{
+  return running;
 }
 
 static gboolean

@@ -20,6 +20,7 @@
  *     n_readers      shared holders (guards and granted, undelivered locks)
  *     writer         TRUE while an exclusive holder exists
  *     queue          waiters for the lock, FIFO
+ *     lanes          the same waiters by context (see "Lanes")
  *     value_waiters  gets that reached the head and found no value
  *     life           the close (OPEN → CLOSING → EMITTING → HOLDING →
  *                    CLOSED), its waiters and holds, and the stats: the
@@ -54,6 +55,38 @@
  *   (n_readers or writer) at the moment of the grant. Before looking at
  *   the queue, value_waiters are all served if there is a value and no
  *   writer: they arrived before anything still queued.
+ *
+ * Lanes: the lock stays with the thread that is running
+ *
+ *   A grant to a waiter of another thread's context holds the lock until
+ *   that thread wakes up (futex, eventfd, scheduler), releases and grants
+ *   again: with clients on several threads, strict FIFO puts a wake-up
+ *   inside every critical section (a lock convoy). So the queue is also
+ *   threaded, per context, into lanes (self->lanes, one per SpDispatcher
+ *   with waiters; each waiter's lane_prev/lane_next, in queue order). When
+ *   grant_waiters_locked runs inside a dispatch on this thread (a callback
+ *   that releases, or a call made from one: sp_dispatcher_get_running),
+ *   and the first waiter of that dispatcher's lane can be granted, it is
+ *   granted before the head of the queue, and delivered by the same
+ *   dispatch without waking anyone. That is an overtake. Every grant to
+ *   the head of the queue resets the count; once SP_OVERTAKES_MAX
+ *   overtakes have happened, or SP_OVERTAKE_US since the first of them,
+ *   the head is next: nothing overtakes it any more, and once it can be
+ *   granted it is. The bound, as the threading guide states it: a waiter
+ *   at the head of the queue is overtaken at most 64 times and for at most
+ *   0.5 ms (beyond the holders ahead of it), so one with n waiters ahead
+ *   of it by at most 64 (n + 1).
+ *
+ *   What one context sees is unchanged: a lane is in the order its calls
+ *   were made and only its head is ever granted, so a context's calls are
+ *   granted in order, its queued writer blocks its later readers, and a
+ *   single context (or grants made outside any dispatch) is strict FIFO.
+ *   Lanes change who is granted, never how: a grant still takes the
+ *   waiter out of both lists under the mutex and makes it DONE, so the
+ *   cancel, timeout and close races below are the same. A waiter that
+ *   times out or is cancelled leaves its lane in leave_locked, before it
+ *   becomes DONE; a close empties the queue for good, and the lanes are
+ *   never looked at again.
  *
  * Delivery and cancellation
  *
@@ -182,12 +215,17 @@ typedef enum
   OP_RUN_HELD, /* private: another type's call run under the lock */
 } WaiterOp;
 
-typedef struct
+typedef struct _SpObjectWaiter SpObjectWaiter;
+
+struct _SpObjectWaiter
 {
-  SpWaiter   base;
-  WaiterOp   op;
-  SpLockMode mode;
-  gboolean   initialized;
+  SpWaiter base;
+  guint8   op;          /* WaiterOp */
+  guint8   mode;        /* SpLockMode */
+  guint8   initialized; /* OP_PEEK: there was a value */
+  guint16  lane;        /* in self->lanes while in self->queue */
+  /* Its context's waiters in self->queue, in order: see "Lanes". */
+  SpObjectWaiter *lane_prev, *lane_next;
   /* A waiter is allocated, and zeroed, per call: kept at most 248 bytes,
    * the largest a 256-byte malloc chunk holds (calloc clears more above). */
   union
@@ -200,7 +238,7 @@ typedef struct
       GDestroyNotify held_data_free;
     };
   };
-} SpObjectWaiter;
+};
 
 G_STATIC_ASSERT (sizeof (SpObjectWaiter) <= 248);
 
@@ -226,6 +264,28 @@ typedef struct
   SpInitializer  *initializer; /* dropped outside the mutex */
 } SpEmission;
 
+/* The waiters of self->queue by context: see "Lanes" above. */
+typedef struct
+{
+  SpDispatcher   *dispatcher; /* whose waiters these are; NULL: never used */
+  SpObjectWaiter *head, *tail;
+} SpLane;
+
+typedef struct
+{
+  guint  n_lanes, allocated;
+  guint  overtakes;    /* grants past the head since one went to it */
+  gint64 overtaken_at; /* µs: the first of those */
+  SpLane lane[];
+} SpLanes;
+
+#define NO_LANE G_MAXUINT16
+
+/* The bound of "Lanes": how many grants, and for how long, may go past
+ * the head of the queue before it is next. */
+#define SP_OVERTAKES_MAX 1024
+#define SP_OVERTAKE_US 500
+
 struct _SpSharedObject
 {
   GObject parent_instance;
@@ -242,6 +302,7 @@ struct _SpSharedObject
 
   GValue         value;
   GQueue         queue;
+  SpLanes       *lanes; /* NULL until a call queues */
   GQueue         value_waiters;
   SpInitializer *initializer;
   guint          n_readers;
@@ -470,6 +531,118 @@ clear_value_locked (SpSharedObject *self)
   emit_later_locked (self, flags, &old_value, &announced);
 }
 
+/* Lanes ---------------------------------------------------------------- */
+
+static guint
+lane_index_locked (SpSharedObject *self, SpDispatcher *dispatcher)
+{
+  SpLanes *lanes = self->lanes;
+  guint    free_lane = NO_LANE;
+
+  if (lanes == NULL)
+    {
+      lanes = self->lanes = g_malloc0 (sizeof (SpLanes) + 2 * sizeof (SpLane));
+      lanes->allocated = 2;
+    }
+
+  for (guint i = 0; i < lanes->n_lanes; i++)
+    {
+      if (lanes->lane[i].dispatcher == dispatcher)
+        return i;
+      if (free_lane == NO_LANE && lanes->lane[i].head == NULL)
+        free_lane = i;
+    }
+
+  /* An empty lane's dispatcher may be gone with its context: it is only
+   * ever compared, never used. */
+  if (free_lane != NO_LANE)
+    {
+      lanes->lane[free_lane].dispatcher = dispatcher;
+      return free_lane;
+    }
+
+  if (lanes->n_lanes == NO_LANE)
+    return NO_LANE;
+  if (lanes->n_lanes == lanes->allocated)
+    {
+      lanes->allocated = MIN (lanes->allocated * 2, NO_LANE);
+      lanes = self->lanes =
+          g_realloc (lanes, sizeof (SpLanes) + lanes->allocated * sizeof (SpLane));
+    }
+  lanes->lane[lanes->n_lanes] = (SpLane){ .dispatcher = dispatcher };
+  return lanes->n_lanes++;
+}
+
+/* @waiter was just queued at the tail of self->queue. */
+static void
+lane_push_locked (SpSharedObject *self, SpObjectWaiter *waiter)
+{
+  SpLane *lane;
+
+  waiter->lane = lane_index_locked (self, waiter->base.dispatcher);
+  if (waiter->lane == NO_LANE)
+    return;
+
+  lane = &self->lanes->lane[waiter->lane];
+  waiter->lane_prev = lane->tail;
+  waiter->lane_next = NULL;
+  if (lane->tail != NULL)
+    lane->tail->lane_next = waiter;
+  else
+    lane->head = waiter;
+  lane->tail = waiter;
+}
+
+/* @waiter is leaving self->queue. */
+static void
+lane_remove_locked (SpSharedObject *self, SpObjectWaiter *waiter)
+{
+  SpLane *lane;
+
+  if (waiter->lane == NO_LANE)
+    return;
+
+  lane = &self->lanes->lane[waiter->lane];
+  if (waiter->lane_prev != NULL)
+    waiter->lane_prev->lane_next = waiter->lane_next;
+  else
+    lane->head = waiter->lane_next;
+  if (waiter->lane_next != NULL)
+    waiter->lane_next->lane_prev = waiter->lane_prev;
+  else
+    lane->tail = waiter->lane_prev;
+  waiter->lane_prev = waiter->lane_next = NULL;
+  waiter->lane = NO_LANE;
+}
+
+static SpObjectWaiter *
+lane_head_locked (SpSharedObject *self, SpDispatcher *dispatcher)
+{
+  SpLanes *lanes = self->lanes;
+
+  for (guint i = 0; i < lanes->n_lanes; i++)
+    if (lanes->lane[i].dispatcher == dispatcher)
+      return lanes->lane[i].head;
+  return NULL;
+}
+
+/* Whether a grant may still go past the head of the queue (the bound of
+ * "Lanes" above); counts it if so. */
+static gboolean
+overtake_locked (SpSharedObject *self)
+{
+  SpLanes *lanes = self->lanes;
+  gint64   now = g_get_monotonic_time ();
+
+  if (lanes->overtakes == 0)
+    lanes->overtaken_at = now;
+  else if (lanes->overtakes >= SP_OVERTAKES_MAX || now - lanes->overtaken_at >= SP_OVERTAKE_US)
+    return FALSE;
+
+  lanes->overtakes++;
+  return TRUE;
+}
+
 /* Waiters -------------------------------------------------------------- */
 
 /* The lifecycle of a waiter (cancellation, timeout, delivery) is in
@@ -585,8 +758,18 @@ object_waiter_enter_locked (SpWaiter *base)
     }
 
   sp_waiter_wait_locked (base, &self->queue);
+  lane_push_locked (self, waiter);
   note_queue_length_locked (self);
   grant_waiters_locked (self);
+}
+
+static void
+object_waiter_leave_locked (SpWaiter *base)
+{
+  SpSharedObject *self = SP_SHARED_OBJECT (base->owner);
+
+  if (base->list == &self->queue)
+    lane_remove_locked (self, (SpObjectWaiter *) base);
 }
 
 /* A lock's guard starts with the name of the call as its label. */
@@ -599,6 +782,7 @@ object_waiter_guard_label (SpWaiter *base)
 static const SpWaiterClass object_waiter_class = {
   .enter_locked = object_waiter_enter_locked,
   .abandoned_locked = object_waiter_abandoned_locked,
+  .leave_locked = object_waiter_leave_locked,
   .settle = object_waiter_settle,
   .return_task = object_waiter_return_task,
   .finalize = object_waiter_finalize,
@@ -866,6 +1050,26 @@ start_initializer_locked (SpSharedObject *self)
   sp_dispatcher_push (self->life.owner_dispatcher, &run->item);
 }
 
+/* The next waiter to grant, or NULL: the head of the queue, or the first
+ * waiter of the context running on this thread (see "Lanes"). */
+static SpObjectWaiter *
+pick_waiter_locked (SpSharedObject *self, SpObjectWaiter *head)
+{
+  SpDispatcher   *running = sp_dispatcher_get_running ();
+  SpObjectWaiter *mine;
+
+  if (running != NULL && head->base.dispatcher != running && self->lanes != NULL &&
+      (mine = lane_head_locked (self, running)) != NULL &&
+      can_grant_locked (self, waiter_is_exclusive (mine)) && overtake_locked (self))
+    return mine;
+
+  if (!can_grant_locked (self, waiter_is_exclusive (head)))
+    return NULL;
+  if (self->lanes != NULL)
+    self->lanes->overtakes = 0;
+  return head;
+}
+
 static void
 grant_waiters_locked (SpSharedObject *self)
 {
@@ -895,11 +1099,12 @@ grant_waiters_locked (SpSharedObject *self)
       if (head == NULL)
         break;
 
-      waiter = head->data;
-      if (!can_grant_locked (self, waiter_is_exclusive (waiter)))
+      waiter = pick_waiter_locked (self, head->data);
+      if (waiter == NULL)
         break;
 
-      g_queue_unlink (&self->queue, head);
+      g_queue_unlink (&self->queue, &waiter->base.link);
+      lane_remove_locked (self, waiter);
       grant_waiter_locked (self, waiter);
     }
 }
@@ -940,6 +1145,7 @@ begin_close_locked (SpSharedObject *self)
   if (!sp_lifecycle_begin_close_locked (&self->life))
     return;
 
+  /* Its lanes are left as they are: nothing queues again. */
   fail_all_locked (self, &self->queue);
   fail_all_locked (self, &self->value_waiters);
   if (self->init_state == INIT_PENDING)
@@ -988,6 +1194,7 @@ fail_gets_before_writer_locked (SpSharedObject *self, const GError *error)
       if (waiter->op == OP_GET)
         {
           g_queue_unlink (&self->queue, link);
+          lane_remove_locked (self, waiter);
           waiter->base.error = g_error_copy (error);
           sp_waiter_complete_locked (&waiter->base);
         }
@@ -1229,6 +1436,7 @@ sp_shared_object_finalize (GObject *object)
       g_free (self->default_value);
     }
   g_clear_pointer (&self->initializer, initializer_unref);
+  g_free (self->lanes);
   sp_lifecycle_clear (&self->life);
   g_mutex_clear (&self->mutex);
 

@@ -47,6 +47,10 @@ struct _SpWaiterClass
   void (*settle) (SpWaiter *waiter);
   /* Returns the task of a waiter without error. */
   void (*return_task) (SpWaiter *waiter, GTask *task);
+  /* Under the owner's mutex: the waiter is about to leave its list
+   * (still waiter->list) because it timed out or was cancelled. The last
+   * moment the owner may touch it. Optional. */
+  void (*leave_locked) (SpWaiter *waiter);
   /* Frees what the owner's struct adds. Optional. */
   void (*finalize) (SpWaiter *waiter);
   /* The label of the guard a granted waiter will return, for its
@@ -75,15 +79,15 @@ struct _SpWaiter
   gint64               wait_us;     /* -1 until granted */
   /* When tracing: the "wait" record and the outcome's, in that order,
    * without blocking either thread (see sp-waiter.c). */
-  int    wait_record;   /* WaitRecord, atomic */
-  int    outcome_event; /* SpTraceEvent, deferred outcome */
   gint64 outcome_wait_us;
   char  *outcome_error;
-  int    ref_count;  /* inline atomics, which TSan sees */
-  int    timeout_ms; /* 0: none; for the TIMED_OUT message */
-  guint8 state;      /* SpWaiterState */
-  guint8 starting;   /* a grant now is a grant without waiting */
+  int    wait_record; /* WaitRecord, atomic */
+  int    ref_count;   /* inline atomics, which TSan sees */
+  int    timeout_ms;  /* 0: none; for the TIMED_OUT message */
+  guint8 state;       /* SpWaiterState */
+  guint8 starting;    /* a grant now is a grant without waiting */
   guint8 trace;
+  guint8 outcome_event; /* SpTraceEvent, deferred outcome */
 };
 
 /* Where and how a waiter's owner lives. */

@@ -369,6 +369,8 @@ waiter_abandon_locked (SpWaiter *waiter, GIOErrorEnum code)
     return FALSE;
 
   message = code == G_IO_ERROR_TIMED_OUT ? timed_out_message (waiter) : cancelled_message (waiter);
+  if (klass->leave_locked != NULL)
+    klass->leave_locked (waiter);
   g_queue_unlink (waiter->list, &waiter->link);
   /* From here on the waiter belongs to its delivery, which another thread
    * may run without this mutex: not a field of it is read again. */
