@@ -31,13 +31,7 @@ struct _SpDispatchItem
  * than the one it was created in; otherwise it goes through an idle of its
  * own and loses its place in line. An item that will complete a task
  * created now keeps its place by waiting for the next iteration instead. */
-static inline void
-sp_dispatch_item_init_for_task (SpDispatchItem *item)
-{
-  GSource *current = g_main_current_source ();
-
-  item->ready_after = current != NULL ? g_source_get_time (current) : 0;
-}
+void sp_dispatch_item_init_for_task (SpDispatchItem *item);
 
 SpDispatcher *sp_dispatcher_get_for_context (GMainContext *context);
 void          sp_dispatcher_push (SpDispatcher *dispatcher, SpDispatchItem *item);

@@ -70,6 +70,7 @@ struct _SpDispatcher
   SpDispatchItem *head;
   SpDispatchItem *tail;
   guint           length;
+  gint64          time; /* the source's time, during a dispatch */
 };
 
 /* Items run per dispatch at most, including those pushed meanwhile (the
@@ -84,7 +85,7 @@ static GHashTable *registry;
 /* The dispatcher whose items this thread is running, innermost first: a
  * grant to one of its waiters is delivered by this very dispatch, without
  * waking any thread (see "Granting" in sp-shared-object.c). */
-static _Thread_local SpDispatcher *running;
+static _Thread_local SpDispatcher *running __attribute__ ((tls_model ("initial-exec")));
 
 static gboolean
 sp_dispatcher_dispatch (GSource *source, GSourceFunc callback, gpointer user_data)
@@ -92,6 +93,11 @@ sp_dispatcher_dispatch (GSource *source, GSourceFunc callback, gpointer user_dat
   SpDispatcher *self = (SpDispatcher *) source;
   SpDispatcher *outer = running;
   guint         budget = SP_DISPATCH_BATCH;
+  gint64        time;
+
+  /* Read once: it is the iteration's, and GLib takes the context's lock
+   * to read it. Only this thread reads the field, while dispatching. */
+  self->time = time = g_source_get_time (source);
 
   /* One item at a time, left on the queue until its turn: a callback that
    * runs a nested main loop re-enters this dispatch and must find the rest
@@ -104,7 +110,7 @@ sp_dispatcher_dispatch (GSource *source, GSourceFunc callback, gpointer user_dat
       item = self->head;
       /* Not yet: it and everything behind it wait for the next iteration,
        * which prepare() asks for as long as the queue is not empty. */
-      if (item != NULL && item->ready_after >= g_source_get_time (source))
+      if (item != NULL && item->ready_after >= self->time)
         item = NULL;
       if (item != NULL)
         {
@@ -121,10 +127,25 @@ sp_dispatcher_dispatch (GSource *source, GSourceFunc callback, gpointer user_dat
       item->next = NULL;
       running = self;
       item->func (item);
+      /* A nested main loop may have dispatched this source again. */
+      self->time = time;
     }
 
   running = outer;
   return G_SOURCE_CONTINUE;
+}
+
+void
+sp_dispatch_item_init_for_task (SpDispatchItem *item)
+{
+  GSource *current = g_main_current_source ();
+
+  if (current == NULL)
+    item->ready_after = 0;
+  else if (running != NULL && current == &running->source)
+    item->ready_after = running->time;
+  else
+    item->ready_after = g_source_get_time (current);
 }
 
 /*
@@ -246,12 +267,14 @@ sp_dispatcher_push (SpDispatcher *self, SpDispatchItem *item)
   self->tail = item;
   self->length++;
 
-  /* The thread running the context sees the item at its next prepare;
-   * any other thread may have to wake it from poll(). Still under the
+  /* The thread running the context sees the item at its next prepare
+   * (or, while it runs this dispatcher, its next turn of the loop: no
+   * need to ask GLib, whose answer takes the context's lock); any other
+   * thread may have to wake it from poll(). Still under the
    * mutex: once it is released, the item can run and drop the last
    * reference to the context (a blocking call's private one), and the
    * context and this source with it. */
-  if (was_empty && !g_main_context_is_owner (self->context))
+  if (was_empty && running != self && !g_main_context_is_owner (self->context))
     g_main_context_wakeup (self->context);
 
   sp_mutex_unlock (&self->mutex);

@@ -64,8 +64,8 @@ typedef struct
   GMainContext *owner_context;
   SpDispatcher *owner_dispatcher;
   GThread      *owner_thread;
-  SpStats      *stats; /* allocated by the first call */
-  GQueue        close_waiters;
+  SpStats      *stats;         /* allocated by the first call */
+  GQueue       *close_waiters; /* allocated by the first close call */
   guint         close_holds;
   int           default_timeout; /* atomic */
   guint8        close_state;     /* SpCloseState */

@@ -25,8 +25,9 @@ sp_lifecycle_init (SpLifecycle *life)
 void
 sp_lifecycle_clear (SpLifecycle *life)
 {
-  g_assert (life->close_waiters.length == 0);
+  g_assert (life->close_waiters == NULL || life->close_waiters->length == 0);
 
+  g_clear_pointer (&life->close_waiters, g_queue_free);
   g_clear_pointer (&life->stats, g_free);
   g_clear_pointer (&life->name, g_free);
   g_clear_pointer (&life->owner_context, g_main_context_unref);
@@ -118,7 +119,9 @@ maybe_complete_close_locked (SpLifecycle *life)
     return;
 
   life->close_state = SP_CLOSE_CLOSED;
-  while ((waiter = sp_waiter_pop_locked (&life->close_waiters)))
+  if (life->close_waiters == NULL)
+    return;
+  while ((waiter = sp_waiter_pop_locked (life->close_waiters)))
     sp_waiter_complete_locked (waiter);
 }
 
@@ -140,7 +143,11 @@ sp_lifecycle_enter_close_locked (SpLifecycle *life, SpWaiter *waiter)
   if (waiter->error != NULL || life->close_state == SP_CLOSE_CLOSED)
     sp_waiter_complete_locked (waiter);
   else
-    sp_waiter_wait_locked (waiter, &life->close_waiters);
+    {
+      if (life->close_waiters == NULL)
+        life->close_waiters = g_queue_new ();
+      sp_waiter_wait_locked (waiter, life->close_waiters);
+    }
 }
 
 void

@@ -281,10 +281,14 @@ typedef struct
 
 #define NO_LANE G_MAXUINT16
 
+/* Whether a GValue of ours holds a value: G_IS_VALUE() without the
+ * function call, for values the library initialized itself. */
+#define HAS_VALUE(v) (G_VALUE_TYPE (v) != G_TYPE_INVALID)
+
 /* The bound of "Lanes": how many grants, and for how long, may go past
  * the head of the queue before it is next. */
 #define SP_OVERTAKES_MAX 1024
-#define SP_OVERTAKE_US 500
+#define SP_OVERTAKE_US 2000
 
 struct _SpSharedObject
 {
@@ -337,6 +341,7 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 static guint       signals[N_SIGNALS];
+static guint       notify_signal_id;
 
 static void grant_waiters_locked (SpSharedObject *self);
 static void initializer_unref (SpInitializer *initializer);
@@ -391,8 +396,8 @@ emission_run (SpDispatchItem *item)
 {
   SpEmission     *emission = (SpEmission *) item;
   SpSharedObject *self = emission->self;
-  GValue         *old_value = G_IS_VALUE (&emission->old_value) ? &emission->old_value : NULL;
-  GValue         *new_value = G_IS_VALUE (&emission->new_value) ? &emission->new_value : NULL;
+  GValue         *old_value = HAS_VALUE (&emission->old_value) ? &emission->old_value : NULL;
+  GValue         *new_value = HAS_VALUE (&emission->new_value) ? &emission->new_value : NULL;
 
   if (emission->flags & EMIT_TIMEOUT)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEFAULT_TIMEOUT]);
@@ -446,9 +451,9 @@ emission_run (SpDispatchItem *item)
         sp_trace_emit (self, self->life.name, SP_TRACE_CLOSED, NULL, -1, -1);
     }
 
-  if (G_IS_VALUE (&emission->old_value))
+  if (HAS_VALUE (&emission->old_value))
     g_value_unset (&emission->old_value);
-  if (G_IS_VALUE (&emission->new_value))
+  if (HAS_VALUE (&emission->new_value))
     g_value_unset (&emission->new_value);
   g_clear_pointer (&emission->initializer, initializer_unref);
   g_object_unref (emission->self);
@@ -483,6 +488,35 @@ emit_later_locked (SpSharedObject *self, EmitFlags flags, GValue *old_value, GVa
 
 /* Value changes, with the lock held by whoever changes it ------------- */
 
+/* Any handler of @signal_id, whatever its detail ("notify::value" and
+ * plain "notify" alike), blocked or not. */
+static gboolean
+has_handler (SpSharedObject *self, guint signal_id)
+{
+  return g_signal_handler_find (self, G_SIGNAL_MATCH_ID, signal_id, 0, NULL, NULL, NULL) != 0;
+}
+
+/* Whether anyone will see the announcement of a change of the value: a
+ * handler of a signal it emits (a blocked one too, which may be unblocked
+ * before it runs), or the trace. Nobody does, usually: then the emission,
+ * the copy of the value it carries and its trip to the owner context are
+ * skipped. Asked under the mutex, when the change happens, so a handler
+ * connected later only sees the changes made after it was. The old value
+ * is then freed under the mutex, which must run no user code: only for
+ * value types whose free function is GLib's own. */
+static gboolean
+change_observed_locked (SpSharedObject *self, EmitFlags flags)
+{
+  if (self->value_table != NULL && self->value_table->value_free != NULL &&
+      self->value_type != G_TYPE_STRING)
+    return TRUE;
+  if (SP_TRACING (&self->life))
+    return TRUE;
+  return has_handler (self, notify_signal_id) || has_handler (self, signals[SIGNAL_CHANGED]) ||
+         ((flags & EMIT_CLEARED) && has_handler (self, signals[SIGNAL_CLEARED])) ||
+         ((flags & EMIT_INITIALIZED) && has_handler (self, signals[SIGNAL_INITIALIZED]));
+}
+
 /* Takes @new_value. */
 static void
 store_value_locked (SpSharedObject *self, GValue *new_value)
@@ -494,8 +528,15 @@ store_value_locked (SpSharedObject *self, GValue *new_value)
   move_value (&old_value, &self->value);
   move_value (&self->value, new_value);
 
-  if (!G_IS_VALUE (&old_value))
+  if (!HAS_VALUE (&old_value))
     flags |= EMIT_INITIALIZED;
+
+  if (!change_observed_locked (self, flags))
+    {
+      if (HAS_VALUE (&old_value))
+        g_value_unset (&old_value);
+      return;
+    }
 
   sp_value_copy_with_table (self->value_table, &self->value, &announced);
   emit_later_locked (self, flags, &old_value, &announced);
@@ -508,24 +549,33 @@ clear_value_locked (SpSharedObject *self)
   GValue    announced = G_VALUE_INIT;
   EmitFlags flags = EMIT_CHANGED;
 
-  if (!G_IS_VALUE (&self->value) && self->default_value == NULL)
+  if (!HAS_VALUE (&self->value) && self->default_value == NULL)
     return;
 
   move_value (&old_value, &self->value);
 
-  if (G_IS_VALUE (&old_value))
+  if (HAS_VALUE (&old_value))
     flags |= EMIT_CLEARED;
 
   if (self->default_value != NULL)
     {
       sp_value_copy_with_table (self->value_table, self->default_value, &self->value);
       sp_value_copy_with_table (self->value_table, &self->value, &announced);
-      if (!G_IS_VALUE (&old_value))
+      if (!HAS_VALUE (&old_value))
         flags |= EMIT_INITIALIZED;
     }
   else
     {
       flags |= EMIT_UNINITIALIZED;
+    }
+
+  if (!change_observed_locked (self, flags))
+    {
+      if (HAS_VALUE (&old_value))
+        g_value_unset (&old_value);
+      if (HAS_VALUE (&announced))
+        g_value_unset (&announced);
+      return;
     }
 
   emit_later_locked (self, flags, &old_value, &announced);
@@ -658,7 +708,7 @@ object_waiter_finalize (SpWaiter *base)
       if (waiter->held_data_free != NULL)
         waiter->held_data_free (waiter->held_data);
     }
-  else if (G_IS_VALUE (&waiter->value))
+  else if (HAS_VALUE (&waiter->value))
     g_value_unset (&waiter->value);
 }
 
@@ -947,7 +997,7 @@ grant_waiter_locked (SpSharedObject *self, SpObjectWaiter *waiter)
   switch (waiter->op)
     {
     case OP_GET:
-      if (!G_IS_VALUE (&self->value))
+      if (!HAS_VALUE (&self->value))
         {
           sp_waiter_wait_locked (&waiter->base, &self->value_waiters);
           note_queue_length_locked (self);
@@ -959,7 +1009,7 @@ grant_waiter_locked (SpSharedObject *self, SpObjectWaiter *waiter)
       break;
 
     case OP_PEEK:
-      waiter->initialized = G_IS_VALUE (&self->value);
+      waiter->initialized = HAS_VALUE (&self->value);
       if (waiter->initialized)
         copy_value_locked (self, &waiter->value);
       else
@@ -1078,14 +1128,14 @@ grant_waiters_locked (SpSharedObject *self)
       GList          *head;
       SpObjectWaiter *waiter;
 
-      if (self->value_waiters.length > 0 && G_IS_VALUE (&self->value) && !self->writer)
+      if (self->value_waiters.length > 0 && HAS_VALUE (&self->value) && !self->writer)
         serve_value_waiters_locked (self);
 
       /* A pending initializer stands at the head of the queue, on behalf
        * of the gets that asked for it. */
       if (self->init_state == INIT_PENDING)
         {
-          if (G_IS_VALUE (&self->value) || self->value_waiters.length == 0 ||
+          if (HAS_VALUE (&self->value) || self->value_waiters.length == 0 ||
               self->initializer == NULL)
             self->init_state = INIT_IDLE;
           else if (!can_grant_locked (self, TRUE))
@@ -1168,7 +1218,7 @@ maybe_finish_close_locked (SpSharedObject *self)
   if (self->writer || self->n_readers > 0 || !sp_lifecycle_holders_gone_locked (&self->life))
     return;
 
-  if (G_IS_VALUE (&self->value))
+  if (HAS_VALUE (&self->value))
     copy_value_locked (self, &final_value);
   emit_later_locked (self, EMIT_CLOSED, &final_value, NULL);
 }
@@ -1213,7 +1263,7 @@ end_initializer_run_locked (SpSharedObject *self, const GError *error)
   g_assert (self->init_state == INIT_RUNNING);
   self->init_state = INIT_IDLE;
 
-  if (error == NULL && !G_IS_VALUE (&self->value))
+  if (error == NULL && !HAS_VALUE (&self->value))
     error = not_initialized =
         g_error_new (SP_ERROR, SP_ERROR_NOT_INITIALIZED,
                      "The initializer of shared object “%s” finished without setting a value",
@@ -1247,7 +1297,7 @@ _sp_shared_object_end_hold (SpSharedObject *self,
       self->life.stats->peak_hold_us = MAX (self->life.stats->peak_hold_us, (guint64) hold_us);
       if (held == SP_HOLD_INITIALIZER)
         {
-          initialized = G_IS_VALUE (&self->value);
+          initialized = HAS_VALUE (&self->value);
           end_initializer_run_locked (self, error);
         }
       release_hold_locked (self,
@@ -1293,7 +1343,7 @@ _sp_shared_object_downgrade_hold (SpSharedObject *self, int *hold)
       g_atomic_int_set (hold, SP_HOLD_SHARED);
       if (held == SP_HOLD_INITIALIZER)
         {
-          initialized = G_IS_VALUE (&self->value);
+          initialized = HAS_VALUE (&self->value);
           end_initializer_run_locked (self, NULL);
         }
       g_assert (self->writer);
@@ -1324,7 +1374,7 @@ _sp_shared_object_read_value (SpSharedObject *self, GValue *value)
   gboolean initialized;
 
   sp_mutex_lock (&self->mutex);
-  initialized = G_IS_VALUE (&self->value);
+  initialized = HAS_VALUE (&self->value);
   if (initialized && value != NULL)
     copy_value_locked (self, value);
   else if (value != NULL)
@@ -1428,7 +1478,7 @@ sp_shared_object_finalize (GObject *object)
   g_assert (self->value_waiters.length == 0);
   g_assert (!self->writer && self->n_readers == 0);
 
-  if (G_IS_VALUE (&self->value))
+  if (HAS_VALUE (&self->value))
     g_value_unset (&self->value);
   if (self->default_value != NULL)
     {
@@ -1723,6 +1773,8 @@ sp_shared_object_class_init (SpSharedObjectClass *klass)
    *
    * Since: 1.0
    */
+  notify_signal_id = g_signal_lookup ("notify", G_TYPE_OBJECT);
+
   signals[SIGNAL_CLOSED] =
       g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                     G_TYPE_NONE, 1, G_TYPE_VALUE | G_SIGNAL_TYPE_STATIC_SCOPE);
@@ -2158,7 +2210,7 @@ _sp_shared_object_call_finish (SpSharedObject *self,
 
   if (initialized != NULL)
     *initialized = waiter->initialized;
-  if (value != NULL && G_IS_VALUE (&waiter->value))
+  if (value != NULL && HAS_VALUE (&waiter->value))
     move_value (value, &waiter->value);
   else if (value != NULL)
     init_zero_value (self, value);
@@ -2599,7 +2651,7 @@ sp_shared_object_try_get (SpSharedObject *self, GValue *value)
 
   sp_mutex_lock (&self->mutex);
   /* A non-empty queue always has a writer at or before its head. */
-  available = self->life.close_state == SP_CLOSE_OPEN && G_IS_VALUE (&self->value) &&
+  available = self->life.close_state == SP_CLOSE_OPEN && HAS_VALUE (&self->value) &&
               !self->writer && self->queue.length == 0;
   if (available)
     count_grant_locked (self, NULL, FALSE);

@@ -388,7 +388,10 @@ notify_length_if_observed (SpSharedQueue *self, int changes_before)
     return;
   if (g_atomic_int_get (&self->length_notify_pending))
     return;
-  if (!g_signal_has_handler_pending (self, notify_signal_id, length_quark, FALSE))
+  /* GLib matches details exactly: "notify::length" handlers by its quark,
+   * plain "notify" ones by detail 0. */
+  if (!g_signal_has_handler_pending (self, notify_signal_id, length_quark, FALSE) &&
+      !g_signal_has_handler_pending (self, notify_signal_id, 0, FALSE))
     return;
   if (!g_atomic_int_compare_and_exchange (&self->length_notify_pending, 0, 1))
     return;
@@ -920,7 +923,6 @@ sp_shared_queue_init (SpSharedQueue *self)
   g_mutex_init (&self->mutex);
   g_queue_init (&self->pushers);
   g_queue_init (&self->poppers);
-  g_queue_init (&self->life.close_waiters);
 }
 
 /* Public API ------------------------------------------------------------- */

@@ -19,13 +19,13 @@
 
 /* Runs @call with @context thread-default, as a caller living there. */
 #define IN_CONTEXT(context, call)                                                                  \
-  G_STMT_START                                                                                     \
-  {                                                                                                \
-    g_main_context_push_thread_default (context);                                                  \
-    call;                                                                                          \
-    g_main_context_pop_thread_default (context);                                                   \
-  }                                                                                                \
-  G_STMT_END
+ G_STMT_START                                                                                      \
+ {                                                                                                 \
+  g_main_context_push_thread_default (context);                                                    \
+  call;                                                                                            \
+  g_main_context_pop_thread_default (context);                                                     \
+ }                                                                                                 \
+ G_STMT_END
 
 /* Whether one iteration of @context dispatched anything. */
 static gboolean
@@ -106,13 +106,14 @@ check_overtake_bound (SpLockMode mode)
 
   for (guint i = 0; i < G_N_ELEMENTS (loopers); i++)
     {
-      loopers[i] = (Looper) { .object = object, .context = x, .mode = mode, .calls = &calls,
-                              .watched = &watched };
+      loopers[i] = (Looper){
+        .object = object, .context = x, .mode = mode, .calls = &calls, .watched = &watched
+      };
       looper_lock (&loopers[i]);
     }
   watched = ++calls;
-  IN_CONTEXT (y, sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb,
-                                              &r));
+  IN_CONTEXT (y,
+              sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb, &r));
 
   while (iterate (x))
     {
@@ -231,17 +232,17 @@ test_lane_after_cancel (void)
   g_autoptr (GCancellable) cancel_a = g_cancellable_new ();
   Result y1 = { 0 }, y2 = { 0 }, a = { 0 }, b = { 0 }, c = { 0 };
 
-  IN_CONTEXT (y, sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb,
-                                              &y1));
+  IN_CONTEXT (y,
+              sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb, &y1));
   iterate_context_until (y, &y1.done);
   g_assert_true (y1.ok);
-  IN_CONTEXT (y, sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb,
-                                              &y2));
-  IN_CONTEXT (x, sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, cancel_a,
-                                              lock_cb, &a));
+  IN_CONTEXT (y,
+              sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb, &y2));
+  IN_CONTEXT (
+      x, sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, cancel_a, lock_cb, &a));
   IN_CONTEXT (x, sp_shared_object_lock_async (object, SP_LOCK_MODE_SHARED, 0, NULL, lock_cb, &b));
-  IN_CONTEXT (x, sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb,
-                                              &c));
+  IN_CONTEXT (x,
+              sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb, &c));
 
   g_cancellable_cancel (cancel_a);
   iterate_context_until (x, &a.done);
@@ -280,10 +281,10 @@ test_lane_writer_blocks_its_readers (void)
 
   IN_CONTEXT (x, sp_shared_object_lock_async (object, SP_LOCK_MODE_SHARED, 0, NULL, lock_cb, &r1));
   iterate_context_until (x, &r1.done);
-  IN_CONTEXT (y, sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb,
-                                              &yw));
-  IN_CONTEXT (x, sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb,
-                                              &w));
+  IN_CONTEXT (y,
+              sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb, &yw));
+  IN_CONTEXT (x,
+              sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb, &w));
   IN_CONTEXT (x, sp_shared_object_lock_async (object, SP_LOCK_MODE_SHARED, 0, NULL, lock_cb, &r2));
 
   g_assert_false (iterate (x));
@@ -316,13 +317,13 @@ test_release_outside_dispatch_is_fifo (void)
   g_autoptr (GMainContext) y = g_main_context_new ();
   Result x1 = { 0 }, y1 = { 0 }, x2 = { 0 };
 
-  IN_CONTEXT (x, sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb,
-                                              &x1));
+  IN_CONTEXT (x,
+              sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb, &x1));
   iterate_context_until (x, &x1.done);
-  IN_CONTEXT (y, sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb,
-                                              &y1));
-  IN_CONTEXT (x, sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb,
-                                              &x2));
+  IN_CONTEXT (y,
+              sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb, &y1));
+  IN_CONTEXT (x,
+              sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb, &x2));
 
   sp_guard_release (x1.guard);
   g_assert_false (iterate (x));
@@ -340,8 +341,8 @@ test_release_outside_dispatch_is_fifo (void)
 /* A seeded storm ----------------------------------------------------------- */
 
 #define STORM_CONTEXTS 3
-#define STORM_CLIENTS  3
-#define STORM_CALLS    3000
+#define STORM_CLIENTS 3
+#define STORM_CALLS 3000
 
 typedef struct _Storm       Storm;
 typedef struct _StormClient StormClient;
@@ -488,7 +489,7 @@ test_storm (void)
     {
       storm.contexts[c] = g_main_context_new ();
       for (guint i = 0; i < STORM_CLIENTS; i++)
-        storm.clients[c][i] = (StormClient) { .storm = &storm, .context = c };
+        storm.clients[c][i] = (StormClient){ .storm = &storm, .context = c };
     }
   for (guint c = 0; c < STORM_CONTEXTS; c++)
     for (guint i = 0; i < STORM_CLIENTS; i++)

@@ -2918,10 +2918,55 @@ test_signals_handler_connected_after_set (void)
   guint  changed = 0;
   Result s = { 0 };
 
-  /* The set is performed at once; the announcement comes later, in the
-   * owner context, and reaches a handler connected in between. */
+  /* The set is performed at once, while nobody listens: its change is
+   * not announced, even to a handler connected before the announcement
+   * would have run. A handler sees the changes made after it was
+   * connected. */
   set_int (object, 2, &s);
   g_signal_connect (object, "changed", G_CALLBACK (count_changed), &changed);
+  iterate_until (&s.done);
+  drain ();
+  g_assert_cmpuint (changed, ==, 0);
+  result_clear (&s);
+
+  set_int (object, 3, &s);
+  iterate_until (&s.done);
+  drain ();
+  g_assert_cmpuint (changed, ==, 1);
+  result_clear (&s);
+}
+
+/* Every kind of observer makes a change announced: a plain "notify"
+ * handler, a detailed one, and a blocked "changed" handler unblocked
+ * before the announcement runs. */
+static void
+test_signals_any_observer_announces (void)
+{
+  g_autoptr (SpSharedObject) object = new_int_object (1);
+  guint  notified = 0, changed = 0;
+  gulong handler;
+  Result s = { 0 };
+
+  handler = g_signal_connect (object, "notify", G_CALLBACK (count_notify), &notified);
+  set_int (object, 2, &s);
+  iterate_until (&s.done);
+  drain ();
+  g_assert_cmpuint (notified, ==, 1);
+  result_clear (&s);
+  g_signal_handler_disconnect (object, handler);
+
+  handler = g_signal_connect (object, "notify::value", G_CALLBACK (count_notify), &notified);
+  set_int (object, 3, &s);
+  iterate_until (&s.done);
+  drain ();
+  g_assert_cmpuint (notified, ==, 2);
+  result_clear (&s);
+  g_signal_handler_disconnect (object, handler);
+
+  handler = g_signal_connect (object, "changed", G_CALLBACK (count_changed), &changed);
+  g_signal_handler_block (object, handler);
+  set_int (object, 4, &s);
+  g_signal_handler_unblock (object, handler);
   iterate_until (&s.done);
   drain ();
   g_assert_cmpuint (changed, ==, 1);
@@ -3043,6 +3088,8 @@ main (int argc, char *argv[])
                    test_init_release_with_error_after_set);
   g_test_add_func ("/Sharedpotato/SharedObject/sync/allowed-when-owner-runs-elsewhere",
                    test_sync_allowed_when_owner_runs_elsewhere);
+  g_test_add_func ("/Sharedpotato/SharedObject/signals/any-observer-announces",
+                   test_signals_any_observer_announces);
   g_test_add_func ("/Sharedpotato/SharedObject/signals/handler-connected-after-set",
                    test_signals_handler_connected_after_set);
   g_test_add_func ("/Sharedpotato/SharedObject/bad-input/criticals", test_bad_input);
