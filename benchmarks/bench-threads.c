@@ -28,6 +28,9 @@
  *              both served under the lock at grant time, no guard; the
  *              sets' ::changed emissions queue in the main thread's
  *              context (the object's), run after the measurement
+ *   update     every operation an update_async that increments the
+ *              object's value at grant time (the exclusive workload,
+ *              without a guard); its floor increments under the GMutex
  *
  * Floor, the same threads and clients in the same run: each operation is
  * a GMutex-protected touch of the counter (the same draws: read or
@@ -46,7 +49,7 @@
  * order it made them; a lost or reordered set shows).
  *
  * Usage: bench-threads [--smoke] [--threads=LIST] [--ops=N]
- *                      [--mode=exclusive|shared90|getset|all] [--verbose]
+ *                      [--mode=exclusive|shared90|getset|update|all] [--verbose]
  *        bench-threads --only=[floor-]MODE-TN [OPS]
  *        bench-threads --only=none
  *
@@ -112,10 +115,11 @@ typedef enum
   MODE_EXCLUSIVE,
   MODE_SHARED90,
   MODE_GETSET,
+  MODE_UPDATE,
   N_MODES,
 } Mode;
 
-static const char *const mode_names[N_MODES] = { "exclusive", "shared90", "getset" };
+static const char *const mode_names[N_MODES] = { "exclusive", "shared90", "getset", "update" };
 
 typedef struct _Worker Worker;
 
@@ -177,7 +181,8 @@ client_done (Worker *worker)
 static gboolean
 draw_exclusive (Worker *worker)
 {
-  return worker->run->mode == MODE_EXCLUSIVE || g_rand_int_range (worker->rand, 0, 100) >= 90;
+  return worker->run->mode == MODE_EXCLUSIVE || worker->run->mode == MODE_UPDATE ||
+         g_rand_int_range (worker->rand, 0, 100) >= 90;
 }
 
 static void
@@ -226,6 +231,24 @@ was_set (GObject *source, GAsyncResult *result, gpointer data)
   client_done (worker);
 }
 
+static gboolean
+add_one (GValue *value, gpointer data)
+{
+  g_value_set_int (value, g_value_get_int (value) + 1);
+  return TRUE;
+}
+
+static void
+updated (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Worker *worker = data;
+
+  if (!sp_shared_object_update_finish (worker->run->object, result, NULL, NULL))
+    g_error ("update failed");
+  worker->writes++;
+  client_done (worker);
+}
+
 static void
 floor_done (GObject *source, GAsyncResult *result, gpointer data)
 {
@@ -266,6 +289,10 @@ client_next (Worker *worker)
        * from an idle source in the thread's context. */
       g_task_return_boolean (task, TRUE);
       g_object_unref (task);
+    }
+  else if (run->mode == MODE_UPDATE)
+    {
+      sp_shared_object_update_async (run->object, add_one, NULL, NULL, 0, NULL, updated, worker);
     }
   else if (run->mode != MODE_GETSET)
     {
@@ -339,7 +366,8 @@ check_run (Run *run, guint writes, guint reads)
 {
   const char *name = mode_names[run->mode];
 
-  if ((run->floor || run->mode != MODE_GETSET) && run->counter != writes)
+  if ((run->floor || (run->mode != MODE_GETSET && run->mode != MODE_UPDATE)) &&
+      run->counter != writes)
     g_error ("%s%s-T%u: counter %u, expected %u increments", run->floor ? "floor-" : "", name,
              run->n_threads, run->counter, writes);
   if (run->floor)
@@ -355,6 +383,16 @@ check_run (Run *run, guint writes, guint reads)
     if (stats->current_readers != 0 || stats->current_writer || stats->queue_length != 0)
       g_error ("%s-T%u: the lock is still held or queued on", name, run->n_threads);
   }
+
+  if (run->mode == MODE_UPDATE)
+    {
+      GValue value = G_VALUE_INIT;
+
+      if (!sp_shared_object_try_get (run->object, &value) ||
+          g_value_get_int (&value) != (int) writes)
+        g_error ("update-T%u: the value is not the number of updates", run->n_threads);
+      g_value_unset (&value);
+    }
 
   if (run->mode == MODE_GETSET)
     {
@@ -525,7 +563,7 @@ static void
 usage (void)
 {
   g_error ("usage: bench-threads [--smoke] [--threads=LIST] [--ops=N] "
-           "[--mode=exclusive|shared90|getset|all] [--verbose]\n"
+           "[--mode=exclusive|shared90|getset|update|all] [--verbose]\n"
            "       bench-threads --only=[floor-]MODE-TN [OPS] | --only=none");
 }
 
@@ -569,7 +607,8 @@ main (int argc, char *argv[])
   if (ops == 0)
     ops = smoke ? 2000 : 300000;
   if (!g_str_equal (mode_arg, "all") && !g_str_equal (mode_arg, "exclusive") &&
-      !g_str_equal (mode_arg, "shared90") && !g_str_equal (mode_arg, "getset"))
+      !g_str_equal (mode_arg, "shared90") && !g_str_equal (mode_arg, "getset") &&
+      !g_str_equal (mode_arg, "update"))
     usage ();
 
   if (threads_arg != NULL)

@@ -213,6 +213,7 @@ typedef enum
   OP_LOCK,
   OP_CLOSE,
   OP_RUN_HELD, /* private: another type's call run under the lock */
+  OP_UPDATE,   /* an SpUpdateWaiter */
 } WaiterOp;
 
 typedef struct _SpObjectWaiter SpObjectWaiter;
@@ -241,6 +242,15 @@ struct _SpObjectWaiter
 };
 
 G_STATIC_ASSERT (sizeof (SpObjectWaiter) <= 248);
+
+/* An update's function goes with it; its value is the base's. */
+typedef struct
+{
+  SpObjectWaiter base;
+  SpUpdateFunc   func;
+  gpointer       func_data;
+  GDestroyNotify func_data_destroy;
+} SpUpdateWaiter;
 
 typedef enum
 {
@@ -377,7 +387,7 @@ op_name (WaiterOp op)
 {
   static const char *const names[] = {
     [OP_GET] = "get",   [OP_PEEK] = "peek",   [OP_SET] = "set",      [OP_CLEAR] = "clear",
-    [OP_LOCK] = "lock", [OP_CLOSE] = "close", [OP_RUN_HELD] = "run",
+    [OP_LOCK] = "lock", [OP_CLOSE] = "close", [OP_RUN_HELD] = "run", [OP_UPDATE] = "update",
   };
 
   return names[op];
@@ -707,8 +717,12 @@ object_waiter_finalize (SpWaiter *base)
     {
       if (waiter->held_data_free != NULL)
         waiter->held_data_free (waiter->held_data);
+      return;
     }
-  else if (HAS_VALUE (&waiter->value))
+
+  if (waiter->op == OP_UPDATE && ((SpUpdateWaiter *) waiter)->func_data_destroy != NULL)
+    ((SpUpdateWaiter *) waiter)->func_data_destroy (((SpUpdateWaiter *) waiter)->func_data);
+  if (HAS_VALUE (&waiter->value))
     g_value_unset (&waiter->value);
 }
 
@@ -863,9 +877,10 @@ waiter_new_full (SpSharedObject     *self,
   };
   SpObjectWaiter *waiter;
 
-  waiter = sp_waiter_new (&object_waiter_class, sizeof (SpObjectWaiter), &host,
-                          operation != NULL ? operation : op_name (op), cancellable, callback,
-                          user_data, source_tag, task_name);
+  waiter = sp_waiter_new (&object_waiter_class,
+                          op == OP_UPDATE ? sizeof (SpUpdateWaiter) : sizeof (SpObjectWaiter),
+                          &host, operation != NULL ? operation : op_name (op), cancellable,
+                          callback, user_data, source_tag, task_name);
   waiter->op = op;
 
   return waiter;
@@ -899,6 +914,7 @@ waiter_is_exclusive (SpObjectWaiter *waiter)
     {
     case OP_SET:
     case OP_CLEAR:
+    case OP_UPDATE:
       return TRUE;
     case OP_LOCK:
     case OP_RUN_HELD:
@@ -991,6 +1007,39 @@ serve_value_waiters_locked (SpSharedObject *self)
     }
 }
 
+/* The update's function, on a copy of the value (the waiter's, which
+ * its call returns); stored back if it says so and kept its type. */
+static void
+run_update_locked (SpSharedObject *self, SpUpdateWaiter *update)
+{
+  GValue *value = &update->base.value;
+  GValue  stored = G_VALUE_INIT;
+
+  if (HAS_VALUE (&self->value))
+    copy_value_locked (self, value);
+  else
+    init_zero_value (self, value);
+
+  if (!update->func (value, update->func_data))
+    return;
+
+  if (G_VALUE_TYPE (value) != self->value_type)
+    {
+      update->base.base.error =
+          g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "The update function of shared object “%s” changed the type of its value "
+                       "from %s to %s",
+                       object_display_name (self), g_type_name (self->value_type),
+                       g_type_name (G_VALUE_TYPE (value)));
+      if (HAS_VALUE (value))
+        g_value_unset (value);
+      return;
+    }
+
+  sp_value_copy_with_table (self->value_table, value, &stored);
+  store_value_locked (self, &stored);
+}
+
 static void
 grant_waiter_locked (SpSharedObject *self, SpObjectWaiter *waiter)
 {
@@ -1022,6 +1071,10 @@ grant_waiter_locked (SpSharedObject *self, SpObjectWaiter *waiter)
 
     case OP_CLEAR:
       clear_value_locked (self);
+      break;
+
+    case OP_UPDATE:
+      run_update_locked (self, (SpUpdateWaiter *) waiter);
       break;
 
     case OP_LOCK:
@@ -2408,6 +2461,114 @@ sp_shared_object_set_finish (SpSharedObject *self, GAsyncResult *result, GError 
 
   return _sp_shared_object_call_finish (self, self, result, sp_shared_object_set_async, NULL, NULL,
                                         NULL, error);
+}
+
+/**
+ * sp_shared_object_update_async: (skip)
+ * @self: a #SpSharedObject
+ * @func: (scope notified) (closure func_data) (destroy func_data_destroy): the
+ *   read-modify-write step
+ * @func_data: data for @func
+ * @func_data_destroy: (nullable): frees @func_data once the call is done
+ * @timeout_ms: milliseconds to wait for the lock at most; 0 for no limit,
+ *   -1 for [property@Sharedpotato.SharedObject:default-timeout]
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called with the value the update left
+ * @user_data: data for @callback
+ *
+ * Changes the value in one step: @func is given the current value (the
+ * zero of the value type when there is none) and changes it in place,
+ * at the moment the call is granted the exclusive lock, in the queue's
+ * order, as [method@Sharedpotato.SharedObject.set_async] stores its value.
+ * Nobody can change the value between the read and the write, and no
+ * thread has to wake up while the lock is held: an update costs what a
+ * set costs, where lock, get, set and release cost a main-loop turn of
+ * the caller's thread under the lock.
+ *
+ * The price is where @func runs: in whatever thread grants the call (the
+ * caller's, or one that releases the lock), with the object's internal
+ * mutex held. It must be short and must not block, nor call any function
+ * of this object (that would deadlock). An update that needs more (an
+ * asynchronous step, a call to another object) takes the lock with
+ * [method@Sharedpotato.SharedObject.lock_async] instead.
+ *
+ * If @func returns %FALSE the object is left as it was. A value whose type
+ * @func changed fails the call with %G_IO_ERROR_INVALID_ARGUMENT and is
+ * not stored. If @cancellable is cancelled after the update ran, the call
+ * still reports its result.
+ *
+ * Python and JavaScript cannot run a function inside another thread's
+ * lock: there, the `update()` of the `Sharedpotato` overrides and of the
+ * JavaScript module takes the exclusive lock and calls the function in
+ * the caller's context, with the same result.
+ *
+ * ```c
+ * static gboolean
+ * add_one (GValue *value, gpointer user_data)
+ * {
+ *   g_value_set_int (value, g_value_get_int (value) + 1);
+ *   return TRUE;
+ * }
+ *
+ * sp_shared_object_update_async (counter, add_one, NULL, NULL, -1, NULL,
+ *                                on_updated, NULL);
+ * ```
+ *
+ * Since: 1.0
+ */
+void
+sp_shared_object_update_async (SpSharedObject     *self,
+                               SpUpdateFunc        func,
+                               gpointer            func_data,
+                               GDestroyNotify      func_data_destroy,
+                               int                 timeout_ms,
+                               GCancellable       *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer            user_data)
+{
+  SpUpdateWaiter *update;
+
+  g_return_if_fail (SP_IS_SHARED_OBJECT (self));
+  g_return_if_fail (func != NULL);
+  g_return_if_fail (timeout_ms >= -1);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  update = (SpUpdateWaiter *) waiter_new (self, OP_UPDATE, cancellable, callback, user_data,
+                                          sp_shared_object_update_async,
+                                          "sp_shared_object_update_async");
+  update->func = func;
+  update->func_data = func_data;
+  update->func_data_destroy = func_data_destroy;
+  waiter_start (&update->base, timeout_ms);
+}
+
+/**
+ * sp_shared_object_update_finish: (skip)
+ * @self: a #SpSharedObject
+ * @result: the #GAsyncResult passed to the callback
+ * @value: (out caller-allocates) (optional): an empty #GValue that receives
+ *   a copy of the value the update left (stored, or unchanged when the
+ *   function returned %FALSE); on failure, the zero of the value type
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Sharedpotato.SharedObject.update_async].
+ *
+ * Returns: %TRUE with @value set, or %FALSE with @error set
+ *
+ * Since: 1.0
+ */
+gboolean
+sp_shared_object_update_finish (SpSharedObject *self,
+                                GAsyncResult   *result,
+                                GValue         *value,
+                                GError        **error)
+{
+  g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), FALSE);
+  g_return_val_if_fail (value == NULL || !G_IS_VALUE (value), FALSE);
+  g_return_val_if_fail (result_is_valid (self, result, sp_shared_object_update_async), FALSE);
+
+  return _sp_shared_object_call_finish (self, self, result, sp_shared_object_update_async, NULL,
+                                        value, NULL, error);
 }
 
 /**

@@ -61,6 +61,24 @@ G_DECLARE_FINAL_TYPE (SpSharedObject, sp_shared_object, SP, SHARED_OBJECT, GObje
  */
 typedef gboolean (*SpInitializeFunc) (SpSharedObject *object, SpGuard *guard, gpointer user_data);
 
+/**
+ * SpUpdateFunc:
+ * @value: the current value, or the zero of the value type when the object
+ *   holds none; change it in place, keeping its type
+ * @user_data: the data given to [method@Sharedpotato.SharedObject.update_async]
+ *
+ * A read-modify-write step, run by
+ * [method@Sharedpotato.SharedObject.update_async] at the moment its call
+ * is granted the exclusive lock: in the thread that grants it (any
+ * thread), with the object's internal mutex held. It must be short, must
+ * not block, and must not call any function of this object.
+ *
+ * Returns: %TRUE to store @value, %FALSE to leave the object as it was
+ *
+ * Since: 1.0
+ */
+typedef gboolean (*SpUpdateFunc) (GValue *value, gpointer user_data);
+
 SP_AVAILABLE_IN_ALL
 SpSharedObject *sp_shared_object_new (GType value_type);
 SP_AVAILABLE_IN_ALL
@@ -124,6 +142,21 @@ void sp_shared_object_set_async (SpSharedObject     *self,
                                  gpointer            user_data);
 SP_AVAILABLE_IN_ALL
 gboolean sp_shared_object_set_finish (SpSharedObject *self, GAsyncResult *result, GError **error);
+
+SP_AVAILABLE_IN_ALL
+void sp_shared_object_update_async (SpSharedObject     *self,
+                                    SpUpdateFunc        func,
+                                    gpointer            func_data,
+                                    GDestroyNotify      func_data_destroy,
+                                    int                 timeout_ms,
+                                    GCancellable       *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer            user_data);
+SP_AVAILABLE_IN_ALL
+gboolean sp_shared_object_update_finish (SpSharedObject *self,
+                                         GAsyncResult   *result,
+                                         GValue         *value,
+                                         GError        **error);
 
 SP_AVAILABLE_IN_ALL
 void sp_shared_object_clear_async (SpSharedObject     *self,

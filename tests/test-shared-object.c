@@ -300,6 +300,287 @@ count_changed (SpSharedObject *object,
   (*(guint *) data)++;
 }
 
+/* Update ----------------------------------------------------------------- */
+
+typedef struct
+{
+  int   add;       /* added to an int value; 0 leaves it unchanged */
+  guint calls;     /* times the function ran */
+  guint destroyed; /* times its data was freed */
+  GType change_to; /* a type to turn the value into, by mistake */
+} UpdateData;
+
+static gboolean
+update_add (GValue *value, gpointer data)
+{
+  UpdateData *update = data;
+
+  update->calls++;
+  if (update->change_to != G_TYPE_INVALID)
+    {
+      g_value_unset (value);
+      g_value_init (value, update->change_to);
+      return TRUE;
+    }
+  if (update->add == 0)
+    return FALSE;
+  g_value_set_int (value, g_value_get_int (value) + update->add);
+  return TRUE;
+}
+
+static void
+update_data_destroyed (gpointer data)
+{
+  ((UpdateData *) data)->destroyed++;
+}
+
+static void
+update_cb (GObject *source, GAsyncResult *res, gpointer data)
+{
+  Result *r = data;
+
+  r->ok = sp_shared_object_update_finish (SP_SHARED_OBJECT (source), res, &r->value, &r->error);
+  result_mark_done (r);
+}
+
+static void
+update (SpSharedObject *object, UpdateData *data, GCancellable *cancellable, Result *r)
+{
+  sp_shared_object_update_async (object, update_add, data, update_data_destroyed, 0, cancellable,
+                                 update_cb, r);
+}
+
+static int
+current_int (SpSharedObject *object)
+{
+  GValue value = G_VALUE_INIT;
+  int    v;
+
+  g_assert_true (sp_shared_object_try_get (object, &value));
+  v = g_value_get_int (&value);
+  g_value_unset (&value);
+  return v;
+}
+
+/* The function runs once, on the value, and its result is stored,
+ * announced and returned. */
+static void
+test_update_adds (void)
+{
+  g_autoptr (SpSharedObject) object = new_int_object (41);
+  UpdateData data = { .add = 1 };
+  guint      changed = 0;
+  Result     r = { 0 };
+
+  g_signal_connect (object, "changed", G_CALLBACK (count_changed), &changed);
+  update (object, &data, NULL, &r);
+  iterate_until (&r.done);
+  g_assert_no_error (r.error);
+  g_assert_true (r.ok);
+  g_assert_cmpint (g_value_get_int (&r.value), ==, 42);
+  g_assert_cmpint (current_int (object), ==, 42);
+  g_assert_cmpuint (data.calls, ==, 1);
+  g_assert_cmpuint (data.destroyed, ==, 1);
+  drain ();
+  g_assert_cmpuint (changed, ==, 1);
+  result_clear (&r);
+}
+
+static void
+count_initialized (SpSharedObject *object, gpointer data)
+{
+  (*(guint *) data)++;
+}
+
+/* No value: the function starts from the type's zero, and its store
+ * initializes the object. */
+static void
+test_update_uninitialized (void)
+{
+  g_autoptr (SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  UpdateData data = { .add = 5 };
+  guint      initialized = 0;
+  Result     r = { 0 };
+
+  g_signal_connect (object, "initialized", G_CALLBACK (count_initialized), &initialized);
+  update (object, &data, NULL, &r);
+  iterate_until (&r.done);
+  g_assert_true (r.ok);
+  g_assert_cmpint (g_value_get_int (&r.value), ==, 5);
+  g_assert_true (sp_shared_object_is_initialized (object));
+  drain ();
+  g_assert_cmpuint (initialized, ==, 1);
+  result_clear (&r);
+}
+
+/* FALSE leaves the object as it was: the call returns the value it
+ * found, and nothing is announced. */
+static void
+test_update_unchanged (void)
+{
+  g_autoptr (SpSharedObject) object = new_int_object (7);
+  UpdateData data = { .add = 0 };
+  guint      changed = 0;
+  Result     r = { 0 };
+
+  g_signal_connect (object, "changed", G_CALLBACK (count_changed), &changed);
+  update (object, &data, NULL, &r);
+  iterate_until (&r.done);
+  g_assert_true (r.ok);
+  g_assert_cmpint (g_value_get_int (&r.value), ==, 7);
+  drain ();
+  g_assert_cmpuint (changed, ==, 0);
+  g_assert_cmpuint (data.calls, ==, 1);
+  result_clear (&r);
+}
+
+/* A function that changes the value's type fails the call, and the
+ * object keeps its value. */
+static void
+test_update_wrong_type (void)
+{
+  g_autoptr (SpSharedObject) object = new_int_object (3);
+  UpdateData data = { .change_to = G_TYPE_STRING };
+  Result     r = { 0 };
+
+  update (object, &data, NULL, &r);
+  iterate_until (&r.done);
+  g_assert_false (r.ok);
+  g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (r.error->message, "gint to gchararray"));
+  /* GJS and friends read the out value on failure too: the zero. */
+  g_assert_true (G_VALUE_HOLDS_INT (&r.value));
+  g_assert_cmpint (current_int (object), ==, 3);
+  g_assert_cmpuint (data.destroyed, ==, 1);
+  result_clear (&r);
+}
+
+/* In the queue's order: behind a held writer, after a set queued before
+ * it, before a get queued after it. */
+static void
+test_update_in_order (void)
+{
+  g_autoptr (SpSharedObject) object = new_int_object (0);
+  UpdateData data = { .add = 10 };
+  Result     w = { 0 }, s = { 0 }, u = { 0 }, g = { 0 };
+
+  sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb, &w);
+  iterate_until (&w.done);
+  set_int (object, 5, &s);
+  update (object, &data, NULL, &u);
+  sp_shared_object_get_async (object, 0, NULL, get_cb, &g);
+  drain ();
+  g_assert_false (s.done || u.done || g.done);
+  g_assert_cmpuint (data.calls, ==, 0);
+
+  sp_guard_release (w.guard);
+  iterate_until (&g.done);
+  g_assert_true (s.done && u.done);
+  g_assert_cmpuint (s.order, <, u.order);
+  g_assert_cmpuint (u.order, <, g.order);
+  g_assert_cmpint (g_value_get_int (&u.value), ==, 15);
+  g_assert_cmpint (g_value_get_int (&g.value), ==, 15);
+
+  result_clear (&w);
+  result_clear (&s);
+  result_clear (&u);
+  result_clear (&g);
+}
+
+/* A call that never runs frees its data all the same: cancelled while
+ * queued, failed by a close. */
+static void
+test_update_never_runs (void)
+{
+  g_autoptr (SpSharedObject) object = new_int_object (0);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  UpdateData cancelled = { .add = 1 }, closed = { .add = 1 };
+  Result     w = { 0 }, u1 = { 0 }, u2 = { 0 }, c = { 0 };
+
+  sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb, &w);
+  iterate_until (&w.done);
+  update (object, &cancelled, cancellable, &u1);
+  update (object, &closed, NULL, &u2);
+  g_cancellable_cancel (cancellable);
+  iterate_until (&u1.done);
+  g_assert_error (u1.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (cancelled.destroyed, ==, 1);
+
+  sp_shared_object_close_async (object, 0, NULL, close_cb, &c);
+  iterate_until (&u2.done);
+  g_assert_error (u2.error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+  g_assert_cmpuint (closed.destroyed, ==, 1);
+  sp_guard_release (w.guard);
+  iterate_until (&c.done);
+  g_assert_cmpuint (cancelled.calls + closed.calls, ==, 0);
+
+  result_clear (&w);
+  result_clear (&u1);
+  result_clear (&u2);
+  result_clear (&c);
+}
+
+/* Four threads, each with its own context, update one counter: no
+ * increment is lost, whoever's thread runs the function. */
+#define UPDATE_THREADS 4
+#define UPDATE_EACH 500
+
+typedef struct
+{
+  SpSharedObject *object;
+  guint           done;
+} UpdateWorker;
+
+static gboolean
+add_one (GValue *value, gpointer data)
+{
+  g_value_set_int (value, g_value_get_int (value) + 1);
+  return TRUE;
+}
+
+static void
+worker_updated (GObject *source, GAsyncResult *res, gpointer data)
+{
+  UpdateWorker *worker = data;
+
+  g_assert_true (sp_shared_object_update_finish (worker->object, res, NULL, NULL));
+  if (++worker->done < UPDATE_EACH)
+    sp_shared_object_update_async (worker->object, add_one, NULL, NULL, 0, NULL, worker_updated,
+                                   worker);
+}
+
+static gpointer
+update_worker (gpointer data)
+{
+  UpdateWorker *worker = data;
+  g_autoptr (GMainContext) context = g_main_context_new ();
+
+  g_main_context_push_thread_default (context);
+  sp_shared_object_update_async (worker->object, add_one, NULL, NULL, 0, NULL, worker_updated,
+                                 worker);
+  while (worker->done < UPDATE_EACH)
+    g_main_context_iteration (context, TRUE);
+  g_main_context_pop_thread_default (context);
+  return NULL;
+}
+
+static void
+test_update_threads (void)
+{
+  g_autoptr (SpSharedObject) object = new_int_object (0);
+  UpdateWorker workers[UPDATE_THREADS];
+  GThread     *threads[UPDATE_THREADS];
+
+  for (guint i = 0; i < UPDATE_THREADS; i++)
+    {
+      workers[i] = (UpdateWorker){ .object = object };
+      threads[i] = g_thread_new ("updater", update_worker, &workers[i]);
+    }
+  for (guint i = 0; i < UPDATE_THREADS; i++)
+    g_thread_join (threads[i]);
+  g_assert_cmpint (current_int (object), ==, UPDATE_THREADS * UPDATE_EACH);
+}
+
 static void
 test_set_wrong_type (void)
 {
@@ -2989,6 +3270,13 @@ main (int argc, char *argv[])
   g_test_add_func ("/Sharedpotato/SharedObject/peek", test_peek);
   g_test_add_func ("/Sharedpotato/SharedObject/set/transforms", test_set_transforms);
   g_test_add_func ("/Sharedpotato/SharedObject/set/wrong-type", test_set_wrong_type);
+  g_test_add_func ("/Sharedpotato/SharedObject/update/adds", test_update_adds);
+  g_test_add_func ("/Sharedpotato/SharedObject/update/uninitialized", test_update_uninitialized);
+  g_test_add_func ("/Sharedpotato/SharedObject/update/unchanged", test_update_unchanged);
+  g_test_add_func ("/Sharedpotato/SharedObject/update/wrong-type", test_update_wrong_type);
+  g_test_add_func ("/Sharedpotato/SharedObject/update/in-order", test_update_in_order);
+  g_test_add_func ("/Sharedpotato/SharedObject/update/never-runs", test_update_never_runs);
+  g_test_add_func ("/Sharedpotato/SharedObject/update/threads", test_update_threads);
   g_test_add_func ("/Sharedpotato/SharedObject/set/boxed-value", test_set_boxed_value);
   g_test_add_func ("/Sharedpotato/SharedObject/set/refuses-lossy-conversion",
                    test_set_refuses_lossy_conversion);
