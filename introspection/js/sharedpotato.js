@@ -179,6 +179,31 @@ export async function withLock(target, mode, body, {timeoutMs = -1, cancellable 
 }
 
 /**
+ * Changes the value of `target` in one step: `fn(value)` gets the current
+ * value (the value type's zero when there is none) and returns the new
+ * one, which is stored; the promise resolves to it.
+ *
+ * JavaScript cannot run inside the library's lock in another thread, as
+ * the C `sp_shared_object_update_async()` does: this takes the exclusive
+ * lock, calls `fn` here, stores what it returned and releases the lock,
+ * also when `fn` throws (the promise then rejects and nothing is stored).
+ *
+ * @param {Sp.SharedObject|Sp.Updater} target - the object, or an updater view
+ * @param {function(*): *} fn - sync
+ * @param {object} [options] - as withLock's
+ * @returns {Promise} the value stored
+ */
+export function update(target, fn, options = {}) {
+    if (typeof fn !== 'function')
+        throw new TypeError('update: fn must be a function');
+    return withLock(target, Sp.LockMode.EXCLUSIVE, guard => {
+        const value = fn(guard.get_value()[1]);
+        guard.set_value(value);
+        return value;
+    }, options);
+}
+
+/**
  * Installs `init` as the lazy initializer of `object`; `null` removes it.
  *
  * `init(guard, object)` runs when a get finds the object uninitialized. It

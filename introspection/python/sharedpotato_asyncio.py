@@ -548,6 +548,29 @@ async def set(obj, value, timeout=None):  # noqa: A001 - mirrors the API
     await _call(obj, "set_async", "set_finish", (_exact(value), _ms(timeout)), _EFFECT)
 
 
+async def update(obj, fn, timeout=None):
+    """Changes the value of @obj in one step: ``fn(value)`` gets the
+    current value (the value type's zero, such as 0 or None, when there is
+    none) and returns the new one, which is stored and returned.
+
+    Python cannot run inside the library's lock in another thread, as the
+    C ``update_async`` does: this takes the exclusive lock, calls @fn here,
+    stores its result and releases the lock, also when @fn raises (the
+    exception goes on and nothing is stored)."""
+    if not callable(fn):
+        raise TypeError("update: fn must be callable")
+    async with lock(obj, _EXCLUSIVE, timeout, label=_describe_fn(fn)) as guard:
+        new = fn(guard.get_value()[1])
+        guard.set_value(new)
+        return new
+
+
+def _describe_fn(fn):
+    """A guard label for the function an update runs."""
+    name = getattr(fn, "__qualname__", None) or repr(fn)
+    return "update (%s)" % name
+
+
 async def clear(obj, timeout=None):
     """Clears @obj: an object goes back to its default value (or
     uninitialized), a set loses every item."""

@@ -24,7 +24,7 @@ import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import GObject from 'gi://GObject';
 import System from 'system';
-import Sp, {withLock, setInitializer, onClosed, SKIPPED_BOOLEAN_FINISHES} from '../../introspection/js/sharedpotato.js';
+import Sp, {withLock, setInitializer, onClosed, update, SKIPPED_BOOLEAN_FINISHES} from '../../introspection/js/sharedpotato.js';
 import GIRepository from 'gi://GIRepository?version=2.0';
 import SpGi from 'gi://Sharedpotato';
 import {assert, assertEqual, withTimeout, isError, assertRejects, assertThrows, expectMessage, expectCritical, idle, track} from './support.js';
@@ -316,6 +316,42 @@ const tests = {
         await assertRejects(withLock(obj, EXCLUSIVE, g => g.set_value(4.6)), IO, IO.INVALID_ARGUMENT);
         assertEqual(obj.try_get(), [true, 3]);
         assertUnlocked(obj, 'after the refused write');
+    },
+
+    async updateInOneCall() {
+        const obj = intObject(41);
+        assertEqual(await withTimeout(update(obj, v => v + 1)), 42, 'the value stored');
+        assertEqual(obj.try_get(), [true, 42]);
+
+        // Many at once: no increment lost.
+        await withTimeout(Promise.all(Array.from({length: 50}, () => update(obj, v => v + 1))));
+        assertEqual(obj.try_get(), [true, 92]);
+
+        // A function that throws: the promise rejects, nothing is stored,
+        // the lock is free.
+        let thrown = null;
+        try {
+            await withTimeout(update(obj, () => {
+                throw new RangeError('no');
+            }));
+        } catch (e) {
+            thrown = e;
+        }
+        assert(thrown instanceof RangeError, `the function's exception, got ${thrown}`);
+        assertEqual(obj.try_get(), [true, 92]);
+        assertUnlocked(obj, 'after the update threw');
+
+        // A value the type cannot hold: rejected, nothing stored.
+        await assertRejects(update(obj, v => v + 0.5), IO, IO.INVALID_ARGUMENT);
+        assertEqual(obj.try_get(), [true, 92]);
+        assertUnlocked(obj, 'after the refused value');
+        thrown = null;
+        try {
+            update(obj, 42);
+        } catch (e) {
+            thrown = e;
+        }
+        assert(thrown instanceof TypeError, 'a function is required');
     },
 
     async withLockResultTimeoutAndViews() {

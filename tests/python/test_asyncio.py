@@ -100,6 +100,39 @@ class ObjectTest(BoundedTestCase):
         self.assertEqual(stats.waited_grants, 0)
         self.assertEqual(stats.writes_granted, 2)  # the set and the lock
 
+    async def test_update(self):
+        # The documented use: one awaited call, the function gets the value.
+        await self.obj.set(41)
+        self.assertEqual(await self.obj.update(lambda v: v + 1), 42)
+        self.assertEqual(await self.obj.get(), 42)
+
+        # Many tasks at once: no increment lost, each under the lock.
+        await asyncio.wait_for(
+            asyncio.gather(*(self.obj.update(lambda v: v + 1) for _ in range(50))), WAIT
+        )
+        self.assertEqual(await self.obj.get(), 92)
+
+        # A function that raises: the exception goes on, nothing is
+        # stored, and the lock is free again.
+        def fail(value):
+            raise KeyError(value)
+
+        with self.assertRaises(KeyError):
+            await self.obj.update(fail)
+        self.assertEqual(await self.obj.get(), 92)
+        self.assertFalse(self.obj.get_stats().current_writer)
+        guard = self.obj.try_lock(EXCLUSIVE)
+        self.assertIsNotNone(guard)
+        guard.release()
+
+        # A result the value type cannot hold: refused, nothing stored.
+        with self.assertRaises(GLib.Error):
+            await self.obj.update(lambda v: v + 0.5)
+        self.assertEqual(await self.obj.get(), 92)
+        self.assertFalse(self.obj.get_stats().current_writer)
+        with self.assertRaises(TypeError):
+            await self.obj.update(42)
+
     async def test_lock_releases_on_error(self):
         await self.obj.set(1)
         with self.assertRaises(RuntimeError):

@@ -351,6 +351,11 @@ class SharedObject(Sharedpotato.SharedObject):
         """Coroutine: back to the default value, or uninitialized."""
         return _aio().clear(self, timeout)
 
+    def update(self, fn, timeout=None):
+        """Coroutine: stores and returns ``fn(value)``, under the exclusive
+        lock; see ``sharedpotato_asyncio.update``."""
+        return _aio().update(self, fn, timeout)
+
     def lock(self, mode=Sharedpotato.LockMode.EXCLUSIVE, timeout=None, *, label=None):
         """``async with obj.lock() as guard:``, or ``guard = await obj.lock()``."""
         return _Lock(self, mode, timeout, label)
