@@ -31,11 +31,17 @@ G_BEGIN_DECLS
 /* Contended: a few tries before sleeping. Our critical sections are
  * short (no user code runs under them), so a holder on another core
  * usually releases within a few hundred nanoseconds, sooner than a futex
- * sleep and wake-up take. */
+ * sleep and wake-up take. Few: every try is a compare-and-swap on the
+ * holder's cache line. Measured on 16 cores (bench-threads, get/set at
+ * T=16): 8 tries ~1.07 us per op, none ~1.07-1.33, 64 ~1.5. */
+#ifndef SP_MUTEX_SPINS
+# define SP_MUTEX_SPINS 8
+#endif
+
 static inline void
 sp_mutex_lock_contended (GMutex *mutex)
 {
-  for (guint i = 0; i < 64; i++)
+  for (guint i = 0; i < SP_MUTEX_SPINS; i++)
     {
 #if defined(__x86_64__) || defined(__i386__)
       __builtin_ia32_pause ();
