@@ -106,16 +106,16 @@ struct _SpDBusExport
 struct _SpDBusPeer
 {
   SpDBusExport *export; /* borrowed: the export owns its peers */
-  char         *sender;
-  guint         watch_id;
-  GHashTable   *requests; /* id → SpDBusRequest: borrowed PENDING, owned HELD */
-  GHashTable   *handles;  /* handle → SpDBusRequest (HELD), borrowed */
+  char       *sender;
+  guint       watch_id;
+  GHashTable *requests; /* id → SpDBusRequest: borrowed PENDING, owned HELD */
+  GHashTable *handles;  /* handle → SpDBusRequest (HELD), borrowed */
 };
 
 struct _SpDBusRequest
 {
-  SpDBusPeer            *peer; /* NULL once the peer or the export is gone */
-  SpDBusExport          *export;
+  SpDBusPeer *peer; /* NULL once the peer or the export is gone */
+  SpDBusExport *export;
   guint32                id;
   RequestKind            kind;
   GDBusMethodInvocation *invocation;
@@ -322,9 +322,9 @@ export_ensure_peer (SpDBusExport *export, const char *sender)
   /* A peer-to-peer connection has no sender: its peer goes with the
    * connection (connection_closed_cb). */
   if (sender != NULL)
-    peer->watch_id = g_bus_watch_name_on_connection (export->connection, sender,
-                                                     G_BUS_NAME_WATCHER_FLAGS_NONE, NULL,
-                                                     on_peer_vanished, peer, NULL);
+    peer->watch_id =
+        g_bus_watch_name_on_connection (export->connection, sender, G_BUS_NAME_WATCHER_FLAGS_NONE,
+                                        NULL, on_peer_vanished, peer, NULL);
   return peer;
 }
 
@@ -441,12 +441,9 @@ check_timeout (GDBusMethodInvocation *invocation, gint32 timeout_ms)
 /* A new PENDING request of the sender's, or NULL after replying with the
  * error that refused it. */
 static SpDBusRequest *
-request_new (SpDBusExport          *export,
-             GDBusMethodInvocation *invocation,
-             guint32                id,
-             RequestKind            kind)
+request_new (SpDBusExport *export, GDBusMethodInvocation *invocation, guint32 id, RequestKind kind)
 {
-  SpDBusPeer    *peer = export_ensure_peer (export, g_dbus_method_invocation_get_sender (invocation));
+  SpDBusPeer *peer = export_ensure_peer (export, g_dbus_method_invocation_get_sender (invocation));
   SpDBusRequest *request;
 
   if (g_hash_table_contains (peer->requests, GUINT_TO_POINTER (id)))
@@ -472,7 +469,7 @@ request_new (SpDBusExport          *export,
   request->export = export_ref (export);
   request->id = id;
   request->kind = kind;
-  request->invocation = g_object_ref (invocation);
+  request->invocation = invocation; /* the handler's reference, consumed by the reply */
   request->cancellable = g_cancellable_new ();
   g_hash_table_insert (peer->requests, GUINT_TO_POINTER (id), request);
   return request;
@@ -481,7 +478,7 @@ request_new (SpDBusExport          *export,
 static void
 handle_release (SpDBusExport *export, GDBusMethodInvocation *invocation, GVariant *parameters)
 {
-  SpDBusPeer    *peer = export_lookup_peer (export, g_dbus_method_invocation_get_sender (invocation));
+  SpDBusPeer *peer = export_lookup_peer (export, g_dbus_method_invocation_get_sender (invocation));
   SpDBusRequest *request = NULL;
   const char    *handle;
   gboolean       write;
@@ -546,7 +543,7 @@ handle_release (SpDBusExport *export, GDBusMethodInvocation *invocation, GVarian
 static void
 handle_cancel (SpDBusExport *export, GDBusMethodInvocation *invocation, GVariant *parameters)
 {
-  SpDBusPeer    *peer = export_lookup_peer (export, g_dbus_method_invocation_get_sender (invocation));
+  SpDBusPeer *peer = export_lookup_peer (export, g_dbus_method_invocation_get_sender (invocation));
   SpDBusRequest *request = NULL;
   guint32        id;
 
@@ -574,7 +571,7 @@ export_method_call (GDBusConnection       *connection,
                     GDBusMethodInvocation *invocation,
                     gpointer               user_data)
 {
-  SpDBusExport  *export = user_data;
+  SpDBusExport *export = user_data;
   SpDBusRequest *request;
   guint32        id, mode;
   gint32         timeout_ms;
@@ -590,7 +587,7 @@ export_method_call (GDBusConnection       *connection,
   if (g_str_equal (method_name, "Get") || g_str_equal (method_name, "Peek") ||
       g_str_equal (method_name, "Clear"))
     {
-      RequestKind kind = method_name[0] == 'G' ? REQUEST_GET
+      RequestKind kind = method_name[0] == 'G'   ? REQUEST_GET
                          : method_name[0] == 'P' ? REQUEST_PEEK
                                                  : REQUEST_CLEAR;
 
@@ -602,8 +599,8 @@ export_method_call (GDBusConnection       *connection,
         sp_shared_object_get_async (export->object, timeout_ms, request->cancellable, on_get_done,
                                     request);
       else if (kind == REQUEST_PEEK)
-        sp_shared_object_peek_async (export->object, timeout_ms, request->cancellable,
-                                     on_peek_done, request);
+        sp_shared_object_peek_async (export->object, timeout_ms, request->cancellable, on_peek_done,
+                                     request);
       else
         sp_shared_object_clear_async (export->object, timeout_ms, request->cancellable,
                                       on_write_done, request);
@@ -633,10 +630,9 @@ export_method_call (GDBusConnection       *connection,
       g_variant_get (parameters, "(uui)", &id, &mode, &timeout_ms);
       if (mode != SP_LOCK_MODE_SHARED && mode != SP_LOCK_MODE_EXCLUSIVE)
         {
-          g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR,
-                                                 G_DBUS_ERROR_INVALID_ARGS,
-                                                 "mode must be 0 (shared) or 1 (exclusive), not %u",
-                                                 mode);
+          g_dbus_method_invocation_return_error (
+              invocation, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+              "mode must be 0 (shared) or 1 (exclusive), not %u", mode);
           return;
         }
       if (!check_timeout (invocation, timeout_ms) ||
@@ -677,8 +673,7 @@ export_get_property (GDBusConnection *connection,
     return g_variant_new_boolean (sp_shared_object_is_initialized (export->object));
   if (g_str_equal (property_name, "MaxRequestsPerPeer"))
     return g_variant_new_uint32 (SP_DBUS_MAX_REQUESTS_PER_PEER);
-  g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_PROPERTY, "No property %s",
-               property_name);
+  g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_PROPERTY, "No property %s", property_name);
   return NULL;
 }
 
@@ -707,7 +702,7 @@ on_connection_closed (GDBusConnection *connection,
                       gpointer         user_data)
 {
   SpDBusExport *export = user_data;
-  GSource      *source = g_idle_source_new ();
+  GSource *source = g_idle_source_new ();
 
   g_source_set_callback (source, drop_peers_in_export_context, export_ref (export), export_unref);
   g_source_set_name (source, "[sharedpotato] drop the peers of a closed D-Bus connection");
@@ -756,7 +751,7 @@ sp_shared_object_export (SpSharedObject  *self,
                          const char      *object_path,
                          GError         **error)
 {
-  SpDBusExport  *export;
+  SpDBusExport *export;
   SpDBusEmitter *emitter;
   GType          value_type;
   const char    *signature;
@@ -789,9 +784,9 @@ sp_shared_object_export (SpSharedObject  *self,
   export->context = g_main_context_ref_thread_default ();
   export->peers = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) peer_free);
 
-  export->registration_id = g_dbus_connection_register_object (
-      connection, object_path, SP_DBUS_INTERFACE_INFO, &export_vtable, export_ref (export),
-      export_unref, error);
+  export->registration_id =
+      g_dbus_connection_register_object (connection, object_path, SP_DBUS_INTERFACE_INFO,
+                                         &export_vtable, export_ref (export), export_unref, error);
   if (export->registration_id == 0)
     {
       export_unref (export); /* the registration's reference */
@@ -870,10 +865,8 @@ sp_shared_object_unexport (SpSharedObject *self, guint export_id)
   g_hash_table_remove_all (export->peers);
 
   has_value = sp_shared_object_try_get (self, &value);
-  g_dbus_connection_emit_signal (export->connection, NULL, export->object_path,
-                                 SP_SHARED_OBJECT_DBUS_INTERFACE, "Closed",
-                                 g_variant_new ("(@av)",
-                                                sp_dbus_value_to_maybe (has_value ? &value : NULL)),
-                                 NULL);
+  g_dbus_connection_emit_signal (
+      export->connection, NULL, export->object_path, SP_SHARED_OBJECT_DBUS_INTERFACE, "Closed",
+      g_variant_new ("(@av)", sp_dbus_value_to_maybe (has_value ? &value : NULL)), NULL);
   export_unref (export);
 }

@@ -127,11 +127,14 @@ GVariant *
 sp_dbus_value_to_maybe (const GValue *value)
 {
   g_autoptr (GVariant) variant = NULL;
+  GVariant *boxed;
 
   if (value != NULL && G_IS_VALUE (value))
     variant = sp_dbus_value_to_variant (value, NULL);
-  return g_variant_new_array (G_VARIANT_TYPE_VARIANT, variant != NULL ? &variant : NULL,
-                              variant != NULL ? 1 : 0);
+  if (variant == NULL)
+    return g_variant_new_array (G_VARIANT_TYPE_VARIANT, NULL, 0);
+  boxed = g_variant_new_variant (variant);
+  return g_variant_new_array (G_VARIANT_TYPE_VARIANT, &boxed, 1);
 }
 
 gboolean
@@ -174,8 +177,8 @@ sp_dbus_value_from_variant (GType type, GVariant *variant, GValue *value, GError
 char *
 sp_dbus_new_handle (void)
 {
-  guint8  bytes[16];
-  gsize   got = 0;
+  guint8   bytes[16];
+  gsize    got = 0;
   GString *handle;
 
   /* getrandom() blocks only until the kernel's pool is first seeded. */

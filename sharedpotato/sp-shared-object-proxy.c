@@ -314,10 +314,8 @@ proxy_call_return_remote_error (ProxyCall *call, GError *error)
   g_task_return_error (call->task, error);
 }
 
-static SpProxyGuard *proxy_guard_new (SpSharedObjectProxy *self,
-                                      const char          *handle,
-                                      SpLockMode           mode,
-                                      GVariant            *value);
+static SpProxyGuard *
+proxy_guard_new (SpSharedObjectProxy *self, const char *handle, SpLockMode mode, GVariant *value);
 
 static void
 on_call_reply (GObject *source, GAsyncResult *result, gpointer data)
@@ -437,7 +435,7 @@ proxy_call_start (SpSharedObjectProxy *self,
                   const char          *method,
                   int                  timeout_ms,
                   GVariant *(*build) (guint32 id, int timeout_ms, gpointer data),
-                  gpointer             data)
+                  gpointer data)
 {
   GCancellable *cancellable = g_task_get_cancellable (task);
   ProxyCall    *call;
@@ -546,8 +544,8 @@ sp_shared_object_proxy_new (GDBusConnection    *connection,
   g_return_if_fail (object_path != NULL && g_variant_is_object_path (object_path));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  self = g_object_new (SP_TYPE_SHARED_OBJECT_PROXY, "connection", connection, "bus-name",
-                       bus_name, "object-path", object_path, NULL);
+  self = g_object_new (SP_TYPE_SHARED_OBJECT_PROXY, "connection", connection, "bus-name", bus_name,
+                       "object-path", object_path, NULL);
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, sp_shared_object_proxy_new);
   g_task_set_name (task, "sp_shared_object_proxy_new");
@@ -555,9 +553,9 @@ sp_shared_object_proxy_new (GDBusConnection    *connection,
 
   if (bus_name != NULL && !g_dbus_is_unique_name (bus_name))
     g_dbus_connection_call (connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                            "org.freedesktop.DBus", "GetNameOwner",
-                            g_variant_new ("(s)", bus_name), G_VARIANT_TYPE ("(s)"),
-                            G_DBUS_CALL_FLAGS_NONE, -1, cancellable, new_got_owner, task);
+                            "org.freedesktop.DBus", "GetNameOwner", g_variant_new ("(s)", bus_name),
+                            G_VARIANT_TYPE ("(s)"), G_DBUS_CALL_FLAGS_NONE, -1, cancellable,
+                            new_got_owner, task);
   else
     new_with_owner (task, bus_name);
 }
@@ -583,14 +581,13 @@ new_got_owner (GObject *source, GAsyncResult *result, gpointer user_data)
   g_variant_unref (reply);
 }
 
-static void
-on_dbus_signal (GDBusConnection *connection,
-                const char      *sender,
-                const char      *object_path,
-                const char      *interface_name,
-                const char      *signal_name,
-                GVariant        *parameters,
-                gpointer         user_data);
+static void on_dbus_signal (GDBusConnection *connection,
+                            const char      *sender,
+                            const char      *object_path,
+                            const char      *interface_name,
+                            const char      *signal_name,
+                            GVariant        *parameters,
+                            gpointer         user_data);
 
 static void
 on_owner_vanished (GDBusConnection *connection, const char *name, gpointer user_data)
@@ -629,16 +626,14 @@ new_with_owner (GTask *task, const char *owner)
       self->connection, owner, SP_SHARED_OBJECT_DBUS_INTERFACE, NULL, self->object_path, NULL,
       G_DBUS_SIGNAL_FLAGS_NONE, on_dbus_signal, weak_ref_new (self), weak_ref_free);
   if (owner != NULL)
-    self->watch_id = g_bus_watch_name_on_connection (self->connection, owner,
-                                                     G_BUS_NAME_WATCHER_FLAGS_NONE, NULL,
-                                                     on_owner_vanished, weak_ref_new (self),
-                                                     weak_ref_free);
+    self->watch_id = g_bus_watch_name_on_connection (
+        self->connection, owner, G_BUS_NAME_WATCHER_FLAGS_NONE, NULL, on_owner_vanished,
+        weak_ref_new (self), weak_ref_free);
 
-  g_dbus_connection_call (self->connection, owner, self->object_path,
-                          "org.freedesktop.DBus.Properties", "GetAll",
-                          g_variant_new ("(s)", SP_SHARED_OBJECT_DBUS_INTERFACE),
-                          G_VARIANT_TYPE ("(a{sv})"), G_DBUS_CALL_FLAGS_NONE, -1,
-                          g_task_get_cancellable (task), new_got_properties, task);
+  g_dbus_connection_call (
+      self->connection, owner, self->object_path, "org.freedesktop.DBus.Properties", "GetAll",
+      g_variant_new ("(s)", SP_SHARED_OBJECT_DBUS_INTERFACE), G_VARIANT_TYPE ("(a{sv})"),
+      G_DBUS_CALL_FLAGS_NONE, -1, g_task_get_cancellable (task), new_got_properties, task);
 }
 
 static void
@@ -807,11 +802,13 @@ emit_closed_in_owner_context (gpointer data)
       self->watch_id = 0;
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLOSED]);
-  g_signal_emit (self, signals[SIGNAL_CLOSED], 0,
-                 G_IS_VALUE (&final_value) ? &final_value : NULL);
+  g_signal_emit (self, signals[SIGNAL_CLOSED], 0, G_IS_VALUE (&final_value) ? &final_value : NULL);
 
   for (guint i = 0; close_tasks != NULL && i < close_tasks->len; i++)
-    g_task_return_boolean (g_ptr_array_index (close_tasks, i), TRUE);
+    {
+      g_task_return_boolean (g_ptr_array_index (close_tasks, i), TRUE);
+      g_object_unref (g_ptr_array_index (close_tasks, i));
+    }
   return G_SOURCE_REMOVE;
 }
 
@@ -821,8 +818,7 @@ finish_close (SpSharedObjectProxy *self)
 {
   GSource *source = g_idle_source_new ();
 
-  g_source_set_callback (source, emit_closed_in_owner_context, g_object_ref (self),
-                         g_object_unref);
+  g_source_set_callback (source, emit_closed_in_owner_context, g_object_ref (self), g_object_unref);
   g_source_set_name (source, "[sharedpotato] SharedObjectProxy closed");
   g_source_attach (source, self->owner_context);
   g_source_unref (source);
@@ -1081,9 +1077,9 @@ sp_shared_object_proxy_class_init (SpSharedObjectProxyClass *klass)
    *
    * Since: 1.0
    */
-  signals[SIGNAL_INITIALIZED] = g_signal_new ("initialized", G_TYPE_FROM_CLASS (klass),
-                                              G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
-                                              0);
+  signals[SIGNAL_INITIALIZED] =
+      g_signal_new ("initialized", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                    NULL, G_TYPE_NONE, 0);
   /**
    * SpSharedObjectProxy::changed:
    * @self: the proxy
@@ -1289,8 +1285,7 @@ sp_shared_object_proxy_is_closed (SpSharedObjectProxy *self)
 static gboolean
 finish_check (SpSharedObjectProxy *self, GAsyncResult *result, gpointer source_tag)
 {
-  return g_task_is_valid (result, self) &&
-         g_task_get_source_tag (G_TASK (result)) == source_tag;
+  return g_task_is_valid (result, self) && g_task_get_source_tag (G_TASK (result)) == source_tag;
 }
 
 /**
@@ -1609,9 +1604,7 @@ sp_shared_object_proxy_lock_async (SpSharedObjectProxy *self,
  * Since: 1.0
  */
 SpProxyGuard *
-sp_shared_object_proxy_lock_finish (SpSharedObjectProxy *self,
-                                    GAsyncResult        *result,
-                                    GError             **error)
+sp_shared_object_proxy_lock_finish (SpSharedObjectProxy *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (SP_IS_SHARED_OBJECT_PROXY (self), NULL);
   g_return_val_if_fail (finish_check (self, result, sp_shared_object_proxy_lock_async), NULL);
@@ -1681,8 +1674,8 @@ sp_shared_object_proxy_close_async (SpSharedObjectProxy *self,
   g_return_if_fail (CHECK_TIMEOUT (timeout_ms));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = proxy_task_new (self, cancellable, callback, user_data,
-                         sp_shared_object_proxy_close_async, "sp_shared_object_proxy_close_async");
+  task = proxy_task_new (self, cancellable, callback, user_data, sp_shared_object_proxy_close_async,
+                         "sp_shared_object_proxy_close_async");
   timeout_ms = resolve_timeout (self, timeout_ms);
 
   sp_mutex_lock (&self->mutex);
@@ -1766,7 +1759,8 @@ proxy_guard_release_internal (SpProxyGuard *self)
 
   sp_mutex_lock (&self->mutex);
   written = self->written;
-  values = g_variant_ref_sink (sp_dbus_value_to_maybe (G_IS_VALUE (&self->value) ? &self->value : NULL));
+  values =
+      g_variant_ref_sink (sp_dbus_value_to_maybe (G_IS_VALUE (&self->value) ? &self->value : NULL));
   sp_mutex_unlock (&self->mutex);
 
   /* No reply expected: the guard validated what it wrote, and a closed
@@ -1886,15 +1880,15 @@ sp_proxy_guard_set_label (SpProxyGuard *self, const char *label)
 }
 
 #define RETURN_IF_RELEASED_LOCKED(self, val)                                                       \
-  G_STMT_START                                                                                     \
-  {                                                                                                \
-    if ((self)->released)                                                                          \
-      {                                                                                            \
-        sp_mutex_unlock (&(self)->mutex);                                                          \
-        g_return_val_if_fail (!"the guard is released", val);                                      \
-      }                                                                                            \
-  }                                                                                                \
-  G_STMT_END
+ G_STMT_START                                                                                      \
+ {                                                                                                 \
+  if ((self)->released)                                                                            \
+   {                                                                                               \
+    sp_mutex_unlock (&(self)->mutex);                                                              \
+    g_return_val_if_fail (!"the guard is released", val);                                          \
+   }                                                                                               \
+ }                                                                                                 \
+ G_STMT_END
 
 /**
  * sp_proxy_guard_is_initialized:

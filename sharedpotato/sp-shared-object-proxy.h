@@ -86,9 +86,8 @@ void sp_shared_object_proxy_set_async (SpSharedObjectProxy *self,
                                        GAsyncReadyCallback  callback,
                                        gpointer             user_data);
 SP_AVAILABLE_IN_ALL
-gboolean sp_shared_object_proxy_set_finish (SpSharedObjectProxy *self,
-                                            GAsyncResult        *result,
-                                            GError             **error);
+gboolean
+sp_shared_object_proxy_set_finish (SpSharedObjectProxy *self, GAsyncResult *result, GError **error);
 SP_AVAILABLE_IN_ALL
 void sp_shared_object_proxy_clear_async (SpSharedObjectProxy *self,
                                          int                  timeout_ms,
