@@ -1402,7 +1402,7 @@ sp_shared_object_proxy_peek_async (SpSharedObjectProxy *self,
  *
  * Finishes [method@Sharedpotato.SharedObjectProxy.peek_async].
  *
- * Returns: %TRUE on success, or %FALSE with @error set
+ * Returns: (skip): %TRUE on success, or %FALSE with @error set
  *
  * Since: 1.0
  */
