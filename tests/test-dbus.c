@@ -34,12 +34,12 @@ static char      *test_program;
 
 typedef struct
 {
-  gboolean      done;
-  gboolean      ok;
-  gboolean      initialized;
-  GValue        value;
-  SpProxyGuard *guard;
-  GError       *error;
+  gboolean             done;
+  gboolean             ok;
+  gboolean             initialized;
+  GValue               value;
+  SpProxyGuard        *guard;
+  GError              *error;
   SpSharedObjectProxy *proxy;
 } PResult;
 
@@ -79,8 +79,8 @@ ppeek_cb (GObject *source, GAsyncResult *res, gpointer data)
 {
   PResult *r = data;
 
-  r->ok = sp_shared_object_proxy_peek_finish (SP_SHARED_OBJECT_PROXY (source), res,
-                                              &r->initialized, &r->value, &r->error);
+  r->ok = sp_shared_object_proxy_peek_finish (SP_SHARED_OBJECT_PROXY (source), res, &r->initialized,
+                                              &r->value, &r->error);
   r->done = TRUE;
 }
 
@@ -125,11 +125,11 @@ static GDBusConnection *
 new_connection (void)
 {
   g_autoptr (GError) error = NULL;
-  GDBusConnection *connection = g_dbus_connection_new_for_address_sync (
-      g_test_dbus_get_bus_address (test_bus),
-      G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-          G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-      NULL, NULL, &error);
+  GDBusConnection *connection =
+      g_dbus_connection_new_for_address_sync (g_test_dbus_get_bus_address (test_bus),
+                                              G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                  G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                              NULL, NULL, &error);
 
   g_assert_no_error (error);
   g_dbus_connection_set_exit_on_close (connection, FALSE);
@@ -139,7 +139,7 @@ new_connection (void)
 static SpSharedObjectProxy *
 new_proxy (GDBusConnection *connection, const char *bus_name)
 {
-  PResult r = { 0 };
+  PResult              r = { 0 };
   SpSharedObjectProxy *proxy;
 
   sp_shared_object_proxy_new (connection, bus_name, PATH, NULL, proxy_new_cb, &r);
@@ -336,14 +336,17 @@ test_proxy_set_refuses_lossy (Fixture *f, gconstpointer data)
 
 typedef struct
 {
-  guint changed, cleared, initialized, closed;
-  int   last_new;
+  guint    changed, cleared, initialized, closed;
+  int      last_new;
   gboolean last_new_null;
   gboolean closed_final_null;
 } Signals;
 
 static void
-on_changed (SpSharedObjectProxy *proxy, const GValue *old_value, const GValue *new_value, Signals *s)
+on_changed (SpSharedObjectProxy *proxy,
+            const GValue        *old_value,
+            const GValue        *new_value,
+            Signals             *s)
 {
   g_assert_true (g_main_context_is_owner (g_main_context_default ()));
   s->changed++;
@@ -547,10 +550,10 @@ test_timeout_and_cancel (Fixture *f, gconstpointer data)
 static void
 test_peer_vanishes (Fixture *f, gconstpointer data)
 {
-  PResult  holder = { 0 };
-  PResult  queued = { 0 };
-  Result   local = { 0 };
-  Result   set = { 0 };
+  PResult holder = { 0 };
+  PResult queued = { 0 };
+  Result  local = { 0 };
+  Result  set = { 0 };
   g_autoptr (GDBusConnection) other = new_connection ();
   g_autoptr (SpSharedObjectProxy) other_proxy =
       new_proxy (other, g_dbus_connection_get_unique_name (f->server));
@@ -588,8 +591,8 @@ test_peer_vanishes (Fixture *f, gconstpointer data)
 static void
 test_proxy_close (Fixture *f, gconstpointer data)
 {
-  Signals  s = { 0 };
-  PResult  waiting = { 0 }, guard = { 0 }, closing = { 0 }, again = { 0 }, late = { 0 };
+  Signals s = { 0 };
+  PResult waiting = { 0 }, guard = { 0 }, closing = { 0 }, again = { 0 }, late = { 0 };
 
   connect_signals (f->proxy, &s);
   sp_shared_object_proxy_lock_async (f->proxy, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, plock_cb, &guard);
@@ -698,20 +701,20 @@ raw_call (Fixture *f, GDBusConnection *connection, const char *method, GVariant 
 }
 
 #define ASSERT_DBUS_ERROR(raw, code)                                                               \
-  G_STMT_START                                                                                     \
-  {                                                                                                \
-    g_assert_null ((raw)->reply);                                                                  \
-    g_assert_error ((raw)->error, G_DBUS_ERROR, code);                                             \
-  }                                                                                                \
-  G_STMT_END
+ G_STMT_START                                                                                      \
+ {                                                                                                 \
+  g_assert_null ((raw)->reply);                                                                    \
+  g_assert_error ((raw)->error, G_DBUS_ERROR, code);                                               \
+ }                                                                                                 \
+ G_STMT_END
 
 static void
 test_raw_abuse (Fixture *f, gconstpointer data)
 {
   g_autoptr (GDBusConnection) other = new_connection ();
   g_autofree char *handle = NULL;
-  Raw raw = { 0 };
-  Result r = { 0 };
+  Raw              raw = { 0 };
+  Result           r = { 0 };
 
   set_int (f->object, 3, &r);
   iterate_until (&r.done);
@@ -726,10 +729,10 @@ test_raw_abuse (Fixture *f, gconstpointer data)
   raw_call (f, other, "Release", g_variant_new ("(sb@av)", handle, FALSE, sp_test_empty_av ()),
             &raw);
   ASSERT_DBUS_ERROR (&raw, G_DBUS_ERROR_ACCESS_DENIED);
-  raw_call (f, f->client, "Release",
-            g_variant_new ("(sb@av)", "00000000000000000000000000000000", FALSE,
-                           sp_test_empty_av ()),
-            &raw);
+  raw_call (
+      f, f->client, "Release",
+      g_variant_new ("(sb@av)", "00000000000000000000000000000000", FALSE, sp_test_empty_av ()),
+      &raw);
   ASSERT_DBUS_ERROR (&raw, G_DBUS_ERROR_ACCESS_DENIED);
   /* The id is in use; bad mode; bad timeout; wrong value type; wrong
    * signature: refused, nothing changes. */
@@ -739,22 +742,23 @@ test_raw_abuse (Fixture *f, gconstpointer data)
   ASSERT_DBUS_ERROR (&raw, G_DBUS_ERROR_INVALID_ARGS);
   raw_call (f, f->client, "Get", g_variant_new ("(ui)", 3, -5), &raw);
   ASSERT_DBUS_ERROR (&raw, G_DBUS_ERROR_INVALID_ARGS);
-  raw_call (f, other, "Set", g_variant_new ("(u@vi)", 4, g_variant_new_variant (g_variant_new_string ("x")), 0), &raw);
+  raw_call (f, other, "Set",
+            g_variant_new ("(u@vi)", 4, g_variant_new_variant (g_variant_new_string ("x")), 0),
+            &raw);
   ASSERT_DBUS_ERROR (&raw, G_DBUS_ERROR_INVALID_ARGS);
   raw_call (f, other, "Set", g_variant_new ("(ss)", "a", "b"), &raw);
   ASSERT_DBUS_ERROR (&raw, G_DBUS_ERROR_INVALID_ARGS);
-  raw_call (f, f->client, "Release",
-            g_variant_new ("(sb@av)", handle, TRUE,
-                           sp_test_av (g_variant_new_string ("not an int"))),
-            &raw);
+  raw_call (
+      f, f->client, "Release",
+      g_variant_new ("(sb@av)", handle, TRUE, sp_test_av (g_variant_new_string ("not an int"))),
+      &raw);
   ASSERT_DBUS_ERROR (&raw, G_DBUS_ERROR_INVALID_ARGS);
   g_assert_null (sp_shared_object_try_lock (f->object, SP_LOCK_MODE_SHARED));
 
   /* The holder writes and releases. */
-  g_assert_nonnull (raw_call (f, f->client, "Release",
-                              g_variant_new ("(sb@av)", handle, TRUE,
-                                             sp_test_av (g_variant_new_int32 (8))),
-                              &raw));
+  g_assert_nonnull (raw_call (
+      f, f->client, "Release",
+      g_variant_new ("(sb@av)", handle, TRUE, sp_test_av (g_variant_new_int32 (8))), &raw));
   g_assert_cmpint (object_get_int (f->object), ==, 8);
   /* A handle works once. */
   raw_call (f, f->client, "Release", g_variant_new ("(sb@av)", handle, FALSE, sp_test_empty_av ()),
@@ -814,9 +818,9 @@ static GSubprocess *
 spawn_child (Fixture *f, const char *mode, GDataInputStream **out)
 {
   g_autoptr (GError) error = NULL;
-  GSubprocess *child = g_subprocess_new (
-      G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, test_program, "--child", mode,
-      g_test_dbus_get_bus_address (test_bus), g_dbus_connection_get_unique_name (f->server), NULL);
+  GSubprocess *child = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, test_program,
+                                         "--child", mode, g_test_dbus_get_bus_address (test_bus),
+                                         g_dbus_connection_get_unique_name (f->server), NULL);
 
   g_assert_no_error (error);
   *out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (child));
@@ -872,8 +876,8 @@ test_kill_holder (Fixture *f, gconstpointer data)
   g_autoptr (GDataInputStream) out = NULL;
   g_autoptr (GSubprocess) child = NULL;
   g_autofree char *line = NULL;
-  Result r = { 0 };
-  gint64 killed_at;
+  Result           r = { 0 };
+  gint64           killed_at;
 
   set_int (f->object, 10, &r);
   iterate_until (&r.done);
@@ -906,7 +910,7 @@ test_two_processes (Fixture *f, gconstpointer data)
   g_autoptr (GSubprocess) child = NULL;
   g_autofree char *line = NULL;
   g_autofree char *line2 = NULL;
-  Result r = { 0 };
+  Result           r = { 0 };
 
   child = spawn_child (f, "setget", &out);
   line = read_child_line (out);
@@ -924,7 +928,10 @@ test_two_processes (Fixture *f, gconstpointer data)
 /* The children */
 
 static void
-child_changed (SpSharedObjectProxy *proxy, const GValue *old, const GValue *new_value, gpointer data)
+child_changed (SpSharedObjectProxy *proxy,
+               const GValue        *old,
+               const GValue        *new_value,
+               gpointer             data)
 {
   if (new_value != NULL && g_value_get_int (new_value) == 8)
     *(gboolean *) data = TRUE;
@@ -934,11 +941,11 @@ static int
 child_main (const char *mode, const char *address, const char *bus_name)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GDBusConnection) connection = g_dbus_connection_new_for_address_sync (
-      address,
-      G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-          G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-      NULL, NULL, &error);
+  g_autoptr (GDBusConnection) connection =
+      g_dbus_connection_new_for_address_sync (address,
+                                              G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                  G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                              NULL, NULL, &error);
   g_autoptr (SpSharedObjectProxy) proxy = NULL;
   PResult r = { 0 };
 
@@ -1000,7 +1007,7 @@ main (int argc, char **argv)
   g_test_add_func ("/Sharedpotato/DBus/export/refuses-types", test_export_refuses_types);
   g_test_add_func ("/Sharedpotato/DBus/proxy/missing-object", test_proxy_missing_object);
 #define ADD(path, func)                                                                            \
-  g_test_add ("/Sharedpotato/DBus/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+ g_test_add ("/Sharedpotato/DBus/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("proxy/basic", test_proxy_basic);
   ADD ("proxy/set-refuses-lossy", test_proxy_set_refuses_lossy);
   ADD ("proxy/signals", test_proxy_signals);
