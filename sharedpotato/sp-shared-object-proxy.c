@@ -1135,6 +1135,8 @@ sp_shared_object_proxy_init (SpSharedObjectProxy *self)
  * sp_shared_object_proxy_get_connection:
  * @self: a [class@Sharedpotato.SharedObjectProxy]
  *
+ * Gets the connection the proxy calls on.
+ *
  * Returns: (transfer none): the connection
  *
  * Since: 1.0
@@ -1149,6 +1151,8 @@ sp_shared_object_proxy_get_connection (SpSharedObjectProxy *self)
 /**
  * sp_shared_object_proxy_get_bus_name:
  * @self: a [class@Sharedpotato.SharedObjectProxy]
+ *
+ * Gets the bus name the proxy was created with.
  *
  * Returns: (nullable): the bus name given at creation
  *
@@ -1165,6 +1169,8 @@ sp_shared_object_proxy_get_bus_name (SpSharedObjectProxy *self)
  * sp_shared_object_proxy_get_object_path:
  * @self: a [class@Sharedpotato.SharedObjectProxy]
  *
+ * Gets the path the object is exported at.
+ *
  * Returns: the object path
  *
  * Since: 1.0
@@ -1179,6 +1185,8 @@ sp_shared_object_proxy_get_object_path (SpSharedObjectProxy *self)
 /**
  * sp_shared_object_proxy_get_value_type:
  * @self: a [class@Sharedpotato.SharedObjectProxy]
+ *
+ * Gets the type of the values.
  *
  * Returns: the type of the values
  *
@@ -1195,6 +1203,8 @@ sp_shared_object_proxy_get_value_type (SpSharedObjectProxy *self)
  * sp_shared_object_proxy_get_name:
  * @self: a [class@Sharedpotato.SharedObjectProxy]
  *
+ * Gets the exported object's name.
+ *
  * Returns: (nullable): the exported object's name
  *
  * Since: 1.0
@@ -1209,6 +1219,8 @@ sp_shared_object_proxy_get_name (SpSharedObjectProxy *self)
 /**
  * sp_shared_object_proxy_get_default_timeout:
  * @self: a [class@Sharedpotato.SharedObjectProxy]
+ *
+ * Gets the timeout of calls given `-1`.
  *
  * Returns: the [property@Sharedpotato.SharedObjectProxy:default-timeout]
  *
@@ -1244,6 +1256,8 @@ sp_shared_object_proxy_set_default_timeout (SpSharedObjectProxy *self, int timeo
  * sp_shared_object_proxy_is_initialized:
  * @self: a [class@Sharedpotato.SharedObjectProxy]
  *
+ * Tells whether the exported object holds a value, as last reported by its exporter.
+ *
  * Returns: whether the exported object holds a value, as last reported
  *
  * Since: 1.0
@@ -1263,6 +1277,8 @@ sp_shared_object_proxy_is_initialized (SpSharedObjectProxy *self)
 /**
  * sp_shared_object_proxy_is_closed:
  * @self: a [class@Sharedpotato.SharedObjectProxy]
+ *
+ * Tells whether the proxy is closed.
  *
  * Returns: whether the proxy is closed
  *
@@ -1828,6 +1844,8 @@ sp_proxy_guard_init (SpProxyGuard *self)
  * sp_proxy_guard_get_mode:
  * @self: a [class@Sharedpotato.ProxyGuard]
  *
+ * Tells whether the guard holds the lock shared or exclusive.
+ *
  * Returns: whether the lock is shared or exclusive
  *
  * Since: 1.0
@@ -1842,6 +1860,8 @@ sp_proxy_guard_get_mode (SpProxyGuard *self)
 /**
  * sp_proxy_guard_is_released:
  * @self: a [class@Sharedpotato.ProxyGuard]
+ *
+ * Tells whether the guard was released.
  *
  * Returns: whether the guard was released
  *
@@ -1893,6 +1913,8 @@ sp_proxy_guard_set_label (SpProxyGuard *self, const char *label)
 /**
  * sp_proxy_guard_is_initialized:
  * @self: a [class@Sharedpotato.ProxyGuard]
+ *
+ * Tells whether the guarded value is set, as the holder sees it.
  *
  * Returns: whether the guarded object holds a value
  *
