@@ -9,6 +9,7 @@
  */
 
 #include <signal.h>
+#include <stdio.h>
 #include <sharedpotato.h>
 
 #include "sp-test-util.h"
@@ -925,6 +926,229 @@ test_two_processes (Fixture *f, gconstpointer data)
   g_assert_true (g_subprocess_get_successful (child));
 }
 
+/* The seeded cross-process stress test. The model: the counter only ever
+ * grows by one inside an exclusive guard, so (1) every value a client
+ * reads is at least the last one it read or wrote (its calls are served
+ * in order), (2) at the end the counter is exactly the number of
+ * increments that were committed (by the exporter's own increments and
+ * the clients' releases; a client killed while it holds the lock commits
+ * nothing), (3) nothing is left queued or held, (4) every call ends in
+ * success, TIMED_OUT or CANCELLED. SP_STRESS_SEED replays a run,
+ * SP_STRESS_OPS sizes it (per client). */
+
+typedef struct
+{
+  gboolean done;
+  guint    increments;
+} LocalLoad;
+
+static void
+local_locked (GObject *source, GAsyncResult *res, gpointer data)
+{
+  LocalLoad *load = data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SpGuard) guard = sp_shared_object_lock_finish (SP_SHARED_OBJECT (source), res, &error);
+  g_auto (GValue) value = G_VALUE_INIT;
+
+  if (guard != NULL)
+    {
+      g_assert_true (sp_guard_get_value (guard, &value));
+      g_value_set_int (&value, g_value_get_int (&value) + 1);
+      g_assert_true (sp_guard_set_value (guard, &value, NULL));
+      sp_guard_release (guard);
+      load->increments++;
+    }
+  else
+    g_assert_true (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT));
+  if (!load->done)
+    sp_shared_object_lock_async (SP_SHARED_OBJECT (source), SP_LOCK_MODE_EXCLUSIVE, 5, NULL,
+                                 local_locked, load);
+}
+
+static void
+test_stress (Fixture *f, gconstpointer data)
+{
+  const char *seed_env = g_getenv ("SP_STRESS_SEED");
+  const char *ops_env = g_getenv ("SP_STRESS_OPS");
+  guint32     seed =
+      seed_env != NULL ? (guint32) g_ascii_strtoull (seed_env, NULL, 10) : g_random_int ();
+  const char       *ops = ops_env != NULL ? ops_env : "300";
+  GSubprocess      *children[3];
+  GDataInputStream *outs[3];
+  LocalLoad         load = { 0 };
+  guint             committed = 0;
+  Result            r = { 0 };
+
+  g_test_message ("SP_STRESS_SEED=%u", seed);
+  set_int (f->object, 0, &r);
+  iterate_until (&r.done);
+  result_clear (&r);
+
+  for (guint i = 0; i < G_N_ELEMENTS (children); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autofree char *child_seed = g_strdup_printf ("%u", seed + i);
+
+      children[i] = g_subprocess_new (
+          G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, test_program, "--child",
+          i == 0 ? "stress-crash" : "stress", g_test_dbus_get_bus_address (test_bus),
+          g_dbus_connection_get_unique_name (f->server), child_seed, ops, NULL);
+      g_assert_no_error (error);
+      outs[i] = g_data_input_stream_new (g_subprocess_get_stdout_pipe (children[i]));
+    }
+  sp_shared_object_lock_async (f->object, SP_LOCK_MODE_EXCLUSIVE, 5, NULL, local_locked, &load);
+
+  for (guint i = 0; i < G_N_ELEMENTS (children); i++)
+    {
+      g_autofree char *line = read_child_line (outs[i]);
+      guint            n;
+
+      g_assert_nonnull (line);
+      g_assert_cmpint (sscanf (line, "increments %u", &n), ==, 1);
+      committed += n;
+      wait_child (children[i]);
+      if (i == 0)
+        g_assert_true (g_subprocess_get_if_signaled (children[i]));
+      else
+        g_assert_true (g_subprocess_get_successful (children[i]));
+      g_object_unref (outs[i]);
+      g_object_unref (children[i]);
+    }
+  load.done = TRUE;
+  while (object_queue_length (f->object) > 0 || object_is_write_locked (f->object))
+    g_main_context_iteration (NULL, TRUE);
+  drain ();
+
+  g_assert_cmpint (object_get_int (f->object), ==, (int) (committed + load.increments));
+  assert_unlocked (f->object);
+}
+
+typedef struct
+{
+  GRand   *rand;
+  int      last_seen;
+  guint    increments;
+  gboolean crash;
+} StressClient;
+
+static gboolean
+cancel_later (gpointer data)
+{
+  g_cancellable_cancel (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+stress_check_error (const GError *error)
+{
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_error ("stress: unexpected error %s", error->message);
+}
+
+static void
+stress_seen (StressClient *c, int v)
+{
+  if (v < c->last_seen)
+    g_error ("stress: read %d after %d: out of order or lost", v, c->last_seen);
+  c->last_seen = v;
+}
+
+static void
+stress_client_op (StressClient *c, SpSharedObjectProxy *proxy)
+{
+  g_autoptr (GCancellable) cancellable = NULL;
+  int     timeout = g_rand_int_range (c->rand, 0, 3) == 0 ? 0 : g_rand_int_range (c->rand, 1, 30);
+  int     kind = g_rand_int_range (c->rand, 0, 100);
+  PResult r = { 0 };
+
+  if (kind >= 80 && kind < 92)
+    {
+      cancellable = g_cancellable_new ();
+      g_timeout_add_full (G_PRIORITY_DEFAULT, g_rand_int_range (c->rand, 0, 4), cancel_later,
+                          g_object_ref (cancellable), g_object_unref);
+    }
+
+  if (kind < 55 || (kind >= 80 && kind < 92))
+    {
+      SpLockMode mode = kind < 40 || kind >= 80 ? SP_LOCK_MODE_EXCLUSIVE : SP_LOCK_MODE_SHARED;
+      g_auto (GValue) value = G_VALUE_INIT;
+
+      sp_shared_object_proxy_lock_async (proxy, mode, timeout, cancellable, plock_cb, &r);
+      iterate_until (&r.done);
+      if (r.guard == NULL)
+        stress_check_error (r.error);
+      else
+        {
+          g_assert_true (sp_proxy_guard_get_value (r.guard, &value));
+          stress_seen (c, g_value_get_int (&value));
+          if (mode == SP_LOCK_MODE_EXCLUSIVE)
+            {
+              g_value_set_int (&value, g_value_get_int (&value) + 1);
+              g_assert_true (sp_proxy_guard_set_value (r.guard, &value, NULL));
+              if (c->crash)
+                {
+                  /* Everything released so far has left; this write never
+                   * will. */
+                  g_dbus_connection_flush_sync (sp_shared_object_proxy_get_connection (proxy), NULL,
+                                                NULL);
+                  g_print ("increments %u\n", c->increments);
+                  fflush (stdout);
+                  raise (SIGKILL);
+                }
+              stress_seen (c, g_value_get_int (&value));
+              c->increments++;
+            }
+          sp_proxy_guard_release (r.guard);
+        }
+    }
+  else if (kind < 80)
+    {
+      if (kind < 70)
+        sp_shared_object_proxy_get_async (proxy, timeout, cancellable, pget_cb, &r);
+      else
+        sp_shared_object_proxy_peek_async (proxy, timeout, cancellable, ppeek_cb, &r);
+      iterate_until (&r.done);
+      if (!r.ok)
+        stress_check_error (r.error);
+      else
+        stress_seen (c, g_value_get_int (&r.value));
+    }
+  else
+    {
+      /* A get with a 1 ms timeout, which may well expire in the queue. */
+      sp_shared_object_proxy_get_async (proxy, 1, NULL, pget_cb, &r);
+      iterate_until (&r.done);
+      if (!r.ok)
+        stress_check_error (r.error);
+      else
+        stress_seen (c, g_value_get_int (&r.value));
+    }
+  presult_clear (&r);
+}
+
+static int
+stress_client (SpSharedObjectProxy *proxy, gboolean crash, guint32 seed, guint ops)
+{
+  StressClient c = { g_rand_new_with_seed (seed), 0, 0, FALSE };
+
+  for (guint i = 0; i < ops; i++)
+    {
+      c.crash = crash && i == ops / 2;
+      stress_client_op (&c, proxy);
+    }
+  /* A crasher that never got its lock at ops / 2 tries until it does. */
+  while (crash)
+    {
+      c.crash = TRUE;
+      stress_client_op (&c, proxy);
+    }
+  g_dbus_connection_flush_sync (sp_shared_object_proxy_get_connection (proxy), NULL, NULL);
+  g_print ("increments %u\n", c.increments);
+  g_rand_free (c.rand);
+  return 0;
+}
+
 /* The children */
 
 static void
@@ -938,7 +1162,7 @@ child_changed (SpSharedObjectProxy *proxy,
 }
 
 static int
-child_main (const char *mode, const char *address, const char *bus_name)
+child_main (const char *mode, const char *address, const char *bus_name, char **extra)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GDBusConnection) connection =
@@ -956,6 +1180,10 @@ child_main (const char *mode, const char *address, const char *bus_name)
   proxy = g_steal_pointer (&r.proxy);
   presult_clear (&r);
 
+  if (g_str_has_prefix (mode, "stress"))
+    return stress_client (proxy, g_str_equal (mode, "stress-crash"),
+                          (guint32) g_ascii_strtoull (extra[0], NULL, 10),
+                          (guint) g_ascii_strtoull (extra[1], NULL, 10));
   if (g_str_equal (mode, "lock"))
     {
       g_auto (GValue) value = G_VALUE_INIT;
@@ -995,8 +1223,8 @@ main (int argc, char **argv)
 {
   int status;
 
-  if (argc == 5 && g_str_equal (argv[1], "--child"))
-    return child_main (argv[2], argv[3], argv[4]);
+  if (argc >= 5 && g_str_equal (argv[1], "--child"))
+    return child_main (argv[2], argv[3], argv[4], argv + 5);
 
   g_test_init (&argc, &argv, NULL);
   test_program = g_strdup (argv[0]);
@@ -1021,6 +1249,7 @@ main (int argc, char **argv)
   ADD ("abuse/peer-limit", test_peer_limit);
   ADD ("processes/kill-holder", test_kill_holder);
   ADD ("processes/set-and-get", test_two_processes);
+  ADD ("processes/stress", test_stress);
 
   status = g_test_run ();
   g_test_dbus_down (test_bus);
