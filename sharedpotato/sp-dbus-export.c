@@ -736,6 +736,10 @@ on_connection_closed (GDBusConnection *connection,
  * %G_IO_ERROR_INVALID_ARGUMENT. Exporting at a path that is already in
  * use fails with %G_IO_ERROR_EXISTS.
  *
+ * The export keeps a reference on @self until it is unexported. On a
+ * peer-to-peer connection (no message bus) the peer is the connection
+ * itself: its locks go when the connection closes.
+ *
  * Call this, and [method@Sharedpotato.SharedObject.unexport], in the main
  * context that serves the export: remote calls are handled there, so it
  * must be running. See the [D-Bus guide](dbus.html).
