@@ -21,6 +21,8 @@
 #include "sp-deleter.h"
 #include "sp-updater.h"
 #include "sp-shared-object.h"
+#include "sp-dbus-export.h"
+#include "sp-shared-object-proxy.h"
 #include "sp-queue-producer.h"
 #include "sp-queue-consumer.h"
 #include "sp-shared-queue.h"

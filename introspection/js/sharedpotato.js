@@ -136,6 +136,11 @@ for (const name of Object.keys(Sp)) {
     }
 }
 
+// The static constructor of a proxy, promisified the same way:
+// `await Sp.SharedObjectProxy.new(connection, busName, path, null)`
+// resolves to the proxy.
+promisifyMethod(Sp.SharedObjectProxy, 'new', 'new_finish');
+
 function describe(target) {
     const name = typeof target.get_name === 'function' ? target.get_name() : null;
     return name ? `“${name}”` : `a ${target.constructor.name}`;

@@ -66,6 +66,7 @@ const EXPECTED_ASYNC = {
     SetUpdater: ['add', 'clear', 'contains', 'discard', 'size', 'snapshot'],
     Setter: ['get', 'peek', 'set'],
     SharedObject: ['clear', 'close', 'get', 'lock', 'peek', 'set'],
+    SharedObjectProxy: ['clear', 'close', 'get', 'lock', 'peek', 'set'],
     SharedQueue: ['close', 'pop', 'push'],
     SharedSet: ['add', 'clear', 'close', 'contains', 'discard', 'size', 'snapshot'],
     Updater: ['clear', 'get', 'lock', 'peek', 'set'],

@@ -365,6 +365,46 @@ class SharedObject(Sharedpotato.SharedObject):
         return _aio().close(self, timeout)
 
 
+class ProxyGuard(Sharedpotato.ProxyGuard):
+    """A lock held through a SharedObjectProxy: a context manager like
+    Guard, released at the end of the block."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        if not self.is_released():
+            self.release()
+        return False
+
+    set_value = _value_method(Sharedpotato.ProxyGuard.set_value)
+
+
+ProxyGuard = override(ProxyGuard)
+__all__.append("ProxyGuard")
+
+
+class SharedObjectProxy(Sharedpotato.SharedObjectProxy):
+    """An exported SharedObject of another process, with the same Python
+    idioms: scoped callbacks, guards as context managers, exact numbers,
+    and the awaitable calls."""
+
+    _wrap_methods(Sharedpotato.SharedObjectProxy, locals())
+    _raw_lock_finish = Sharedpotato.SharedObjectProxy.lock_finish
+    lock_finish = _LockingMixin.lock_finish
+
+    get = SharedObject.get
+    peek = SharedObject.peek
+    set = SharedObject.set
+    clear = SharedObject.clear
+    lock = SharedObject.lock
+    close = SharedObject.close
+
+
+SharedObjectProxy = override(SharedObjectProxy)
+__all__.append("SharedObjectProxy")
+
+
 def _fail_initializer(guard, exc, label):
     """Ends an initializer run that raised @exc: the waiting gets fail
     with it."""
