@@ -496,37 +496,31 @@ handle_release (SpDBusExport *export, GDBusMethodInvocation *invocation, GVarian
       return;
     }
 
+  /* A write that is refused writes nothing, but the lock is released all
+   * the same: the proxy does not wait for this reply, and a lock kept
+   * for a holder that believes it released would stay held for as long
+   * as its process lives. */
   if (write)
     {
       if (sp_guard_get_mode (request->guard) != SP_LOCK_MODE_EXCLUSIVE)
-        {
-          g_dbus_method_invocation_return_error_literal (
-              invocation, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
-              "A shared lock cannot write; the lock is still held");
-          return;
-        }
-      if (g_variant_n_children (values) > 1)
-        {
-          g_dbus_method_invocation_return_error_literal (
-              invocation, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
-              "At most one value can be written; the lock is still held");
-          return;
-        }
-      if (g_variant_n_children (values) == 1)
+        g_set_error_literal (&error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+                             "A shared lock cannot write; the lock is released, nothing written");
+      else if (g_variant_n_children (values) > 1)
+        g_set_error_literal (&error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+                             "At most one value can be written; the lock is released, nothing "
+                             "written");
+      else if (g_variant_n_children (values) == 1)
         {
           g_autoptr (GVariant) boxed = g_variant_get_child_value (values, 0);
           g_autoptr (GVariant) variant = g_variant_get_variant (boxed);
           g_auto (GValue) value = G_VALUE_INIT;
+          g_autoptr (GError) refused = NULL;
 
           if (!sp_dbus_value_from_variant (sp_shared_object_get_value_type (export->object),
-                                           variant, &value, &error) ||
-              !sp_guard_set_value (request->guard, &value, &error))
-            {
-              g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR,
-                                                     G_DBUS_ERROR_INVALID_ARGS,
-                                                     "%s; the lock is still held", error->message);
-              return;
-            }
+                                           variant, &value, &refused) ||
+              !sp_guard_set_value (request->guard, &value, &refused))
+            g_set_error (&error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+                         "%s; the lock is released, nothing written", refused->message);
         }
       else
         sp_guard_clear (request->guard);
@@ -537,7 +531,10 @@ handle_release (SpDBusExport *export, GDBusMethodInvocation *invocation, GVarian
   request->peer = NULL;
   sp_guard_release (request->guard);
   request_free (request);
-  g_dbus_method_invocation_return_value (invocation, NULL);
+  if (error != NULL)
+    g_dbus_method_invocation_return_gerror (invocation, error);
+  else
+    g_dbus_method_invocation_return_value (invocation, NULL);
 }
 
 static void
@@ -833,9 +830,13 @@ sp_shared_object_export (SpSharedObject  *self,
  * @export_id: what [method@Sharedpotato.SharedObject.export] returned
  *
  * Stops serving @self. Every remote lock on it is released, every queued
- * remote call withdrawn (it fails with %G_IO_ERROR_CANCELLED), and the
- * proxies are told with a `Closed` signal: they become closed. @self
- * itself stays open.
+ * remote call withdrawn, and the proxies are told with a `Closed` signal:
+ * they become closed, and their pending calls fail with
+ * %G_IO_ERROR_CLOSED (the exporter's replies, %G_IO_ERROR_CANCELLED, come
+ * after the signal). @self itself stays open.
+ *
+ * Call it from the main context that was thread-default when @self was
+ * exported: the export's bookkeeping lives there.
  *
  * Unexporting an id that is not an export of @self is a programmer
  * error.

@@ -141,6 +141,9 @@ typedef enum
   PROXY_CLOSED,
 } ProxyState;
 
+/* Request ids: see proxy_call_start(). */
+static int next_request_id;
+
 struct _SpSharedObjectProxy
 {
   GObject parent_instance;
@@ -163,7 +166,6 @@ struct _SpSharedObjectProxy
   guint       n_guards;
   GPtrArray  *close_tasks;
   GValue      final_value;
-  guint32     last_request;
 };
 
 struct _SpProxyGuard
@@ -456,8 +458,10 @@ proxy_call_start (SpSharedObjectProxy *self,
   call->proxy = g_object_ref (self);
   call->task = task;
   call->method = method;
+  /* From one counter for the whole process: the exporter knows requests
+   * by connection, and proxies share their connection (g_bus_get). */
   do
-    call->id = ++self->last_request;
+    call->id = (guint32) g_atomic_int_add (&next_request_id, 1) + 1;
   while (call->id == 0 || g_hash_table_contains (self->calls, GUINT_TO_POINTER (call->id)));
   g_hash_table_insert (self->calls, GUINT_TO_POINTER (call->id), proxy_call_ref (call));
   sp_mutex_unlock (&self->mutex);

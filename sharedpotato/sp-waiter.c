@@ -487,8 +487,10 @@ sp_waiter_start (SpWaiter *waiter, int timeout_ms)
           waiter->cancellable, G_CALLBACK (waiter_cancelled_cb), waiter_ref (waiter), waiter_unref);
     }
 
-  sp_mutex_lock (mutex);
+  /* Read before the mutex, which is held the shorter for it: the wait
+   * counted includes the wait for the mutex. */
   waiter->enqueued_at = g_get_monotonic_time ();
+  sp_mutex_lock (mutex);
   waiter->starting = TRUE;
 
   waiter->klass->enter_locked (waiter);

@@ -482,6 +482,47 @@ test_proxy_lock (Fixture *f, gconstpointer data)
   result_clear (&local);
 }
 
+/* Two proxies on one connection (as g_bus_get() shares it): the
+ * exporter knows requests by connection, so their ids must not collide.
+ * B holds the write lock; A's get waits and is cancelled: that withdraws
+ * A's get, never B's lock, and B's write is stored at its release. */
+static void
+test_two_proxies_one_connection (Fixture *f, gconstpointer data)
+{
+  g_autoptr (SpSharedObjectProxy) b =
+      new_proxy (f->client, g_dbus_connection_get_unique_name (f->server));
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_auto (GValue) value = G_VALUE_INIT;
+  PResult locked = { 0 }, got = { 0 };
+
+  sp_shared_object_proxy_lock_async (b, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, plock_cb, &locked);
+  iterate_until (&locked.done);
+  g_assert_no_error (locked.error);
+
+  sp_shared_object_proxy_get_async (f->proxy, 0, cancellable, pget_cb, &got);
+  while (object_queue_length (f->object) < 1 && !got.done)
+    g_main_context_iteration (NULL, TRUE);
+  /* Queued, not refused (a request id B already uses would be). */
+  g_assert_no_error (got.error);
+  g_cancellable_cancel (cancellable);
+  iterate_until (&got.done);
+  g_assert_error (got.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  while (object_queue_length (f->object) > 0)
+    g_main_context_iteration (NULL, TRUE);
+  /* The cancel reached the exporter and left B's lock alone. */
+  g_assert_true (object_is_write_locked (f->object));
+
+  g_value_init (&value, G_TYPE_INT);
+  g_value_set_int (&value, 7);
+  g_assert_true (sp_proxy_guard_set_value (locked.guard, &value, NULL));
+  sp_proxy_guard_release (locked.guard);
+  while (object_is_write_locked (f->object))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (object_get_int (f->object), ==, 7);
+  presult_clear (&locked);
+  presult_clear (&got);
+}
+
 /* One FIFO: local writer holding, then a remote lock, then a local lock:
  * the remote one goes first. */
 static void
@@ -749,12 +790,20 @@ test_raw_abuse (Fixture *f, gconstpointer data)
   ASSERT_DBUS_ERROR (&raw, G_DBUS_ERROR_INVALID_ARGS);
   raw_call (f, other, "Set", g_variant_new ("(ss)", "a", "b"), &raw);
   ASSERT_DBUS_ERROR (&raw, G_DBUS_ERROR_INVALID_ARGS);
+  g_assert_null (sp_shared_object_try_lock (f->object, SP_LOCK_MODE_SHARED));
+
+  /* A write that is refused writes nothing, and releases the lock all the
+   * same (a proxy does not wait for this reply). */
   raw_call (
       f, f->client, "Release",
       g_variant_new ("(sb@av)", handle, TRUE, sp_test_av (g_variant_new_string ("not an int"))),
       &raw);
   ASSERT_DBUS_ERROR (&raw, G_DBUS_ERROR_INVALID_ARGS);
-  g_assert_null (sp_shared_object_try_lock (f->object, SP_LOCK_MODE_SHARED));
+  assert_unlocked (f->object);
+  g_assert_cmpint (object_get_int (f->object), ==, 3);
+  g_clear_pointer (&handle, g_free);
+  g_assert_nonnull (raw_call (f, f->client, "Lock", g_variant_new ("(uui)", 6, 1, 0), &raw));
+  g_variant_get (raw.reply, "(s@av)", &handle, NULL);
 
   /* The holder writes and releases. */
   g_assert_nonnull (raw_call (
@@ -1240,6 +1289,7 @@ main (int argc, char **argv)
   ADD ("proxy/set-refuses-lossy", test_proxy_set_refuses_lossy);
   ADD ("proxy/signals", test_proxy_signals);
   ADD ("proxy/lock", test_proxy_lock);
+  ADD ("proxy/two-on-one-connection", test_two_proxies_one_connection);
   ADD ("fifo/local-and-remote", test_fifo_local_and_remote);
   ADD ("queue/timeout-and-cancel", test_timeout_and_cancel);
   ADD ("peer/vanishes", test_peer_vanishes);
