@@ -158,6 +158,7 @@ struct _SpSharedObjectProxy
   int              default_timeout; /* atomic */
   guint            subscription_id;
   guint            watch_id;
+  gulong           connection_closed_id;
 
   GMutex      mutex;
   ProxyState  state;
@@ -618,6 +619,26 @@ weak_ref_new (gpointer object)
   return ref;
 }
 
+/* The connection closed (a peer-to-peer one too, which has no owner to
+ * watch): the exporter is out of reach. */
+static void
+on_connection_closed (GDBusConnection *connection,
+                      gboolean         remote_peer_vanished,
+                      GError          *error,
+                      gpointer         user_data)
+{
+  g_autoptr (SpSharedObjectProxy) self = g_weak_ref_get (user_data);
+
+  if (self != NULL)
+    begin_close (self, NULL);
+}
+
+static void
+weak_ref_free_closure_data (gpointer data, GClosure *closure)
+{
+  weak_ref_free (data);
+}
+
 static void
 new_with_owner (GTask *task, const char *owner)
 {
@@ -633,6 +654,9 @@ new_with_owner (GTask *task, const char *owner)
     self->watch_id = g_bus_watch_name_on_connection (
         self->connection, owner, G_BUS_NAME_WATCHER_FLAGS_NONE, NULL, on_owner_vanished,
         weak_ref_new (self), weak_ref_free);
+  self->connection_closed_id =
+      g_signal_connect_data (self->connection, "closed", G_CALLBACK (on_connection_closed),
+                             weak_ref_new (self), weak_ref_free_closure_data, 0);
 
   g_dbus_connection_call (
       self->connection, owner, self->object_path, "org.freedesktop.DBus.Properties", "GetAll",
@@ -888,6 +912,8 @@ sp_shared_object_proxy_dispose (GObject *object)
       g_bus_unwatch_name (self->watch_id);
       self->watch_id = 0;
     }
+  if (self->connection != NULL)
+    g_clear_signal_handler (&self->connection_closed_id, self->connection);
   G_OBJECT_CLASS (sp_shared_object_proxy_parent_class)->dispose (object);
 }
 

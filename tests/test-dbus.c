@@ -10,6 +10,7 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <sys/socket.h>
 #include <sharedpotato.h>
 
 #include "sp-test-util.h"
@@ -527,6 +528,113 @@ test_two_proxies_one_connection (Fixture *f, gconstpointer data)
   g_assert_cmpint (object_get_int (f->object), ==, 7);
   presult_clear (&locked);
   presult_clear (&got);
+}
+
+typedef struct
+{
+  GDBusConnection *connection;
+  GError          *error;
+  gboolean         done;
+} NewConnection;
+
+static void
+new_connection_cb (GObject *source, GAsyncResult *res, gpointer data)
+{
+  NewConnection *n = data;
+
+  n->connection = g_dbus_connection_new_finish (res, &n->error);
+  n->done = TRUE;
+}
+
+/* Two ends of a peer-to-peer connection, as a Flatpak app and its helper
+ * may use, with no bus in between. */
+static void
+p2p_pair (GDBusConnection **server, GDBusConnection **client)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *guid = g_dbus_generate_guid ();
+  g_autoptr (GSocket) socket0 = NULL;
+  g_autoptr (GSocket) socket1 = NULL;
+  g_autoptr (GSocketConnection) stream0 = NULL;
+  g_autoptr (GSocketConnection) stream1 = NULL;
+  NewConnection a = { 0 }, b = { 0 };
+  int           fds[2];
+
+  g_assert_cmpint (socketpair (AF_UNIX, SOCK_STREAM, 0, fds), ==, 0);
+  socket0 = g_socket_new_from_fd (fds[0], &error);
+  g_assert_no_error (error);
+  socket1 = g_socket_new_from_fd (fds[1], &error);
+  g_assert_no_error (error);
+  stream0 = g_socket_connection_factory_create_connection (socket0);
+  stream1 = g_socket_connection_factory_create_connection (socket1);
+  g_dbus_connection_new (G_IO_STREAM (stream0), guid,
+                         G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_SERVER |
+                             G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_ALLOW_ANONYMOUS,
+                         NULL, NULL, new_connection_cb, &a);
+  g_dbus_connection_new (G_IO_STREAM (stream1), NULL, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT,
+                         NULL, NULL, new_connection_cb, &b);
+  iterate_until (&a.done);
+  iterate_until (&b.done);
+  g_assert_no_error (a.error);
+  g_assert_no_error (b.error);
+  *server = a.connection;
+  *client = b.connection;
+}
+
+static void
+count_proxy_closed (SpSharedObjectProxy *proxy, const GValue *final_value, gpointer data)
+{
+  (*(guint *) data)++;
+}
+
+/* On a peer-to-peer connection: the calls work, and when the connection
+ * closes the exporter releases the peer's lock and the proxy closes,
+ * announcing it, once its guard is gone. */
+static void
+test_p2p_connection_closes (void)
+{
+  g_autoptr (GDBusConnection) server = NULL;
+  g_autoptr (GDBusConnection) client = NULL;
+  g_autoptr (SpSharedObject) object = sp_shared_object_new_full (G_TYPE_INT, "p2p", NULL, NULL);
+  g_autoptr (SpSharedObjectProxy) proxy = NULL;
+  g_autoptr (GError) error = NULL;
+  PResult r = { 0 };
+  guint   closed = 0;
+  guint   export_id;
+
+  p2p_pair (&server, &client);
+  export_id = sp_shared_object_export (object, server, PATH, &error);
+  g_assert_no_error (error);
+  proxy = new_proxy (client, NULL);
+  g_signal_connect (proxy, "closed", G_CALLBACK (count_proxy_closed), &closed);
+
+  proxy_set_int (proxy, 5, &r);
+  iterate_until (&r.done);
+  g_assert_no_error (r.error);
+  presult_clear (&r);
+  g_assert_cmpint (object_get_int (object), ==, 5);
+
+  sp_shared_object_proxy_lock_async (proxy, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, plock_cb, &r);
+  iterate_until (&r.done);
+  g_assert_no_error (r.error);
+  g_assert_true (object_is_write_locked (object));
+
+  g_dbus_connection_close_sync (client, NULL, &error);
+  g_assert_no_error (error);
+  /* Its release cannot travel any more: the exporter releases the lock
+   * because the connection closed, and the proxy closes for the same
+   * reason (the guard only kept it closing). */
+  presult_clear (&r);
+  while (object_is_write_locked (object) || !sp_shared_object_proxy_is_closed (proxy))
+    g_main_context_iteration (NULL, TRUE);
+  while (closed == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (closed, ==, 1);
+  g_assert_cmpint (object_get_int (object), ==, 5);
+
+  sp_shared_object_unexport (object, export_id);
+  g_dbus_connection_close_sync (server, NULL, NULL);
+  drain ();
 }
 
 /* One FIFO: local writer holding, then a remote lock, then a local lock:
@@ -1314,6 +1422,7 @@ main (int argc, char **argv)
   ADD ("abuse/raw-messages", test_raw_abuse);
   ADD ("abuse/peer-limit", test_peer_limit);
   ADD ("processes/kill-holder", test_kill_holder);
+  g_test_add_func ("/Sharedpotato/DBus/p2p/connection-closes", test_p2p_connection_closes);
   ADD ("processes/set-and-get", test_two_processes);
   ADD ("processes/stress", test_stress);
 
