@@ -221,8 +221,9 @@ typedef struct
   guint32              id;
   const char          *method;
   GCancellable        *cancellable;
-  gulong               cancelled_id;
-  gint                 completed; /* atomic */
+  gulong               cancelled_id; /* self->mutex */
+  gboolean             replied;      /* self->mutex: on_call_reply ran */
+  gint                 completed;    /* atomic */
 } ProxyCall;
 
 static void begin_close (SpSharedObjectProxy *self, GVariant *final_value);
@@ -331,8 +332,18 @@ on_call_reply (GObject *source, GAsyncResult *result, gpointer data)
   reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
 
   /* Not from within the handler: this runs from the reply's dispatch. */
-  if (call->cancelled_id != 0)
-    g_cancellable_disconnect (call->cancellable, call->cancelled_id);
+  if (call->cancellable != NULL)
+    {
+      gulong cancelled_id;
+
+      sp_mutex_lock (&self->mutex);
+      call->replied = TRUE;
+      cancelled_id = call->cancelled_id;
+      call->cancelled_id = 0;
+      sp_mutex_unlock (&self->mutex);
+      if (cancelled_id != 0)
+        g_cancellable_disconnect (call->cancellable, cancelled_id);
+    }
 
   if (reply == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT) &&
       !g_dbus_error_is_remote_error (error))
@@ -465,22 +476,37 @@ proxy_call_start (SpSharedObjectProxy *self,
     call->id = (guint32) g_atomic_int_add (&next_request_id, 1) + 1;
   while (call->id == 0 || g_hash_table_contains (self->calls, GUINT_TO_POINTER (call->id)));
   g_hash_table_insert (self->calls, GUINT_TO_POINTER (call->id), proxy_call_ref (call));
-  sp_mutex_unlock (&self->mutex);
+  if (cancellable != NULL)
+    call->cancellable = g_object_ref (cancellable);
 
   /* The exporter applies the timeout; D-Bus's own is a backstop for an
-   * exporter that does not answer at all. */
+   * exporter that does not answer at all. Sent under the mutex, which a
+   * cancellation in another thread takes (proxy_call_claim) before it
+   * sends Cancel: the call always reaches the exporter first. */
   dbus_timeout = timeout_ms > 0 && timeout_ms < G_MAXINT - 1000 ? timeout_ms + 1000 : G_MAXINT;
   g_dbus_connection_call (self->connection, self->owner, self->object_path,
                           SP_SHARED_OBJECT_DBUS_INTERFACE, method,
                           build (call->id, timeout_ms, data), NULL, G_DBUS_CALL_FLAGS_NONE,
                           dbus_timeout, NULL, on_call_reply, proxy_call_ref (call));
+  sp_mutex_unlock (&self->mutex);
 
   if (cancellable != NULL)
     {
-      call->cancellable = g_object_ref (cancellable);
-      /* Runs on_call_cancelled at once if it is already cancelled. */
-      call->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (on_call_cancelled),
-                                                  proxy_call_ref (call), proxy_call_unref);
+      gulong   cancelled_id;
+      gboolean replied;
+
+      /* Runs on_call_cancelled at once (and returns 0) if it is already
+       * cancelled. The reply may be handled meanwhile by another thread
+       * running the caller's context: whoever comes second disconnects. */
+      cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (on_call_cancelled),
+                                            proxy_call_ref (call), proxy_call_unref);
+      sp_mutex_lock (&self->mutex);
+      replied = call->replied;
+      if (!replied)
+        call->cancelled_id = cancelled_id;
+      sp_mutex_unlock (&self->mutex);
+      if (replied && cancelled_id != 0)
+        g_cancellable_disconnect (cancellable, cancelled_id);
     }
   proxy_call_unref (call);
 }
