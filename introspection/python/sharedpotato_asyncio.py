@@ -637,8 +637,11 @@ class lock:  # noqa: N801 - used as ``async with lock(...)``
         # goes on), without the cost of a coroutine.
         guard = self._guard
         self._guard = None
-        if not _is_released(guard):
-            _release(guard)
+        if isinstance(guard, _LocalGuard):
+            if not _is_released(guard):
+                _release(guard)
+        elif not guard.is_released():  # a SharedObjectProxy's ProxyGuard
+            guard.release()
         return _DONE
 
 
@@ -667,6 +670,7 @@ def _task_label():
 
 _SharedObject = Sharedpotato.SharedObject
 _try_lock = _gi.SharedObject.try_lock
+_LocalGuard = _gi.Guard
 _is_released = _gi.Guard.is_released
 _release = _gi.Guard.release
 

@@ -61,6 +61,29 @@ class DBusTest(unittest.TestCase):
         run(self.proxy.clear_async, self.proxy.clear_finish, 0)
         self.assertFalse(self.obj.is_initialized())
 
+    def test_asyncio_update_and_lock(self):
+        # The awaitable calls, as the Python guide writes them for a local
+        # object: update, `async with lock()`, an exception in the block.
+        import asyncio
+
+        import sharedpotato_asyncio as aio
+
+        aio.install()
+
+        async def main():
+            await self.proxy.set(1)
+            self.assertEqual(await self.proxy.update(lambda v: v + 1), 2)
+            async with self.proxy.lock() as guard:
+                guard.set_value(guard.get_value()[1] * 10)
+            with self.assertRaises(KeyError):
+                async with self.proxy.lock():
+                    raise KeyError("boom")
+            # The exporter's get waits for the releases to arrive.
+            self.assertEqual(await self.obj.get(), 20)
+            self.assertEqual(await self.proxy.get(), 20)
+
+        asyncio.run(asyncio.wait_for(main(), 10))
+
     def test_guard_is_a_context_manager(self):
         run(self.obj.set_async, self.obj.set_finish, 1, 0)
         with run(self.proxy.lock_async, self.proxy.lock_finish, Sp.LockMode.EXCLUSIVE,

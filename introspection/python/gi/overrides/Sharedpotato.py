@@ -397,6 +397,7 @@ class SharedObjectProxy(Sharedpotato.SharedObjectProxy):
     peek = SharedObject.peek
     set = SharedObject.set
     clear = SharedObject.clear
+    update = SharedObject.update
     lock = SharedObject.lock
     close = SharedObject.close
 
