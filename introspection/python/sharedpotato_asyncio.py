@@ -559,16 +559,10 @@ async def update(obj, fn, timeout=None):
     exception goes on and nothing is stored)."""
     if not callable(fn):
         raise TypeError("update: fn must be callable")
-    async with lock(obj, _EXCLUSIVE, timeout, label=_describe_fn(fn)) as guard:
+    async with lock(obj, _EXCLUSIVE, timeout, label="update: " + _overrides._describe(fn)) as guard:
         new = fn(guard.get_value()[1])
         guard.set_value(new)
         return new
-
-
-def _describe_fn(fn):
-    """A guard label for the function an update runs."""
-    name = getattr(fn, "__qualname__", None) or repr(fn)
-    return "update (%s)" % name
 
 
 async def clear(obj, timeout=None):
