@@ -298,7 +298,7 @@ typedef struct
 /* The bound of "Lanes": how many grants, and for how long, may go past
  * the head of the queue before it is next. */
 #define SP_OVERTAKES_MAX 1024
-#define SP_OVERTAKE_US 2000
+#define SP_OVERTAKE_US 500
 
 struct _SpSharedObject
 {

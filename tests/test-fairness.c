@@ -16,6 +16,7 @@
 
 /* The threading guide's bound. */
 #define OVERTAKES_MAX 1024
+#define OVERTAKE_US 500
 
 /* Runs @call with @context thread-default, as a caller living there. */
 #define IN_CONTEXT(context, call)                                                                  \
@@ -225,6 +226,56 @@ finish_both (GMainContext *x, Result *rx, GMainContext *y, Result *ry)
           released_y = TRUE;
         }
     }
+}
+
+/* The time half of the bound: once 0.5 ms have passed since the first
+ * overtake, the next release made inside X's dispatch grants the head
+ * (Y's writer), not X's next waiter. The test waits for that much of the
+ * monotonic clock to pass: the event it means, not a stand-in for one. */
+static void
+test_overtake_bound_time (void)
+{
+  g_autoptr (SpSharedObject) object = new_int_object (0);
+  g_autoptr (SpSharedObject) other = new_int_object (0);
+  g_autoptr (GMainContext) x = g_main_context_new ();
+  g_autoptr (GMainContext) y = g_main_context_new ();
+  Result x0 = { 0 }, yw = { 0 }, a = { 0 }, b = { 0 };
+  gint64 overtaken_by;
+
+  IN_CONTEXT (x,
+              sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb, &x0));
+  iterate_context_until (x, &x0.done);
+  IN_CONTEXT (y,
+              sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb, &yw));
+  IN_CONTEXT (x,
+              sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb, &a));
+  IN_CONTEXT (x,
+              sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb, &b));
+
+  /* The first overtake is always allowed; it starts the clock. */
+  release_from (x, other, x0.guard);
+  overtaken_by = g_get_monotonic_time ();
+  iterate_context_until (x, &a.done);
+  g_assert_true (a.ok);
+  g_assert_false (iterate (y));
+
+  while (g_get_monotonic_time () < overtaken_by + OVERTAKE_US)
+    ;
+  release_from (x, other, a.guard);
+  g_assert_false (iterate (x));
+  g_assert_false (b.done);
+  iterate_context_until (y, &yw.done);
+  g_assert_true (yw.ok);
+
+  sp_guard_release (yw.guard);
+  iterate_context_until (x, &b.done);
+  g_assert_true (b.ok);
+  sp_guard_release (b.guard);
+
+  result_clear (&x0);
+  result_clear (&yw);
+  result_clear (&a);
+  result_clear (&b);
 }
 
 /* Y holds the lock; Y's y2 and X's a, b, c wait, in that order; a is
@@ -567,6 +618,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/Sharedpotato/Fairness/overtake-bound/writers", test_overtake_bound_writers);
   g_test_add_func ("/Sharedpotato/Fairness/overtake-bound/readers", test_overtake_bound_readers);
+  g_test_add_func ("/Sharedpotato/Fairness/overtake-bound/time", test_overtake_bound_time);
   g_test_add_func ("/Sharedpotato/Fairness/lane/after-cancel", test_lane_after_cancel);
   g_test_add_func ("/Sharedpotato/Fairness/lane/writer-blocks-its-readers",
                    test_lane_writer_blocks_its_readers);
