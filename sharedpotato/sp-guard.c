@@ -85,7 +85,7 @@ struct _SpGuard
   SpSharedObject *object;      /* a reference */
   int             hold;        /* SpHold */
   int             mode;        /* SpLockMode, as last held */
-  gint64          acquired_at; /* µs, monotonic */
+  gint64          acquired_at; /* µs, monotonic; 0: not measured */
   /* Guarded by label_mutex. The default label is a string literal, not
    * copied: most guards are never labelled nor warned about. */
   const char    *static_label;
@@ -107,6 +107,51 @@ struct _SpHoldWarning
 static GMutex label_mutex;
 
 G_DEFINE_BOXED_TYPE (SpGuard, sp_guard, sp_guard_ref, sp_guard_unref)
+
+/* Each thread keeps the last guard it freed for the next one it makes,
+ * so that a loop of try_lock and release allocates nothing: glibc's
+ * malloc and free cost more than the rest of the pair. A thread's spare
+ * is freed when it exits; the main thread's stays until the process does,
+ * reachable. */
+static _Thread_local SpGuard *spare_guard __attribute__ ((tls_model ("initial-exec")));
+static _Thread_local gboolean spare_guard_registered __attribute__ ((tls_model ("initial-exec")));
+
+static void
+free_spare_guard (gpointer unused)
+{
+  g_clear_pointer (&spare_guard, g_free);
+  /* A guard freed by a later destructor of this thread registers again. */
+  spare_guard_registered = FALSE;
+}
+
+static GPrivate spare_guard_cleanup = G_PRIVATE_INIT (free_spare_guard);
+
+static SpGuard *
+guard_alloc (void)
+{
+  SpGuard *guard = spare_guard;
+
+  if (guard == NULL)
+    return g_new (SpGuard, 1);
+  spare_guard = NULL;
+  return guard;
+}
+
+static void
+guard_free (SpGuard *guard)
+{
+  if (spare_guard != NULL)
+    {
+      g_free (guard);
+      return;
+    }
+  if (G_UNLIKELY (!spare_guard_registered))
+    {
+      g_private_set (&spare_guard_cleanup, GINT_TO_POINTER (1));
+      spare_guard_registered = TRUE;
+    }
+  spare_guard = guard;
+}
 
 static gboolean
 sp_guard_warn_held_too_long (gpointer data)
@@ -185,16 +230,18 @@ sp_guard_disarm_warning (SpGuard *self)
 static SpGuard *
 sp_guard_new_with_hold (SpSharedObject *object, SpLockMode mode, SpHold hold, const char *label)
 {
-  SpGuard *self = g_new0 (SpGuard, 1);
-  int      warning_ms = _sp_shared_object_get_hold_warning_ms (object);
+  SpGuard *self = guard_alloc ();
+  int      warning_ms;
 
-  self->magic = SP_GUARD_MAGIC;
-  self->ref_count = 1;
-  self->object = g_object_ref (object);
-  self->mode = mode;
-  self->hold = hold;
-  self->acquired_at = g_get_monotonic_time ();
-  self->static_label = label;
+  *self = (SpGuard){
+    .magic = SP_GUARD_MAGIC,
+    .ref_count = 1,
+    .object = g_object_ref (object),
+    .mode = mode,
+    .hold = hold,
+    .acquired_at = _sp_shared_object_hold_started_at (object, &warning_ms),
+    .static_label = label,
+  };
 
   /* Last: from here on the timer may read the guard. */
   if (warning_ms > 0)
@@ -227,7 +274,8 @@ sp_guard_end (SpGuard *self, const GError *error)
     return FALSE;
 
   /* Only the one call that ended the hold gets here. */
-  sp_guard_disarm_warning (self);
+  if (self->warning != NULL)
+    sp_guard_disarm_warning (self);
 
   if (g_atomic_int_get (&self->warned))
     g_message ("Shared object “%s”: lock held too long was released after %" G_GINT64_FORMAT " ms",
@@ -294,12 +342,13 @@ sp_guard_unref (SpGuard *self)
   /* The last reference: nobody else can release it now. */
   if (g_atomic_int_get (&self->hold) != SP_HOLD_NONE)
     sp_guard_end (self, NULL);
-  sp_guard_disarm_warning (self);
+  if (self->warning != NULL)
+    sp_guard_disarm_warning (self);
 
   g_object_unref (self->object);
   g_free (self->label);
   self->magic = 0;
-  g_free (self);
+  guard_free (self);
 }
 
 static gboolean

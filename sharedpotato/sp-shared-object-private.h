@@ -146,6 +146,7 @@ gboolean _sp_shared_object_call_sync (SpSharedObject *self,
 
 /* For the held-too-long warning; these need no mutex. */
 int           _sp_shared_object_get_hold_warning_ms (SpSharedObject *self);
+gint64        _sp_shared_object_hold_started_at (SpSharedObject *self, int *warning_ms);
 GMainContext *_sp_shared_object_get_owner_context (SpSharedObject *self);
 /* Whether the calling thread runs, or is expected to run, the owner
  * context (the test the blocking twins refuse on). */

@@ -262,6 +262,7 @@ typedef enum
   EMIT_CLOSED = 1 << 5,
   EMIT_TIMEOUT = 1 << 6,
   EMIT_HOLD_WARNING = 1 << 7,
+  EMIT_MEASURE_HOLD_TIMES = 1 << 8,
 } EmitFlags;
 
 typedef struct
@@ -321,8 +322,10 @@ struct _SpSharedObject
   SpInitializer *initializer;
   guint          n_readers;
   int            hold_warning_ms;
+  int            measure_hold_times; /* atomic, read without the mutex */
   guint8         writer;
-  guint8         init_state; /* InitState */
+  guint8         init_state;     /* InitState */
+  guint8         measure_chosen; /* by the property, or the first get_stats */
 };
 
 G_DEFINE_FINAL_TYPE (SpSharedObject, sp_shared_object, G_TYPE_OBJECT)
@@ -334,6 +337,7 @@ enum
   PROP_NAME,
   PROP_DEFAULT_TIMEOUT,
   PROP_HOLD_WARNING_MS,
+  PROP_MEASURE_HOLD_TIMES,
   PROP_INITIALIZED,
   PROP_CLOSED,
   PROP_VALUE,
@@ -417,6 +421,9 @@ emission_run (SpDispatchItem *item)
 
   if (emission->flags & EMIT_HOLD_WARNING)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HOLD_WARNING_MS]);
+
+  if (emission->flags & EMIT_MEASURE_HOLD_TIMES)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MEASURE_HOLD_TIMES]);
 
   if (emission->flags & EMIT_CHANGED)
     {
@@ -763,7 +770,7 @@ object_waiter_return_task (SpWaiter *base, GTask *task)
     {
       SpSharedObject *self = SP_SHARED_OBJECT (base->owner);
       int    hold = waiter->mode == SP_LOCK_MODE_EXCLUSIVE ? SP_HOLD_EXCLUSIVE : SP_HOLD_SHARED;
-      gint64 acquired_at = g_get_monotonic_time ();
+      gint64 acquired_at = _sp_shared_object_hold_started_at (self, NULL);
 
       /* What a guard's holder would do, without the guard. */
       waiter->held_func (waiter->held_data);
@@ -1239,8 +1246,11 @@ release_hold_locked (SpSharedObject *self, SpLockMode mode)
       self->n_readers--;
     }
 
-  grant_waiters_locked (self);
-  maybe_finish_close_locked (self);
+  /* Most releases find nobody waiting and the object open. */
+  if (self->queue.length > 0 || self->value_waiters.length > 0 || self->init_state == INIT_PENDING)
+    grant_waiters_locked (self);
+  if (G_UNLIKELY (self->life.close_state == SP_CLOSE_CLOSING))
+    maybe_finish_close_locked (self);
 }
 
 /* Close ---------------------------------------------------------------- */
@@ -1349,7 +1359,7 @@ _sp_shared_object_end_hold (SpSharedObject *self,
                             const GError   *error,
                             const char     *label)
 {
-  gint64   hold_us = g_get_monotonic_time () - acquired_at;
+  gint64   hold_us = acquired_at != 0 ? g_get_monotonic_time () - acquired_at : -1;
   gboolean initialized = FALSE;
   SpHold   held;
 
@@ -1358,9 +1368,15 @@ _sp_shared_object_end_hold (SpSharedObject *self,
   held = *hold;
   if (held != SP_HOLD_NONE)
     {
-      g_atomic_int_set (hold, SP_HOLD_NONE);
-      stats_locked (self)->total_hold_us += hold_us;
-      self->life.stats->peak_hold_us = MAX (self->life.stats->peak_hold_us, (guint64) hold_us);
+      /* Release order is enough (a seq_cst store is a locked instruction
+       * on x86, a good part of a try_lock): it is written under the
+       * mutex, and read without it only by the guard's own checks. */
+      __atomic_store_n (hold, SP_HOLD_NONE, __ATOMIC_RELEASE);
+      if (hold_us >= 0)
+        {
+          stats_locked (self)->total_hold_us += hold_us;
+          self->life.stats->peak_hold_us = MAX (self->life.stats->peak_hold_us, (guint64) hold_us);
+        }
       if (held == SP_HOLD_INITIALIZER)
         {
           initialized = HAS_VALUE (&self->value);
@@ -1582,6 +1598,10 @@ sp_shared_object_get_property (GObject *object, guint prop_id, GValue *value, GP
       g_value_set_int (value, sp_shared_object_get_hold_warning_ms (self));
       break;
 
+    case PROP_MEASURE_HOLD_TIMES:
+      g_value_set_boolean (value, sp_shared_object_get_measure_hold_times (self));
+      break;
+
     case PROP_INITIALIZED:
       g_value_set_boolean (value, sp_shared_object_is_initialized (self));
       break;
@@ -1631,6 +1651,10 @@ sp_shared_object_set_property (GObject      *object,
 
     case PROP_HOLD_WARNING_MS:
       sp_shared_object_set_hold_warning_ms (self, g_value_get_int (value));
+      break;
+
+    case PROP_MEASURE_HOLD_TIMES:
+      sp_shared_object_set_measure_hold_times (self, g_value_get_boolean (value));
       break;
 
     default:
@@ -1735,6 +1759,31 @@ sp_shared_object_class_init (SpSharedObjectClass *klass)
   properties[PROP_HOLD_WARNING_MS] =
       g_param_spec_int ("hold-warning-ms", NULL, NULL, 0, G_MAXINT, 0,
                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * SpSharedObject:measure-hold-times:
+   *
+   * Whether the object measures how long its locks are held, for the
+   * @total_hold_us and @peak_hold_us of [struct@Sharedpotato.Stats].
+   * Measuring reads the clock when a lock is taken and when it is given
+   * back, which is more than half of what an uncontended
+   * [method@Sharedpotato.SharedObject.try_lock] and release cost
+   * otherwise, so a new object does not measure until asked to.
+   *
+   * The first [method@Sharedpotato.SharedObject.get_stats] turns it on
+   * if it was never set, so a monitor that reads the stats from time to
+   * time sees the hold times of every lock taken after its first
+   * reading. Set it when constructing the object to count every lock
+   * from the first one, or to keep it off. A lock counts if it was taken
+   * while this was on. Tracing and
+   * [property@Sharedpotato.SharedObject:hold-warning-ms] time their own
+   * locks whatever this says. Notified in the owner context.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_MEASURE_HOLD_TIMES] =
+      g_param_spec_boolean ("measure-hold-times", NULL, NULL, FALSE,
+                            (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   /**
    * SpSharedObject:initialized:
@@ -2082,6 +2131,71 @@ sp_shared_object_set_hold_warning_ms (SpSharedObject *self, int hold_warning_ms)
 }
 
 /**
+ * sp_shared_object_get_measure_hold_times:
+ * @self: a #SpSharedObject
+ *
+ * Gets [property@Sharedpotato.SharedObject:measure-hold-times].
+ *
+ * Returns: whether lock hold times are being measured
+ *
+ * Since: 1.0
+ */
+gboolean
+sp_shared_object_get_measure_hold_times (SpSharedObject *self)
+{
+  g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), FALSE);
+
+  return g_atomic_int_get (&self->measure_hold_times);
+}
+
+/* Under the mutex, so that the notifications keep the order of the
+ * changes. */
+static void
+set_measure_hold_times_locked (SpSharedObject *self, gboolean measure)
+{
+  if (g_atomic_int_exchange (&self->measure_hold_times, measure) != measure)
+    emit_later_locked (self, EMIT_MEASURE_HOLD_TIMES, NULL, NULL);
+}
+
+/**
+ * sp_shared_object_set_measure_hold_times:
+ * @self: a #SpSharedObject
+ * @measure: whether to measure lock hold times
+ *
+ * Sets [property@Sharedpotato.SharedObject:measure-hold-times]. Turning
+ * it off keeps the hold times measured so far in the stats.
+ *
+ * Since: 1.0
+ */
+void
+sp_shared_object_set_measure_hold_times (SpSharedObject *self, gboolean measure)
+{
+  g_return_if_fail (SP_IS_SHARED_OBJECT (self));
+
+  sp_mutex_lock (&self->mutex);
+  self->measure_chosen = TRUE;
+  set_measure_hold_times_locked (self, !!measure);
+  sp_mutex_unlock (&self->mutex);
+}
+
+/* When a hold begins: the clock if anyone will read the hold's length (the
+ * stats, the trace, a held-too-long warning), else 0, which
+ * _sp_shared_object_end_hold() takes for "not measured". Gives the
+ * hold-warning-ms it went by in @warning_ms, if not NULL: one call, since
+ * a try_lock costs little more than a few of them. */
+gint64
+_sp_shared_object_hold_started_at (SpSharedObject *self, int *warning_ms)
+{
+  int warning = g_atomic_int_get (&self->hold_warning_ms);
+
+  if (warning_ms != NULL)
+    *warning_ms = warning;
+  if (warning > 0 || g_atomic_int_get (&self->measure_hold_times) || SP_TRACING (&self->life))
+    return g_get_monotonic_time ();
+  return 0;
+}
+
+/**
  * sp_shared_object_get_stats:
  * @self: a #SpSharedObject
  *
@@ -2090,6 +2204,10 @@ sp_shared_object_set_hold_warning_ms (SpSharedObject *self, int hold_warning_ms)
  * Every number of the snapshot was read at the same instant, under the
  * object's lock, so they agree with each other even while other threads
  * use the object.
+ *
+ * The first call turns on
+ * [property@Sharedpotato.SharedObject:measure-hold-times], unless it was
+ * set before: hold times count the locks taken from then on.
  *
  * Returns: (transfer full): a new #SpStats
  *
@@ -2103,6 +2221,11 @@ sp_shared_object_get_stats (SpSharedObject *self)
   g_return_val_if_fail (SP_IS_SHARED_OBJECT (self), NULL);
 
   sp_mutex_lock (&self->mutex);
+  if (!self->measure_chosen)
+    {
+      self->measure_chosen = TRUE;
+      set_measure_hold_times_locked (self, TRUE);
+    }
   stats = sp_lifecycle_copy_stats_locked (&self->life);
   stats->current_readers = self->n_readers;
   stats->current_writer = self->writer;

@@ -102,6 +102,10 @@ int sp_shared_object_get_hold_warning_ms (SpSharedObject *self);
 SP_AVAILABLE_IN_ALL
 void sp_shared_object_set_hold_warning_ms (SpSharedObject *self, int hold_warning_ms);
 SP_AVAILABLE_IN_ALL
+gboolean sp_shared_object_get_measure_hold_times (SpSharedObject *self);
+SP_AVAILABLE_IN_ALL
+void sp_shared_object_set_measure_hold_times (SpSharedObject *self, gboolean measure);
+SP_AVAILABLE_IN_ALL
 SpStats *sp_shared_object_get_stats (SpSharedObject *self);
 SP_AVAILABLE_IN_ALL
 gboolean sp_shared_object_is_initialized (SpSharedObject *self);

@@ -35,8 +35,11 @@ typedef struct _SpStats SpStats;
  * @peak_queue_length: the most calls ever waiting at once
  * @total_wait_us: microseconds spent waiting, summed over waited grants
  * @peak_wait_us: the longest wait of a grant, in microseconds
- * @total_hold_us: microseconds guards were held, summed over releases
- * @peak_hold_us: the longest a guard was held, in microseconds
+ * @total_hold_us: microseconds guards were held, summed over releases of
+ *   the locks taken while
+ *   [property@Sharedpotato.SharedObject:measure-hold-times] was on (from
+ *   the first get_stats, by default)
+ * @peak_hold_us: the longest such a guard was held, in microseconds
  *
  * A snapshot of the counters of a [class@Sharedpotato.SharedObject],
  * returned by [method@Sharedpotato.SharedObject.get_stats]. All the

@@ -20,6 +20,7 @@ test_scripted (void)
   SpGuard *holder, *reader;
   Result   s = { 0 }, g1 = { 0 }, g2 = { 0 }, timed = { 0 }, cancelled = { 0 };
 
+  sp_shared_object_set_measure_hold_times (object, TRUE);
   g_assert_false (sp_shared_object_try_get (object, NULL));  /* not a grant */
   set_int (object, 1, &s);                                   /* write, at once */
   sp_shared_object_get_async (object, 0, NULL, get_cb, &g1); /* read, at once */
@@ -73,6 +74,99 @@ test_scripted (void)
   result_clear (&g2);
   result_clear (&timed);
   result_clear (&cancelled);
+}
+
+/* Holds @object's exclusive lock until a get with a 5 ms timeout has
+ * timed out behind it: a hold of at least 5 ms. With @turn_off, turns
+ * measure-hold-times off while holding. */
+static void
+hold_through_a_timeout (SpSharedObject *object, gboolean turn_off)
+{
+  g_autoptr (SpGuard) holder = sp_shared_object_try_lock (object, SP_LOCK_MODE_EXCLUSIVE);
+  Result timed = { 0 };
+
+  g_assert_nonnull (holder);
+  sp_shared_object_get_async (object, 5, NULL, get_cb, &timed);
+  iterate_until (&timed.done);
+  g_assert_error (timed.error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  if (turn_off)
+    sp_shared_object_set_measure_hold_times (object, FALSE);
+  sp_guard_release (holder);
+  result_clear (&timed);
+}
+
+static void
+count_notify (GObject *object, GParamSpec *pspec, gpointer data)
+{
+  (*(guint *) data)++;
+}
+
+/* Hold times are measured from the first get_stats, unless the property
+ * was set before; a lock counts if it was taken while measuring. */
+static void
+test_measure_hold_times (void)
+{
+  g_autoptr (SpSharedObject) object = sp_shared_object_new (G_TYPE_INT);
+  g_autoptr (SpSharedObject) measured = NULL;
+  g_autoptr (SpSharedObject) unmeasured = NULL;
+  g_autoptr (SpStats) first = NULL;
+  g_autoptr (SpStats) second = NULL;
+  g_autoptr (SpStats) third = NULL;
+  g_autoptr (SpStats) fourth = NULL;
+  g_autoptr (SpStats) other = NULL;
+  guint    notified = 0;
+  gboolean measuring = TRUE;
+
+  g_signal_connect (object, "notify::measure-hold-times", G_CALLBACK (count_notify), &notified);
+  g_assert_false (sp_shared_object_get_measure_hold_times (object));
+  hold_through_a_timeout (object, FALSE);
+
+  /* The first reading turns it on; the hold before it was not timed. */
+  first = sp_shared_object_get_stats (object);
+  g_assert_cmpuint (first->writes_granted, ==, 1);
+  g_assert_cmpuint (first->total_hold_us, ==, 0);
+  g_assert_true (sp_shared_object_get_measure_hold_times (object));
+  g_assert_cmpuint (notified, ==, 0); /* in the owner context */
+  while (notified == 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  hold_through_a_timeout (object, FALSE);
+  second = sp_shared_object_get_stats (object);
+  g_assert_cmpuint (second->total_hold_us, >=, 5000);
+  g_assert_cmpuint (second->peak_hold_us, ==, second->total_hold_us);
+
+  /* Turned off during a hold: that hold still counts, since it was
+   * taken while measuring. */
+  hold_through_a_timeout (object, TRUE);
+  third = sp_shared_object_get_stats (object);
+  g_assert_cmpuint (third->total_hold_us, >=, second->total_hold_us + 5000);
+  g_object_get (object, "measure-hold-times", &measuring, NULL);
+  g_assert_false (measuring); /* reading the stats again does not override */
+
+  /* Off: nothing more is added, and the totals stay. */
+  hold_through_a_timeout (object, FALSE);
+  fourth = sp_shared_object_get_stats (object);
+  g_assert_cmpuint (fourth->writes_granted, ==, 4);
+  g_assert_cmpuint (fourth->total_hold_us, ==, third->total_hold_us);
+  while (notified < 2)
+    g_main_context_iteration (NULL, TRUE);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpuint (notified, ==, 2);
+
+  /* Set at construction: the very first lock counts. */
+  measured = g_object_new (SP_TYPE_SHARED_OBJECT, "value-type", G_TYPE_INT, "measure-hold-times",
+                           TRUE, NULL);
+  hold_through_a_timeout (measured, FALSE);
+  other = sp_shared_object_get_stats (measured);
+  g_assert_cmpuint (other->total_hold_us, >=, 5000);
+  g_clear_pointer (&other, sp_stats_free);
+
+  /* Turned off at construction: reading the stats leaves it off. */
+  unmeasured = g_object_new (SP_TYPE_SHARED_OBJECT, "value-type", G_TYPE_INT, "measure-hold-times",
+                             FALSE, NULL);
+  other = sp_shared_object_get_stats (unmeasured);
+  g_assert_false (sp_shared_object_get_measure_hold_times (unmeasured));
 }
 
 #define ROUNDS 400
@@ -341,6 +435,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/Sharedpotato/Stats/scripted", test_scripted);
   g_test_add_func ("/Sharedpotato/Stats/two-threads-exact", test_two_threads_exact);
+  g_test_add_func ("/Sharedpotato/Stats/measure-hold-times", test_measure_hold_times);
   g_test_add_func ("/Sharedpotato/Stats/hold-warning", test_hold_warning);
   g_test_add_func ("/Sharedpotato/Stats/bad-input", test_bad_input);
 

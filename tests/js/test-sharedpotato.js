@@ -12,7 +12,7 @@ import GLib from 'gi://GLib';
 import GObject from 'gi://GObject';
 import Sp from 'gi://Sharedpotato';
 import System from 'system';
-import {assert, assertEqual, withTimeout, assertRejects, expectCritical, idle} from './support.js';
+import {assert, assertEqual, withTimeout, assertRejects, expectCritical, idle, drain} from './support.js';
 
 for (const klass of [Sp.SharedObject, Sp.Getter, Sp.Setter, Sp.Updater]) {
     for (const op of ['get', 'set', 'peek', 'lock', 'clear']) {
@@ -293,6 +293,8 @@ const tests = {
 
     async statsAndHoldWarning() {
         const obj = intObject(1);
+        assertEqual(obj.measure_hold_times, false, 'not measured by default');
+        obj.measure_hold_times = true;
         const holder = obj.try_lock(EXCLUSIVE);
         await assertRejects(obj.get_async(5, null), Gio.IOErrorEnum, Gio.IOErrorEnum.TIMED_OUT);
         holder.set_label('js test');
@@ -310,6 +312,25 @@ const tests = {
         obj.hold_warning_ms = 50;
         assertEqual(obj.get_hold_warning_ms(), 50);
         obj.set_hold_warning_ms(0);
+    },
+
+    async holdTimesFromTheFirstReading() {
+        const obj = new Sp.SharedObject({value_type: GObject.TYPE_INT});
+        const seen = [];
+        obj.connect('notify::measure-hold-times', o => seen.push(o.measure_hold_times));
+        assertEqual(obj.get_stats().total_hold_us, 0, 'nothing timed before');
+        assertEqual(obj.get_measure_hold_times(), true, 'turned on by the reading');
+        const holder = obj.try_lock(EXCLUSIVE);
+        // Held through a 5 ms timeout.
+        await assertRejects(obj.get_async(5, null), Gio.IOErrorEnum, Gio.IOErrorEnum.TIMED_OUT);
+        holder.release();
+        assert(obj.get_stats().total_hold_us >= 5000, 'timed after the first reading');
+        obj.set_measure_hold_times(false);
+        drain();
+        assertEqual(seen, [true, false], 'notifications');
+        const kept = new Sp.SharedObject({value_type: GObject.TYPE_INT, measure_hold_times: false});
+        kept.get_stats();
+        assertEqual(kept.measure_hold_times, false, 'a choice made before the reading stays');
     },
 
     syncRefusedInOwnerContext() {

@@ -398,6 +398,8 @@ class SharedObjectTest(unittest.TestCase):
 
     def test_stats_and_hold_warning(self):
         obj = int_object(1)
+        self.assertFalse(obj.props.measure_hold_times)
+        obj.props.measure_hold_times = True
         holder = obj.try_lock(EXCLUSIVE)
         with self.assertRaises(GLib.Error):
             run(obj.get_async, obj.get_finish, 5)
@@ -418,6 +420,26 @@ class SharedObjectTest(unittest.TestCase):
         obj.props.hold_warning_ms = 50
         self.assertEqual(obj.get_hold_warning_ms(), 50)
         obj.set_hold_warning_ms(0)
+
+    def test_hold_times_from_the_first_reading(self):
+        obj = Sp.SharedObject(value_type=GObject.TYPE_INT)
+        seen = []
+        obj.connect("notify::measure-hold-times", lambda o, p: seen.append(o.props.measure_hold_times))
+        self.assertEqual(obj.get_stats().total_hold_us, 0)
+        self.assertTrue(obj.get_measure_hold_times())
+        holder = obj.try_lock(EXCLUSIVE)
+        with self.assertRaises(GLib.Error):
+            run(obj.get_async, obj.get_finish, 5)  # held through a 5 ms timeout
+        holder.release()
+        self.assertGreaterEqual(obj.get_stats().total_hold_us, 5000)
+        obj.set_measure_hold_times(False)
+        ctx = GLib.MainContext.default()
+        while len(seen) < 2:
+            ctx.iteration(True)
+        self.assertEqual(seen, [True, False])
+        kept = Sp.SharedObject(value_type=GObject.TYPE_INT, measure_hold_times=False)
+        kept.get_stats()
+        self.assertFalse(kept.props.measure_hold_times)
 
     def test_bad_input(self):
         obj = int_object(1)
