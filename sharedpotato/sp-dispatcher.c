@@ -221,6 +221,12 @@ sp_dispatcher_get_for_context (GMainContext *context)
 
   g_assert (context != NULL);
 
+  /* A call made from a callback this library delivered, the common case,
+   * finds its dispatcher without the registry's lock, which every thread
+   * would otherwise take for every call. */
+  if (running != NULL && running->context == context)
+    return running;
+
   sp_mutex_lock (&registry_mutex);
 
   if (registry == NULL)
