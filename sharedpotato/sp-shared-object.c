@@ -305,8 +305,6 @@ struct _SpSharedObject
 {
   GObject parent_instance;
 
-  GMutex mutex;
-
   GType                  value_type;
   const GTypeValueTable *value_table;   /* value_type's; NULL if invalid */
   GValue                *default_value; /* NULL: clear makes it uninitialized */
@@ -315,6 +313,10 @@ struct _SpSharedObject
    * current_* fields are filled in by get_stats). */
   SpLifecycle life;
 
+  /* What follows is the mutex's, and the mutex comes first: far from the
+   * reference count above, which every thread's ref and unref write
+   * without it, so the two do not share a cache line. */
+  GMutex         mutex;
   GValue         value;
   GQueue         queue;
   SpLanes       *lanes; /* NULL until a call queues */
