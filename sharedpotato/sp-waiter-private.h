@@ -64,7 +64,7 @@ struct _SpWaiter
   GList                link;
   GQueue              *list; /* while WAITING */
   const SpWaiterClass *klass;
-  GObject             *owner;     /* a reference */
+  GObject             *owner;     /* alive while the waiter is (see sp-waiter.c) */
   GMutex              *mutex;     /* the owner's */
   const char          *name;      /* the owner's, for traces */
   const char          *operation; /* static, for traces */
@@ -86,7 +86,9 @@ struct _SpWaiter
   int    timeout_ms;  /* 0: none; for the TIMED_OUT message */
   guint8 state;       /* SpWaiterState */
   guint8 starting;    /* a grant now is a grant without waiting */
-  guint8 trace;
+  /* Both set at creation, never changed. */
+  guint8 trace : 1;
+  guint8 owner_ref : 1; /* whether `owner` is the waiter's own reference */
   guint8 outcome_event; /* SpTraceEvent, deferred outcome */
 };
 
