@@ -93,6 +93,7 @@ struct _SpGuard
   SpHoldWarning *warning; /* a reference, while the timer is armed */
   GSource       *warning_source;
   int            warned;
+  guint8         counted; /* whether the stats count the hold's length */
 };
 
 /* An atomic reference-counted box shared by the guard and the timer
@@ -126,6 +127,19 @@ free_spare_guard (gpointer unused)
 
 static GPrivate spare_guard_cleanup = G_PRIVATE_INIT (free_spare_guard);
 
+/* Under AddressSanitizer every guard is freed for real, so that a guard
+ * used after its last unref is reported instead of silently reused. */
+#if defined(__SANITIZE_ADDRESS__)
+# define SP_GUARD_KEEP_SPARE 0
+#elif defined(__has_feature)
+# if __has_feature(address_sanitizer)
+#  define SP_GUARD_KEEP_SPARE 0
+# endif
+#endif
+#ifndef SP_GUARD_KEEP_SPARE
+# define SP_GUARD_KEEP_SPARE 1
+#endif
+
 static SpGuard *
 guard_alloc (void)
 {
@@ -140,7 +154,7 @@ guard_alloc (void)
 static void
 guard_free (SpGuard *guard)
 {
-  if (spare_guard != NULL)
+  if (!SP_GUARD_KEEP_SPARE || spare_guard != NULL)
     {
       g_free (guard);
       return;
@@ -232,6 +246,7 @@ sp_guard_new_with_hold (SpSharedObject *object, SpLockMode mode, SpHold hold, co
 {
   SpGuard *self = guard_alloc ();
   int      warning_ms;
+  gboolean counted;
 
   *self = (SpGuard){
     .magic = SP_GUARD_MAGIC,
@@ -239,9 +254,10 @@ sp_guard_new_with_hold (SpSharedObject *object, SpLockMode mode, SpHold hold, co
     .object = g_object_ref (object),
     .mode = mode,
     .hold = hold,
-    .acquired_at = _sp_shared_object_hold_started_at (object, &warning_ms),
+    .acquired_at = _sp_shared_object_hold_started_at (object, &warning_ms, &counted),
     .static_label = label,
   };
+  self->counted = counted;
 
   /* Last: from here on the timer may read the guard. */
   if (warning_ms > 0)
@@ -270,7 +286,8 @@ sp_guard_end (SpGuard *self, const GError *error)
       sp_mutex_unlock (&label_mutex);
     }
 
-  if (!_sp_shared_object_end_hold (self->object, &self->hold, self->acquired_at, error, label))
+  if (!_sp_shared_object_end_hold (self->object, &self->hold, self->acquired_at, self->counted,
+                                   error, label))
     return FALSE;
 
   /* Only the one call that ended the hold gets here. */

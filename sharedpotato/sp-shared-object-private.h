@@ -30,6 +30,7 @@ typedef enum
 gboolean _sp_shared_object_end_hold (SpSharedObject *self,
                                      int            *hold,
                                      gint64          acquired_at,
+                                     gboolean        counted,
                                      const GError   *error,
                                      const char     *label);
 /* Whether the object writes trace records. */
@@ -145,8 +146,8 @@ gboolean _sp_shared_object_call_sync (SpSharedObject *self,
                                       GError        **error);
 
 /* For the held-too-long warning; these need no mutex. */
-int           _sp_shared_object_get_hold_warning_ms (SpSharedObject *self);
-gint64        _sp_shared_object_hold_started_at (SpSharedObject *self, int *warning_ms);
+int    _sp_shared_object_get_hold_warning_ms (SpSharedObject *self);
+gint64 _sp_shared_object_hold_started_at (SpSharedObject *self, int *warning_ms, gboolean *counted);
 GMainContext *_sp_shared_object_get_owner_context (SpSharedObject *self);
 /* Whether the calling thread runs, or is expected to run, the owner
  * context (the test the blocking twins refuse on). */

@@ -518,6 +518,18 @@ has_handler (SpSharedObject *self, guint signal_id)
   return g_signal_handler_find (self, G_SIGNAL_MATCH_ID, signal_id, 0, NULL, NULL, NULL) != 0;
 }
 
+/* A property's notify, announced like a change of the value: to the
+ * notify handlers connected now, and not at all when there is none. An
+ * emission holds a reference on the object until the owner context runs
+ * it, so one queued for nobody would keep an object whose context no
+ * longer runs alive for good. */
+static void
+notify_later_locked (SpSharedObject *self, EmitFlags flag)
+{
+  if (has_handler (self, notify_signal_id))
+    emit_later_locked (self, flag, NULL, NULL);
+}
+
 /* Whether anyone will see the announcement of a change of the value: a
  * handler of a signal it emits (a blocked one too, which may be unblocked
  * before it runs), or the trace. Nobody does, usually: then the emission,
@@ -771,12 +783,13 @@ object_waiter_return_task (SpWaiter *base, GTask *task)
   else if (waiter->op == OP_RUN_HELD)
     {
       SpSharedObject *self = SP_SHARED_OBJECT (base->owner);
-      int    hold = waiter->mode == SP_LOCK_MODE_EXCLUSIVE ? SP_HOLD_EXCLUSIVE : SP_HOLD_SHARED;
-      gint64 acquired_at = _sp_shared_object_hold_started_at (self, NULL);
+      int      hold = waiter->mode == SP_LOCK_MODE_EXCLUSIVE ? SP_HOLD_EXCLUSIVE : SP_HOLD_SHARED;
+      gboolean counted;
+      gint64   acquired_at = _sp_shared_object_hold_started_at (self, NULL, &counted);
 
       /* What a guard's holder would do, without the guard. */
       waiter->held_func (waiter->held_data);
-      _sp_shared_object_end_hold (self, &hold, acquired_at, NULL, base->operation);
+      _sp_shared_object_end_hold (self, &hold, acquired_at, counted, NULL, base->operation);
       g_task_return_boolean (task, TRUE);
     }
   else
@@ -1358,6 +1371,7 @@ gboolean
 _sp_shared_object_end_hold (SpSharedObject *self,
                             int            *hold,
                             gint64          acquired_at,
+                            gboolean        counted,
                             const GError   *error,
                             const char     *label)
 {
@@ -1374,7 +1388,7 @@ _sp_shared_object_end_hold (SpSharedObject *self,
        * on x86, a good part of a try_lock): it is written under the
        * mutex, and read without it only by the guard's own checks. */
       __atomic_store_n (hold, SP_HOLD_NONE, __ATOMIC_RELEASE);
-      if (hold_us >= 0)
+      if (counted && hold_us >= 0)
         {
           stats_locked (self)->total_hold_us += hold_us;
           self->life.stats->peak_hold_us = MAX (self->life.stats->peak_hold_us, (guint64) hold_us);
@@ -2086,7 +2100,7 @@ sp_shared_object_set_default_timeout (SpSharedObject *self, int timeout_ms)
   if (sp_lifecycle_set_default_timeout (&self->life, timeout_ms))
     {
       sp_mutex_lock (&self->mutex);
-      emit_later_locked (self, EMIT_TIMEOUT, NULL, NULL);
+      notify_later_locked (self, EMIT_TIMEOUT);
       sp_mutex_unlock (&self->mutex);
     }
 }
@@ -2127,7 +2141,7 @@ sp_shared_object_set_hold_warning_ms (SpSharedObject *self, int hold_warning_ms)
   if (g_atomic_int_exchange (&self->hold_warning_ms, hold_warning_ms) != hold_warning_ms)
     {
       sp_mutex_lock (&self->mutex);
-      emit_later_locked (self, EMIT_HOLD_WARNING, NULL, NULL);
+      notify_later_locked (self, EMIT_HOLD_WARNING);
       sp_mutex_unlock (&self->mutex);
     }
 }
@@ -2156,7 +2170,7 @@ static void
 set_measure_hold_times_locked (SpSharedObject *self, gboolean measure)
 {
   if (g_atomic_int_exchange (&self->measure_hold_times, measure) != measure)
-    emit_later_locked (self, EMIT_MEASURE_HOLD_TIMES, NULL, NULL);
+    notify_later_locked (self, EMIT_MEASURE_HOLD_TIMES);
 }
 
 /**
@@ -2182,17 +2196,19 @@ sp_shared_object_set_measure_hold_times (SpSharedObject *self, gboolean measure)
 
 /* When a hold begins: the clock if anyone will read the hold's length (the
  * stats, the trace, a held-too-long warning), else 0, which
- * _sp_shared_object_end_hold() takes for "not measured". Gives the
+ * _sp_shared_object_end_hold() takes for "not measured"; in @counted,
+ * whether the stats will (measure-hold-times is on). Gives the
  * hold-warning-ms it went by in @warning_ms, if not NULL: one call, since
  * a try_lock costs little more than a few of them. */
 gint64
-_sp_shared_object_hold_started_at (SpSharedObject *self, int *warning_ms)
+_sp_shared_object_hold_started_at (SpSharedObject *self, int *warning_ms, gboolean *counted)
 {
   int warning = g_atomic_int_get (&self->hold_warning_ms);
 
+  *counted = g_atomic_int_get (&self->measure_hold_times);
   if (warning_ms != NULL)
     *warning_ms = warning;
-  if (warning > 0 || g_atomic_int_get (&self->measure_hold_times) || SP_TRACING (&self->life))
+  if (warning > 0 || *counted || SP_TRACING (&self->life))
     return g_get_monotonic_time ();
   return 0;
 }
@@ -2677,6 +2693,8 @@ sp_shared_object_update_async (SpSharedObject     *self,
   update->func = func;
   update->func_data = func_data;
   update->func_data_destroy = func_data_destroy;
+  if (func_data_destroy != NULL)
+    sp_waiter_keep_owner (&update->base.base);
   waiter_start (&update->base, timeout_ms);
 }
 
@@ -2828,6 +2846,8 @@ _sp_shared_object_run_held_async (SpSharedObject     *self,
   waiter->held_func = func;
   waiter->held_data = data;
   waiter->held_data_free = data_free;
+  if (data_free != NULL)
+    sp_waiter_keep_owner (&waiter->base);
   waiter_start (waiter, timeout_ms);
 }
 

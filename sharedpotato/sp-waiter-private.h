@@ -115,6 +115,9 @@ gpointer sp_waiter_new (const SpWaiterClass *klass,
                         gpointer             source_tag,
                         const char          *task_name);
 /* Takes over the caller's reference. @timeout_ms is resolved: 0 is none. */
+/* Before sp_waiter_start(): the waiter holds its own reference on its
+ * owner until it is freed (see "The owner" in sp-waiter.c). */
+void sp_waiter_keep_owner (SpWaiter *waiter);
 void sp_waiter_start (SpWaiter *waiter, int timeout_ms);
 
 void sp_waiter_wait_locked (SpWaiter *waiter, GQueue *list);

@@ -66,15 +66,19 @@
  * cancellable handler owns another, because a "cancelled" emission in
  * another thread may still be running when the task is gone.
  *
- * The owner: the task's reference on its source object, the owner, keeps
- * it alive for as long as anything can reach it through the waiter (the
- * delivery ends by dropping the task, and a waiter freed after that only
- * frees its own fields). The waiter takes a reference of its own only
- * when it may outlive its task and still use the owner: with a
- * cancellable (the handler locks the owner's mutex), when tracing (a
- * deferred record names it), or when the task's source is another object
- * (a set's). That saves every call an atomic update of the owner's
- * reference count, a cache line that every thread calling it writes.
+ * The owner: until the task is made, the caller's reference keeps it
+ * alive (sp_waiter_start() runs inside the caller's call); after that, the
+ * task's reference on its source object, the owner, does, for as long as
+ * anything reaches the owner through the waiter: the delivery ends by
+ * dropping the task, and GLib drops the source before the task data, so a
+ * waiter freed then must not touch the owner. The waiter takes a
+ * reference of its own when it may still use the owner after its task:
+ * with a cancellable (the handler locks the owner's mutex), when tracing
+ * (a deferred record names it), when the task's source is another object
+ * (a set's), or when its owner frees user data with it
+ * (sp_waiter_keep_owner(): a destroy notify may expect the object alive,
+ * as it was before). That saves the common call an atomic update of the
+ * owner's reference count, a cache line every calling thread writes.
  */
 
 #include "config.h"
@@ -454,7 +458,8 @@ sp_waiter_new (const SpWaiterClass *klass,
   waiter->link.data = waiter;
   waiter->klass = klass;
   waiter->ref_count = 1;
-  waiter->owner_ref = cancellable != NULL || host->trace || host->task_source != NULL;
+  waiter->owner_ref = cancellable != NULL || host->trace ||
+                      (host->task_source != NULL && host->task_source != host->owner);
   waiter->owner = waiter->owner_ref ? g_object_ref (host->owner) : host->owner;
   waiter->mutex = host->mutex;
   waiter->name = host->name;
@@ -477,6 +482,16 @@ sp_waiter_new (const SpWaiterClass *klass,
                                                       : sp_dispatcher_get_for_context (context);
 
   return waiter;
+}
+
+void
+sp_waiter_keep_owner (SpWaiter *waiter)
+{
+  if (!waiter->owner_ref)
+    {
+      g_object_ref (waiter->owner);
+      waiter->owner_ref = TRUE;
+    }
 }
 
 void

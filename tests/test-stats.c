@@ -169,6 +169,48 @@ test_measure_hold_times (void)
   g_assert_false (sp_shared_object_get_measure_hold_times (unmeasured));
 }
 
+/* Reading the stats, or setting a property nobody listens to, queues no
+ * notification: one would hold the object until its owner context runs,
+ * and this one never does again. */
+static void
+test_settings_keep_nothing_alive (void)
+{
+  g_autoptr (GMainContext) context = g_main_context_new ();
+  g_autoptr (SpStats) stats = NULL;
+  SpSharedObject *object;
+
+  g_main_context_push_thread_default (context);
+  object = sp_shared_object_new (G_TYPE_INT);
+  g_main_context_pop_thread_default (context);
+
+  stats = sp_shared_object_get_stats (object);
+  g_assert_true (sp_shared_object_get_measure_hold_times (object));
+  sp_shared_object_set_hold_warning_ms (object, 5);
+  sp_shared_object_set_default_timeout (object, 7);
+  sp_shared_object_set_measure_hold_times (object, FALSE);
+  g_assert_false (g_main_context_pending (context));
+
+  g_object_add_weak_pointer (G_OBJECT (object), (gpointer *) &object);
+  g_object_unref (object);
+  g_assert_null (object);
+}
+
+/* Tracing times every lock for its records; the stats still count only
+ * those taken while measure-hold-times was on. */
+static void
+test_hold_times_counted_only_when_measured (void)
+{
+  g_autoptr (SpSharedObject) object = NULL;
+  g_autoptr (SpStats) stats = NULL;
+
+  sp_shared_object_set_hold_warning_ms (object = sp_shared_object_new (G_TYPE_INT), 1000);
+  sp_shared_object_set_measure_hold_times (object, FALSE);
+  hold_through_a_timeout (object, FALSE);
+  stats = sp_shared_object_get_stats (object);
+  g_assert_cmpuint (stats->writes_granted, ==, 1);
+  g_assert_cmpuint (stats->total_hold_us, ==, 0);
+}
+
 #define ROUNDS 400
 
 typedef struct
@@ -436,6 +478,10 @@ main (int argc, char *argv[])
   g_test_add_func ("/Sharedpotato/Stats/scripted", test_scripted);
   g_test_add_func ("/Sharedpotato/Stats/two-threads-exact", test_two_threads_exact);
   g_test_add_func ("/Sharedpotato/Stats/measure-hold-times", test_measure_hold_times);
+  g_test_add_func ("/Sharedpotato/Stats/measure-hold-times/only-when-on",
+                   test_hold_times_counted_only_when_measured);
+  g_test_add_func ("/Sharedpotato/Stats/settings-keep-nothing-alive",
+                   test_settings_keep_nothing_alive);
   g_test_add_func ("/Sharedpotato/Stats/hold-warning", test_hold_warning);
   g_test_add_func ("/Sharedpotato/Stats/bad-input", test_bad_input);
 
