@@ -146,7 +146,6 @@ gboolean _sp_shared_object_call_sync (SpSharedObject *self,
                                       GError        **error);
 
 /* For the held-too-long warning; these need no mutex. */
-int    _sp_shared_object_get_hold_warning_ms (SpSharedObject *self);
 gint64 _sp_shared_object_hold_started_at (SpSharedObject *self, int *warning_ms, gboolean *counted);
 GMainContext *_sp_shared_object_get_owner_context (SpSharedObject *self);
 /* Whether the calling thread runs, or is expected to run, the owner

@@ -2253,12 +2253,6 @@ sp_shared_object_get_stats (SpSharedObject *self)
   return stats;
 }
 
-int
-_sp_shared_object_get_hold_warning_ms (SpSharedObject *self)
-{
-  return g_atomic_int_get (&self->hold_warning_ms);
-}
-
 gboolean
 _sp_shared_object_in_owner_context (SpSharedObject *self)
 {

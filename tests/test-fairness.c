@@ -228,6 +228,56 @@ finish_both (GMainContext *x, Result *rx, GMainContext *y, Result *ry)
     }
 }
 
+/* X held the lock; Y's writer yw waits at the head of the queue, X's a
+ * and b behind it. X's release, inside X's dispatch, granted a: the first
+ * overtake, always allowed, which starts the clock of the bound. */
+typedef struct
+{
+  SpSharedObject *object, *other;
+  GMainContext   *x, *y;
+  Result          x0, yw, a, b;
+  gint64          before, after; /* the clock around that release */
+} Overtaken;
+
+static void
+overtaken_init (Overtaken *o)
+{
+  *o = (Overtaken){ .object = new_int_object (0),
+                    .other = new_int_object (0),
+                    .x = g_main_context_new (),
+                    .y = g_main_context_new () };
+
+  IN_CONTEXT (o->x, sp_shared_object_lock_async (o->object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL,
+                                                 lock_cb, &o->x0));
+  iterate_context_until (o->x, &o->x0.done);
+  IN_CONTEXT (o->y, sp_shared_object_lock_async (o->object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL,
+                                                 lock_cb, &o->yw));
+  IN_CONTEXT (o->x, sp_shared_object_lock_async (o->object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL,
+                                                 lock_cb, &o->a));
+  IN_CONTEXT (o->x, sp_shared_object_lock_async (o->object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL,
+                                                 lock_cb, &o->b));
+
+  o->before = g_get_monotonic_time ();
+  release_from (o->x, o->other, o->x0.guard);
+  o->after = g_get_monotonic_time ();
+  iterate_context_until (o->x, &o->a.done);
+  g_assert_true (o->a.ok);
+  g_assert_false (iterate (o->y));
+}
+
+static void
+overtaken_clear (Overtaken *o)
+{
+  result_clear (&o->x0);
+  result_clear (&o->yw);
+  result_clear (&o->a);
+  result_clear (&o->b);
+  g_object_unref (o->object);
+  g_object_unref (o->other);
+  g_main_context_unref (o->x);
+  g_main_context_unref (o->y);
+}
+
 /* The other side of the time bound: within 0.5 ms of the first overtake,
  * a second one is allowed (the count is far from its bound). Seen only
  * when both releases fit in the window, which a run under valgrind may
@@ -235,48 +285,28 @@ finish_both (GMainContext *x, Result *rx, GMainContext *y, Result *ry)
 static void
 test_overtake_within_window (void)
 {
-  g_autoptr (SpSharedObject) object = new_int_object (0);
-  g_autoptr (SpSharedObject) other = new_int_object (0);
-  g_autoptr (GMainContext) x = g_main_context_new ();
-  g_autoptr (GMainContext) y = g_main_context_new ();
-  Result x0 = { 0 }, yw = { 0 }, a = { 0 }, b = { 0 };
-  gint64 started;
+  Overtaken o;
 
-  IN_CONTEXT (x,
-              sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb, &x0));
-  iterate_context_until (x, &x0.done);
-  IN_CONTEXT (y,
-              sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb, &yw));
-  IN_CONTEXT (x,
-              sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb, &a));
-  IN_CONTEXT (x,
-              sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb, &b));
+  overtaken_init (&o);
+  release_from (o.x, o.other, o.a.guard);
 
-  started = g_get_monotonic_time ();
-  release_from (x, other, x0.guard);
-  iterate_context_until (x, &a.done);
-  release_from (x, other, a.guard);
-
-  if (g_get_monotonic_time () - started >= OVERTAKE_US)
+  if (g_get_monotonic_time () - o.before >= OVERTAKE_US)
     {
       g_test_skip ("the two releases took longer than the window");
-      finish_both (x, &b, y, &yw);
+      finish_both (o.x, &o.b, o.y, &o.yw);
     }
   else
     {
-      g_assert_true (b.done && b.ok); /* overtook Y's writer again */
-      g_assert_false (iterate (y));
-      g_assert_false (yw.done);
-      sp_guard_release (b.guard);
-      iterate_context_until (y, &yw.done);
-      g_assert_true (yw.ok);
-      sp_guard_release (yw.guard);
+      g_assert_true (o.b.done && o.b.ok); /* overtook Y's writer again */
+      g_assert_false (iterate (o.y));
+      g_assert_false (o.yw.done);
+      sp_guard_release (o.b.guard);
+      iterate_context_until (o.y, &o.yw.done);
+      g_assert_true (o.yw.ok);
+      sp_guard_release (o.yw.guard);
     }
 
-  result_clear (&x0);
-  result_clear (&yw);
-  result_clear (&a);
-  result_clear (&b);
+  overtaken_clear (&o);
 }
 
 /* The time half of the bound: once 0.5 ms have passed since the first
@@ -286,47 +316,23 @@ test_overtake_within_window (void)
 static void
 test_overtake_bound_time (void)
 {
-  g_autoptr (SpSharedObject) object = new_int_object (0);
-  g_autoptr (SpSharedObject) other = new_int_object (0);
-  g_autoptr (GMainContext) x = g_main_context_new ();
-  g_autoptr (GMainContext) y = g_main_context_new ();
-  Result x0 = { 0 }, yw = { 0 }, a = { 0 }, b = { 0 };
-  gint64 overtaken_by;
+  Overtaken o;
 
-  IN_CONTEXT (x,
-              sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb, &x0));
-  iterate_context_until (x, &x0.done);
-  IN_CONTEXT (y,
-              sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb, &yw));
-  IN_CONTEXT (x,
-              sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb, &a));
-  IN_CONTEXT (x,
-              sp_shared_object_lock_async (object, SP_LOCK_MODE_EXCLUSIVE, 0, NULL, lock_cb, &b));
-
-  /* The first overtake is always allowed; it starts the clock. */
-  release_from (x, other, x0.guard);
-  overtaken_by = g_get_monotonic_time ();
-  iterate_context_until (x, &a.done);
-  g_assert_true (a.ok);
-  g_assert_false (iterate (y));
-
-  while (g_get_monotonic_time () < overtaken_by + OVERTAKE_US)
+  overtaken_init (&o);
+  while (g_get_monotonic_time () < o.after + OVERTAKE_US)
     ;
-  release_from (x, other, a.guard);
-  g_assert_false (iterate (x));
-  g_assert_false (b.done);
-  iterate_context_until (y, &yw.done);
-  g_assert_true (yw.ok);
+  release_from (o.x, o.other, o.a.guard);
+  g_assert_false (iterate (o.x));
+  g_assert_false (o.b.done);
+  iterate_context_until (o.y, &o.yw.done);
+  g_assert_true (o.yw.ok);
 
-  sp_guard_release (yw.guard);
-  iterate_context_until (x, &b.done);
-  g_assert_true (b.ok);
-  sp_guard_release (b.guard);
+  sp_guard_release (o.yw.guard);
+  iterate_context_until (o.x, &o.b.done);
+  g_assert_true (o.b.ok);
+  sp_guard_release (o.b.guard);
 
-  result_clear (&x0);
-  result_clear (&yw);
-  result_clear (&a);
-  result_clear (&b);
+  overtaken_clear (&o);
 }
 
 /* Y holds the lock; Y's y2 and X's a, b, c wait, in that order; a is
