@@ -56,8 +56,10 @@
  * LIST is comma-separated (default: 1, 2, 4 and the powers of two up to
  * the number of processors); OPS the operations of one measurement, all
  * threads together (default 300,000; --smoke: 2,000). --verbose adds, on
- * stderr, per measurement: main-loop iterations per operation, and the
- * share of grants that had to queue.
+ * stderr, per measurement: main-loop iterations per operation, how many
+ * CPUs were busy (the threads' CPU time over the elapsed time: a lock
+ * that serializes the threads shows as about 1 at any T), and the share
+ * of grants that had to queue.
  *
  * --only=NAME runs one measurement alone (ours, or with "floor-" the
  * floor) of OPS operations (default 20,000), for counting its
@@ -65,8 +67,10 @@
  * subtract.
  */
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sharedpotato.h>
 
@@ -158,11 +162,24 @@ struct _Worker
   volatile guint sink;     /* a shared holder reads the counter into it */
   guint64        iterations;
   gint64         end;
+  gint64         cpu_us; /* this thread's CPU time over the measurement */
   GThread       *thread;
 };
 
 static void client_next (Worker *worker);
 
+/* The calling thread's CPU time: a thread asleep in poll() spends none, so
+ * the sum over the threads against the elapsed time tells how many
+ * threads worked at once (--verbose). */
+static gint64
+thread_cpu_us (void)
+{
+  struct timespec ts;
+
+  if (clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+    g_error ("clock_gettime (CLOCK_THREAD_CPUTIME_ID): %s", g_strerror (errno));
+  return ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
 static void
 client_done (Worker *worker)
 {
@@ -332,6 +349,7 @@ worker_run (gpointer data)
     }
   while (!g_atomic_int_get (&run->go))
     g_thread_yield ();
+  worker->cpu_us = -thread_cpu_us ();
 
   worker->remaining = run->ops_per_thread;
   worker->active = CLIENTS_PER_THREAD;
@@ -353,6 +371,7 @@ worker_run (gpointer data)
       worker->iterations++;
     }
   worker->end = g_get_monotonic_time ();
+  worker->cpu_us += thread_cpu_us ();
 
   while (g_main_context_iteration (worker->context, FALSE))
     ;
@@ -421,6 +440,7 @@ measure (Mode mode, gboolean is_floor, guint n_threads, guint ops_per_thread, gb
   gint64  end = 0;
   guint   writes = 0, reads = 0;
   guint64 iterations = 0;
+  gint64  cpu_us = 0;
 
   run.mode = mode;
   run.floor = is_floor;
@@ -456,6 +476,7 @@ measure (Mode mode, gboolean is_floor, guint n_threads, guint ops_per_thread, gb
       writes += worker->writes;
       reads += worker->reads;
       iterations += worker->iterations;
+      cpu_us += worker->cpu_us;
     }
   if (writes + reads != run.ops_per_thread * n_threads)
     g_error ("%u operations done, expected %u", writes + reads, run.ops_per_thread * n_threads);
@@ -466,8 +487,9 @@ measure (Mode mode, gboolean is_floor, guint n_threads, guint ops_per_thread, gb
     {
       g_autoptr (SpStats) stats = sp_shared_object_get_stats (run.object);
 
-      g_printerr ("# %s%s-T%u: %.2f iterations per op", is_floor ? "floor-" : "", mode_names[mode],
-                  n_threads, (double) iterations / (writes + reads));
+      g_printerr ("# %s%s-T%u: %.2f iterations per op, %.2f CPUs busy", is_floor ? "floor-" : "",
+                  mode_names[mode], n_threads, (double) iterations / (writes + reads),
+                  (double) cpu_us / MAX (end - run.start, 1));
       if (!is_floor)
         g_printerr (", %.1f%% of grants queued, peak queue %u",
                     100.0 * stats->waited_grants / (writes + reads), stats->peak_queue_length);
