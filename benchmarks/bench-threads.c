@@ -180,6 +180,7 @@ thread_cpu_us (void)
     g_error ("clock_gettime (CLOCK_THREAD_CPUTIME_ID): %s", g_strerror (errno));
   return ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
 }
+
 static void
 client_done (Worker *worker)
 {
